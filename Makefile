@@ -1,0 +1,33 @@
+# Two commands for a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint schema bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## run: install if needed, simulate the baseline scenario, write outputs/
+run: $(STAMP)
+	$(BIN)/python -m sim run params/baseline.yaml
+
+## test: install if needed, lint, run the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/python -m pytest -n 2 -q
+
+## schema: regenerate params/schema.json and docs/parameters.md from the Scenario model
+schema: $(STAMP)
+	$(BIN)/python -m sim schema
+
+## bench: engine throughput and memory against a textbook SimPy loop
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

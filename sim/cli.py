@@ -1,0 +1,218 @@
+"""Command line: ``python -m sim COMMAND``.
+
+Commands:
+
+* ``run``    simulate a scenario file and write an output folder;
+* ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
+* ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
+* ``schema`` regenerate ``params/schema.json`` and ``docs/parameters.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.loading import ScenarioError, load_scenario
+
+if TYPE_CHECKING:
+    from sim.erlang_check import SimulatedErlang
+
+EXIT_BAD_INPUT = 2
+
+EPILOG = """examples:
+  python -m sim run params/baseline.yaml
+  python -m sim run params/baseline.yaml -p staffing.tier1.agents=42 --replications 20
+  python -m sim check params/scenarios/understaffed.yaml
+  python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim",
+        description="Service-desk workbench: simulate a desk, check a scenario, size a team.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run", help="simulate a scenario and write an output folder",
+        description="Simulate SCENARIO with independent replications, print the KPIs with 95%% "
+        "confidence intervals and the standards scorecard, and write Parquet tables and a "
+        "manifest to outputs/<scenario>-<timestamp>/.",
+    )
+    run.add_argument("scenario", type=Path, help="scenario YAML file (see params/)")
+    _add_override(run)
+    run.add_argument("--replications", type=_positive_int, metavar="N",
+                     help="independent replications (default: simulation.replications)")
+    run.add_argument("--seed", type=_non_negative_int, metavar="S",
+                     help="master seed (default: simulation.seed); same seed, same results")
+    run.add_argument("--out", type=Path, metavar="DIR", default=Path("outputs"),
+                     help="parent folder of the run folder (default: outputs)")
+    run.add_argument("--workers", type=_positive_int, metavar="N", default=None,
+                     help="worker processes for replications (default: all cores); results do "
+                     "not depend on it")
+    run.add_argument("--json", action="store_true",
+                     help="print one JSON object instead of tables")
+
+    check = sub.add_parser(
+        "check", help="validate a scenario file",
+        description="Validate SCENARIO (with its extends: chain and overrides). Exit status 0 "
+        "when valid; 2 with one line per problem (file:line:column: field: problem) otherwise.",
+    )
+    check.add_argument("scenario", type=Path)
+    _add_override(check)
+
+    erl = sub.add_parser(
+        "erlang", help="Erlang C / Erlang A calculator (optionally simulated)",
+        description="Steady-state service measures of a single queue with exponential handle "
+        "times: Erlang C (M/M/n) without --patience-min, Erlang A (M/M/n+M, exponential "
+        "patience) with it. --simulate runs the same desk through the simulation engine and "
+        "prints analytic and simulated values side by side.",
+    )
+    erl.add_argument("--arrivals-per-h", type=_positive_float, required=True, metavar="X",
+                     help="calls arriving per hour")
+    erl.add_argument("--agents", type=_positive_int, required=True, metavar="N",
+                     help="agents answering")
+    erl.add_argument("--aht-min", type=_positive_float, required=True, metavar="M",
+                     help="mean handle time in minutes")
+    erl.add_argument("--patience-min", type=_positive_float, metavar="P",
+                     help="mean patience in minutes (Erlang A); omit for Erlang C")
+    erl.add_argument("--sl-seconds", type=_positive_float, default=20.0, metavar="T",
+                     help="service-level threshold in seconds (default 20)")
+    erl.add_argument("--simulate", action="store_true",
+                     help="also simulate the same desk and compare")
+    erl.add_argument("--contacts", type=_positive_int, default=50_000, metavar="K",
+                     help="simulated calls per replication after warm-up (default 50000)")
+    erl.add_argument("--replications", type=_positive_int, default=10, metavar="R",
+                     help="simulation replications (default 10)")
+    erl.add_argument("--seed", type=_non_negative_int, default=1, metavar="S")
+    erl.add_argument("--workers", type=_positive_int, default=None, metavar="N")
+    erl.add_argument("--json", action="store_true", help="print one JSON object")
+
+    sub.add_parser("schema", help="regenerate params/schema.json and docs/parameters.md")
+    return parser
+
+
+def _add_override(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+        help="override a parameter by its dotted path, e.g. -p staffing.tier1.agents=42 "
+        "(repeatable; VALUE is read as YAML)",
+    )
+
+
+def _typed(kind: type, test, what: str):  # noqa: ANN001, ANN202 - argparse type factory
+    def parse(text: str):  # noqa: ANN202
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not test(value):
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return value
+
+    return parse
+
+
+_positive_int = _typed(int, lambda v: v > 0, "a whole number above 0")
+_non_negative_int = _typed(int, lambda v: v >= 0, "a whole number, 0 or more")
+_positive_float = _typed(float, lambda v: v > 0 and math.isfinite(v), "a number above 0")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        match args.command:
+            case "run":
+                return _cmd_run(args)
+            case "check":
+                scenario = load_scenario(args.scenario, args.param)
+                print(f"{args.scenario}: valid scenario '{scenario.name}'")
+                return 0
+            case "erlang":
+                return _cmd_erlang(args)
+            case "schema":
+                from sim.schema_docs import write_generated
+
+                for path in write_generated(Path.cwd()):
+                    print(f"wrote {path}")
+                return 0
+    except ScenarioError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    raise AssertionError(args.command)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.experiment import run_scenario
+    from sim.report import kpi_table, scorecard_table
+    from sim.store import RunWriter, new_run_dir
+
+    scenario = load_scenario(args.scenario, args.param)
+    out_dir = new_run_dir(args.out, scenario.name)
+    writer = RunWriter(out_dir)
+    result = run_scenario(
+        scenario, args.replications, args.seed, workers=args.workers or 0,
+        on_replication=writer.replication, progress=not args.json and sys.stderr.isatty(),
+    )
+    writer.finish(result)
+    if args.json:
+        payload = {k: e.as_dict() for k, e in result.summary.items()}
+        payload["contacts_simulated"] = result.contacts_simulated
+        payload["wall_s"] = round(result.wall_s, 3)
+        payload["service_level_definition"] = scenario.service_level.describe()
+        payload["output_dir"] = str(out_dir)
+        print(json.dumps(_jsonable(payload)))
+    else:
+        print(kpi_table(result))
+        print()
+        print(scorecard_table(result))
+        print(f"\nwrote {out_dir}/")
+    return 0
+
+
+def _jsonable(value: object) -> object:
+    """JSON-safe copy: NaN and infinities (a measure with no data) become null."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _cmd_erlang(args: argparse.Namespace) -> int:
+    from sim.erlang_check import compare_with_simulation, erlang_analytic
+    from sim.report import erlang_table
+
+    analytic = erlang_analytic(args.arrivals_per_h, args.agents, args.aht_min,
+                               args.patience_min, args.sl_seconds)
+    simulated = None
+    if args.simulate:
+        simulated = compare_with_simulation(
+            args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds,
+            contacts=args.contacts, replications=args.replications, seed=args.seed,
+            workers=args.workers or 0,
+        )
+    if args.json:
+        print(json.dumps(_jsonable(_erlang_json(analytic, simulated))))
+    else:
+        print(erlang_table(args, analytic, simulated))
+    return 0
+
+
+def _erlang_json(analytic: dict[str, float], simulated: SimulatedErlang | None) -> dict:
+    out: dict = {"analytic": analytic}
+    if simulated is not None:
+        out["simulated"] = {k: e.as_dict() for k, e in simulated.estimates.items()}
+        out["contacts_simulated"] = simulated.contacts_simulated
+        out["wall_s"] = round(simulated.wall_s, 3)
+    return out

@@ -1,0 +1,573 @@
+"""The scenario: a typed, bounded, documented description of one service desk.
+
+A scenario file (YAML, see ``params/``) is validated into a frozen :class:`Scenario`. Every
+field carries its unit in its name (``_min``, ``_s``, ``_h``, ``_days``) and a description; the
+JSON schema in ``params/schema.json`` and the reference in ``docs/parameters.md`` are generated
+from these models.
+
+The desk is described in five parts:
+
+* ``calendar`` — the simulated days, opening hours, planning interval, holidays and peak days;
+* ``demand`` — contact types (enquiry, urgent request, complaint, ...) by channel, with daily
+  volumes, intraday shapes, handle times, patience, retrials and first-contact resolution;
+* ``staffing`` — two tiers (front line and escalation team), each a fixed team, per-interval
+  counts or shifts, less shrinkage;
+* ``routing`` and ``service_level`` — who answers what first, and how service level is defined;
+* ``standards`` — the targets the desk reports itself against.
+
+Loading from YAML (``extends:`` overlays, dotted overrides, clear errors) lives in
+:mod:`sim.loading`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveMinutes = Annotated[float, Field(gt=0.0, le=100_000.0)]
+
+
+class Model(BaseModel):
+    """Base for every scenario part: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- distributions -------------------------------------------------------------------------------
+
+
+class Exponential(Model):
+    """Exponential durations (memoryless): the Erlang C / Erlang A assumption."""
+
+    kind: Literal["exponential"]
+    mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
+
+
+class Lognormal(Model):
+    """Lognormal durations by mean and coefficient of variation (Brown et al. 2005: service times
+    in real call centres are close to lognormal)."""
+
+    kind: Literal["lognormal"]
+    mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
+    cv: float = Field(gt=0.0, le=20.0, description="Coefficient of variation (std / mean).")
+
+
+class Fixed(Model):
+    """A constant duration."""
+
+    kind: Literal["fixed"]
+    value_min: float = Field(ge=0.0, le=100_000.0, description="The duration in minutes.")
+
+
+class Empirical(Model):
+    """Resample observed durations (e.g. from a contact log) with equal weights."""
+
+    kind: Literal["empirical"]
+    values_min: list[Annotated[float, Field(ge=0.0)]] = Field(
+        min_length=1, description="Observed durations in minutes, resampled uniformly."
+    )
+
+
+class NoPatience(Model):
+    """Callers never abandon (Erlang C)."""
+
+    kind: Literal["none"]
+
+
+Duration = Annotated[Exponential | Lognormal | Fixed | Empirical, Field(discriminator="kind")]
+Patience = Annotated[
+    Exponential | Lognormal | Fixed | Empirical | NoPatience, Field(discriminator="kind")
+]
+
+
+def mean_min(dist: Exponential | Lognormal | Fixed | Empirical | NoPatience) -> float:
+    """Mean of a duration distribution in minutes (``inf`` for no abandonment)."""
+    match dist:
+        case Exponential() | Lognormal():
+            return dist.mean_min
+        case Fixed():
+            return dist.value_min
+        case Empirical():
+            return math.fsum(dist.values_min) / len(dist.values_min)
+        case NoPatience():
+            return math.inf
+    raise TypeError(dist)
+
+
+# --- calendar ------------------------------------------------------------------------------------
+
+
+class OpeningHours(Model):
+    """Hours the desk is staffed on one weekday (24 h clock; ``close_h`` may be 24)."""
+
+    open_h: float = Field(ge=0.0, lt=24.0, description="Opening time, hours after midnight.")
+    close_h: float = Field(gt=0.0, le=24.0, description="Closing time, hours after midnight.")
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> OpeningHours:
+        if self.close_h <= self.open_h:
+            raise ValueError(
+                f"close_h ({self.close_h}) must be later than open_h ({self.open_h})"
+            )
+        return self
+
+
+class WeeklyHours(Model):
+    """Opening hours per weekday; ``null`` means closed all day."""
+
+    mon: OpeningHours | None = None
+    tue: OpeningHours | None = None
+    wed: OpeningHours | None = None
+    thu: OpeningHours | None = None
+    fri: OpeningHours | None = None
+    sat: OpeningHours | None = None
+    sun: OpeningHours | None = None
+
+    def of(self, weekday: str) -> OpeningHours | None:
+        """Opening hours of a weekday name (``"mon"`` ... ``"sun"``)."""
+        return getattr(self, weekday)
+
+
+class PeakDay(Model):
+    """A foreseeable busy (or quiet) day: every contact type's volume is multiplied."""
+
+    date: dt.date = Field(description="The calendar date.")
+    volume_multiplier: float = Field(
+        gt=0.0, le=20.0, description="Multiplier on the day's arrival volume (1.5 = 50% busier)."
+    )
+
+
+class Calendar(Model):
+    """The simulated period and when the desk is open."""
+
+    start_date: dt.date = Field(description="First simulated day (its weekday sets the pattern).")
+    horizon_days: int = Field(ge=1, le=3660, description="Number of simulated days.")
+    interval_min: Literal[15, 30, 60] = Field(
+        30,
+        description="Planning interval in minutes: arrival profiles and staffing are per interval.",
+    )
+    opening_hours: WeeklyHours = Field(description="Staffed hours per weekday.")
+    holidays: list[dt.date] = Field(
+        default_factory=list, description="Dates the desk is closed (no arrivals, no staff)."
+    )
+    peak_days: list[PeakDay] = Field(
+        default_factory=list, description="Dates with a volume multiplier (holiday peaks, eves)."
+    )
+    warmup_min: float = Field(
+        0.0,
+        ge=0.0,
+        description=(
+            "Contacts arriving before this many minutes are simulated but left out of KPIs."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _hours_on_interval_grid(self) -> Calendar:
+        for day in WEEKDAYS:
+            hours = self.opening_hours.of(day)
+            if hours is None:
+                continue
+            for name in ("open_h", "close_h"):
+                minutes = getattr(hours, name) * 60.0
+                if abs(minutes / self.interval_min - round(minutes / self.interval_min)) > 1e-9:
+                    raise ValueError(
+                        f"opening_hours.{day}.{name} = {getattr(hours, name)} is not on the "
+                        f"{self.interval_min}-minute interval grid"
+                    )
+        if self.warmup_min >= self.horizon_days * 1440.0:
+            raise ValueError(
+                f"warmup_min ({self.warmup_min}) must be shorter than the horizon "
+                f"({self.horizon_days} days = {self.horizon_days * 1440} min)"
+            )
+        return self
+
+    def intervals_on(self, weekday: str) -> int:
+        """Number of planning intervals in a weekday's opening hours (0 when closed)."""
+        hours = self.opening_hours.of(weekday)
+        if hours is None:
+            return 0
+        return round((hours.close_h - hours.open_h) * 60.0 / self.interval_min)
+
+
+# --- demand --------------------------------------------------------------------------------------
+
+
+class WeekdayVolumes(Model):
+    """Forecast number of contacts per day, by weekday."""
+
+    mon: float = Field(0.0, ge=0.0, le=10_000_000.0)
+    tue: float = Field(0.0, ge=0.0, le=10_000_000.0)
+    wed: float = Field(0.0, ge=0.0, le=10_000_000.0)
+    thu: float = Field(0.0, ge=0.0, le=10_000_000.0)
+    fri: float = Field(0.0, ge=0.0, le=10_000_000.0)
+    sat: float = Field(0.0, ge=0.0, le=10_000_000.0)
+    sun: float = Field(0.0, ge=0.0, le=10_000_000.0)
+
+    def of(self, weekday: str) -> float:
+        """Volume of a weekday name."""
+        return getattr(self, weekday)
+
+
+class Retrial(Model):
+    """What an abandoned caller does next."""
+
+    probability: Probability = Field(0.0, description="Chance an abandoned caller calls again.")
+    delay: Duration = Field(
+        default_factory=lambda: Exponential(kind="exponential", mean_min=10.0),
+        description="Time from abandoning to calling again.",
+    )
+    max_attempts: int = Field(3, ge=1, le=50, description="Attempts at most, the first included.")
+
+
+class Resolution(Model):
+    """First-contact resolution and what happens to unresolved contacts."""
+
+    first_contact_prob: Probability = Field(
+        0.8, description="Chance the front line resolves the contact on this attempt."
+    )
+    escalate_prob: Probability = Field(
+        0.5,
+        description=(
+            "Share of unresolved contacts passed to tier 2 at once; the rest come back later as "
+            "repeat contacts."
+        ),
+    )
+    repeat_delay: Duration = Field(
+        default_factory=lambda: Exponential(kind="exponential", mean_min=1440.0),
+        description="Time from an unresolved contact to the customer's repeat contact.",
+    )
+    max_attempts: int = Field(
+        3, ge=1, le=50, description="Repeat contacts stop after this many attempts in all."
+    )
+    tier2_handle_time: Duration = Field(
+        default_factory=lambda: Exponential(kind="exponential", mean_min=12.0),
+        description="Handle time of an escalated contact at tier 2.",
+    )
+    tier2_resolve_prob: Probability = Field(
+        1.0, description="Chance tier 2 resolves an escalated contact (else a repeat contact)."
+    )
+
+
+class ContactType(Model):
+    """One kind of contact (e.g. enquiry, urgent request, complaint) on one channel.
+
+    Phone contacts are real time: callers wait in a queue and may abandon. Email contacts are
+    deferred work: they wait in a backlog, never abandon, and are measured against an answer-by
+    target.
+    """
+
+    channel: Literal["phone", "email"] = Field(description="phone (real time) or email (deferred).")
+    priority: int = Field(
+        ge=1, le=9, description="1 is served first; first come first served within a priority."
+    )
+    daily_volume: WeekdayVolumes = Field(description="Forecast contacts per day by weekday.")
+    profile: str | dict[Weekday, str] = Field(
+        description=(
+            "Name of the intraday profile in demand.profiles, or a weekday → profile name map."
+        )
+    )
+    handle_time: Duration = Field(description="Talk or work time at the front line.")
+    wrap_up_s: float = Field(
+        0.0, ge=0.0, le=3600.0, description="After-contact work in seconds: the agent stays busy."
+    )
+    patience: Patience = Field(
+        default_factory=lambda: NoPatience(kind="none"),
+        description="How long a caller waits before hanging up (phone only).",
+    )
+    retrial: Retrial = Field(default_factory=Retrial, description="Abandoned callers calling back.")
+    resolution: Resolution = Field(
+        default_factory=Resolution, description="Resolution, escalation and repeat contacts."
+    )
+
+    @model_validator(mode="after")
+    def _email_never_abandons(self) -> ContactType:
+        if self.channel == "email" and not isinstance(self.patience, NoPatience):
+            raise ValueError("email contacts do not abandon: set patience to {kind: none}")
+        return self
+
+    def profile_on(self, weekday: str) -> str | None:
+        """Profile name used on a weekday (None if the map leaves the weekday out)."""
+        if isinstance(self.profile, str):
+            return self.profile
+        return self.profile.get(weekday)  # type: ignore[call-overload]
+
+
+class Demand(Model):
+    """Contact types and the shapes of their arrivals."""
+
+    day_volume_cv: float = Field(
+        0.0,
+        ge=0.0,
+        le=2.0,
+        description=(
+            "Day-to-day overdispersion: each day's volume is multiplied by a gamma factor with "
+            "mean 1 and this coefficient of variation (0 = plain Poisson)."
+        ),
+    )
+    profiles: dict[str, list[Annotated[float, Field(ge=0.0)]]] = Field(
+        description=(
+            "Named intraday shapes: one relative weight per planning interval of the opening "
+            "hours (normalised to sum to 1)."
+        )
+    )
+    contact_types: dict[str, ContactType] = Field(
+        min_length=1, description="Contact types by name."
+    )
+
+    @model_validator(mode="after")
+    def _profiles_have_weight(self) -> Demand:
+        for name, weights in self.profiles.items():
+            if not weights or sum(weights) <= 0.0:
+                raise ValueError(f"profile '{name}' needs at least one positive weight")
+        for type_name, ctype in self.contact_types.items():
+            names = [ctype.profile] if isinstance(ctype.profile, str) else ctype.profile.values()
+            for name in names:
+                if name not in self.profiles:
+                    known = ", ".join(sorted(self.profiles))
+                    raise ValueError(
+                        f"contact type '{type_name}' uses profile '{name}', which is not defined "
+                        f"(defined: {known})"
+                    )
+        return self
+
+
+# --- staffing ------------------------------------------------------------------------------------
+
+
+class FixedTeam(Model):
+    """The same number of agents throughout the opening hours."""
+
+    kind: Literal["fixed"]
+    agents: int = Field(ge=0, le=100_000, description="Agents rostered during opening hours.")
+    shrinkage_fraction: float = Field(
+        0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
+    )
+
+
+class IntervalRoster(Model):
+    """Agents rostered per planning interval, by weekday (one count per open interval)."""
+
+    kind: Literal["by_interval"]
+    agents: dict[Weekday, list[Annotated[int, Field(ge=0, le=100_000)]]] = Field(
+        description="Weekday → rostered agents per planning interval of the opening hours."
+    )
+    shrinkage_fraction: float = Field(
+        0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
+    )
+
+
+class Break(Model):
+    """A break within a shift."""
+
+    after_h: float = Field(gt=0.0, le=24.0, description="Start of the break, hours into the shift.")
+    length_min: float = Field(gt=0.0, le=240.0, description="Length of the break in minutes.")
+
+
+class Shift(Model):
+    """A group of agents working the same hours on the same weekdays."""
+
+    start_h: float = Field(ge=0.0, lt=24.0, description="Start time, hours after midnight.")
+    length_h: float = Field(gt=0.0, le=24.0, description="Length including breaks, in hours.")
+    days: list[Weekday] = Field(min_length=1, description="Weekdays this shift works.")
+    agents: int = Field(ge=0, le=100_000, description="Agents on this shift.")
+    breaks: list[Break] = Field(default_factory=list, description="Breaks, taken together.")
+
+    @model_validator(mode="after")
+    def _breaks_inside(self) -> Shift:
+        for brk in self.breaks:
+            if brk.after_h * 60.0 + brk.length_min > self.length_h * 60.0:
+                raise ValueError(
+                    f"break after {brk.after_h} h lasting {brk.length_min} min ends after the "
+                    f"{self.length_h} h shift"
+                )
+        return self
+
+
+class ShiftRoster(Model):
+    """Agents scheduled by shifts (start, length, weekdays, breaks)."""
+
+    kind: Literal["shifts"]
+    shifts: list[Shift] = Field(min_length=1, description="The shifts.")
+    shrinkage_fraction: float = Field(
+        0.0, ge=0.0, lt=1.0, description="Share of scheduled time lost beyond the listed breaks."
+    )
+
+
+Roster = Annotated[FixedTeam | IntervalRoster | ShiftRoster, Field(discriminator="kind")]
+
+
+class Staffing(Model):
+    """Two tiers: the front line answers everything first; tier 2 takes escalations."""
+
+    tier1: Roster = Field(description="Front-line team.")
+    tier2: Roster = Field(description="Escalation / specialist team.")
+    shift_end: Literal["finish_contact"] = Field(
+        "finish_contact",
+        description="At shift end an agent busy with a contact finishes it, then leaves.",
+    )
+
+
+# --- routing, service level, standards -----------------------------------------------------------
+
+
+class Routing(Model):
+    """Who answers what first.
+
+    Within a tier, waiting phone callers come before deferred (email) work; within a channel the
+    lower priority number comes first; within a priority, first come first served.
+    """
+
+    email_reserved_agents: int = Field(
+        0,
+        ge=0,
+        le=100_000,
+        description=(
+            "Front-line agents kept on email while a backlog exists, even when callers wait."
+        ),
+    )
+
+
+class ServiceLevel(Model):
+    """How service level is defined (the share of calls answered within a threshold)."""
+
+    threshold_s: float = Field(20.0, gt=0.0, le=86_400.0, description="Answer-within threshold.")
+    abandoned: Literal["miss", "exclude"] = Field(
+        "miss",
+        description="Abandoned calls count as misses (default) or are left out of the denominator.",
+    )
+    short_abandon_s: float = Field(
+        0.0,
+        ge=0.0,
+        le=3600.0,
+        description="Abandons quicker than this are left out of the denominator (0 = none).",
+    )
+
+    def describe(self) -> str:
+        """One sentence stating the definition, printed with every report."""
+        if self.abandoned == "exclude":
+            base = f"answered within {self.threshold_s:g} s / answered calls (abandons excluded)"
+        else:
+            base = f"answered within {self.threshold_s:g} s / offered calls (abandons are misses)"
+        if self.short_abandon_s > 0 and self.abandoned == "miss":
+            base += f", abandons under {self.short_abandon_s:g} s excluded"
+        return base
+
+
+class ResponseTarget(Model):
+    """A response-time standard for one contact type (e.g. urgent requests within 30 min)."""
+
+    within_min: float = Field(
+        gt=0.0, le=100_000.0, description="Answered within this many minutes."
+    )
+    target_fraction: Probability = Field(description="Share of contacts that must meet it.")
+
+
+class Standards(Model):
+    """Targets the desk sets itself; every report scores them as met / not met."""
+
+    service_level_target: Probability = Field(
+        0.8, description="Phone service level target (see service_level for the definition)."
+    )
+    max_abandon_rate: Probability = Field(0.05, description="Highest acceptable abandonment rate.")
+    response_targets: dict[str, ResponseTarget] = Field(
+        default_factory=dict, description="Contact type name → response-time standard."
+    )
+
+
+class Simulation(Model):
+    """How many independent replications to run and from which seed."""
+
+    replications: int = Field(10, ge=1, le=10_000, description="Independent replications.")
+    seed: int = Field(20_240_601, ge=0, description="Master seed; same seed → identical outputs.")
+
+
+# --- the scenario --------------------------------------------------------------------------------
+
+
+class Scenario(Model):
+    """A complete, validated description of a service desk and how to simulate it."""
+
+    name: str = Field(min_length=1, max_length=80, description="Short name used in output folders.")
+    description: str = Field("", description="What this scenario represents.")
+    calendar: Calendar
+    demand: Demand
+    staffing: Staffing
+    routing: Routing = Field(default_factory=Routing)
+    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    standards: Standards = Field(default_factory=Standards)
+    simulation: Simulation = Field(default_factory=Simulation)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        cal = self.calendar
+        for type_name, ctype in self.demand.contact_types.items():
+            for day in WEEKDAYS:
+                n_intervals = cal.intervals_on(day)
+                if n_intervals == 0:
+                    continue
+                name = ctype.profile_on(day)
+                if name is None:
+                    if ctype.daily_volume.of(day) > 0:
+                        raise ValueError(
+                            f"demand.contact_types.{type_name}.profile gives no profile for "
+                            f"'{day}', which is open with volume {ctype.daily_volume.of(day):g}"
+                        )
+                    continue
+                got = len(self.demand.profiles[name])
+                if got != n_intervals:
+                    hours = cal.opening_hours.of(day)
+                    raise ValueError(
+                        f"demand.profiles.{name} has {got} values but {day} "
+                        f"({_clock(hours.open_h)}–{_clock(hours.close_h)}) has {n_intervals} "
+                        f"intervals of {cal.interval_min} min (used by contact type '{type_name}')"
+                    )
+        for tier_name in ("tier1", "tier2"):
+            _check_roster(tier_name, getattr(self.staffing, tier_name), cal)
+        for type_name in self.standards.response_targets:
+            if type_name not in self.demand.contact_types:
+                known = ", ".join(sorted(self.demand.contact_types))
+                raise ValueError(
+                    f"standards.response_targets.{type_name}: no such contact type (known: {known})"
+                )
+        return self
+
+
+def _clock(hours: float) -> str:
+    whole = int(hours)
+    return f"{whole:02d}:{round((hours - whole) * 60):02d}"
+
+
+def _check_roster(
+    tier_name: str, roster: FixedTeam | IntervalRoster | ShiftRoster, cal: Calendar
+) -> None:
+    """Rosters must fit the opening hours and the interval grid."""
+    where = f"staffing.{tier_name}"
+    if isinstance(roster, IntervalRoster):
+        for day, counts in roster.agents.items():
+            n_intervals = cal.intervals_on(day)
+            if n_intervals == 0:
+                raise ValueError(f"{where}.agents.{day}: the desk is closed on {day}")
+            if len(counts) != n_intervals:
+                raise ValueError(
+                    f"{where}.agents.{day} has {len(counts)} values but {day} has {n_intervals} "
+                    f"intervals of {cal.interval_min} min"
+                )
+    elif isinstance(roster, ShiftRoster):
+        for i, shift in enumerate(roster.shifts):
+            end_h = shift.start_h + shift.length_h
+            for day in shift.days:
+                hours = cal.opening_hours.of(day)
+                if hours is None:
+                    raise ValueError(f"{where}.shifts.{i}: works on {day}, when the desk is closed")
+                if shift.start_h < hours.open_h - 1e-9 or end_h > hours.close_h + 1e-9:
+                    raise ValueError(
+                        f"{where}.shifts.{i}: {_clock(shift.start_h)}–{_clock(end_h)} on {day} is "
+                        f"outside the opening hours {_clock(hours.open_h)}–{_clock(hours.close_h)}"
+                    )

@@ -1,0 +1,125 @@
+"""Columnar records of every contact, kept compact while the simulation runs.
+
+One row per contact attempt at one tier: a caller who abandons and calls back is two rows (the
+second with ``attempt`` 2 and ``parent`` pointing at the first); a contact escalated to tier 2 is a
+new row at tier 2 whose parent is the front-line row. Columns are typed ``array.array`` buffers (a
+few dozen bytes per contact, no Python object per contact) and become numpy arrays at the end.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+WAITING, ANSWERED, ABANDONED, DISCONNECTED = 0, 1, 2, 3
+OUTCOMES = ("waiting", "answered", "abandoned", "disconnected")
+"""Outcome codes: still waiting at the horizon; answered (service started); abandoned (caller hung
+up); disconnected (caller still waiting when the desk closed)."""
+
+NO_FOLLOW_UP, ESCALATED, REPEAT, RETRIAL = 0, 1, 2, 3
+FOLLOW_UPS = ("none", "escalated", "repeat", "retrial")
+"""What a contact led to: nothing, an escalation to tier 2, a later repeat contact, a retrial."""
+
+NOT_YET, UNRESOLVED, RESOLVED = -1, 0, 1
+
+
+class ContactLog:
+    """Append-only columns, one entry per contact; state and record at once."""
+
+    __slots__ = (
+        "answer_min",
+        "arrival_min",
+        "attempt",
+        "customer",
+        "end_min",
+        "follow_up",
+        "handle_min",
+        "outcome",
+        "parent",
+        "resolved",
+        "tier",
+        "type_code",
+        "u_resolve",
+    )
+
+    def __init__(self) -> None:
+        self.arrival_min = array("d")
+        self.answer_min = array("d")
+        self.end_min = array("d")
+        self.handle_min = array("f")
+        self.u_resolve = array("f")
+        self.type_code = array("b")
+        self.tier = array("b")
+        self.attempt = array("b")
+        self.outcome = array("b")
+        self.resolved = array("b")
+        self.follow_up = array("b")
+        self.parent = array("l")
+        self.customer = array("l")
+
+    def __len__(self) -> int:
+        return len(self.arrival_min)
+
+    def add(
+        self,
+        arrival_min: float,
+        type_code: int,
+        tier: int,
+        attempt: int,
+        handle_min: float,
+        u_resolve: float,
+        parent: int = -1,
+        customer: int = -1,
+    ) -> int:
+        """Append a waiting contact and return its id."""
+        cid = len(self.arrival_min)
+        self.arrival_min.append(arrival_min)
+        self.answer_min.append(np.nan)
+        self.end_min.append(np.nan)
+        self.handle_min.append(handle_min)
+        self.u_resolve.append(u_resolve)
+        self.type_code.append(type_code)
+        self.tier.append(tier)
+        self.attempt.append(min(attempt, 127))
+        self.outcome.append(WAITING)
+        self.resolved.append(NOT_YET)
+        self.follow_up.append(NO_FOLLOW_UP)
+        self.parent.append(parent)
+        self.customer.append(customer)
+        return cid
+
+    def to_table(self) -> ContactTable:
+        """Freeze into numpy columns (``u_resolve`` is simulation state and is dropped)."""
+        cols = {name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)
+                for name in ContactTable.__dataclass_fields__}
+        return ContactTable(**{k: np.array(v) for k, v in cols.items()})
+
+
+@dataclass(frozen=True)
+class ContactTable:
+    """Per-contact columns (numpy). Times are clock minutes; NaN where not reached."""
+
+    arrival_min: np.ndarray
+    answer_min: np.ndarray
+    end_min: np.ndarray
+    """Abandon/disconnect time, or end of talk for answered contacts (before wrap-up)."""
+    handle_min: np.ndarray
+    type_code: np.ndarray
+    tier: np.ndarray
+    attempt: np.ndarray
+    outcome: np.ndarray
+    resolved: np.ndarray
+    follow_up: np.ndarray
+    parent: np.ndarray
+    customer: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.arrival_min)
+
+    @property
+    def wait_min(self) -> np.ndarray:
+        """Time in queue: until answered, abandoned or disconnected (NaN if still waiting)."""
+        left = np.where(np.isnan(self.answer_min), self.end_min, self.answer_min)
+        return left - self.arrival_min
