@@ -46,7 +46,7 @@ class Model(BaseModel):
 class Exponential(Model):
     """Exponential durations (memoryless): the Erlang C / Erlang A assumption."""
 
-    kind: Literal["exponential"]
+    kind: Literal["exponential"] = Field(description="Selects exponential durations.")
     mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
 
 
@@ -54,7 +54,7 @@ class Lognormal(Model):
     """Lognormal durations by mean and coefficient of variation (Brown et al. 2005: service times
     in real call centres are close to lognormal)."""
 
-    kind: Literal["lognormal"]
+    kind: Literal["lognormal"] = Field(description="Selects lognormal durations.")
     mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
     cv: float = Field(gt=0.0, le=20.0, description="Coefficient of variation (std / mean).")
 
@@ -62,14 +62,14 @@ class Lognormal(Model):
 class Fixed(Model):
     """A constant duration."""
 
-    kind: Literal["fixed"]
+    kind: Literal["fixed"] = Field(description="Selects a constant duration.")
     value_min: float = Field(ge=0.0, le=100_000.0, description="The duration in minutes.")
 
 
 class Empirical(Model):
     """Resample observed durations (e.g. from a contact log) with equal weights."""
 
-    kind: Literal["empirical"]
+    kind: Literal["empirical"] = Field(description="Selects resampled observed durations.")
     values_min: list[Annotated[float, Field(ge=0.0)]] = Field(
         min_length=1, description="Observed durations in minutes, resampled uniformly."
     )
@@ -78,7 +78,7 @@ class Empirical(Model):
 class NoPatience(Model):
     """Callers never abandon (Erlang C)."""
 
-    kind: Literal["none"]
+    kind: Literal["none"] = Field(description="Selects no abandonment.")
 
 
 Duration = Annotated[Exponential | Lognormal | Fixed | Empirical, Field(discriminator="kind")]
@@ -122,13 +122,13 @@ class OpeningHours(Model):
 class WeeklyHours(Model):
     """Opening hours per weekday; ``null`` means closed all day."""
 
-    mon: OpeningHours | None = None
-    tue: OpeningHours | None = None
-    wed: OpeningHours | None = None
-    thu: OpeningHours | None = None
-    fri: OpeningHours | None = None
-    sat: OpeningHours | None = None
-    sun: OpeningHours | None = None
+    mon: OpeningHours | None = Field(None, description="Hours on Monday (null = closed).")
+    tue: OpeningHours | None = Field(None, description="Hours on Tuesday (null = closed).")
+    wed: OpeningHours | None = Field(None, description="Hours on Wednesday (null = closed).")
+    thu: OpeningHours | None = Field(None, description="Hours on Thursday (null = closed).")
+    fri: OpeningHours | None = Field(None, description="Hours on Friday (null = closed).")
+    sat: OpeningHours | None = Field(None, description="Hours on Saturday (null = closed).")
+    sun: OpeningHours | None = Field(None, description="Hours on Sunday (null = closed).")
 
     def of(self, weekday: str) -> OpeningHours | None:
         """Opening hours of a weekday name (``"mon"`` ... ``"sun"``)."""
@@ -202,13 +202,13 @@ class Calendar(Model):
 class WeekdayVolumes(Model):
     """Forecast number of contacts per day, by weekday."""
 
-    mon: float = Field(0.0, ge=0.0, le=10_000_000.0)
-    tue: float = Field(0.0, ge=0.0, le=10_000_000.0)
-    wed: float = Field(0.0, ge=0.0, le=10_000_000.0)
-    thu: float = Field(0.0, ge=0.0, le=10_000_000.0)
-    fri: float = Field(0.0, ge=0.0, le=10_000_000.0)
-    sat: float = Field(0.0, ge=0.0, le=10_000_000.0)
-    sun: float = Field(0.0, ge=0.0, le=10_000_000.0)
+    mon: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Monday.")
+    tue: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Tuesday.")
+    wed: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Wednesday.")
+    thu: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Thursday.")
+    fri: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Friday.")
+    sat: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Saturday.")
+    sun: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Sunday.")
 
     def of(self, weekday: str) -> float:
         """Volume of a weekday name."""
@@ -344,7 +344,7 @@ class Demand(Model):
 class FixedTeam(Model):
     """The same number of agents throughout the opening hours."""
 
-    kind: Literal["fixed"]
+    kind: Literal["fixed"] = Field(description="Selects a fixed team.")
     agents: int = Field(ge=0, le=100_000, description="Agents rostered during opening hours.")
     shrinkage_fraction: float = Field(
         0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
@@ -354,7 +354,7 @@ class FixedTeam(Model):
 class IntervalRoster(Model):
     """Agents rostered per planning interval, by weekday (one count per open interval)."""
 
-    kind: Literal["by_interval"]
+    kind: Literal["by_interval"] = Field(description="Selects counts per interval.")
     agents: dict[Weekday, list[Annotated[int, Field(ge=0, le=100_000)]]] = Field(
         description="Weekday → rostered agents per planning interval of the opening hours."
     )
@@ -393,7 +393,7 @@ class Shift(Model):
 class ShiftRoster(Model):
     """Agents scheduled by shifts (start, length, weekdays, breaks)."""
 
-    kind: Literal["shifts"]
+    kind: Literal["shifts"] = Field(description="Selects a shift roster.")
     shifts: list[Shift] = Field(min_length=1, description="The shifts.")
     shrinkage_fraction: float = Field(
         0.0, ge=0.0, lt=1.0, description="Share of scheduled time lost beyond the listed breaks."
@@ -496,13 +496,19 @@ class Scenario(Model):
 
     name: str = Field(min_length=1, max_length=80, description="Short name used in output folders.")
     description: str = Field("", description="What this scenario represents.")
-    calendar: Calendar
-    demand: Demand
-    staffing: Staffing
-    routing: Routing = Field(default_factory=Routing)
-    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
-    standards: Standards = Field(default_factory=Standards)
-    simulation: Simulation = Field(default_factory=Simulation)
+    calendar: Calendar = Field(description="Simulated days, opening hours, holidays, peaks.")
+    demand: Demand = Field(description="Contact types, volumes and intraday profiles.")
+    staffing: Staffing = Field(description="Front-line and escalation rosters.")
+    routing: Routing = Field(default_factory=Routing, description="Who answers what first.")
+    service_level: ServiceLevel = Field(
+        default_factory=ServiceLevel, description="Definition of the phone service level."
+    )
+    standards: Standards = Field(
+        default_factory=Standards, description="Targets the desk reports against."
+    )
+    simulation: Simulation = Field(
+        default_factory=Simulation, description="Replications and seed."
+    )
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from sim.config import WEEKDAYS, Scenario
 from sim.experiment import run_scenario
 from sim.metrics import Estimate
-from sim.queueing import erlang_a_kpis, erlang_c_kpis
 
 MEASURES = {"p_wait": "p_wait", "asa_s": "asa_s", "service_level": "service_level",
             "p_abandon": "abandon_rate"}
@@ -26,6 +25,8 @@ MEASURES = {"p_wait": "p_wait", "asa_s": "asa_s", "service_level": "service_leve
 def erlang_analytic(arrivals_per_h: float, agents: int, aht_min: float,
                     patience_min: float | None, sl_seconds: float) -> dict[str, float]:
     """Erlang C (no patience) or Erlang A measures: p_wait, asa_s, service_level, p_abandon."""
+    from sim.queueing import erlang_a_kpis, erlang_c_kpis  # noqa: PLC0415 - imports scipy
+
     rate = arrivals_per_h / 60.0
     if patience_min is None:
         k = erlang_c_kpis(rate, agents, aht_min, sl_seconds)

@@ -138,13 +138,13 @@ def describe_type(
     if members is not None:
         optional = len(members) < len(get_args(tp))
         if _kinds(members) is not None:
-            text = "kind " + " | ".join(name(member) for member in members)
+            text = "by kind: " + ", ".join(name(member) for member in members)
         else:
             text = " or ".join(describe_type(member, name) for member in members)
         return f"{text} or null" if optional else text
     origin, args = get_origin(tp), get_args(tp)
     if origin is Literal:
-        return "one of " + ", ".join(str(arg) for arg in args)
+        return "one of " + ", ".join(map(str, args)) if len(args) > 1 else str(args[0])
     if origin is list:
         return f"list of {describe_type(args[0], name)}"
     if origin is dict:
@@ -255,32 +255,48 @@ class _Reader:
         shown: str,
         marks: dict[PathKey, tuple[str, str]],
     ) -> None:
-        """Record the position of every entry under ``node``; report duplicate keys and values
-        YAML cannot construct (such as the date 2027-02-30)."""
+        """Record the position of every entry under ``node``, checking keys and scalar values as
+        YAML constructs them (an impossible date such as 2027-02-30 is reported here)."""
         if isinstance(node, yaml.MappingNode):
+            self._check_keys(loader, node, path, shown)
+            loader.flatten_mapping(node)  # resolve ``<<: *anchor`` merge keys
             children = [
-                (loader.construct_object(key, deep=True), key, value) for key, value in node.value
+                (self._construct(loader, key, shown), key, value) for key, value in node.value
             ]
         elif isinstance(node, yaml.SequenceNode):
             children = [(index, item, item) for index, item in enumerate(node.value)]
         else:
-            try:
-                loader.construct_object(node)
-            except ValueError as exc:
-                self.fail(f"{_at(shown, node)}: malformed YAML: {node.value!r}: {exc}")
+            self._construct(loader, node, shown)
             return
         for key, key_node, value_node in children:
+            marks[(*path, key)] = (_at(shown, key_node), _at(shown, value_node))
+            self._index(loader, value_node, (*path, key), shown, marks)
+
+    def _check_keys(
+        self, loader: yaml.SafeLoader, node: yaml.MappingNode, path: PathKey, shown: str
+    ) -> None:
+        """Keys must be plain values; a key given twice is reported (YAML keeps only the last)."""
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self._construct(loader, key_node, shown)
             if isinstance(key, list | dict):
                 self.fail(f"{_at(shown, key_node)}: malformed YAML: a key must be a plain value")
-            child = (*path, key)
-            if child in marks:
-                first = marks[child][0].rsplit(":", 2)[1]
+            if key in seen:
+                first = _at(shown, seen[key]).removeprefix(f"{shown}:")
                 self.problems.append(
-                    f"{_at(shown, key_node)}: {_dotted(child)}: duplicate key {key!r} "
-                    f"(first given on line {first}; YAML keeps only the last)"
+                    f"{_at(shown, key_node)}: {_dotted((*path, key))}: duplicate key {key!r} "
+                    f"(first given at {first}; YAML would keep only the last)"
                 )
-            marks[child] = (_at(shown, key_node), _at(shown, value_node))
-            self._index(loader, value_node, child, shown, marks)
+            seen.setdefault(key, key_node)
+
+    def _construct(self, loader: yaml.SafeLoader, node: yaml.Node, shown: str) -> Any:
+        """The value of a node (cached by the loader for the whole document)."""
+        try:
+            return loader.construct_object(node, deep=True)
+        except ValueError as exc:
+            self.fail(f"{_at(shown, node)}: malformed YAML: {node.value!r}: {exc}")
 
     def _bases(self, layer: _Layer) -> list[tuple[Path, str]]:
         """Files named by ``extends:`` (taken out of the layer's data) and where each is named."""
@@ -406,7 +422,7 @@ def _assign(node: Any, keys: list[str], value: Any) -> tuple[Any, PathKey]:
         raise _OverrideError("the dotted key has an empty part")
     if isinstance(node, list):
         if not head.isdigit() or int(head) >= len(node):
-            raise _OverrideError(f"{head!r} is not an index of a list of {len(node)} items")
+            raise _OverrideError(f"no item {head!r} in a list of {len(node)} item(s)")
         copy, index = list(node), int(head)
         copy[index], path = _assign(node[index], rest, value)
         return copy, (index, *path)
@@ -433,15 +449,19 @@ class _Sources:
 
     def where(self, path: PathKey, *, value: bool = False) -> str:
         """``file:line:col`` of the entry at ``path`` (its value's position if ``value``), or the
-        override that set it; for an absent entry, the position of its nearest existing parent."""
+        override that set or created it; for an absent entry, the position of its nearest parent."""
         for override in reversed(self.overrides):
             if path[: len(override.path)] == override.path:
                 return override.label
         for length in range(len(path), 0, -1):
+            prefix = path[:length]
             for layer in reversed(self.layers):
-                if path[:length] in layer.marks:
-                    key_at, value_at = layer.marks[path[:length]]
+                if prefix in layer.marks:
+                    key_at, value_at = layer.marks[prefix]
                     return value_at if value and length == len(path) else key_at
+            for override in reversed(self.overrides):
+                if override.path[:length] == prefix:
+                    return override.label
         return self.layers[-1].marks[()][0]
 
 
@@ -453,6 +473,14 @@ class _Branch:
     member: Any
     members: tuple[Any, ...]
     field: FieldInfo | None
+
+    def fits(self, data: dict[str, Any]) -> bool:
+        """Whether the input has this member's shape (mapping, list, text, ...)."""
+        value = _get(data, self.path)
+        origin = get_origin(self.member) or self.member
+        if isinstance(origin, type) and issubclass(origin, BaseModel | dict):
+            return isinstance(value, dict)
+        return isinstance(origin, type) and isinstance(value, origin)
 
 
 @dataclass(frozen=True)
@@ -508,16 +536,10 @@ def _explain(errors: list[Any], data: dict[str, Any], sources: _Sources) -> list
     shape; if no branch matches, they become a single "must be X or Y" message.
     """
     steps = [(error, _resolve(error["loc"])) for error in errors]
-    fitting = {
-        step.branch.path
-        for _, step in steps
-        if step.branch and _fits(step.branch.member, _get(data, step.branch.path))
-    }
+    fitting = {step.branch.path for _, step in steps if step.branch and step.branch.fits(data)}
     messages = []
     for error, step in steps:
-        if step.branch is None or (
-            step.branch.path in fitting and _fits(step.branch.member, _get(data, step.branch.path))
-        ):
+        if step.branch is None or step.branch.fits(data):
             messages.append(_message(error, step, data, sources))
         elif step.branch.path not in fitting:
             messages.append(_branch_message(step.branch, data, sources))
@@ -647,7 +669,7 @@ def _requirement(error: Any, step: _Step) -> str:
 def _mapping_requirement(annotation: Any) -> str:
     kinds = _kinds(_union_members(annotation) or [])
     if kinds:
-        return f"must be a mapping with a kind ({', '.join(kinds)})"
+        return f"must be a mapping with kind {_or(kinds)}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"must be a mapping with keys {', '.join(annotation.model_fields)}"
     return "must be a mapping"
@@ -726,14 +748,6 @@ def _child(
     return None, field
 
 
-def _fits(member: Any, value: Any) -> bool:
-    """Whether a value has the shape of a union member (mapping, list, text, ...)."""
-    origin = get_origin(member) or member
-    if isinstance(origin, type) and issubclass(origin, BaseModel | dict):
-        return isinstance(value, dict)
-    return isinstance(origin, type) and isinstance(value, origin)
-
-
 def _get(data: Any, path: PathKey) -> Any:
     for key in path:
         try:
@@ -766,3 +780,9 @@ def _number(value: float) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
+
+
+def _or(items: Sequence[Any]) -> str:
+    """``a, b or c``."""
+    words = [str(item) for item in items]
+    return " or ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from sim.config import Scenario
 from sim.desk import DeskRun
@@ -201,6 +200,30 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     return k
 
 
+def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-day phone measures from an :func:`interval_table` (sums, and service level and ASA
+    recomputed from the counts, not averaged over intervals)."""
+    days, idx = np.unique(intervals["day"], return_inverse=True)
+
+    def total(col: str) -> np.ndarray:
+        return np.bincount(idx, weights=intervals[col], minlength=len(days))
+
+    answered = total("answered")
+    den = total("service_level_denominator")
+    wait_total = np.bincount(idx, weights=np.nan_to_num(intervals["asa_s"]) * intervals["answered"],
+                             minlength=len(days))
+    return {
+        "day": days,
+        "offered": total("offered"),
+        "answered": answered,
+        "abandoned": total("abandoned"),
+        "service_level": np.divide(total("answered_within_threshold"), den,
+                                   out=np.full(len(days), np.nan), where=den > 0),
+        "asa_s": np.divide(wait_total, answered, out=np.full(len(days), np.nan),
+                           where=answered > 0),
+    }
+
+
 def _phone_queue_spans(run: DeskRun) -> tuple[np.ndarray, np.ndarray]:
     """Front-line phone queue stays ``[arrival, leaving the queue)`` (horizon if still waiting)."""
     c = run.contacts
@@ -242,9 +265,12 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
         den = count(settled) - count(settled & (c.outcome != ANSWERED) & (wait_s < sl.short_abandon_s))
     table = {
         "interval_start_min": starts,
+        "day": (starts // 1440).astype(np.int64),
         "offered": count(phone),
         "answered": count(answered),
         "abandoned": count(phone & (c.outcome == ABANDONED)),
+        "answered_within_threshold": count(good),
+        "service_level_denominator": den,
         "service_level": share(count(good), den),
         "asa_s": share(np.bincount(idx[answered], weights=wait_s[answered], minlength=n),
                        count(answered)),
@@ -286,6 +312,8 @@ def estimate(values: Sequence[float], level: float = CI_LEVEL, upper: float = ma
     x = x[~np.isnan(x)]
     if len(x) == 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
+    from scipy import stats  # noqa: PLC0415 - heavy import, only needed here
+
     mean = float(x.mean())
     if len(x) == 1:
         return Estimate(mean, math.nan, math.nan, 1)

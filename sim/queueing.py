@@ -63,7 +63,7 @@ __all__ = [
 
 _SECONDS_PER_MIN = 60.0
 _LOG_NEGLIGIBLE = 46.0  # queue states below e^-46 of the modal one are dropped
-_MAX_QUEUE_STATES = 5_000_000
+_MAX_QUEUE_STATES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,9 @@ def erlang_b(servers: int, offered_load: float) -> float:
 
     Returns:
         Probability that an arrival is blocked.
+
+    Raises:
+        ValueError: If ``servers`` is not a non-negative integer or the load is negative.
     """
     _check_servers(servers, minimum=0)
     _check_nonnegative("offered_load", offered_load)
@@ -123,6 +126,9 @@ def erlang_c(servers: int, offered_load: float) -> float:
 
     Returns:
         Probability that an arrival must wait; 1.0 if ``offered_load >= servers``.
+
+    Raises:
+        ValueError: If ``servers`` is not a non-negative integer or the load is negative.
     """
     blocking = erlang_b(servers, offered_load)
     if offered_load >= servers:
@@ -236,7 +242,8 @@ def erlang_a_kpis(  # noqa: PLR0917 - positional signature is the published API
     stage_means = np.cumsum(1.0 / (full_rate + np.arange(1.0, ahead[-1] + 2.0) * theta))
     p_abandon = float(np.sum(prob * (ahead + 1.0) * theta / exit_rates))
     mean_queue = float(np.sum(prob * ahead))
-    asa = float(np.sum(prob * p_served * stage_means[ahead])) / (1.0 - p_abandon)
+    p_answered = p_immediate + float(np.sum(prob * p_served))  # = 1 - p_abandon, no cancellation
+    asa = float(np.sum(prob * p_served * stage_means[ahead])) / p_answered
 
     # P(served within T | m) = p_served * I_z(m+1, shape+1), z = 1 - exp(-theta*T).
     z_sl = -math.expm1(-theta * sl_threshold_s / _SECONDS_PER_MIN)
@@ -264,7 +271,7 @@ def erlang_a_kpis(  # noqa: PLR0917 - positional signature is the published API
         asa_min=asa,
         mean_wait_min=mean_queue / lam,
         service_level=min(service_level, 1.0),
-        occupancy=min(lam * (1.0 - p_abandon) * mean_handle_min / servers, 1.0),
+        occupancy=min(lam * p_answered * mean_handle_min / servers, 1.0),
         mean_queue_length=mean_queue,
         sl_threshold_s=float(sl_threshold_s),
         definition=_sl_definition(sl_threshold_s, short_abandon_s),
@@ -384,6 +391,9 @@ def square_root_staffing(arrival_rate_per_min: float, mean_handle_min: float, be
 
     Returns:
         Number of agents, at least 1.
+
+    Raises:
+        ValueError: On non-positive rates or handle time, or a non-finite beta.
     """
     _check_positive("arrival_rate_per_min", arrival_rate_per_min)
     _check_positive("mean_handle_min", mean_handle_min)
@@ -404,6 +414,9 @@ def halfin_whitt_beta(target_p_wait: float) -> float:
 
     Returns:
         The unique beta > 0.
+
+    Raises:
+        ValueError: If the target is not strictly between 0 and 1.
     """
     _check_probability("target_p_wait", target_p_wait)
     log_odds = math.log1p(-target_p_wait) - math.log(target_p_wait)  # log(1/alpha - 1)
@@ -417,7 +430,7 @@ def halfin_whitt_beta(target_p_wait: float) -> float:
         low /= 2.0
     while gap(high) < 0:
         high *= 2.0
-    return float(optimize.brentq(gap, low, high, xtol=1e-14, rtol=1e-14))
+    return float(optimize.brentq(gap, low, high, xtol=low * 1e-14, rtol=1e-14))
 
 
 def _queue_log_terms(

@@ -91,10 +91,12 @@ class ContactLog:
         return cid
 
     def to_table(self) -> ContactTable:
-        """Freeze into numpy columns (``u_resolve`` is simulation state and is dropped)."""
-        cols = {name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)
-                for name in ContactTable.__dataclass_fields__}
-        return ContactTable(**{k: np.array(v) for k, v in cols.items()})
+        """Numpy views of the columns, without copying (``u_resolve`` is simulation state and is
+        left out). The log must not be appended to afterwards."""
+        return ContactTable(**{
+            name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)
+            for name in ContactTable.__dataclass_fields__
+        })
 
 
 @dataclass(frozen=True)

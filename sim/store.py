@@ -8,7 +8,7 @@ Layout of ``outputs/<scenario>-<timestamp>/``:
 * ``summary.parquet`` — one row per KPI: mean and 95% confidence interval;
 * ``scorecard.parquet`` — each standard, its target, estimate and status;
 * ``intervals.parquet`` — per replication and planning interval: volumes, service level, agents,
-  queue;
+  queue; ``daily.parquet`` — the same per day;
 * ``contacts/rep-NNN.parquet`` — every contact of each replication.
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves a
@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiment import ReplicationResult, ScenarioResult
+from sim.metrics import daily_table
 from sim.loading import scenario_hash, scenario_to_dict
 from sim.records import FOLLOW_UPS, OUTCOMES
 
@@ -97,6 +98,7 @@ class RunWriter:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self._intervals: list[dict[str, np.ndarray]] = []
+        self._daily: list[dict[str, np.ndarray]] = []
 
     def replication(self, result: ReplicationResult) -> None:
         """Store one finished replication (its contacts go to disk at once)."""
@@ -120,8 +122,10 @@ class RunWriter:
                 "follow_up": np.asarray(FOLLOW_UPS)[c.follow_up],
             },
         )
-        n = len(result.intervals["interval_start_min"])
-        self._intervals.append({"replication": np.full(n, result.replication), **result.intervals})
+        daily = daily_table(result.intervals)
+        for parts, table in ((self._intervals, result.intervals), (self._daily, daily)):
+            n = len(next(iter(table.values())))
+            parts.append({"replication": np.full(n, result.replication), **table})
 
     def finish(self, result: ScenarioResult, command: list[str] | None = None) -> None:
         """Write the summary tables and the manifest."""
@@ -146,10 +150,10 @@ class RunWriter:
             "ci_high": [s.estimate.ci_high for s in result.scorecard],
             "status": [s.status for s in result.scorecard],
         })
-        if self._intervals:
-            write_table(self.out_dir / "intervals.parquet", {
-                k: np.concatenate([t[k] for t in self._intervals]) for k in self._intervals[0]
-            })
+        for name, parts in (("intervals", self._intervals), ("daily", self._daily)):
+            if parts:
+                write_table(self.out_dir / f"{name}.parquet",
+                            {k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
         manifest = {
             "scenario": result.scenario.name,
             "parameters_hash": scenario_hash(result.scenario),

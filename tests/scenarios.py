@@ -9,10 +9,11 @@ from sim.config import WEEKDAYS, Scenario
 
 
 def deep_update(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``base`` with ``changes`` merged in recursively."""
+    """A copy of ``base`` with ``changes`` merged in recursively (a mapping with a ``kind`` replaces
+    the old one whole)."""
     out = copy.deepcopy(base)
     for key, value in changes.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and "kind" not in value:
             out[key] = deep_update(out[key], value)
         else:
             out[key] = value

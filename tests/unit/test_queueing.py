@@ -2,8 +2,8 @@
 
 The independent references used here never call the module's internals:
 exact rational arithmetic (fractions) for Erlang B/C, a generator-matrix solve
-of the truncated birth-death chain, a matrix-exponential "tagged customer"
-CTMC for answer/abandon times, and quadrature of the virtual-wait density.
+of the truncated birth-death chain, a uniformised "tagged customer" CTMC for
+answer/abandon times, and quadrature of the virtual-wait density.
 """
 
 import dataclasses
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import integrate, linalg, stats
+from scipy import integrate, stats
 
 from sim.queueing import (
     QueueKpis,
@@ -55,34 +55,37 @@ def chain_distribution(lam: float, n: int, handle: float, patience: float, size:
     system = np.vstack([gen.T[:-1], np.ones(size)])
     rhs = np.zeros(size)
     rhs[-1] = 1.0
-    return np.linalg.solve(system, rhs)
+    pi = np.linalg.solve(system, rhs)
+    assert pi[-1] < 1e-16, "truncation too short for this test case"
+    return pi
 
 
 def tagged_customer(
-    pi: np.ndarray, n: int, handle: float, patience: float, t_min: float
-) -> tuple[float, float, float]:
-    """(P(served by t), P(abandoned by t), E[wait; served]) for a PASTA arrival.
+    pi: np.ndarray, n: int, handle: float, patience: float, times_min: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """P(served by t), P(abandoned by t) for each t, and E[wait; served], for a PASTA arrival.
 
     With j callers ahead the tagged caller moves up at rate n*mu + j*theta (enters
-    service from j = 0 at rate n*mu) and abandons at rate theta.
+    service from j = 0 at rate n*mu) and abandons at rate theta. The pure-death chain is
+    solved by uniformisation: jumps follow a Poisson(rate) clock, so the k-th jump occurs
+    at mean time k / rate and P(by t) = sum_k Poisson(k; rate * t) * P(absorbed in k jumps).
     """
     c, theta = n / handle, 1.0 / patience
-    ahead = len(pi) - n
-    served, abandoned = ahead, ahead + 1
-    gen = np.zeros((ahead + 2, ahead + 2))
-    for j in range(ahead):
-        gen[j, j - 1 if j else served] = c + j * theta
-        gen[j, abandoned] = theta
-        gen[j, j] = -(c + (j + 1) * theta)
-    start = np.zeros(ahead + 2)
-    start[:ahead] = pi[n:]
-    at_t = start @ linalg.expm(gen * t_min)
-    transient = gen[:ahead, :ahead]
-    # E[tau; served] = start * Q^-2 * r for the transient generator Q and exit vector r.
-    wait_served = start[:ahead] @ np.linalg.solve(
-        transient, np.linalg.solve(transient, gen[:ahead, served])
-    )
-    return pi[:n].sum() + at_t[served], at_t[abandoned], wait_served
+    mass = pi[n:].copy()
+    up = c + np.arange(len(mass)) * theta
+    rate = up[-1] + theta
+    served, abandoned = [0.0], [0.0]  # cumulative absorption after k jumps
+    while mass.sum() > 1e-18:
+        served.append(served[-1] + mass[0] * c / rate)
+        abandoned.append(abandoned[-1] + mass.sum() * theta / rate)
+        moved = mass * up / rate
+        mass = mass * (1.0 - (up + theta) / rate)
+        mass[:-1] += moved[1:]
+    jumps = np.arange(len(served))
+    weights = stats.poisson.pmf(jumps[None, :], rate * np.asarray(times_min)[:, None])
+    wait_served = float(np.sum(np.diff(served) * jumps[1:] / rate))
+    served_by = pi[:n].sum() + weights @ np.asarray(served)
+    return served_by, weights @ np.asarray(abandoned), wait_served
 
 
 def garnett_p_wait(beta: float, theta_over_mu: float) -> float:
@@ -108,7 +111,7 @@ ERLANG_A_CASES = [
 
 
 def test_erlang_b_published_table_value() -> None:
-    # Erlang B tables (e.g. ITU-T traffic tables): 10 lines, 5 Erlangs -> 1.84 % blocking.
+    # Standard Erlang B tables: 10 lines offered 5 Erlangs block 1.84 % of calls.
     exact = exact_erlang_b(10, Fraction(5))
     assert abs(float(exact) - 0.01838) < 5e-6
     assert erlang_b(10, 5.0) == pytest.approx(float(exact), rel=1e-12)
@@ -156,7 +159,7 @@ def test_erlang_b_large_matches_classic_recursion(servers: int, load: float) -> 
 
 
 def test_erlang_b_extremes_do_not_overflow() -> None:
-    assert erlang_b(10_000, 10.0) == pytest.approx(0.0, abs=1e-300)
+    assert 0.0 <= erlang_b(10_000, 10.0) < 1e-300
     assert erlang_b(10, 10_000.0) == pytest.approx(float(exact_erlang_b(10, Fraction(10_000))))
     assert erlang_b(0, 3.0) == 1.0
     assert erlang_b(5, 0.0) == 0.0
@@ -187,11 +190,12 @@ def test_erlang_c_wait_tail_matches_queue_position_mixture(
     kpis = erlang_c_kpis(lam, n, handle, t_s)
     rho = lam * handle / n
     m = np.arange(4000)
-    queue_probs = kpis.p_wait * (1 - rho) * rho**m
+    queue_probs = float(exact_erlang_c(n, Fraction(lam * handle))) * (1 - rho) * rho**m
     tail = np.sum(queue_probs * stats.gamma.sf(t_s / 60, m + 1, scale=handle / n))
     assert kpis.service_level == pytest.approx(1.0 - tail, abs=1e-12)
     assert kpis.mean_queue_length == pytest.approx(np.sum(queue_probs * m), rel=1e-10)
     assert kpis.mean_queue_length == pytest.approx(lam * kpis.asa_min, rel=1e-12)  # Little
+    assert kpis.p_wait == pytest.approx(queue_probs.sum(), rel=1e-12)
     assert kpis.occupancy == pytest.approx(rho)
     assert kpis.p_abandon == 0.0
     assert kpis.mean_wait_min == kpis.asa_min
@@ -209,15 +213,14 @@ def test_erlang_c_unstable_raises() -> None:
 def test_erlang_a_matches_brute_force_chain(
     lam: float, n: int, handle: float, patience: float
 ) -> None:
-    pi = chain_distribution(lam, n, handle, patience, size=n + 300)
+    pi = chain_distribution(lam, n, handle, patience, size=n + 120)
     queue = np.maximum(np.arange(len(pi)) - n, 0)
     mean_queue = float(pi @ queue)
     kpis = erlang_a_kpis(lam, n, handle, patience, 20.0)
     assert kpis.p_wait == pytest.approx(pi[n:].sum(), abs=1e-10)
     assert kpis.mean_queue_length == pytest.approx(mean_queue, rel=1e-9)
-    assert kpis.p_abandon == pytest.approx(
-        mean_queue / patience / lam, rel=1e-9
-    )  # theta E[Q] = lam P(ab)
+    # Abandonment balance theta E[Q] = lam P(ab).
+    assert kpis.p_abandon == pytest.approx(mean_queue / patience / lam, rel=1e-9)
     assert kpis.mean_wait_min == pytest.approx(mean_queue / lam, rel=1e-9)  # Little
     busy = float(pi @ np.minimum(np.arange(len(pi)), n))
     assert kpis.occupancy == pytest.approx(busy / n, rel=1e-9)
@@ -227,9 +230,11 @@ def test_erlang_a_matches_brute_force_chain(
 def test_erlang_a_answer_times_match_tagged_customer_ctmc(
     lam: float, n: int, handle: float, patience: float
 ) -> None:
-    pi = chain_distribution(lam, n, handle, patience, size=n + 300)
-    served_20s, _, wait_served = tagged_customer(pi, n, handle, patience, 20 / 60)
-    _, short_abandons, _ = tagged_customer(pi, n, handle, patience, 8 / 60)
+    pi = chain_distribution(lam, n, handle, patience, size=n + 120)
+    served_by, abandoned_by, wait_served = tagged_customer(
+        pi, n, handle, patience, (20 / 60, 8 / 60)
+    )
+    served_20s, short_abandons = served_by[0], abandoned_by[1]
     kpis = erlang_a_kpis(lam, n, handle, patience, 20.0)
     assert kpis.service_level == pytest.approx(served_20s, abs=1e-9)
     assert kpis.asa_min == pytest.approx(wait_served / (1 - kpis.p_abandon), rel=1e-9)
@@ -246,7 +251,7 @@ def test_erlang_a_service_level_matches_virtual_wait_density(
 ) -> None:
     # Mandelbaum & Zeltyn: offered wait V has density n*mu*pi_n*exp(-n*mu*v + lam*H(v)), with
     # H(v) = (1 - exp(-theta v)) / theta; served within T <=> V <= T and patience > V.
-    pi = chain_distribution(lam, n, handle, patience, size=n + 300)
+    pi = chain_distribution(lam, n, handle, patience, size=n + 120)
     c, theta = n / handle, 1 / patience
     for t_s in (0.0, 20.0, 90.0):
 
@@ -344,7 +349,11 @@ def test_erlang_a_identities(args: tuple[float, int, float, float, float]) -> No
     assert kpis.mean_wait_min == pytest.approx(kpis.p_abandon * patience, rel=1e-9, abs=1e-300)
     assert kpis.mean_queue_length == pytest.approx(lam * kpis.mean_wait_min, rel=1e-12)
     assert kpis.occupancy <= 1.0 + 1e-12
-    assert kpis.occupancy == pytest.approx(lam * handle * (1 - kpis.p_abandon) / n, rel=1e-12)
+    load_per_agent = lam * handle / n
+    expected_occupancy = load_per_agent * (1 - kpis.p_abandon)
+    assert kpis.occupancy == pytest.approx(
+        expected_occupancy, rel=1e-12, abs=1e-13 * load_per_agent
+    )
     assert kpis.asa_min >= 0.0
     assert kpis.sl_threshold_s == t_s
 

@@ -1,0 +1,58 @@
+"""Rosters become staffing steps; time integrals of spans and steps are exact."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.agents import AgentPool, staffing_steps
+from sim.calendar import CalendarPlan
+from sim.metrics import span_integral, step_at, step_integral
+from tests.scenarios import busy_desk
+
+
+def test_shifts_with_breaks_and_shrinkage() -> None:
+    scenario = busy_desk()
+    plan = CalendarPlan.from_config(scenario.calendar)
+    times, agents = staffing_steps(scenario.staffing.tier1, plan)
+    # Monday: 5 agents 08–14 with a break 11:00–11:30, 4 agents 12–18; shrinkage 10%.
+    at = np.array([7, 8, 11, 11.5, 12, 14, 18]) * 60.0
+    expected = np.round(np.array([0, 5, 0, 5, 9, 4, 0]) * 0.9 + 1e-9)
+    assert list(step_at(times, agents, at)) == list(expected)
+    # The holiday (third day) has nobody.
+    assert step_at(times, agents, np.array([2 * 1440 + 12 * 60.0]))[0] == 0
+
+
+def test_pool_follows_roster_and_busy_agents_finish_first() -> None:
+    pool = AgentPool()
+    pool.set_roster(0.0, 3)
+    pool.take()
+    pool.take()
+    pool.set_roster(1.0, 1)  # one idle leaves now, one busy agent leaves when done
+    assert (pool.idle, pool.busy, pool.leaving) == (0, 2, 1)
+    assert pool.release(2.0) is False  # that one goes home
+    assert (pool.present, pool.leaving) == (1, 0)
+    pool.set_roster(3.0, 2)
+    assert pool.idle == 1
+    assert list(pool.log_t) == [0.0, 1.0, 2.0, 3.0]
+    assert list(pool.log_present) == [3, 2, 1, 2]
+
+
+spans = st.lists(st.tuples(st.floats(0, 100), st.floats(0, 50)), min_size=1, max_size=30)
+
+
+@given(spans, st.floats(0, 100), st.floats(0, 100))
+def test_span_integral_matches_brute_force(pairs: list[tuple[float, float]], a: float,
+                                           b: float) -> None:
+    lo, hi = min(a, b), max(a, b)
+    starts = np.array([s for s, _ in pairs])
+    ends = starts + np.array([d for _, d in pairs])
+    exact = sum(max(0.0, min(e, hi) - max(s, lo)) for s, e in zip(starts, ends, strict=True))
+    assert np.isclose(span_integral(starts, ends, np.array([lo, hi]))[0], exact, atol=1e-6)
+
+
+def test_step_integral() -> None:
+    times = np.array([0.0, 10.0, 20.0])
+    levels = np.array([0, 3, 1])
+    assert list(step_integral(times, levels, np.array([5.0, 15.0, 30.0]))) == [15.0, 25.0]
