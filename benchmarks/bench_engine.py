@@ -70,7 +70,7 @@ def queue_stats(
     arrival: object, wait: object, answered: object, warmup_min: float
 ) -> dict[str, float]:
     """P(abandon), mean wait and ASA (minutes) of callers settled after the warm-up."""
-    import numpy as np  # noqa: PLC0415 - children import only what their engine needs
+    import numpy as np
 
     arrival = np.asarray(arrival, dtype=float)
     wait = np.asarray(wait, dtype=float)
@@ -101,8 +101,8 @@ def textbook_desk(horizon_min: float, seed: int) -> tuple[int, list, list, list,
     Returns:
         ``(callers arrived, arrival times, waits, answered flags, events scheduled)``.
     """
-    import numpy as np  # noqa: PLC0415
-    import simpy  # noqa: PLC0415
+    import numpy as np
+    import simpy
 
     rng = np.random.default_rng(seed)
     env = simpy.Environment()
@@ -143,8 +143,8 @@ def textbook_desk(horizon_min: float, seed: int) -> tuple[int, list, list, list,
 
 
 def child_textbook(horizon_min: float, warmup_min: float, seed: int) -> dict:
-    import numpy  # noqa: F401, PLC0415 - baseline includes the engine's imports
-    import simpy  # noqa: F401, PLC0415
+    import numpy  # noqa: F401 - baseline includes the engine's imports
+    import simpy  # noqa: F401
 
     baseline = rss_mb()
     started = time.perf_counter()
@@ -163,15 +163,16 @@ def child_textbook(horizon_min: float, warmup_min: float, seed: int) -> dict:
 
 
 def child_ours(contacts: int, seed: int) -> dict:
-    from sim.desk import Desk  # noqa: PLC0415
-    from sim.erlang_check import stationary_scenario  # noqa: PLC0415
-    from sim.metrics import replication_kpis  # noqa: PLC0415
-    from sim.records import ABANDONED, ANSWERED  # noqa: PLC0415
-    from sim.rng import Streams  # noqa: PLC0415
+    from sim.desk import Desk
+    from sim.erlang_check import stationary_scenario
+    from sim.metrics import replication_kpis
+    from sim.records import ABANDONED, ANSWERED
+    from sim.rng import Streams
 
     baseline = rss_mb()
-    scenario = stationary_scenario(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS,
-                                   contacts)
+    scenario = stationary_scenario(
+        ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS, contacts
+    )
     started = time.perf_counter()
     desk = Desk(scenario, Streams(seed, 0))
     run = desk.run()
@@ -192,8 +193,12 @@ def child_ours(contacts: int, seed: int) -> dict:
         "kpis_s": kpis_s,
         "peak_rss_after_kpis_mb": rss_mb(),
         "kpis_abandon_rate": kpis["abandon_rate"],
-        **queue_stats(c.arrival_min[settled], c.wait_min[settled], c.outcome[settled] == ANSWERED,
-                      scenario.calendar.warmup_min),
+        **queue_stats(
+            c.arrival_min[settled],
+            c.wait_min[settled],
+            c.outcome[settled] == ANSWERED,
+            scenario.calendar.warmup_min,
+        ),
     }
 
 
@@ -202,7 +207,7 @@ def child_ours(contacts: int, seed: int) -> dict:
 
 def horizon_of(contacts: int) -> tuple[float, float]:
     """Horizon and warm-up (minutes) of our stationary scenario for ``contacts`` calls."""
-    from sim.erlang_check import stationary_scenario  # noqa: PLC0415
+    from sim.erlang_check import stationary_scenario
 
     s = stationary_scenario(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS, contacts)
     return s.calendar.horizon_days * 1440.0, s.calendar.warmup_min
@@ -210,9 +215,20 @@ def horizon_of(contacts: int) -> tuple[float, float]:
 
 def measure(engine: str, contacts: int, seed: int, horizon_min: float, warmup_min: float) -> dict:
     """Run one engine in a fresh interpreter and parse its JSON line."""
-    cmd = [sys.executable, __file__, "--engine", engine, "--contacts", str(contacts),
-           "--seed", str(seed), "--horizon-min", repr(horizon_min),
-           "--warmup-min", repr(warmup_min)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--engine",
+        engine,
+        "--contacts",
+        str(contacts),
+        "--seed",
+        str(seed),
+        "--horizon-min",
+        repr(horizon_min),
+        "--warmup-min",
+        repr(warmup_min),
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -259,8 +275,10 @@ def report(result: dict) -> str:
         f"{'':<9} {'P(abandon)':>10} {'mean wait s':>11} {'ASA s':>7}",
     ]
     for name, r in (("exact", exact), ("ours", ours), ("textbook", result["textbook"])):
-        lines.append(f"{name:<9} {r['p_abandon']:>10.4f} {r['mean_wait_min'] * 60:>11.2f} "
-                     f"{r['asa_min'] * 60:>7.2f}")
+        lines.append(
+            f"{name:<9} {r['p_abandon']:>10.4f} {r['mean_wait_min'] * 60:>11.2f} "
+            f"{r['asa_min'] * 60:>7.2f}"
+        )
     v = result["verdict"]
     lines += [
         "",
@@ -286,11 +304,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{TARGET_PEAK_MB:g} MB; exit status 1 if either is missed."
         ),
     )
-    parser.add_argument("--contacts", type=int, default=1_000_000,
-                        help="contacts to simulate after the warm-up (default 1,000,000; the "
-                             "horizon is rounded up to whole days)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="measurements per engine; medians reported (default 3)")
+    parser.add_argument(
+        "--contacts",
+        type=int,
+        default=1_000_000,
+        help="contacts to simulate after the warm-up (default 1,000,000; the "
+        "horizon is rounded up to whole days)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="measurements per engine; medians reported (default 3)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--engine", choices=("ours", "textbook"), help=argparse.SUPPRESS)
@@ -307,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child_textbook(args.horizon_min, args.warmup_min, args.seed)))
         return 0
 
-    from sim.queueing import erlang_a_kpis  # noqa: PLC0415
+    from sim.queueing import erlang_a_kpis
 
     horizon_min, warmup_min = horizon_of(args.contacts)
     runs: dict[str, list[dict]] = {"ours": [], "textbook": []}
@@ -316,9 +342,13 @@ def main(argv: list[str] | None = None) -> int:
         for engine in order:
             r = measure(engine, args.contacts, args.seed, horizon_min, warmup_min)
             runs[engine].append(r)
-            print(f"[{i + 1}/{args.repeats}] {engine:<8} {r['contacts']:,} contacts in "
-                  f"{r['wall_s']:.2f} s = {r['contacts'] / r['wall_s']:,.0f}/s, "
-                  f"peak RSS {r['peak_rss_mb']:.1f} MB", file=sys.stderr, flush=True)
+            print(
+                f"[{i + 1}/{args.repeats}] {engine:<8} {r['contacts']:,} contacts in "
+                f"{r['wall_s']:.2f} s = {r['contacts'] / r['wall_s']:,.0f}/s, "
+                f"peak RSS {r['peak_rss_mb']:.1f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
     ours, textbook = summarise(runs["ours"]), summarise(runs["textbook"])
     exact = erlang_a_kpis(ARRIVALS_PER_H / 60.0, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS)
     speedup = ours["throughput"] / textbook["throughput"]
@@ -332,8 +362,11 @@ def main(argv: list[str] | None = None) -> int:
         "ours": ours,
         "textbook": textbook,
         "runs": runs,
-        "erlang_a": {"p_abandon": exact.p_abandon, "mean_wait_min": exact.mean_wait_min,
-                     "asa_min": exact.asa_min},
+        "erlang_a": {
+            "p_abandon": exact.p_abandon,
+            "mean_wait_min": exact.mean_wait_min,
+            "asa_min": exact.asa_min,
+        },
         "verdict": {
             "speedup": speedup,
             "speedup_pass": speedup >= TARGET_SPEEDUP,

@@ -89,6 +89,13 @@ class CalendarPlan:
             return np.empty(0)
         return np.arange(day.open_min, day.close_min - 1e-9, self.interval_min)
 
+    def open_until(self, t_min: float) -> float:
+        """End of the open period containing ``t_min`` (``t_min`` itself when closed)."""
+        i = bisect.bisect_right(self.open_periods, (t_min, np.inf)) - 1
+        if i >= 0 and t_min < self.open_periods[i][1]:
+            return self.open_periods[i][1]
+        return t_min
+
     def next_open(self, t_min: float) -> float | None:
         """The earliest time ``>= t_min`` at which the desk is open (None if never again)."""
         i = bisect.bisect_right(self.open_periods, (t_min, np.inf)) - 1

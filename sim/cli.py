@@ -43,27 +43,45 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser(
-        "run", help="simulate a scenario and write an output folder",
+        "run",
+        help="simulate a scenario and write an output folder",
         description="Simulate SCENARIO with independent replications, print the KPIs with 95%% "
         "confidence intervals and the standards scorecard, and write Parquet tables and a "
         "manifest to outputs/<scenario>-<timestamp>/.",
     )
     run.add_argument("scenario", type=Path, help="scenario YAML file (see params/)")
     _add_override(run)
-    run.add_argument("--replications", type=_positive_int, metavar="N",
-                     help="independent replications (default: simulation.replications)")
-    run.add_argument("--seed", type=_non_negative_int, metavar="S",
-                     help="master seed (default: simulation.seed); same seed, same results")
-    run.add_argument("--out", type=Path, metavar="DIR", default=Path("outputs"),
-                     help="parent folder of the run folder (default: outputs)")
-    run.add_argument("--workers", type=_positive_int, metavar="N", default=None,
-                     help="worker processes for replications (default: all cores); results do "
-                     "not depend on it")
-    run.add_argument("--json", action="store_true",
-                     help="print one JSON object instead of tables")
+    run.add_argument(
+        "--replications",
+        type=_positive_int,
+        metavar="N",
+        help="independent replications (default: simulation.replications)",
+    )
+    run.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        metavar="S",
+        help="master seed (default: simulation.seed); same seed, same results",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help="parent folder of the run folder (default: outputs)",
+    )
+    run.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        default=None,
+        help="worker processes for replications (default: all cores); results do not depend on it",
+    )
+    run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
 
     check = sub.add_parser(
-        "check", help="validate a scenario file",
+        "check",
+        help="validate a scenario file",
         description="Validate SCENARIO (with its extends: chain and overrides). Exit status 0 "
         "when valid; 2 with one line per problem (file:line:column: field: problem) otherwise.",
     )
@@ -71,28 +89,60 @@ def _parser() -> argparse.ArgumentParser:
     _add_override(check)
 
     erl = sub.add_parser(
-        "erlang", help="Erlang C / Erlang A calculator (optionally simulated)",
+        "erlang",
+        help="Erlang C / Erlang A calculator (optionally simulated)",
         description="Steady-state service measures of a single queue with exponential handle "
         "times: Erlang C (M/M/n) without --patience-min, Erlang A (M/M/n+M, exponential "
         "patience) with it. --simulate runs the same desk through the simulation engine and "
         "prints analytic and simulated values side by side.",
     )
-    erl.add_argument("--arrivals-per-h", type=_positive_float, required=True, metavar="X",
-                     help="calls arriving per hour")
-    erl.add_argument("--agents", type=_positive_int, required=True, metavar="N",
-                     help="agents answering")
-    erl.add_argument("--aht-min", type=_positive_float, required=True, metavar="M",
-                     help="mean handle time in minutes")
-    erl.add_argument("--patience-min", type=_positive_float, metavar="P",
-                     help="mean patience in minutes (Erlang A); omit for Erlang C")
-    erl.add_argument("--sl-seconds", type=_positive_float, default=20.0, metavar="T",
-                     help="service-level threshold in seconds (default 20)")
-    erl.add_argument("--simulate", action="store_true",
-                     help="also simulate the same desk and compare")
-    erl.add_argument("--contacts", type=_positive_int, default=50_000, metavar="K",
-                     help="simulated calls per replication after warm-up (default 50000)")
-    erl.add_argument("--replications", type=_positive_int, default=10, metavar="R",
-                     help="simulation replications (default 10)")
+    erl.add_argument(
+        "--arrivals-per-h",
+        type=_positive_float,
+        required=True,
+        metavar="X",
+        help="calls arriving per hour",
+    )
+    erl.add_argument(
+        "--agents", type=_positive_int, required=True, metavar="N", help="agents answering"
+    )
+    erl.add_argument(
+        "--aht-min",
+        type=_positive_float,
+        required=True,
+        metavar="M",
+        help="mean handle time in minutes",
+    )
+    erl.add_argument(
+        "--patience-min",
+        type=_positive_float,
+        metavar="P",
+        help="mean patience in minutes (Erlang A); omit for Erlang C",
+    )
+    erl.add_argument(
+        "--sl-seconds",
+        type=_positive_float,
+        default=20.0,
+        metavar="T",
+        help="service-level threshold in seconds (default 20)",
+    )
+    erl.add_argument(
+        "--simulate", action="store_true", help="also simulate the same desk and compare"
+    )
+    erl.add_argument(
+        "--contacts",
+        type=_positive_int,
+        default=50_000,
+        metavar="K",
+        help="simulated calls per replication after warm-up (default 50000)",
+    )
+    erl.add_argument(
+        "--replications",
+        type=_positive_int,
+        default=10,
+        metavar="R",
+        help="simulation replications (default 10)",
+    )
     erl.add_argument("--seed", type=_non_negative_int, default=1, metavar="S")
     erl.add_argument("--workers", type=_positive_int, default=None, metavar="N")
     erl.add_argument("--json", action="store_true", help="print one JSON object")
@@ -103,14 +153,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_override(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="override a parameter by its dotted path, e.g. -p staffing.tier1.agents=42 "
         "(repeatable; VALUE is read as YAML)",
     )
 
 
-def _typed(kind: type, test, what: str):  # noqa: ANN001, ANN202 - argparse type factory
-    def parse(text: str):  # noqa: ANN202
+def _typed(kind: type, test, what: str):
+    def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
@@ -143,8 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "schema":
                 from sim.schema_docs import write_generated
 
-                for path in write_generated(Path.cwd()):
-                    print(f"wrote {path}")
+                root = Path.cwd()
+                for path in write_generated(root):
+                    print(f"wrote {path.relative_to(root)}")
                 return 0
     except ScenarioError as err:
         print(str(err), file=sys.stderr)
@@ -161,8 +216,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     out_dir = new_run_dir(args.out, scenario.name)
     writer = RunWriter(out_dir)
     result = run_scenario(
-        scenario, args.replications, args.seed, workers=args.workers or 0,
-        on_replication=writer.replication, progress=not args.json and sys.stderr.isatty(),
+        scenario,
+        args.replications,
+        args.seed,
+        workers=args.workers or 0,
+        on_replication=writer.replication,
+        progress=not args.json and sys.stderr.isatty(),
     )
     writer.finish(result)
     if args.json:
@@ -193,13 +252,20 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
     from sim.erlang_check import compare_with_simulation, erlang_analytic
     from sim.report import erlang_table
 
-    analytic = erlang_analytic(args.arrivals_per_h, args.agents, args.aht_min,
-                               args.patience_min, args.sl_seconds)
+    analytic = erlang_analytic(
+        args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds
+    )
     simulated = None
     if args.simulate:
         simulated = compare_with_simulation(
-            args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds,
-            contacts=args.contacts, replications=args.replications, seed=args.seed,
+            args.arrivals_per_h,
+            args.agents,
+            args.aht_min,
+            args.patience_min,
+            args.sl_seconds,
+            contacts=args.contacts,
+            replications=args.replications,
+            seed=args.seed,
             workers=args.workers or 0,
         )
     if args.json:

@@ -113,9 +113,7 @@ class OpeningHours(Model):
     @model_validator(mode="after")
     def _open_before_close(self) -> OpeningHours:
         if self.close_h <= self.open_h:
-            raise ValueError(
-                f"close_h ({self.close_h}) must be later than open_h ({self.open_h})"
-            )
+            raise ValueError(f"close_h ({self.close_h}) must be later than open_h ({self.open_h})")
         return self
 
 
@@ -432,6 +430,16 @@ class Routing(Model):
             "Front-line agents kept on email while a backlog exists, even when callers wait."
         ),
     )
+    after_hours_spread_min: float = Field(
+        60.0,
+        ge=0.0,
+        le=1440.0,
+        description=(
+            "A retrial or repeat call due while the desk is closed comes at a uniformly random "
+            "time within this many minutes after the next opening (0 = all at the opening "
+            "instant)."
+        ),
+    )
 
 
 class ServiceLevel(Model):
@@ -494,7 +502,12 @@ class Simulation(Model):
 class Scenario(Model):
     """A complete, validated description of a service desk and how to simulate it."""
 
-    name: str = Field(min_length=1, max_length=80, description="Short name used in output folders.")
+    name: str = Field(
+        min_length=1,
+        max_length=80,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="Short name used in output folders (letters, digits, '_', '.', '-').",
+    )
     description: str = Field("", description="What this scenario represents.")
     calendar: Calendar = Field(description="Simulated days, opening hours, holidays, peaks.")
     demand: Demand = Field(description="Contact types, volumes and intraday profiles.")
@@ -506,9 +519,7 @@ class Scenario(Model):
     standards: Standards = Field(
         default_factory=Standards, description="Targets the desk reports against."
     )
-    simulation: Simulation = Field(
-        default_factory=Simulation, description="Replications and seed."
-    )
+    simulation: Simulation = Field(default_factory=Simulation, description="Replications and seed.")
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

@@ -4,7 +4,8 @@ The contact process, step by step:
 
 1. **Arrival.** Primary contacts come from :mod:`sim.arrivals`; retrials (an abandoned caller
    calling back) and repeat contacts (an unresolved problem) come from earlier contacts. A phone
-   contact that would arrive while the desk is closed arrives when it next opens.
+   contact that would arrive while the desk is closed arrives soon after it next opens, spread
+   over ``routing.after_hours_spread_min``.
 2. **Queue.** Each tier keeps one first-come-first-served queue per contact type. A free agent takes
    waiting phone callers before email (deferred) work, lower priority numbers first; at tier 1,
    ``routing.email_reserved_agents`` agents keep working email while a backlog exists.
@@ -122,6 +123,7 @@ class Desk:
         self.u_escalate = Draws(streams("decisions/escalate").random)
         self.u_retry = Draws(streams("decisions/retry").random)
         self.u_resolve = Draws(streams("decisions/resolve-secondary").random)
+        self.u_after_hours = Draws(streams("arrivals/after-hours").random)
 
     def _type_model(self, name: str, ct: ContactType) -> _TypeModel:
         s = self.streams
@@ -129,8 +131,10 @@ class Desk:
         m.is_phone = ct.channel == "phone"
         m.wrap_min = ct.wrap_up_s / 60.0
         m.patience_dist = ct.patience
-        m.patience = None if isinstance(ct.patience, NoPatience) else duration_draws(
-            ct.patience, s(f"patience-secondary/{name}")
+        m.patience = (
+            None
+            if isinstance(ct.patience, NoPatience)
+            else duration_draws(ct.patience, s(f"patience-secondary/{name}"))
         )
         m.tier1_handle = duration_draws(ct.handle_time, s(f"handle-secondary/{name}"))
         m.tier2_handle = duration_draws(ct.resolution.tier2_handle_time, s(f"tier2-handle/{name}"))
@@ -167,7 +171,7 @@ class Desk:
             horizon_min=self.plan.horizon_min,
         )
 
-    def _follow_roster(self, tier: int):  # noqa: ANN202 - SimPy process
+    def _follow_roster(self, tier: int):
         pool = self.pools[tier]
         times, levels = self.roster[tier]
         for t, n in zip(times.tolist(), levels.tolist(), strict=True):
@@ -181,7 +185,7 @@ class Desk:
                 pool.take()
                 self._serve(cid, tier)
 
-    def _close_periods(self):  # noqa: ANN202 - SimPy process
+    def _close_periods(self):
         """At each closing time, callers still queued are disconnected (email waits)."""
         for _, end in self.plan.open_periods:
             if end >= self.plan.horizon_min:
@@ -195,7 +199,7 @@ class Desk:
                         if self.log.outcome[cid] == WAITING:
                             self._give_up(cid, DISCONNECTED)
 
-    def _primary_arrivals(self):  # noqa: ANN202 - SimPy process
+    def _primary_arrivals(self):
         """Generate each day's primary contacts at midnight, then release them one by one."""
         env = self.env
         plan = self.plan
@@ -227,8 +231,12 @@ class Desk:
                 u_resolve[mask] = resolve_rngs[k].random(n)
             log = self.log
             for t, k, h, p, u in zip(
-                times.tolist(), codes.tolist(), handle.tolist(), patience.tolist(),
-                u_resolve.tolist(), strict=True,
+                times.tolist(),
+                codes.tolist(),
+                handle.tolist(),
+                patience.tolist(),
+                u_resolve.tolist(),
+                strict=True,
             ):
                 if t > env.now:
                     yield Timeout(env, t - env.now)
@@ -238,7 +246,7 @@ class Desk:
     # --- the contact's path ----------------------------------------------------------------------
 
     def _offer(self, cid: int, k: int, tier: int, patience_min: float) -> None:
-        """A contact reaches a tier: answered by an idle agent, or queued (with a patience clock)."""
+        """A contact reaches a tier: an idle agent answers, or it queues (with a patience clock)."""
         pool = self.pools[tier]
         if pool.idle:
             pool.take()
@@ -263,7 +271,11 @@ class Desk:
         log.end_min[cid] = now
         k = log.type_code[cid]
         m = self.types[k]
-        if m.retrial_prob and log.attempt[cid] < m.max_retrial_attempts and self.u_retry() < m.retrial_prob:
+        if (
+            m.retrial_prob
+            and log.attempt[cid] < m.max_retrial_attempts
+            and self.u_retry() < m.retrial_prob
+        ):
             log.follow_up[cid] = RETRIAL
             self._later(cid, m.retrial_delay(), is_phone=True)
 
@@ -291,7 +303,13 @@ class Desk:
             if tier == 1 and self.u_escalate() < m.escalate_prob:
                 log.follow_up[cid] = ESCALATED
                 child = log.add(
-                    now, k, 2, log.attempt[cid], m.tier2_handle(), self.u_resolve(), cid,
+                    now,
+                    k,
+                    2,
+                    log.attempt[cid],
+                    m.tier2_handle(),
+                    self.u_resolve(),
+                    cid,
                     log.customer[cid],
                 )
                 if m.is_phone and self.plan.next_open(now) != now:
@@ -354,6 +372,12 @@ class Desk:
             opens = self.plan.next_open(when)
             if opens is None:
                 return
+            if opens > when:  # due while closed: spread over the first part of the next opening
+                spread = min(
+                    self.scenario.routing.after_hours_spread_min,
+                    self.plan.open_until(opens) - opens,
+                )
+                opens += self.u_after_hours() * spread
             when = opens
         if when < self.plan.horizon_min:
             Timeout(self.env, when - self.env.now, parent).callbacks.append(self._on_come_back)
@@ -364,7 +388,13 @@ class Desk:
         k = log.type_code[parent]
         m = self.types[k]
         cid = log.add(
-            self.env.now, k, 1, log.attempt[parent] + 1, m.tier1_handle(), self.u_resolve(),
-            parent, log.customer[parent],
+            self.env.now,
+            k,
+            1,
+            log.attempt[parent] + 1,
+            m.tier1_handle(),
+            self.u_resolve(),
+            parent,
+            log.customer[parent],
         )
         self._offer(cid, k, 1, m.patience() if m.patience else math.inf)

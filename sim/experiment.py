@@ -113,8 +113,9 @@ def run_scenario(
     started = time.perf_counter()
     per_rep = []
     results = iter_replications(scenario, seed, replications, workers)
-    for result in tqdm(results, total=replications, desc=scenario.name, unit="rep",
-                       disable=not progress):
+    for result in tqdm(
+        results, total=replications, desc=scenario.name, unit="rep", disable=not progress
+    ):
         per_rep.append(result.kpis)
         if on_replication is not None:
             on_replication(result)

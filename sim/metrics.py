@@ -3,12 +3,13 @@
 Definitions used in every report:
 
 * **Offered** phone calls: front-line phone contacts arriving in the reporting window (after the
-  warm-up). Each attempt counts, as an ACD counts it: a caller who abandons and calls back is offered
-  twice. Calls still waiting at the horizon are left out of the rates (their outcome is unknown).
-* **Service level**: its definition is a scenario parameter (``service_level``) and is printed with
-  every report; by default, answered within 20 s over all offered calls, abandons counting as misses.
-* **ASA** (average speed of answer): mean wait of answered calls. **Mean time to abandon**: mean wait
-  of callers who hung up. **P(wait)**: share of calls not answered at once.
+  warm-up). Each attempt counts, as an ACD counts it: a caller who abandons and calls back is
+  offered twice. Calls still waiting at the horizon are left out of the rates (outcome unknown).
+* **Service level**: its definition is a scenario parameter (``service_level``) and is printed
+  with every report; by default, answered within 20 s over all offered calls, abandons counting
+  as misses.
+* **ASA** (average speed of answer): mean wait of answered calls. **Mean time to abandon**: mean
+  wait of callers who hung up. **P(wait)**: share of calls not answered at once.
 * **Abandonment rate**: callers who hung up over offered calls; callers cut off at closing time are
   reported separately (``disconnect_rate``).
 * **Occupancy**: agent-minutes busy (talk and wrap-up) over agent-minutes present, per tier.
@@ -167,8 +168,13 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
         "disconnect_rate": _ratio(disconnected.sum(), n_settled),
         "mean_time_to_abandon_s": float(wait_s[abandoned].mean()) if abandoned.any() else math.nan,
     }
-    open_edges = np.array([x for a, b in run.plan.open_periods
-                           for x in (max(a, win.start_min), max(min(b, win.end_min), win.start_min))])
+    open_edges = np.array(
+        [
+            x
+            for a, b in run.plan.open_periods
+            for x in (max(a, win.start_min), max(min(b, win.end_min), win.start_min))
+        ]
+    )
     open_min = float(np.sum(open_edges[1::2] - open_edges[0::2]))
     queue_min = float(np.sum(span_integral(*_phone_queue_spans(run), open_edges)[0::2]))
     k["mean_queue_phone"] = _ratio(queue_min, open_min)
@@ -185,10 +191,13 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
         float(c.wait_min[answered_email].mean() / 60.0) if answered_email.any() else math.nan
     )
     answered_front = front & (outcome == ANSWERED) & (c.resolved >= 0)
-    k["fcr_rate"] = _ratio((answered_front & (c.resolved == 1) & (c.attempt == 1)).sum(),
-                           (answered_front & (c.attempt == 1)).sum())
-    k["escalation_rate"] = _ratio((answered_front & (c.follow_up == ESCALATED)).sum(),
-                                  answered_front.sum())
+    k["fcr_rate"] = _ratio(
+        (answered_front & (c.resolved == 1) & (c.attempt == 1)).sum(),
+        (answered_front & (c.attempt == 1)).sum(),
+    )
+    k["escalation_rate"] = _ratio(
+        (answered_front & (c.follow_up == ESCALATED)).sum(), answered_front.sum()
+    )
     k["repeat_contacts"] = float((front & (c.follow_up == REPEAT)).sum())
     names = list(run.type_names)
     for type_name, target in scenario.standards.response_targets.items():
@@ -210,17 +219,20 @@ def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
     answered = total("answered")
     den = total("service_level_denominator")
-    wait_total = np.bincount(idx, weights=np.nan_to_num(intervals["asa_s"]) * intervals["answered"],
-                             minlength=len(days))
+    wait_total = np.bincount(
+        idx, weights=np.nan_to_num(intervals["asa_s"]) * intervals["answered"], minlength=len(days)
+    )
     return {
         "day": days,
         "offered": total("offered"),
         "answered": answered,
         "abandoned": total("abandoned"),
-        "service_level": np.divide(total("answered_within_threshold"), den,
-                                   out=np.full(len(days), np.nan), where=den > 0),
-        "asa_s": np.divide(wait_total, answered, out=np.full(len(days), np.nan),
-                           where=answered > 0),
+        "service_level": np.divide(
+            total("answered_within_threshold"), den, out=np.full(len(days), np.nan), where=den > 0
+        ),
+        "asa_s": np.divide(
+            wait_total, answered, out=np.full(len(days), np.nan), where=answered > 0
+        ),
     }
 
 
@@ -262,7 +274,9 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     if sl.abandoned == "exclude":
         den = count(answered)
     else:
-        den = count(settled) - count(settled & (c.outcome != ANSWERED) & (wait_s < sl.short_abandon_s))
+        den = count(settled) - count(
+            settled & (c.outcome != ANSWERED) & (wait_s < sl.short_abandon_s)
+        )
     table = {
         "interval_start_min": starts,
         "day": (starts // 1440).astype(np.int64),
@@ -272,8 +286,9 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
         "answered_within_threshold": count(good),
         "service_level_denominator": den,
         "service_level": share(count(good), den),
-        "asa_s": share(np.bincount(idx[answered], weights=wait_s[answered], minlength=n),
-                       count(answered)),
+        "asa_s": share(
+            np.bincount(idx[answered], weights=wait_s[answered], minlength=n), count(answered)
+        ),
     }
     edges = np.empty(2 * n)
     edges[0::2] = starts
@@ -281,7 +296,9 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     for tier in (1, 2):
         table[f"agents_rostered_tier{tier}"] = step_at(*run.roster[tier], starts).astype(float)
         table[f"agents_present_tier{tier}"] = step_integral(*run.present[tier], edges)[0::2] / width
-        table[f"agents_busy_tier{tier}"] = span_integral(*_busy_spans(run, tier), edges)[0::2] / width
+        table[f"agents_busy_tier{tier}"] = (
+            span_integral(*_busy_spans(run, tier), edges)[0::2] / width
+        )
     table["mean_queue_phone"] = span_integral(*_phone_queue_spans(run), edges)[0::2] / width
     return table
 
@@ -312,7 +329,7 @@ def estimate(values: Sequence[float], level: float = CI_LEVEL, upper: float = ma
     x = x[~np.isnan(x)]
     if len(x) == 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
-    from scipy import stats  # noqa: PLC0415 - heavy import, only needed here
+    from scipy import stats
 
     mean = float(x.mean())
     if len(x) == 1:
@@ -324,8 +341,10 @@ def estimate(values: Sequence[float], level: float = CI_LEVEL, upper: float = ma
 def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
     """KPI name → :class:`Estimate`, over replications."""
     return {
-        name: estimate([r[name] for r in per_replication],
-                       upper=1.0 if kpi_info(name).unit == "share" else math.inf)
+        name: estimate(
+            [r[name] for r in per_replication],
+            upper=1.0 if kpi_info(name).unit == "share" else math.inf,
+        )
         for name in per_replication[0]
     }
 
@@ -358,16 +377,24 @@ def scorecard(scenario: Scenario, kpis: Mapping[str, Estimate]) -> list[Standard
     std = scenario.standards
     sl = scenario.service_level
     rows = [
-        StandardResult(f"service level ({sl.describe()})", "service_level",
-                       std.service_level_target, True, kpis["service_level"]),
-        StandardResult("abandonment rate", "abandon_rate", std.max_abandon_rate, False,
-                       kpis["abandon_rate"]),
+        StandardResult(
+            f"service level ({sl.describe()})",
+            "service_level",
+            std.service_level_target,
+            True,
+            kpis["service_level"],
+        ),
+        StandardResult(
+            "abandonment rate", "abandon_rate", std.max_abandon_rate, False, kpis["abandon_rate"]
+        ),
     ]
     for type_name, target in std.response_targets.items():
         rows.append(
             StandardResult(
                 f"{type_name} answered within {target.within_min:g} min",
-                f"within_target.{type_name}", target.target_fraction, True,
+                f"within_target.{type_name}",
+                target.target_fraction,
+                True,
                 kpis[f"within_target.{type_name}"],
             )
         )

@@ -183,7 +183,7 @@ def erlang_c_kpis(
     )
 
 
-def erlang_a_kpis(  # noqa: PLR0917 - positional signature is the published API
+def erlang_a_kpis(
     arrival_rate_per_min: float,
     servers: int,
     mean_handle_min: float,
@@ -278,7 +278,7 @@ def erlang_a_kpis(  # noqa: PLR0917 - positional signature is the published API
     )
 
 
-def agents_for_service_level(  # noqa: PLR0917 - positional signature is the published API
+def agents_for_service_level(
     arrival_rate_per_min: float,
     mean_handle_min: float,
     target_service_level: float,

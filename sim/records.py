@@ -93,10 +93,12 @@ class ContactLog:
     def to_table(self) -> ContactTable:
         """Numpy views of the columns, without copying (``u_resolve`` is simulation state and is
         left out). The log must not be appended to afterwards."""
-        return ContactTable(**{
-            name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)
-            for name in ContactTable.__dataclass_fields__
-        })
+        return ContactTable(
+            **{
+                name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)
+                for name in ContactTable.__dataclass_fields__
+            }
+        )
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,20 @@ def _label(kpi: str) -> tuple[str, str]:
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in
-                       enumerate(zip(header, widths, strict=True)))]
+    lines = [
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w)
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+    ]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
-                               enumerate(zip(row, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
     return "\n".join(lines)
 
 
@@ -54,9 +62,11 @@ def kpi_table(result: ScenarioResult) -> str:
             continue
         label, style = _label(kpi)
         rows.append([label, _fmt(e.mean, style), _ci(e, style)])
-    head = (f"Scenario '{result.scenario.name}': {result.replications} replications, seed "
-            f"{result.seed}, {result.contacts_simulated:,} contacts in {result.wall_s:.1f} s\n"
-            f"Service level = {result.scenario.service_level.describe()}\n")
+    head = (
+        f"Scenario '{result.scenario.name}': {result.replications} replications, seed "
+        f"{result.seed}, {result.contacts_simulated:,} contacts in {result.wall_s:.1f} s\n"
+        f"Service level = {result.scenario.service_level.describe()}\n"
+    )
     return head + _table(["KPI", "mean", "95% CI"], rows)
 
 
@@ -66,25 +76,41 @@ def scorecard_table(result: ScenarioResult) -> str:
     for s in result.scorecard:
         style = "pct"
         sign = "≥" if s.higher_is_better else "≤"
-        rows.append([s.standard, f"{sign} {_fmt(s.target, style)}", _fmt(s.estimate.mean, style),
-                     _ci(s.estimate, style), s.status])
-    return "Standards scorecard\n" + _table(["standard", "target", "mean", "95% CI", "status"], rows)
+        rows.append(
+            [
+                s.standard,
+                f"{sign} {_fmt(s.target, style)}",
+                _fmt(s.estimate.mean, style),
+                _ci(s.estimate, style),
+                s.status,
+            ]
+        )
+    return "Standards scorecard\n" + _table(
+        ["standard", "target", "mean", "95% CI", "status"], rows
+    )
 
 
-def erlang_table(args: argparse.Namespace, analytic: Mapping[str, float],
-                 simulated: SimulatedErlang | None) -> str:
+def erlang_table(
+    args: argparse.Namespace, analytic: Mapping[str, float], simulated: SimulatedErlang | None
+) -> str:
     """Analytic (and simulated) measures of the Erlang calculator."""
     model = "Erlang C (M/M/n)" if args.patience_min is None else "Erlang A (M/M/n+M)"
     load = args.arrivals_per_h * args.aht_min / 60.0
-    head = (f"{model}: {args.arrivals_per_h:g} calls/h, {args.agents} agents, AHT "
-            f"{args.aht_min:g} min" + ("" if args.patience_min is None else
-                                       f", mean patience {args.patience_min:g} min")
-            + f"; offered load {load:.2f} Erl ({load / args.agents:.0%} per agent)\n"
-            f"Service level = answered within {args.sl_seconds:g} s / all calls "
-            "(abandons are misses)\n")
+    head = (
+        f"{model}: {args.arrivals_per_h:g} calls/h, {args.agents} agents, AHT "
+        f"{args.aht_min:g} min"
+        + ("" if args.patience_min is None else f", mean patience {args.patience_min:g} min")
+        + f"; offered load {load:.2f} Erl ({load / args.agents:.0%} per agent)\n"
+        f"Service level = answered within {args.sl_seconds:g} s / all calls "
+        "(abandons are misses)\n"
+    )
     styles = {"p_wait": "pct", "asa_s": "num", "service_level": "pct", "p_abandon": "pct"}
-    names = {"p_wait": "P(wait)", "asa_s": "ASA (s)", "service_level": "service level",
-             "p_abandon": "P(abandon)"}
+    names = {
+        "p_wait": "P(wait)",
+        "asa_s": "ASA (s)",
+        "service_level": "service level",
+        "p_abandon": "P(abandon)",
+    }
     header = ["measure", "analytic"]
     if simulated is not None:
         header += ["simulated", "95% CI", "inside CI"]
@@ -98,5 +124,5 @@ def erlang_table(args: argparse.Namespace, analytic: Mapping[str, float],
         rows.append(row)
     tail = ""
     if simulated is not None:
-        tail = (f"\n{simulated.contacts_simulated:,} simulated calls in {simulated.wall_s:.1f} s")
+        tail = f"\n{simulated.contacts_simulated:,} simulated calls in {simulated.wall_s:.1f} s"
     return head + _table(header, rows) + tail

@@ -33,8 +33,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiment import ReplicationResult, ScenarioResult
-from sim.metrics import daily_table
 from sim.loading import scenario_hash, scenario_to_dict
+from sim.metrics import daily_table
 from sim.records import FOLLOW_UPS, OUTCOMES
 
 PACKAGES = ("simpy", "numpy", "scipy", "pydantic", "pyarrow", "pandas", "papermill")
@@ -72,10 +72,22 @@ def git_revision() -> str | None:
     """The checkout's commit (with ``-dirty`` if it has uncommitted changes), if available."""
     root = Path(__file__).resolve().parent.parent
     try:
-        rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, check=True, timeout=5).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                               capture_output=True, text=True, check=True, timeout=5).stdout.strip()
+        rev = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=5,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return rev + ("-dirty" if dirty else "")
@@ -130,30 +142,41 @@ class RunWriter:
     def finish(self, result: ScenarioResult, command: list[str] | None = None) -> None:
         """Write the summary tables and the manifest."""
         reps = result.per_replication
-        write_table(self.out_dir / "kpis.parquet", {
-            "replication": np.arange(len(reps)),
-            **{k: np.array([r[k] for r in reps]) for k in reps[0]},
-        })
-        write_table(self.out_dir / "summary.parquet", {
-            "kpi": list(result.summary),
-            "mean": [e.mean for e in result.summary.values()],
-            "ci_low": [e.ci_low for e in result.summary.values()],
-            "ci_high": [e.ci_high for e in result.summary.values()],
-            "replications": [e.n for e in result.summary.values()],
-        })
-        write_table(self.out_dir / "scorecard.parquet", {
-            "standard": [s.standard for s in result.scorecard],
-            "kpi": [s.kpi for s in result.scorecard],
-            "target": [s.target for s in result.scorecard],
-            "mean": [s.estimate.mean for s in result.scorecard],
-            "ci_low": [s.estimate.ci_low for s in result.scorecard],
-            "ci_high": [s.estimate.ci_high for s in result.scorecard],
-            "status": [s.status for s in result.scorecard],
-        })
+        write_table(
+            self.out_dir / "kpis.parquet",
+            {
+                "replication": np.arange(len(reps)),
+                **{k: np.array([r[k] for r in reps]) for k in reps[0]},
+            },
+        )
+        write_table(
+            self.out_dir / "summary.parquet",
+            {
+                "kpi": list(result.summary),
+                "mean": [e.mean for e in result.summary.values()],
+                "ci_low": [e.ci_low for e in result.summary.values()],
+                "ci_high": [e.ci_high for e in result.summary.values()],
+                "replications": [e.n for e in result.summary.values()],
+            },
+        )
+        write_table(
+            self.out_dir / "scorecard.parquet",
+            {
+                "standard": [s.standard for s in result.scorecard],
+                "kpi": [s.kpi for s in result.scorecard],
+                "target": [s.target for s in result.scorecard],
+                "mean": [s.estimate.mean for s in result.scorecard],
+                "ci_low": [s.estimate.ci_low for s in result.scorecard],
+                "ci_high": [s.estimate.ci_high for s in result.scorecard],
+                "status": [s.status for s in result.scorecard],
+            },
+        )
         for name, parts in (("intervals", self._intervals), ("daily", self._daily)):
             if parts:
-                write_table(self.out_dir / f"{name}.parquet",
-                            {k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
+                write_table(
+                    self.out_dir / f"{name}.parquet",
+                    {k: np.concatenate([p[k] for p in parts]) for k in parts[0]},
+                )
         manifest = {
             "scenario": result.scenario.name,
             "parameters_hash": scenario_hash(result.scenario),

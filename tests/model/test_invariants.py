@@ -28,7 +28,7 @@ from sim.rng import Streams
 from tests.scenarios import busy_desk
 
 
-def simulate(scenario, seed: int = 3) -> DeskRun:  # noqa: ANN001
+def simulate(scenario, seed: int = 3) -> DeskRun:
     return Desk(scenario, Streams(seed, 0)).run()
 
 
@@ -42,8 +42,9 @@ def busy_intervals(run: DeskRun, tier: int) -> tuple[np.ndarray, np.ndarray]:
 
 def count_at(starts: np.ndarray, ends: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Number of spans [start, end) containing each time t (right-continuous)."""
-    return (np.searchsorted(np.sort(starts), t, side="right")
-            - np.searchsorted(np.sort(ends), t, side="right"))
+    return np.searchsorted(np.sort(starts), t, side="right") - np.searchsorted(
+        np.sort(ends), t, side="right"
+    )
 
 
 def check_contacts(run: DeskRun) -> None:
@@ -102,7 +103,7 @@ def check_agents(run: DeskRun) -> None:
         assert (step_at(r_t, r_n, start) > 0).all(), f"tier {tier}: answered while closed"
 
 
-def check_discipline(run: DeskRun, scenario) -> None:  # noqa: ANN001
+def check_discipline(run: DeskRun, scenario) -> None:
     """Phone before email, lower priority number first, FCFS within a type."""
     c = run.contacts
     types = list(scenario.demand.contact_types.values())
@@ -117,16 +118,20 @@ def check_discipline(run: DeskRun, scenario) -> None:  # noqa: ANN001
             served = (c.tier == tier) & (c.type_code == k) & (c.outcome == ANSWERED)
             t = c.answer_min[served]
             for j, other in enumerate(types):
-                ahead = (other.channel, other.priority) < (ctype.channel, ctype.priority) \
-                    if other.channel == ctype.channel else other.channel == "phone"
+                ahead = (
+                    (other.channel, other.priority) < (ctype.channel, ctype.priority)
+                    if other.channel == ctype.channel
+                    else other.channel == "phone"
+                )
                 if not ahead:
                     continue
                 w = (c.tier == tier) & (c.type_code == j)
                 left = np.where(np.isnan(c.answer_min), c.end_min, c.answer_min)[w]
                 left = np.where(np.isnan(left), np.inf, left)
                 arr = np.sort(c.arrival_min[w])
-                waiting = (np.searchsorted(arr, t, side="left")
-                           - np.searchsorted(np.sort(left), t, side="right"))
+                waiting = np.searchsorted(arr, t, side="left") - np.searchsorted(
+                    np.sort(left), t, side="right"
+                )
                 assert (waiting <= 0).all(), (
                     f"tier {tier}: a '{ctype.channel}' contact of priority {ctype.priority} was "
                     f"answered while a higher class ({other.channel}, {other.priority}) waited"
@@ -146,10 +151,16 @@ def test_busy_desk_invariants() -> None:
 
 def test_shift_end_lets_agents_finish_and_nobody_starts_after() -> None:
     """One morning shift 08:00–12:00: answers only inside it; calls in progress may end later."""
-    scenario = busy_desk(staffing={"tier1": {"kind": "shifts", "shrinkage_fraction": 0.0,
-                                             "shifts": [{"start_h": 8, "length_h": 4,
-                                                         "days": ["mon"], "agents": 3}]}},
-                         calendar={"horizon_days": 1})
+    scenario = busy_desk(
+        staffing={
+            "tier1": {
+                "kind": "shifts",
+                "shrinkage_fraction": 0.0,
+                "shifts": [{"start_h": 8, "length_h": 4, "days": ["mon"], "agents": 3}],
+            }
+        },
+        calendar={"horizon_days": 1},
+    )
     run = simulate(scenario)
     c = run.contacts
     front = (c.tier == 1) & (c.outcome == ANSWERED)
@@ -165,14 +176,14 @@ def test_email_reserved_agents_work_email_while_callers_wait() -> None:
     reserved = simulate(busy_desk(routing={"email_reserved_agents": 2}))
     c0, c1 = without.contacts, reserved.contacts
 
-    def median_wait(c, k: int) -> float:  # noqa: ANN001
+    def median_wait(c, k: int) -> float:
         return float(np.median(c.wait_min[(c.type_code == k) & (c.outcome == ANSWERED)]))
 
     email, enquiry = 2, 1
     # Medians: a few emails left at closing time wait overnight and dominate the mean.
     assert median_wait(c1, email) < median_wait(c0, email) / 2
 
-    def abandon_share(c, k: int) -> float:  # noqa: ANN001
+    def abandon_share(c, k: int) -> float:
         return float(np.mean(c.outcome[(c.type_code == k) & (c.tier == 1)] == ABANDONED))
 
     assert abandon_share(c1, enquiry) > abandon_share(c0, enquiry), "callers pay for it"
@@ -192,21 +203,35 @@ def test_email_reserved_agents_work_email_while_callers_wait() -> None:
     reserved=st.integers(0, 2),
     seed=st.integers(0, 2**31),
 )
-def test_invariants_hold_for_any_parameters(agents: int, tier2: int, volume: float,
-                                            patience_min: float, retry: float, fcr: float,
-                                            escalate: float, shrinkage: float, reserved: int,
-                                            seed: int) -> None:
+def test_invariants_hold_for_any_parameters(
+    agents: int,
+    tier2: int,
+    volume: float,
+    patience_min: float,
+    retry: float,
+    fcr: float,
+    escalate: float,
+    shrinkage: float,
+    reserved: int,
+    seed: int,
+) -> None:
     scenario = busy_desk(
         calendar={"horizon_days": 2},
-        staffing={"tier1": {"kind": "fixed", "agents": agents, "shrinkage_fraction": shrinkage},
-                  "tier2": {"kind": "fixed", "agents": tier2}},
+        staffing={
+            "tier1": {"kind": "fixed", "agents": agents, "shrinkage_fraction": shrinkage},
+            "tier2": {"kind": "fixed", "agents": tier2},
+        },
         routing={"email_reserved_agents": reserved},
-        demand={"contact_types": {"enquiry": {
-            "daily_volume": {"mon": volume, "tue": volume},
-            "patience": {"kind": "exponential", "mean_min": patience_min},
-            "retrial": {"probability": retry},
-            "resolution": {"first_contact_prob": fcr, "escalate_prob": escalate},
-        }}},
+        demand={
+            "contact_types": {
+                "enquiry": {
+                    "daily_volume": {"mon": volume, "tue": volume},
+                    "patience": {"kind": "exponential", "mean_min": patience_min},
+                    "retrial": {"probability": retry},
+                    "resolution": {"first_contact_prob": fcr, "escalate_prob": escalate},
+                }
+            }
+        },
     )
     run = simulate(scenario, seed)
     check_contacts(run)
@@ -223,5 +248,20 @@ def test_no_arrivals_outside_opening_hours(cv: float) -> None:
     minute_of_day = c.arrival_min[primary] % 1440
     assert ((minute_of_day >= 8 * 60) & (minute_of_day < 18 * 60)).all()
     holiday = 2  # 2027-03-03 is the third simulated day
-    assert not ((c.arrival_min >= holiday * 1440) & (c.arrival_min < (holiday + 1) * 1440)
-                & run.is_phone[c.type_code]).any()
+    assert not (
+        (c.arrival_min >= holiday * 1440)
+        & (c.arrival_min < (holiday + 1) * 1440)
+        & run.is_phone[c.type_code]
+    ).any()
+
+
+def test_after_hours_callbacks_are_spread_over_the_first_hour() -> None:
+    """Retrials due overnight do not all land at the opening instant."""
+    scenario = busy_desk(routing={"after_hours_spread_min": 60})
+    c = simulate(scenario).contacts
+    late = (c.parent >= 0) & (c.tier == 1) & (c.arrival_min % 1440 < 9 * 60)
+    at_open = np.isclose(c.arrival_min[late] % 1440, 8 * 60)
+    assert late.sum() > 10 and not at_open.any()
+    bunched = simulate(busy_desk(routing={"after_hours_spread_min": 0})).contacts
+    late0 = (bunched.parent >= 0) & np.isclose(bunched.arrival_min % 1440, 8 * 60)
+    assert late0.sum() > 10

@@ -28,17 +28,24 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from sim.erlang_check import erlang_analytic, stationary_scenario
 from sim.experiment import run_scenario
 from sim.metrics import estimate
 from sim.queueing import erlang_a_kpis
-from scipy import stats
 
-MEASURES = {"p_wait": "p_wait", "asa_s": "asa_s", "service_level": "service_level",
-            "p_abandon": "abandon_rate"}
-CASES = [(n, load, patience) for n in (5, 50, 500) for load, patience in
-         [(0.7, None), (0.9, None), (0.7, 10.0), (0.9, 10.0), (1.1, 10.0)]]
+MEASURES = {
+    "p_wait": "p_wait",
+    "asa_s": "asa_s",
+    "service_level": "service_level",
+    "p_abandon": "abandon_rate",
+}
+CASES = [
+    (n, load, patience)
+    for n in (5, 50, 500)
+    for load, patience in [(0.7, None), (0.9, None), (0.7, 10.0), (0.9, 10.0), (1.1, 10.0)]
+]
 FAMILY_LEVEL = 1.0 - 0.05 / (len(CASES) * len(MEASURES))
 AHT_MIN = 5.0
 
@@ -47,8 +54,11 @@ def pooled_binomial_interval(successes: float, trials: float, level: float) -> t
     """Clopper–Pearson interval of a proportion."""
     alpha = 1.0 - level
     low = stats.beta.ppf(alpha / 2, successes, trials - successes + 1) if successes > 0 else 0.0
-    high = (stats.beta.ppf(1 - alpha / 2, successes + 1, trials - successes)
-            if successes < trials else 1.0)
+    high = (
+        stats.beta.ppf(1 - alpha / 2, successes + 1, trials - successes)
+        if successes < trials
+        else 1.0
+    )
     return float(low), float(high)
 
 
@@ -70,8 +80,14 @@ def test_simulation_matches_erlang(case: tuple[int, float, float | None]) -> Non
     agents, load, patience = case
     arrivals_per_h = agents * load * 60.0 / AHT_MIN
     analytic = erlang_analytic(arrivals_per_h, agents, AHT_MIN, patience, 20.0)
-    scenario = stationary_scenario(arrivals_per_h, agents, AHT_MIN, patience, 20.0,
-                                   contacts=contacts_needed(analytic["p_wait"]))
+    scenario = stationary_scenario(
+        arrivals_per_h,
+        agents,
+        AHT_MIN,
+        patience,
+        20.0,
+        contacts=contacts_needed(analytic["p_wait"]),
+    )
     result = run_scenario(scenario, replications=10, seed=2024 + agents, workers=1)
     reps = result.per_replication
     for measure, kpi in MEASURES.items():
@@ -95,8 +111,7 @@ def test_simulation_matches_erlang(case: tuple[int, float, float | None]) -> Non
 def test_littles_law_and_queue_length() -> None:
     """L = λW on the sample path, and L matches the Erlang A mean queue length."""
     agents, arrivals_per_h, patience = 50, 570.0, 10.0
-    scenario = stationary_scenario(arrivals_per_h, agents, AHT_MIN, patience, 20.0,
-                                   contacts=60_000)
+    scenario = stationary_scenario(arrivals_per_h, agents, AHT_MIN, patience, 20.0, contacts=60_000)
     result = run_scenario(scenario, replications=10, seed=99, workers=1)
     reps = result.per_replication
     window_h = (scenario.calendar.horizon_days * 1440 - scenario.calendar.warmup_min) / 60.0
@@ -104,8 +119,11 @@ def test_littles_law_and_queue_length() -> None:
     lam_w = []
     for r in reps:
         n_settled = r["answered_phone"] + r["abandoned_phone"]
-        mean_wait_min = (r["asa_s"] * r["answered_phone"]
-                         + r["mean_time_to_abandon_s"] * r["abandoned_phone"]) / n_settled / 60.0
+        mean_wait_min = (
+            (r["asa_s"] * r["answered_phone"] + r["mean_time_to_abandon_s"] * r["abandoned_phone"])
+            / n_settled
+            / 60.0
+        )
         lam_w.append(r["offered_phone"] / (window_h * 60.0) * mean_wait_min)
     queue = np.array([r["mean_queue_phone"] for r in reps])
     # Sample-path Little's law: only calls straddling the window edges differ.

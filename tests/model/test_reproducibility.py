@@ -12,7 +12,7 @@ from sim.rng import Streams
 from tests.scenarios import busy_desk
 
 
-def tables_equal(a, b) -> bool:  # noqa: ANN001
+def tables_equal(a, b) -> bool:
     return all(
         np.array_equal(getattr(a, f.name), getattr(b, f.name), equal_nan=True)
         for f in dataclasses.fields(a)
@@ -43,8 +43,11 @@ def test_workers_do_not_change_results() -> None:
 def test_common_random_numbers_across_staffing() -> None:
     """Changing staffing leaves every primary arrival, handle time and patience untouched."""
     lean = Desk(busy_desk(), Streams(5, 0)).run().contacts
-    rich = Desk(busy_desk(staffing={"tier2": {"kind": "fixed", "agents": 6}}),
-                Streams(5, 0)).run().contacts
+    rich = (
+        Desk(busy_desk(staffing={"tier2": {"kind": "fixed", "agents": 6}}), Streams(5, 0))
+        .run()
+        .contacts
+    )
     p0, p1 = lean.parent < 0, rich.parent < 0
     assert np.array_equal(lean.arrival_min[p0], rich.arrival_min[p1])
     assert np.array_equal(lean.handle_min[p0], rich.handle_min[p1])

@@ -43,8 +43,9 @@ spans = st.lists(st.tuples(st.floats(0, 100), st.floats(0, 50)), min_size=1, max
 
 
 @given(spans, st.floats(0, 100), st.floats(0, 100))
-def test_span_integral_matches_brute_force(pairs: list[tuple[float, float]], a: float,
-                                           b: float) -> None:
+def test_span_integral_matches_brute_force(
+    pairs: list[tuple[float, float]], a: float, b: float
+) -> None:
     lo, hi = min(a, b), max(a, b)
     starts = np.array([s for s, _ in pairs])
     ends = starts + np.array([d for _, d in pairs])

@@ -66,8 +66,9 @@ def test_arrivals_are_uniform_within_an_interval() -> None:
     scenario = busy_desk(demand={"day_volume_cv": 0.0})
     plan = CalendarPlan.from_config(scenario.calendar)
     rngs = [np.random.default_rng(10 + i) for i in range(3)]
-    times = np.concatenate([day_arrivals(plan, scenario.demand, plan.days[0], 1.0, rngs)[0]
-                            for _ in range(100)])
+    times = np.concatenate(
+        [day_arrivals(plan, scenario.demand, plan.days[0], 1.0, rngs)[0] for _ in range(100)]
+    )
     within = (times % 30) / 30
     assert stats.kstest(within, "uniform").pvalue > 0.001
 
@@ -78,3 +79,9 @@ def test_day_volume_factors_have_mean_one_and_the_asked_cv() -> None:
     assert abs(factors.mean() - 1.0) < 4 * 0.2 / np.sqrt(20_000)
     assert abs(factors.std() / factors.mean() - 0.2) < 0.006
     assert np.all(day_volume_factors(0.0, 5, np.random.default_rng(1)) == 1.0)
+
+
+def test_open_until() -> None:
+    plan = CalendarPlan.from_config(busy_desk().calendar)
+    assert plan.open_until(9 * 60) == 18 * 60
+    assert plan.open_until(19 * 60) == 19 * 60
