@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from sim.loading import ScenarioError, load_scenario
 
 if TYPE_CHECKING:
@@ -213,7 +215,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sim.store import RunWriter, new_run_dir
 
     scenario = load_scenario(args.scenario, args.param)
-    out_dir = new_run_dir(args.out, scenario.name)
+    try:
+        out_dir = new_run_dir(args.out, scenario.name)
+    except OSError as exc:
+        return _bad_input(f"run: --out {args.out}: cannot create the run folder there ({exc})")
     writer = RunWriter(out_dir)
     result = run_scenario(
         scenario,
@@ -225,7 +230,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     writer.finish(result)
     if args.json:
-        payload = {k: e.as_dict() for k, e in result.summary.items()}
+        payload: dict = {k: e.as_dict() for k, e in result.summary.items()}
+        if "customers_start" in result.summary:
+            payload["defections_by_reason"] = {
+                k.split(".", 1)[1]: e.as_dict()
+                for k, e in result.summary.items()
+                if k.startswith("defections.")
+            }
+            payload["complaints"] = result.summary["funnel.complaints"].as_dict()
         payload["contacts_simulated"] = result.contacts_simulated
         payload["wall_s"] = round(result.wall_s, 3)
         payload["service_level_definition"] = scenario.service_level.describe()
@@ -237,6 +249,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(scorecard_table(result))
         print(f"\nwrote {out_dir}/")
     return 0
+
+
+def _bad_input(message: str) -> int:
+    """Report a bad command-line input on stderr; the exit status for it."""
+    print(f"python -m sim {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _jsonable(value: object) -> object:
@@ -252,22 +270,40 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
     from sim.erlang_check import compare_with_simulation, erlang_analytic
     from sim.report import erlang_table
 
-    analytic = erlang_analytic(
-        args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds
-    )
+    load = args.arrivals_per_h / 60.0 * args.aht_min
+    if args.patience_min is None and load >= args.agents:
+        return _bad_input(
+            f"erlang: Erlang C has no steady state: offered load {load:g} Erlangs "
+            f"(--arrivals-per-h x --aht-min / 60) is not below --agents {args.agents}, so the "
+            "queue grows without end; add agents, lower the load, or give --patience-min "
+            "for Erlang A (callers who hang up)"
+        )
+    try:
+        analytic = erlang_analytic(
+            args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds
+        )
+    except ValueError as exc:
+        return _bad_input(f"erlang: {exc}")
     simulated = None
     if args.simulate:
-        simulated = compare_with_simulation(
-            args.arrivals_per_h,
-            args.agents,
-            args.aht_min,
-            args.patience_min,
-            args.sl_seconds,
-            contacts=args.contacts,
-            replications=args.replications,
-            seed=args.seed,
-            workers=args.workers or 0,
-        )
+        try:
+            simulated = compare_with_simulation(
+                args.arrivals_per_h,
+                args.agents,
+                args.aht_min,
+                args.patience_min,
+                args.sl_seconds,
+                contacts=args.contacts,
+                replications=args.replications,
+                seed=args.seed,
+                workers=args.workers or 0,
+            )
+        except ValidationError as exc:
+            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            return _bad_input(
+                f"erlang --simulate: cannot build the simulated desk ({details}); "
+                "lower --contacts or raise --arrivals-per-h"
+            )
     if args.json:
         print(json.dumps(_jsonable(_erlang_json(analytic, simulated))))
     else:

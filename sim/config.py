@@ -13,7 +13,9 @@ The desk is described in five parts:
 * ``staffing`` — two tiers (front line and escalation team), each a fixed team, per-interval
   counts or shifts, less shrinkage;
 * ``routing`` and ``service_level`` — who answers what first, and how service level is defined;
-* ``standards`` — the targets the desk reports itself against.
+* ``standards`` — the targets the desk reports itself against;
+* ``customers``, ``recovery`` and ``economics`` (optional) — the customer base behind the
+  contacts, what the desk does with complaints, and the money (see :mod:`sim.config_customers`).
 
 Loading from YAML (``extends:`` overlays, dotted overrides, clear errors) lives in
 :mod:`sim.loading`.
@@ -22,84 +24,27 @@ Loading from YAML (``extends:`` overlays, dotted overrides, clear errors) lives 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from sim.config_base import (
+    Duration,
+    Exponential,
+    Model,
+    NoPatience,
+    Patience,
+    Probability,
+)
+from sim.config_customers import (
+    CustomerBase,
+    Economics,
+    RecoveryPolicy,
+    StandardRecovery,
+)
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-PositiveMinutes = Annotated[float, Field(gt=0.0, le=100_000.0)]
-
-
-class Model(BaseModel):
-    """Base for every scenario part: immutable, unknown keys rejected."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-# --- distributions -------------------------------------------------------------------------------
-
-
-class Exponential(Model):
-    """Exponential durations (memoryless): the Erlang C / Erlang A assumption."""
-
-    kind: Literal["exponential"] = Field(description="Selects exponential durations.")
-    mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
-
-
-class Lognormal(Model):
-    """Lognormal durations by mean and coefficient of variation (Brown et al. 2005: service times
-    in real call centres are close to lognormal)."""
-
-    kind: Literal["lognormal"] = Field(description="Selects lognormal durations.")
-    mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
-    cv: float = Field(gt=0.0, le=20.0, description="Coefficient of variation (std / mean).")
-
-
-class Fixed(Model):
-    """A constant duration."""
-
-    kind: Literal["fixed"] = Field(description="Selects a constant duration.")
-    value_min: float = Field(ge=0.0, le=100_000.0, description="The duration in minutes.")
-
-
-class Empirical(Model):
-    """Resample observed durations (e.g. from a contact log) with equal weights."""
-
-    kind: Literal["empirical"] = Field(description="Selects resampled observed durations.")
-    values_min: list[Annotated[float, Field(ge=0.0)]] = Field(
-        min_length=1, description="Observed durations in minutes, resampled uniformly."
-    )
-
-
-class NoPatience(Model):
-    """Callers never abandon (Erlang C)."""
-
-    kind: Literal["none"] = Field(description="Selects no abandonment.")
-
-
-Duration = Annotated[Exponential | Lognormal | Fixed | Empirical, Field(discriminator="kind")]
-Patience = Annotated[
-    Exponential | Lognormal | Fixed | Empirical | NoPatience, Field(discriminator="kind")
-]
-
-
-def mean_min(dist: Exponential | Lognormal | Fixed | Empirical | NoPatience) -> float:
-    """Mean of a duration distribution in minutes (``inf`` for no abandonment)."""
-    match dist:
-        case Exponential() | Lognormal():
-            return dist.mean_min
-        case Fixed():
-            return dist.value_min
-        case Empirical():
-            return math.fsum(dist.values_min) / len(dist.values_min)
-        case NoPatience():
-            return math.inf
-    raise TypeError(dist)
-
 
 # --- calendar ------------------------------------------------------------------------------------
 
@@ -484,6 +429,9 @@ class Standards(Model):
         0.8, description="Phone service level target (see service_level for the definition)."
     )
     max_abandon_rate: Probability = Field(0.05, description="Highest acceptable abandonment rate.")
+    max_monthly_complaint_rate: Probability = Field(
+        0.01, description="Highest acceptable complaints per customer per month (with customers)."
+    )
     response_targets: dict[str, ResponseTarget] = Field(
         default_factory=dict, description="Contact type name → response-time standard."
     )
@@ -521,6 +469,15 @@ class Scenario(Model):
     )
     simulation: Simulation = Field(default_factory=Simulation, description="Replications and seed.")
 
+    customers: CustomerBase | None = Field(
+        None, description="The customer base; omit to simulate the desk alone."
+    )
+    recovery: RecoveryPolicy = Field(
+        default_factory=lambda: StandardRecovery(kind="standard"),
+        description="What the desk does with complaints (needs customers).",
+    )
+    economics: Economics | None = Field(None, description="Costs and values; omit for no money.")
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
         cal = self.calendar
@@ -547,6 +504,14 @@ class Scenario(Model):
                     )
         for tier_name in ("tier1", "tier2"):
             _check_roster(tier_name, getattr(self.staffing, tier_name), cal)
+        if self.customers is not None:
+            for type_name in self.customers.complaints.contact_types:
+                if type_name not in self.demand.contact_types:
+                    known = ", ".join(sorted(self.demand.contact_types))
+                    raise ValueError(
+                        f"customers.complaints.contact_types.{type_name}: no such contact type "
+                        f"(known: {known})"
+                    )
         for type_name in self.standards.response_targets:
             if type_name not in self.demand.contact_types:
                 known = ", ".join(sorted(self.demand.contact_types))

@@ -23,6 +23,7 @@ per contact: an answered contact costs two or three events, against about eight 
 from __future__ import annotations
 
 import math
+from array import array
 from collections import deque
 from dataclasses import dataclass
 
@@ -33,7 +34,10 @@ from simpy.events import Timeout
 from sim.agents import AgentPool, staffing_steps
 from sim.arrivals import day_arrivals, day_volume_factors
 from sim.calendar import CalendarPlan
-from sim.config import ContactType, NoPatience, Scenario
+from sim.config import ContactType, Scenario
+from sim.config_base import NoPatience
+from sim.config_customers import EmpoweredFrontLine, ProactiveFollowUp
+from sim.customers import FORECAST, CustomerModel, CustomerRun
 from sim.records import (
     ABANDONED,
     ANSWERED,
@@ -68,6 +72,14 @@ class DeskRun:
     """Per contact type: wrap-up minutes after each answered contact."""
     plan: CalendarPlan
     horizon_min: float
+    customers: CustomerRun | None
+    """The customer base's records, when the scenario has one."""
+
+
+CALLBACK, FOLLOW_UP = "complaint_callback", "follow_up"
+"""Work the customer base adds to the desk: tier-2 callbacks on complaints made to management,
+large or overdue; and proactive follow-up calls to recovered complainants. Both are deferred
+(queued like email: nobody waits on the line)."""
 
 
 class _TypeModel:
@@ -100,16 +112,33 @@ class Desk:
         self.plan = CalendarPlan.from_config(scenario.calendar)
         self.log = ContactLog()
         self.streams = streams
-        contact_types = scenario.demand.contact_types
+        contact_types = dict(scenario.demand.contact_types)
+        contact_types.update(self._customer_work(scenario))
         self.type_names = tuple(contact_types)
         self.types: list[_TypeModel] = [
             self._type_model(name, ct) for name, ct in contact_types.items()
         ]
-        # Queue classes per tier: phone before email, then priority, then declaration order.
-        order = sorted(
-            range(len(self.types)),
-            key=lambda k: (not self.types[k].is_phone, list(contact_types.values())[k].priority, k),
+        self.is_phone_by_code = np.array([m.is_phone for m in self.types])
+        complaint_types = (
+            set(scenario.customers.complaints.contact_types) | {CALLBACK}
+            if scenario.customers
+            else set()
         )
+        if isinstance(scenario.recovery, EmpoweredFrontLine):
+            for name in complaint_types:
+                self.types[
+                    self.type_code(name)
+                ].fcr_prob = scenario.recovery.front_line_resolve_prob
+                self.types[self.type_code(name)].escalate_prob = 0.0
+        jump = scenario.recovery.jump_queue
+
+        def rank(k: int) -> tuple[bool, int, int]:
+            name = self.type_names[k]
+            priority = 0 if jump and name in complaint_types else contact_types[name].priority
+            return (not self.types[k].is_phone, priority, k)
+
+        # Queue classes per tier: phone before email, then priority, then declaration order.
+        order = sorted(range(len(self.types)), key=rank)
         self.queues: dict[int, list[deque[int]]] = {t: [deque() for _ in order] for t in TIERS}
         self.phone_classes = [k for k in order if self.types[k].is_phone]
         self.email_classes = [k for k in order if not self.types[k].is_phone]
@@ -124,6 +153,52 @@ class Desk:
         self.u_retry = Draws(streams("decisions/retry").random)
         self.u_resolve = Draws(streams("decisions/resolve-secondary").random)
         self.u_after_hours = Draws(streams("arrivals/after-hours").random)
+        self.finished = array("l")
+        """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
+        self.customers = (
+            CustomerModel(scenario, streams, self) if scenario.customers is not None else None
+        )
+        self.follow_up_code = self.type_code(FOLLOW_UP) if FOLLOW_UP in self.type_names else -1
+
+    def type_code(self, name: str) -> int:
+        """Index of a contact type."""
+        return self.type_names.index(name)
+
+    @staticmethod
+    def _customer_work(scenario: Scenario) -> dict[str, ContactType]:
+        """The callback and follow-up contact types the customer base needs, if any."""
+        if scenario.customers is None:
+            return {}
+        first = scenario.demand.contact_types[
+            next(iter(scenario.customers.complaints.contact_types))
+        ]
+        deferred = {
+            "channel": "email",
+            "priority": first.priority,
+            "daily_volume": {},
+            "profile": "-",
+        }
+        work = {
+            CALLBACK: ContactType.model_validate(
+                {
+                    **deferred,
+                    "handle_time": first.resolution.tier2_handle_time,
+                    "resolution": {
+                        "tier2_handle_time": first.resolution.tier2_handle_time,
+                        "tier2_resolve_prob": 1.0,
+                    },
+                }
+            )
+        }
+        if isinstance(scenario.recovery, ProactiveFollowUp):
+            work[FOLLOW_UP] = ContactType.model_validate(
+                {
+                    **deferred,
+                    "handle_time": scenario.recovery.follow_up_handle,
+                    "resolution": {"first_contact_prob": 1.0},
+                }
+            )
+        return work
 
     def _type_model(self, name: str, ct: ContactType) -> _TypeModel:
         s = self.streams
@@ -157,7 +232,11 @@ class Desk:
             env.process(self._follow_roster(tier))
         env.process(self._close_periods())
         env.process(self._primary_arrivals())
+        if self.customers is not None:
+            env.process(self.customers.process())
         env.run(until=self.plan.horizon_min)
+        if self.customers is not None:
+            self.customers.finish(self.plan.horizon_min)
         return DeskRun(
             contacts=self.log.to_table(),
             type_names=self.type_names,
@@ -169,6 +248,7 @@ class Desk:
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
             horizon_min=self.plan.horizon_min,
+            customers=None if self.customers is None else self.customers.result(),
         )
 
     def _follow_roster(self, tier: int):
@@ -204,7 +284,13 @@ class Desk:
         env = self.env
         plan = self.plan
         demand = self.scenario.demand
-        names = self.type_names
+        names = tuple(demand.contact_types)
+        customers = self.customers
+        complaint_codes = (
+            {self.type_code(t) for t in self.scenario.customers.complaints.contact_types}
+            if self.scenario.customers
+            else set()
+        )
         factors = day_volume_factors(
             demand.day_volume_cv, len(plan.days), self.streams("arrivals/day-volume")
         )
@@ -219,7 +305,9 @@ class Desk:
             start = day.index * 1440.0
             if start > env.now:
                 yield env.timeout(start - env.now)
-            times, codes = day_arrivals(plan, demand, day, float(factors[day.index]), arrival_rngs)
+            scale = float(factors[day.index]) * (customers.volume_scale() if customers else 1.0)
+            times, codes = day_arrivals(plan, demand, day, scale, arrival_rngs)
+            who = customers.pick(len(times)).tolist() if customers else [-1] * len(times)
             handle = np.empty(len(times))
             patience = np.empty(len(times))
             u_resolve = np.empty(len(times))
@@ -230,17 +318,21 @@ class Desk:
                 patience[mask] = sample(ct.patience, patience_rngs[k], n)
                 u_resolve[mask] = resolve_rngs[k].random(n)
             log = self.log
-            for t, k, h, p, u in zip(
+            for t, k, h, p, u, c in zip(
                 times.tolist(),
                 codes.tolist(),
                 handle.tolist(),
                 patience.tolist(),
                 u_resolve.tolist(),
+                who,
                 strict=True,
             ):
                 if t > env.now:
                     yield Timeout(env, t - env.now)
-                cid = log.add(t, k, 1, 1, h, u)
+                complaint = -1
+                if k in complaint_codes:  # a complaint about something other than the desk
+                    complaint = customers.open_complaint(c, t, False, FORECAST)
+                cid = log.add(t, k, 1, 1, h, u, -1, c, complaint)
                 self._offer(cid, k, 1, p)
 
     # --- the contact's path ----------------------------------------------------------------------
@@ -269,6 +361,7 @@ class Desk:
         now = self.env.now
         log.outcome[cid] = outcome
         log.end_min[cid] = now
+        self.finished.append(cid)
         k = log.type_code[cid]
         m = self.types[k]
         if (
@@ -293,6 +386,7 @@ class Desk:
         log = self.log
         now = self.env.now
         log.end_min[cid] = now
+        self.finished.append(cid)
         k = log.type_code[cid]
         tier = log.tier[cid]
         m = self.types[k]
@@ -311,6 +405,7 @@ class Desk:
                     self.u_resolve(),
                     cid,
                     log.customer[cid],
+                    log.complaint[cid],
                 )
                 if m.is_phone and self.plan.next_open(now) != now:
                     self._give_up(child, DISCONNECTED)  # transferred after closing time
@@ -365,13 +460,13 @@ class Desk:
 
     # --- contacts that come back later -----------------------------------------------------------
 
-    def _later(self, parent: int, delay_min: float, is_phone: bool) -> None:
-        """Schedule the customer's next attempt (a retrial or a repeat contact) at tier 1."""
-        when = self.env.now + delay_min
+    def _arrival_time(self, when: float, is_phone: bool) -> float | None:
+        """When a contact due at ``when`` arrives: phone calls due while the desk is closed come
+        soon after it next opens; None if that is past the horizon."""
         if is_phone:
             opens = self.plan.next_open(when)
             if opens is None:
-                return
+                return None
             if opens > when:  # due while closed: spread over the first part of the next opening
                 spread = min(
                     self.scenario.routing.after_hours_spread_min,
@@ -379,13 +474,26 @@ class Desk:
                 )
                 opens += self.u_after_hours() * spread
             when = opens
-        if when < self.plan.horizon_min:
+        return when if when < self.plan.horizon_min else None
+
+    def _later(self, parent: int, delay_min: float, is_phone: bool) -> None:
+        """Schedule the customer's next attempt (a retrial or a repeat contact) at tier 1."""
+        when = self._arrival_time(self.env.now + delay_min, is_phone)
+        if when is not None:
             Timeout(self.env, when - self.env.now, parent).callbacks.append(self._on_come_back)
 
     def _on_come_back(self, event: Timeout) -> None:
         parent = event.value
         log = self.log
         k = log.type_code[parent]
+        customer, complaint = log.customer[parent], log.complaint[parent]
+        if complaint >= 0 and self.customers is not None:
+            if self.customers.complaint_closed(complaint):
+                return
+            if self.customers.overdue(complaint, self.env.now):
+                self.customers.mark_escalated(complaint)
+                self.inject_callback(customer, complaint, self.env.now)
+                return
         m = self.types[k]
         cid = log.add(
             self.env.now,
@@ -395,6 +503,37 @@ class Desk:
             m.tier1_handle(),
             self.u_resolve(),
             parent,
-            log.customer[parent],
+            customer,
+            complaint,
         )
         self._offer(cid, k, 1, m.patience() if m.patience else math.inf)
+
+    # --- work raised by the customer base --------------------------------------------------------
+
+    def inject_complaint(self, k: int, customer: int, complaint: int, when: float) -> None:
+        """A customer's complaint reaches the front line as a contact of type ``k``."""
+        self._new_contact(k, 1, customer, complaint, when)
+
+    def inject_callback(self, customer: int, complaint: int, when: float) -> None:
+        """Tier 2 calls a complainant back (management complaint, large or overdue problem)."""
+        self._new_contact(self.type_code(CALLBACK), 2, customer, complaint, when)
+
+    def inject_follow_up(self, customer: int, when: float) -> None:
+        """The front line calls a recovered complainant to check all is well."""
+        self._new_contact(self.follow_up_code, 1, customer, -1, when)
+
+    def _new_contact(self, k: int, tier: int, customer: int, complaint: int, when: float) -> None:
+        when = self._arrival_time(max(when, self.env.now), self.types[k].is_phone)
+        if when is not None:
+            Timeout(self.env, when - self.env.now, (k, tier, customer, complaint)).callbacks.append(
+                self._on_new_contact
+            )
+
+    def _on_new_contact(self, event: Timeout) -> None:
+        k, tier, customer, complaint = event.value
+        m = self.types[k]
+        handle = m.tier1_handle() if tier == 1 else m.tier2_handle()
+        cid = self.log.add(
+            self.env.now, k, tier, 1, handle, self.u_resolve(), -1, customer, complaint
+        )
+        self._offer(cid, k, tier, m.patience() if m.patience else math.inf)

@@ -17,6 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from sim.config import Scenario
+from sim.customers import CustomerRun
 from sim.desk import Desk
 from sim.metrics import (
     Estimate,
@@ -28,6 +29,7 @@ from sim.metrics import (
 )
 from sim.records import ContactTable
 from sim.rng import Streams
+from sim.value import customer_kpis
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class ReplicationResult:
     kpis: dict[str, float]
     intervals: dict[str, np.ndarray]
     contacts: ContactTable
+    customers: CustomerRun | None
     type_names: tuple[str, ...]
     wall_s: float
 
@@ -48,9 +51,10 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     run = Desk(scenario, Streams(seed, replication)).run()
     return ReplicationResult(
         replication=replication,
-        kpis=replication_kpis(run, scenario),
+        kpis=replication_kpis(run, scenario) | customer_kpis(run, scenario),
         intervals=interval_table(run, scenario),
         contacts=run.contacts,
+        customers=run.customers,
         type_names=run.type_names,
         wall_s=time.perf_counter() - started,
     )

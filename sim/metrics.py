@@ -42,7 +42,7 @@ class KpiInfo:
     """How to read a KPI: a label for reports and its unit (``share`` is a fraction in [0, 1])."""
 
     label: str
-    unit: Literal["share", "count", "s", "h", "callers"]
+    unit: Literal["share", "count", "s", "h", "callers", "money"]
 
 
 KPIS: dict[str, KpiInfo] = {
@@ -65,14 +65,37 @@ KPIS: dict[str, KpiInfo] = {
     "escalation_rate": KpiInfo("escalated to tier 2", "share"),
     "repeat_contacts": KpiInfo("repeat contacts", "count"),
     "contacts_simulated": KpiInfo("contacts simulated", "count"),
+    "customers_start": KpiInfo("customers at start", "count"),
+    "customers_end": KpiInfo("customers at end", "count"),
+    "acquired": KpiInfo("customers acquired", "count"),
+    "defections": KpiInfo("customers lost", "count"),
+    "service_defections": KpiInfo("customers lost to service", "count"),
+    "complaint_rate_monthly": KpiInfo("complaints per customer per month", "share"),
+    "complaints_resolved_24h_share": KpiInfo("desk complaints resolved within 24 h", "share"),
+    "complaint_retention": KpiInfo("complainants retained", "share"),
+    "revenue": KpiInfo("revenue", "money"),
+    "staffing_cost": KpiInfo("staffing cost", "money"),
+    "recovery_cost": KpiInfo("recovery cost (compensation)", "money"),
+    "acquisition_cost": KpiInfo("acquisition cost", "money"),
+    "revenue_lost_to_defection": KpiInfo("revenue lost to defection", "money"),
+    "lifetime_value_lost_service": KpiInfo("lifetime value lost to service", "money"),
+    "customer_equity_change": KpiInfo("change in customer equity", "money"),
+    "net_value": KpiInfo("net value", "money"),
 }
-"""Every KPI of :func:`replication_kpis`; ``within_target.<type>`` KPIs are shares too."""
+"""Every KPI by name; ``within_target.*`` are shares, ``defections.*`` and ``funnel.*`` counts."""
 
 
 def kpi_info(name: str) -> KpiInfo:
     """Label and unit of a KPI name."""
-    if name.startswith("within_target."):
-        return KpiInfo(f"{name.split('.', 1)[1]} answered within target", "share")
+    if name in KPIS:
+        return KPIS[name]
+    group, _, item = name.partition(".")
+    if group == "within_target":
+        return KpiInfo(f"{item} answered within target", "share")
+    if group == "defections":
+        return KpiInfo(f"lost: {item.replace('_', ' ')}", "count")
+    if group == "funnel":
+        return KpiInfo(f"funnel: {item.replace('_', ' ')}", "count")
     return KPIS[name]
 
 
@@ -320,10 +343,13 @@ class Estimate:
         return {"mean": self.mean, "ci_low": self.ci_low, "ci_high": self.ci_high}
 
 
-def estimate(values: Sequence[float], level: float = CI_LEVEL, upper: float = math.inf) -> Estimate:
+def estimate(
+    values: Sequence[float], level: float = CI_LEVEL, lower: float = 0.0, upper: float = math.inf
+) -> Estimate:
     """Mean and Student-t confidence interval of independent replication values (NaNs dropped).
 
-    Every KPI is non-negative, so the interval is cut at 0 (and at ``upper``, 1 for shares).
+    The interval is cut to the measure's possible range: ``[0, 1]`` for shares, ``[0, ∞)`` for
+    counts and times; money may be negative.
     """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
@@ -335,7 +361,7 @@ def estimate(values: Sequence[float], level: float = CI_LEVEL, upper: float = ma
     if len(x) == 1:
         return Estimate(mean, math.nan, math.nan, 1)
     half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return Estimate(mean, max(mean - half, 0.0), min(mean + half, upper), len(x))
+    return Estimate(mean, max(mean - half, lower), min(mean + half, upper), len(x))
 
 
 def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
@@ -396,6 +422,16 @@ def scorecard(scenario: Scenario, kpis: Mapping[str, Estimate]) -> list[Standard
                 target.target_fraction,
                 True,
                 kpis[f"within_target.{type_name}"],
+            )
+        )
+    if "complaint_rate_monthly" in kpis:
+        rows.append(
+            StandardResult(
+                "monthly complaint rate",
+                "complaint_rate_monthly",
+                std.max_monthly_complaint_rate,
+                False,
+                kpis["complaint_rate_monthly"],
             )
         )
     return rows

@@ -32,6 +32,7 @@ class ContactLog:
         "answer_min",
         "arrival_min",
         "attempt",
+        "complaint",
         "customer",
         "end_min",
         "follow_up",
@@ -58,6 +59,7 @@ class ContactLog:
         self.follow_up = array("b")
         self.parent = array("l")
         self.customer = array("l")
+        self.complaint = array("l")
 
     def __len__(self) -> int:
         return len(self.arrival_min)
@@ -72,6 +74,7 @@ class ContactLog:
         u_resolve: float,
         parent: int = -1,
         customer: int = -1,
+        complaint: int = -1,
     ) -> int:
         """Append a waiting contact and return its id."""
         cid = len(self.arrival_min)
@@ -88,6 +91,7 @@ class ContactLog:
         self.follow_up.append(NO_FOLLOW_UP)
         self.parent.append(parent)
         self.customer.append(customer)
+        self.complaint.append(complaint)
         return cid
 
     def to_table(self) -> ContactTable:
@@ -118,6 +122,9 @@ class ContactTable:
     follow_up: np.ndarray
     parent: np.ndarray
     customer: np.ndarray
+    """The customer who made the contact (-1 without a customer base)."""
+    complaint: np.ndarray
+    """The complaint this contact is about (-1 if none)."""
 
     def __len__(self) -> int:
         return len(self.arrival_min)

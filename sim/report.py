@@ -10,7 +10,14 @@ from sim.erlang_check import SimulatedErlang
 from sim.experiment import ScenarioResult
 from sim.metrics import Estimate, kpi_info
 
-UNIT_STYLE = {"share": "pct", "count": "count", "s": "num", "h": "num", "callers": "num"}
+UNIT_STYLE = {
+    "share": "pct",
+    "count": "count",
+    "s": "num",
+    "h": "num",
+    "callers": "num",
+    "money": "count",
+}
 UNIT_SUFFIX = {"s": " (s)", "h": " (h)"}
 
 
@@ -61,6 +68,8 @@ def kpi_table(result: ScenarioResult) -> str:
         if kpi == "contacts_simulated":
             continue
         label, style = _label(kpi)
+        if kpi_info(kpi).unit == "money":
+            label += f" ({result.scenario.economics.currency})"
         rows.append([label, _fmt(e.mean, style), _ci(e, style)])
     head = (
         f"Scenario '{result.scenario.name}': {result.replications} replications, seed "

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.config import Empirical, Exponential, Fixed, Lognormal, NoPatience
+from sim.config_base import Empirical, Exponential, Fixed, Lognormal, NoPatience
 
 Dist = Exponential | Lognormal | Fixed | Empirical | NoPatience
 

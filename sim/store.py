@@ -9,6 +9,9 @@ Layout of ``outputs/<scenario>-<timestamp>/``:
 * ``scorecard.parquet`` — each standard, its target, estimate and status;
 * ``intervals.parquet`` — per replication and planning interval: volumes, service level, agents,
   queue; ``daily.parquet`` — the same per day;
+* ``customers_daily.parquet`` — per replication and day: active customers (by segment), acquired,
+  defected by reason, advocates, dissatisfied, complaints; ``complaints.parquet`` — every
+  complaint: customer, opened, size, voice, resolved, retained (with a customer base);
 * ``contacts/rep-NNN.parquet`` — every contact of each replication.
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves a
@@ -111,6 +114,8 @@ class RunWriter:
         self.out_dir = out_dir
         self._intervals: list[dict[str, np.ndarray]] = []
         self._daily: list[dict[str, np.ndarray]] = []
+        self._customers: list[dict[str, np.ndarray]] = []
+        self._complaints: list[dict[str, np.ndarray]] = []
 
     def replication(self, result: ReplicationResult) -> None:
         """Store one finished replication (its contacts go to disk at once)."""
@@ -135,7 +140,13 @@ class RunWriter:
             },
         )
         daily = daily_table(result.intervals)
-        for parts, table in ((self._intervals, result.intervals), (self._daily, daily)):
+        parts_tables = [(self._intervals, result.intervals), (self._daily, daily)]
+        if result.customers is not None:
+            parts_tables += [
+                (self._customers, result.customers.daily),
+                (self._complaints, result.customers.complaints),
+            ]
+        for parts, table in parts_tables:
             n = len(next(iter(table.values())))
             parts.append({"replication": np.full(n, result.replication), **table})
 
@@ -171,7 +182,12 @@ class RunWriter:
                 "status": [s.status for s in result.scorecard],
             },
         )
-        for name, parts in (("intervals", self._intervals), ("daily", self._daily)):
+        for name, parts in (
+            ("intervals", self._intervals),
+            ("daily", self._daily),
+            ("customers_daily", self._customers),
+            ("complaints", self._complaints),
+        ):
             if parts:
                 write_table(
                     self.out_dir / f"{name}.parquet",

@@ -97,3 +97,39 @@ def busy_desk(**changes: Any) -> Scenario:
         "simulation": {"replications": 3, "seed": 11},
     }
     return Scenario.model_validate(deep_update(base, changes))
+
+
+CUSTOMERS = {
+    "accounts": 4000,
+    "segments": {
+        "standard": {"share": 0.8, "revenue_per_month": 30.0},
+        "premium": {"share": 0.2, "revenue_per_month": 120.0},
+    },
+    "complaints": {"contact_types": {"complaint": 1.0}},
+}
+
+
+def customer_desk(**changes: Any) -> Scenario:
+    """:func:`busy_desk` with a customer base behind it and a complaint contact type."""
+    base = busy_desk().model_dump(mode="json")
+    base["demand"]["contact_types"]["complaint"] = {
+        "channel": "phone",
+        "priority": 2,
+        "profile": "day",
+        "daily_volume": {d: 10 for d in WEEKDAYS[:5]},
+        "handle_time": {"kind": "exponential", "mean_min": 8},
+        "patience": {"kind": "exponential", "mean_min": 5},
+        "resolution": {
+            "first_contact_prob": 0.6,
+            "escalate_prob": 0.5,
+            "repeat_delay": {"kind": "exponential", "mean_min": 1440},
+        },
+    }
+    base["customers"] = CUSTOMERS
+    base["calendar"]["horizon_days"] = 14
+    base["economics"] = {
+        "tier1": {"cost_per_hour": 30.0},
+        "tier2": {"cost_per_hour": 45.0},
+        "acquisition_cost": 250.0,
+    }
+    return Scenario.model_validate(deep_update(base, changes))

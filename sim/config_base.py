@@ -1,0 +1,64 @@
+"""Building blocks shared by every part of the scenario: the strict base model, probabilities and
+duration distributions (all durations in minutes)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveMinutes = Annotated[float, Field(gt=0.0, le=100_000.0)]
+
+
+class Model(BaseModel):
+    """Base for every scenario part: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- distributions -------------------------------------------------------------------------------
+
+
+class Exponential(Model):
+    """Exponential durations (memoryless): the Erlang C / Erlang A assumption."""
+
+    kind: Literal["exponential"] = Field(description="Selects exponential durations.")
+    mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
+
+
+class Lognormal(Model):
+    """Lognormal durations by mean and coefficient of variation (Brown et al. 2005: service times
+    in real call centres are close to lognormal)."""
+
+    kind: Literal["lognormal"] = Field(description="Selects lognormal durations.")
+    mean_min: PositiveMinutes = Field(description="Mean duration in minutes.")
+    cv: float = Field(gt=0.0, le=20.0, description="Coefficient of variation (std / mean).")
+
+
+class Fixed(Model):
+    """A constant duration."""
+
+    kind: Literal["fixed"] = Field(description="Selects a constant duration.")
+    value_min: float = Field(ge=0.0, le=100_000.0, description="The duration in minutes.")
+
+
+class Empirical(Model):
+    """Resample observed durations (e.g. from a contact log) with equal weights."""
+
+    kind: Literal["empirical"] = Field(description="Selects resampled observed durations.")
+    values_min: list[Annotated[float, Field(ge=0.0)]] = Field(
+        min_length=1, description="Observed durations in minutes, resampled uniformly."
+    )
+
+
+class NoPatience(Model):
+    """Callers never abandon (Erlang C)."""
+
+    kind: Literal["none"] = Field(description="Selects no abandonment.")
+
+
+Duration = Annotated[Exponential | Lognormal | Fixed | Empirical, Field(discriminator="kind")]
+Patience = Annotated[
+    Exponential | Lognormal | Fixed | Empirical | NoPatience, Field(discriminator="kind")
+]
