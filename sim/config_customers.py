@@ -218,7 +218,9 @@ class CustomerBase(Model):
         default_factory=WordOfMouth, description="Telling others, and referrals."
     )
     churn: Churn = Field(default_factory=Churn, description="Leaving for reasons outside service.")
-    acquisition: Acquisition = Field(default_factory=Acquisition, description="New customers.")
+    acquisition: Acquisition = Field(
+        default_factory=Acquisition, description="How many new customers join."
+    )
     silent_retention: SeverityPair = Field(
         default_factory=lambda: SeverityPair(small=0.37, large=0.09),
         description="Share of dissatisfied customers who stay without complaining (TARP).",
