@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         help="simulate a scenario and write an output folder",
-        description="Simulate SCENARIO with independent replications, print the KPIs with 95%% "
+        description="Simulate SCENARIO with independent replications, print the KPIs with 95% "
         "confidence intervals and the standards scorecard, and write Parquet tables and a "
         "manifest to outputs/<scenario>-<timestamp>/.",
     )
@@ -149,7 +149,13 @@ def _parser() -> argparse.ArgumentParser:
     erl.add_argument("--workers", type=_positive_int, default=None, metavar="N")
     erl.add_argument("--json", action="store_true", help="print one JSON object")
 
-    sub.add_parser("schema", help="regenerate params/schema.json and docs/parameters.md")
+    sub.add_parser(
+        "schema", help="regenerate params/schema.json and docs/parameters.md",
+        description="Write the JSON schema of scenario files (params/schema.json, for editor "
+        "completion) and the parameter reference (docs/parameters.md: every field with its unit, "
+        "bounds, default and description), generated from the Scenario model. Run it from the "
+        "repository root after changing sim/config*.py; a test fails while either is stale.",
+    )
     return parser
 
 
