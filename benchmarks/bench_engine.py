@@ -35,6 +35,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Generator
+from typing import Any
 
 AGENTS = 50
 AHT_MIN = 5.0
@@ -113,7 +115,7 @@ def textbook_desk(horizon_min: float, seed: int) -> tuple[int, list, list, list,
     answered: list[bool] = []
     arrived = 0
 
-    def caller(env: simpy.Environment):
+    def caller(env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
         arrive = env.now
         patience = rng.exponential(PATIENCE_MIN)
         with agents.request() as req:
@@ -126,7 +128,7 @@ def textbook_desk(horizon_min: float, seed: int) -> tuple[int, list, list, list,
             else:
                 answered.append(False)  # leaving the with block cancels the request
 
-    def source(env: simpy.Environment):
+    def source(env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
         nonlocal arrived
         while True:
             yield env.timeout(rng.exponential(mean_interarrival))

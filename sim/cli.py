@@ -14,9 +14,9 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -150,7 +150,8 @@ def _parser() -> argparse.ArgumentParser:
     erl.add_argument("--json", action="store_true", help="print one JSON object")
 
     sub.add_parser(
-        "schema", help="regenerate params/schema.json and docs/parameters.md",
+        "schema",
+        help="regenerate params/schema.json and docs/parameters.md",
         description="Write the JSON schema of scenario files (params/schema.json, for editor "
         "completion) and the parameter reference (docs/parameters.md: every field with its unit, "
         "bounds, default and description), generated from the Scenario model. Run it from the "
@@ -171,8 +172,10 @@ def _add_override(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _typed(kind: type, test, what: str):
-    def parse(text: str):
+def _typed(kind: type, test: Callable[[Any], bool], what: str) -> Callable[[str], Any]:
+    """An argparse ``type=`` that converts with ``kind`` and checks with ``test``."""
+
+    def parse(text: str) -> Any:
         try:
             value = kind(text)
         except ValueError:

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import simpy
 
 from sim.config import Scenario
 from sim.config_customers import ProactiveFollowUp
@@ -301,7 +303,7 @@ class CustomerModel:
 
     # --- the customer clock ------------------------------------------------------------------
 
-    def process(self):
+    def process(self) -> Generator[simpy.Event, None, None]:
         """Tick every ``tick_min``; once a day, acquire customers and record the day."""
         env = self.desk.env
         next_day = 1440.0

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numpy as np
@@ -251,7 +252,7 @@ class Desk:
             customers=None if self.customers is None else self.customers.result(),
         )
 
-    def _follow_roster(self, tier: int):
+    def _follow_roster(self, tier: int) -> Generator[simpy.Event, None, None]:
         pool = self.pools[tier]
         times, levels = self.roster[tier]
         for t, n in zip(times.tolist(), levels.tolist(), strict=True):
@@ -265,7 +266,7 @@ class Desk:
                 pool.take()
                 self._serve(cid, tier)
 
-    def _close_periods(self):
+    def _close_periods(self) -> Generator[simpy.Event, None, None]:
         """At each closing time, callers still queued are disconnected (email waits)."""
         for _, end in self.plan.open_periods:
             if end >= self.plan.horizon_min:
@@ -279,7 +280,7 @@ class Desk:
                         if self.log.outcome[cid] == WAITING:
                             self._give_up(cid, DISCONNECTED)
 
-    def _primary_arrivals(self):
+    def _primary_arrivals(self) -> Generator[simpy.Event, None, None]:
         """Generate each day's primary contacts at midnight, then release them one by one."""
         env = self.env
         plan = self.plan

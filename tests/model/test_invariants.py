@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.config import Scenario
 from sim.desk import Desk, DeskRun
 from sim.metrics import step_at
 from sim.records import (
@@ -23,12 +24,13 @@ from sim.records import (
     REPEAT,
     RETRIAL,
     WAITING,
+    ContactTable,
 )
 from sim.rng import Streams
 from tests.scenarios import busy_desk
 
 
-def simulate(scenario, seed: int = 3) -> DeskRun:
+def simulate(scenario: Scenario, seed: int = 3) -> DeskRun:
     return Desk(scenario, Streams(seed, 0)).run()
 
 
@@ -103,7 +105,7 @@ def check_agents(run: DeskRun) -> None:
         assert (step_at(r_t, r_n, start) > 0).all(), f"tier {tier}: answered while closed"
 
 
-def check_discipline(run: DeskRun, scenario) -> None:
+def check_discipline(run: DeskRun, scenario: Scenario) -> None:
     """Phone before email, lower priority number first, FCFS within a type."""
     c = run.contacts
     types = list(scenario.demand.contact_types.values())
@@ -176,14 +178,14 @@ def test_email_reserved_agents_work_email_while_callers_wait() -> None:
     reserved = simulate(busy_desk(routing={"email_reserved_agents": 2}))
     c0, c1 = without.contacts, reserved.contacts
 
-    def median_wait(c, k: int) -> float:
+    def median_wait(c: ContactTable, k: int) -> float:
         return float(np.median(c.wait_min[(c.type_code == k) & (c.outcome == ANSWERED)]))
 
     email, enquiry = 2, 1
     # Medians: a few emails left at closing time wait overnight and dominate the mean.
     assert median_wait(c1, email) < median_wait(c0, email) / 2
 
-    def abandon_share(c, k: int) -> float:
+    def abandon_share(c: ContactTable, k: int) -> float:
         return float(np.mean(c.outcome[(c.type_code == k) & (c.tier == 1)] == ABANDONED))
 
     assert abandon_share(c1, enquiry) > abandon_share(c0, enquiry), "callers pay for it"

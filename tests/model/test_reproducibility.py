@@ -8,11 +8,12 @@ import numpy as np
 
 from sim.desk import Desk
 from sim.experiment import run_scenario
+from sim.records import ContactTable
 from sim.rng import Streams
 from tests.scenarios import busy_desk
 
 
-def tables_equal(a, b) -> bool:
+def tables_equal(a: ContactTable, b: ContactTable) -> bool:
     return all(
         np.array_equal(getattr(a, f.name), getattr(b, f.name), equal_nan=True)
         for f in dataclasses.fields(a)
