@@ -18,9 +18,9 @@ run no simulation, so response curves can be plotted and tested on their own.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import optimize, stats
 
 from sim.config_customers import (
     Satisfaction,
@@ -28,6 +28,9 @@ from sim.config_customers import (
     TarpRetention,
     TimeDecayRetention,
 )
+
+if TYPE_CHECKING:
+    from scipy.stats import rv_discrete
 
 
 def moment_scores(
@@ -81,12 +84,14 @@ def decayed(
     return satisfaction * np.exp2(-np.asarray(elapsed_days) / half_life_days)
 
 
-def word_of_mouth_distribution(mean: float, share_at_least_20: float) -> stats.rv_discrete:
+def word_of_mouth_distribution(mean: float, share_at_least_20: float) -> rv_discrete:
     """Negative binomial number of people told, with the given mean and P(tells ≥ 20).
 
     TARP: a dissatisfied customer tells about 10 people on average and 13% tell 20 or more — a
     tail far heavier than Poisson; the negative binomial's shape is solved to match it.
     """
+    from scipy import optimize, stats  # heavy import, only needed with a customer base
+
     if mean == 0.0:
         return stats.randint(0, 1)
 
