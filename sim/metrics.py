@@ -222,9 +222,8 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
         (answered_front & (c.follow_up == ESCALATED)).sum(), answered_front.sum()
     )
     k["repeat_contacts"] = float((front & (c.follow_up == REPEAT)).sum())
-    names = list(run.type_names)
     for type_name, target in scenario.standards.response_targets.items():
-        mine = front & (c.type_code == names.index(type_name))
+        mine = front & (c.type_code == run.type_names.index(type_name))
         due = mine & ((outcome != WAITING) | (run.horizon_min - c.arrival_min > target.within_min))
         met = mine & (outcome == ANSWERED) & (c.wait_min <= target.within_min)
         k[f"within_target.{type_name}"] = _ratio(met.sum(), due.sum())
@@ -233,15 +232,17 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
 
 
 def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per-day phone measures from an :func:`interval_table` (sums, and service level and ASA
-    recomputed from the counts, not averaged over intervals)."""
+    """Per-day phone measures from an :func:`interval_table`: counts summed, rates recomputed from
+    the day's counts (not averaged over intervals)."""
     days, idx = np.unique(intervals["day"], return_inverse=True)
 
     def total(col: str) -> np.ndarray:
         return np.bincount(idx, weights=intervals[col], minlength=len(days))
 
+    def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        return np.divide(num, den, out=np.full(len(days), np.nan), where=den > 0)
+
     answered = total("answered")
-    den = total("service_level_denominator")
     wait_total = np.bincount(
         idx, weights=np.nan_to_num(intervals["asa_s"]) * intervals["answered"], minlength=len(days)
     )
@@ -250,12 +251,13 @@ def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         "offered": total("offered"),
         "answered": answered,
         "abandoned": total("abandoned"),
-        "service_level": np.divide(
-            total("answered_within_threshold"), den, out=np.full(len(days), np.nan), where=den > 0
+        "service_level": ratio(
+            total("answered_within_threshold"), total("service_level_denominator")
         ),
-        "asa_s": np.divide(
-            wait_total, answered, out=np.full(len(days), np.nan), where=answered > 0
-        ),
+        "asa_s": ratio(wait_total, answered),
+        "abandon_rate": ratio(total("abandoned"), total("settled")),
+        "within_target": ratio(total("targets_met"), total("targets_due")),
+        "occupancy_tier1": ratio(total("agents_busy_tier1"), total("agents_present_tier1")),
     }
 
 
@@ -288,10 +290,15 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(idx[mask], minlength=n).astype(float)
 
+    def total(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(idx[mask], weights=values[mask], minlength=n)
+
     def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
 
     settled = phone & (c.outcome != WAITING)
+    abandoned = phone & (c.outcome == ABANDONED)
+    due, met = _response_target_masks(run, scenario)
     answered = phone & (c.outcome == ANSWERED)
     good = answered & (wait_s <= sl.threshold_s)
     if sl.abandoned == "exclude":
@@ -305,13 +312,17 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
         "day": (starts // 1440).astype(np.int64),
         "offered": count(phone),
         "answered": count(answered),
-        "abandoned": count(phone & (c.outcome == ABANDONED)),
+        "abandoned": count(abandoned),
+        "settled": count(settled),
         "answered_within_threshold": count(good),
         "service_level_denominator": den,
         "service_level": share(count(good), den),
-        "asa_s": share(
-            np.bincount(idx[answered], weights=wait_s[answered], minlength=n), count(answered)
-        ),
+        "asa_s": share(total(answered, wait_s), count(answered)),
+        "abandon_rate": share(count(abandoned), count(settled)),
+        "mean_time_to_abandon_s": share(total(abandoned, wait_s), count(abandoned)),
+        "targets_due": count(inside & due),
+        "targets_met": count(inside & met),
+        "within_target": share(count(inside & met), count(inside & due)),
     }
     edges = np.empty(2 * n)
     edges[0::2] = starts
@@ -323,7 +334,23 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
             span_integral(*_busy_spans(run, tier), edges)[0::2] / width
         )
     table["mean_queue_phone"] = span_integral(*_phone_queue_spans(run), edges)[0::2] / width
+    table["occupancy_tier1"] = share(table["agents_busy_tier1"], table["agents_present_tier1"])
     return table
+
+
+def _response_target_masks(run: DeskRun, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Front-line contacts of types with a response target: whose target has come (answered, gave
+    up, or older than the target at the horizon), and which met it."""
+    c = run.contacts
+    due = np.zeros(len(c), dtype=bool)
+    met = np.zeros(len(c), dtype=bool)
+    for type_name, target in scenario.standards.response_targets.items():
+        mine = (c.tier == 1) & (c.type_code == run.type_names.index(type_name))
+        due |= mine & (
+            (c.outcome != WAITING) | (run.horizon_min - c.arrival_min > target.within_min)
+        )
+        met |= mine & (c.outcome == ANSWERED) & (c.wait_min <= target.within_min)
+    return due, met
 
 
 # --- across replications -------------------------------------------------------------------------

@@ -99,17 +99,24 @@ def word_of_mouth_distribution(mean: float, share_at_least_20: float) -> rv_disc
         shape = math.exp(log_shape)
         return float(stats.nbinom.sf(19, shape, shape / (shape + mean)))
 
-    # The tail share rises from Poisson's as the shape falls, peaks, then falls again (almost
-    # everyone tells nobody): take the solution on the less dispersed side of the peak.
-    peak = optimize.minimize_scalar(lambda x: -tail(x), bounds=(-6.0, 6.0), method="bounded").x
-    poisson_tail = float(stats.poisson.sf(19, mean))
-    if not poisson_tail < share_at_least_20 <= tail(peak):
+    # Walk from nearly Poisson (large shape) towards ever more dispersion and take the first
+    # shape whose tail share crosses the target: the least dispersed distribution that fits.
+    grid = np.linspace(12.0, -8.0, 201)
+    gaps = np.array([tail(x) for x in grid]) - share_at_least_20
+    crossing = np.flatnonzero(np.sign(gaps[:-1]) != np.sign(gaps[1:]))
+    if gaps[0] == 0.0:
+        shape = math.exp(grid[0])
+    elif len(crossing):
+        i = crossing[0]
+        shape = math.exp(
+            optimize.brentq(lambda x: tail(x) - share_at_least_20, grid[i + 1], grid[i])
+        )
+    else:
         raise ValueError(
             f"a mean of {mean:g} people told cannot give {share_at_least_20:.1%} telling 20 or "
-            f"more with a negative binomial (possible: above {poisson_tail:.1%} up to "
-            f"{tail(peak):.1%})"
+            f"more with a negative binomial (possible: {gaps.min() + share_at_least_20:.1%} to "
+            f"{gaps.max() + share_at_least_20:.1%})"
         )
-    shape = math.exp(optimize.brentq(lambda x: tail(x) - share_at_least_20, peak, 12.0))
     return stats.nbinom(shape, shape / (shape + mean))
 
 
