@@ -3,6 +3,7 @@
 Commands:
 
 * ``run``    simulate a scenario file and write an output folder;
+* ``compare`` run scenarios with common random numbers and compare them with a baseline;
 * ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
 * ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
 * ``schema`` regenerate ``params/schema.json`` and ``docs/parameters.md``.
@@ -31,6 +32,7 @@ EPILOG = """examples:
   python -m sim run params/baseline.yaml
   python -m sim run params/baseline.yaml -p staffing.tier1.agents=42 --replications 20
   python -m sim check params/scenarios/understaffed.yaml
+  python -m sim compare params/baseline.yaml params/scenarios/fast_recovery.yaml
   python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
 """
 
@@ -80,6 +82,38 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes for replications (default: all cores); results do not depend on it",
     )
     run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+
+    cmp_ = sub.add_parser(
+        "compare",
+        help="compare scenarios against a baseline (paired, common random numbers)",
+        description="Run BASELINE and each ALTERNATIVE with the same seed, so that replication r "
+        "of each sees the same customers, arrivals and handle times, and report every KPI's "
+        "paired difference with its 95% confidence interval and a verdict (better / worse / no "
+        "significant difference).",
+    )
+    cmp_.add_argument("baseline", type=Path, help="the reference scenario file")
+    cmp_.add_argument(
+        "alternatives",
+        type=Path,
+        nargs="+",
+        metavar="ALTERNATIVE",
+        help="scenario files to compare with it (often extends: the baseline)",
+    )
+    _add_override(cmp_)
+    cmp_.add_argument(
+        "--replications",
+        type=_positive_int,
+        metavar="N",
+        help="paired replications (default: the baseline's simulation.replications)",
+    )
+    cmp_.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        metavar="S",
+        help="common seed (default: the baseline's simulation.seed)",
+    )
+    cmp_.add_argument("--workers", type=_positive_int, metavar="N", default=None)
+    cmp_.add_argument("--json", action="store_true", help="print one JSON object")
 
     check = sub.add_parser(
         "check",
@@ -199,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         match args.command:
             case "run":
                 return _cmd_run(args)
+            case "compare":
+                return _cmd_compare(args)
             case "check":
                 scenario = load_scenario(args.scenario, args.param)
                 print(f"{args.scenario}: valid scenario '{scenario.name}'")
@@ -264,6 +300,52 @@ def _bad_input(message: str) -> int:
     """Report a bad command-line input on stderr; the exit status for it."""
     print(f"python -m sim {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+    from sim.report import comparison_table
+
+    paths = [args.baseline, *args.alternatives]
+    scenarios = {}
+    for path in paths:
+        scenario = load_scenario(path, args.param)
+        if scenario.name in scenarios:
+            print(
+                f"{path}: scenario name '{scenario.name}' is used twice; names must differ",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        scenarios[scenario.name] = scenario
+    base = scenarios[next(iter(scenarios))]
+    result = compare(
+        scenarios,
+        base.name,
+        replications=args.replications or base.simulation.replications,
+        seed=base.simulation.seed if args.seed is None else args.seed,
+        workers=args.workers or 0,
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    if args.json:
+        payload = {
+            "baseline": result.baseline,
+            "alternatives": {
+                name: {
+                    kpi: {
+                        "baseline": d.baseline.as_dict(),
+                        "alternative": d.alternative.as_dict(),
+                        "difference": d.difference.as_dict(),
+                        "verdict": d.verdict,
+                    }
+                    for kpi, d in diffs.items()
+                }
+                for name, diffs in result.differences.items()
+            },
+        }
+        print(json.dumps(_jsonable(payload)))
+    else:
+        print(comparison_table(result))
+    return 0
 
 
 def _jsonable(value: object) -> object:

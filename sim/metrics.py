@@ -39,48 +39,50 @@ CI_LEVEL = 0.95
 
 @dataclass(frozen=True)
 class KpiInfo:
-    """How to read a KPI: a label for reports and its unit (``share`` is a fraction in [0, 1])."""
+    """How to read a KPI: a label for reports, its unit (``share`` is a fraction in [0, 1]) and
+    which direction is better (``+1`` higher, ``-1`` lower, ``0`` neither: a volume or a mix)."""
 
     label: str
     unit: Literal["share", "count", "s", "h", "callers", "money"]
+    better: Literal[-1, 0, 1] = 0
 
 
 KPIS: dict[str, KpiInfo] = {
     "offered_phone": KpiInfo("phone calls offered", "count"),
     "answered_phone": KpiInfo("phone calls answered", "count"),
-    "abandoned_phone": KpiInfo("phone calls abandoned", "count"),
-    "disconnected_phone": KpiInfo("callers cut off at closing", "count"),
-    "service_level": KpiInfo("service level", "share"),
-    "asa_s": KpiInfo("average speed of answer", "s"),
-    "p_wait": KpiInfo("share of calls that waited", "share"),
-    "abandon_rate": KpiInfo("abandonment rate", "share"),
-    "disconnect_rate": KpiInfo("cut off at closing", "share"),
+    "abandoned_phone": KpiInfo("phone calls abandoned", "count", -1),
+    "disconnected_phone": KpiInfo("callers cut off at closing", "count", -1),
+    "service_level": KpiInfo("service level", "share", 1),
+    "asa_s": KpiInfo("average speed of answer", "s", -1),
+    "p_wait": KpiInfo("share of calls that waited", "share", -1),
+    "abandon_rate": KpiInfo("abandonment rate", "share", -1),
+    "disconnect_rate": KpiInfo("cut off at closing", "share", -1),
     "mean_time_to_abandon_s": KpiInfo("mean time to abandon", "s"),
-    "mean_queue_phone": KpiInfo("mean phone queue while open", "callers"),
+    "mean_queue_phone": KpiInfo("mean phone queue while open", "callers", -1),
     "occupancy_tier1": KpiInfo("occupancy, front line", "share"),
     "occupancy_tier2": KpiInfo("occupancy, tier 2", "share"),
     "email_received": KpiInfo("emails received", "count"),
-    "email_mean_response_h": KpiInfo("email mean response", "h"),
-    "fcr_rate": KpiInfo("first-contact resolution", "share"),
-    "escalation_rate": KpiInfo("escalated to tier 2", "share"),
-    "repeat_contacts": KpiInfo("repeat contacts", "count"),
+    "email_mean_response_h": KpiInfo("email mean response", "h", -1),
+    "fcr_rate": KpiInfo("first-contact resolution", "share", 1),
+    "escalation_rate": KpiInfo("escalated to tier 2", "share", -1),
+    "repeat_contacts": KpiInfo("repeat contacts", "count", -1),
     "contacts_simulated": KpiInfo("contacts simulated", "count"),
     "customers_start": KpiInfo("customers at start", "count"),
-    "customers_end": KpiInfo("customers at end", "count"),
+    "customers_end": KpiInfo("customers at end", "count", 1),
     "acquired": KpiInfo("customers acquired", "count"),
-    "defections": KpiInfo("customers lost", "count"),
-    "service_defections": KpiInfo("customers lost to service", "count"),
-    "complaint_rate_monthly": KpiInfo("complaints per customer per month", "share"),
-    "complaints_resolved_24h_share": KpiInfo("desk complaints resolved within 24 h", "share"),
-    "complaint_retention": KpiInfo("complainants retained", "share"),
-    "revenue": KpiInfo("revenue", "money"),
-    "staffing_cost": KpiInfo("staffing cost", "money"),
-    "recovery_cost": KpiInfo("recovery cost (compensation)", "money"),
-    "acquisition_cost": KpiInfo("acquisition cost", "money"),
-    "revenue_lost_to_defection": KpiInfo("revenue lost to defection", "money"),
-    "lifetime_value_lost_service": KpiInfo("lifetime value lost to service", "money"),
-    "customer_equity_change": KpiInfo("change in customer equity", "money"),
-    "net_value": KpiInfo("net value", "money"),
+    "defections": KpiInfo("customers lost", "count", -1),
+    "service_defections": KpiInfo("customers lost to service", "count", -1),
+    "complaint_rate_monthly": KpiInfo("complaints per customer per month", "share", -1),
+    "complaints_resolved_24h_share": KpiInfo("desk complaints resolved within 24 h", "share", 1),
+    "complaint_retention": KpiInfo("complainants retained", "share", 1),
+    "revenue": KpiInfo("revenue", "money", 1),
+    "staffing_cost": KpiInfo("staffing cost", "money", -1),
+    "recovery_cost": KpiInfo("recovery cost (compensation)", "money", -1),
+    "acquisition_cost": KpiInfo("acquisition cost", "money", -1),
+    "revenue_lost_to_defection": KpiInfo("revenue lost to defection", "money", -1),
+    "lifetime_value_lost_service": KpiInfo("lifetime value lost to service", "money", -1),
+    "customer_equity_change": KpiInfo("change in customer equity", "money", 1),
+    "net_value": KpiInfo("net value", "money", 1),
 }
 """Every KPI by name; ``within_target.*`` are shares, ``defections.*`` and ``funnel.*`` counts."""
 
@@ -91,9 +93,9 @@ def kpi_info(name: str) -> KpiInfo:
         return KPIS[name]
     group, _, item = name.partition(".")
     if group == "within_target":
-        return KpiInfo(f"{item} answered within target", "share")
+        return KpiInfo(f"{item} answered within target", "share", 1)
     if group == "defections":
-        return KpiInfo(f"lost: {item.replace('_', ' ')}", "count")
+        return KpiInfo(f"lost: {item.replace('_', ' ')}", "count", -1)
     if group == "funnel":
         return KpiInfo(f"funnel: {item.replace('_', ' ')}", "count")
     return KPIS[name]

@@ -6,6 +6,7 @@ import argparse
 import math
 from collections.abc import Mapping, Sequence
 
+from sim.compare import Comparison
 from sim.erlang_check import SimulatedErlang
 from sim.experiment import ScenarioResult
 from sim.metrics import Estimate, kpi_info
@@ -26,6 +27,8 @@ def _fmt(value: float, style: str) -> str:
         return "–"
     if style == "pct":
         return f"{100 * value:.1f}%"
+    if style == "pp":
+        return f"{100 * value:+.1f} pp"
     if style == "count":
         return f"{value:,.0f}"
     return f"{value:,.2f}"
@@ -135,3 +138,36 @@ def erlang_table(
     if simulated is not None:
         tail = f"\n{simulated.contacts_simulated:,} simulated calls in {simulated.wall_s:.1f} s"
     return head + _table(header, rows) + tail
+
+
+def comparison_table(comparison: Comparison) -> str:
+    """Each alternative against the baseline: means, paired difference with its CI, verdict."""
+    blocks = []
+    base = comparison.results[comparison.baseline]
+    for name, diffs in comparison.differences.items():
+        rows = []
+        for kpi, d in diffs.items():
+            if kpi == "contacts_simulated":
+                continue
+            label, style = _label(kpi)
+            diff_style = style if style != "pct" else "pp"
+            rows.append(
+                [
+                    label,
+                    _fmt(d.baseline.mean, style),
+                    _fmt(d.alternative.mean, style),
+                    _fmt(d.difference.mean, diff_style),
+                    _ci(d.difference, diff_style),
+                    d.verdict,
+                ]
+            )
+        head = (
+            f"'{name}' against '{comparison.baseline}': {base.replications} paired "
+            f"replications, seed {base.seed} (common random numbers)"
+        )
+        blocks.append(
+            head
+            + "\n"
+            + _table(["KPI", comparison.baseline, name, "difference", "95% CI", "verdict"], rows)
+        )
+    return "\n\n".join(blocks)
