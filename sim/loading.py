@@ -30,7 +30,17 @@ import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn, TypeAlias, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NoReturn,
+    TypeAlias,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+)
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -42,6 +52,9 @@ PathKey: TypeAlias = tuple[str | int, ...]
 """A position in the scenario data: mapping keys and list indices from the top."""
 
 _MISSING = object()
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ScenarioError(Exception):
@@ -75,20 +88,28 @@ def load_scenario(path: str | Path, overrides: Sequence[str] | Mapping[str, Any]
     Raises:
         ScenarioError: With every problem found (files, YAML syntax, overrides, validation).
     """
+    return load_model(path, Scenario, overrides)
+
+
+def load_model(
+    path: str | Path, model: type[M], overrides: Sequence[str] | Mapping[str, Any] = ()
+) -> M:
+    """Read any YAML file described by a strict pydantic ``model`` (a scenario, a sweep), with
+    ``extends:`` overlays, dotted overrides and the same one-line-per-problem errors."""
     entry = Path(path)
-    reader = _Reader(entry)
+    reader = _Reader(entry, model)
     layers = reader.layers(entry, chain=(), cited_at=None)
     data = functools.reduce(_merge, (layer.data for layer in layers), {})
     data, applied = _apply_overrides(data, overrides, reader.problems)
     sources = _Sources(layers, applied)
     try:
-        scenario = Scenario.model_validate(data)
+        loaded = model.model_validate(data)
     except ValidationError as exc:
-        problems = _explain(exc.errors(include_url=False), data, sources)
+        problems = _explain(exc.errors(include_url=False), data, sources, model)
         raise ScenarioError([*reader.problems, *problems], entry) from None
     if reader.problems:
         raise ScenarioError(reader.problems, entry)
-    return scenario
+    return loaded
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
@@ -190,8 +211,9 @@ class _Layer:
 class _Reader:
     """Reads a scenario file after the files it extends, collecting non-fatal problems."""
 
-    def __init__(self, entry: Path) -> None:
+    def __init__(self, entry: Path, root: type[BaseModel]) -> None:
         self.entry = entry
+        self.root = root
         self.problems: list[str] = []
 
     def fail(self, problem: str) -> NoReturn:
@@ -226,10 +248,11 @@ class _Reader:
             self.fail(f"{shown}: cannot read the file ({exc})")
         data, marks = self._parse(text, shown)
         if not isinstance(data, dict):
-            sections = ", ".join(Scenario.model_fields)
+            sections = ", ".join(self.root.model_fields)
             got = "an empty file" if data is None else format_value(data)
             self.fail(
-                f"{shown}:1:1: expected a mapping of scenario sections ({sections}), got {got}"
+                f"{shown}:1:1: expected a mapping of {self.root.__name__.lower()} sections "
+                f"({sections}), got {got}"
             )
         return _Layer(path, data, marks)
 
@@ -504,9 +527,9 @@ class _Step:
     branch: _Branch | None
 
 
-def _resolve(loc: tuple[str | int, ...]) -> _Step:
-    """Walk the model classes along a pydantic error location."""
-    annotation: Any = Scenario
+def _resolve(loc: tuple[str | int, ...], root: type[BaseModel]) -> _Step:
+    """Walk the model classes along a pydantic error location, from ``root``."""
+    annotation: Any = root
     container: Any = None
     field: FieldInfo | None = None
     path: list[str | int] = []
@@ -529,13 +552,15 @@ def _resolve(loc: tuple[str | int, ...]) -> _Step:
     return _Step(tuple(path), _unwrap(annotation), container, field, key_error, branch)
 
 
-def _explain(errors: list[Any], data: dict[str, Any], sources: _Sources) -> list[str]:
+def _explain(
+    errors: list[Any], data: dict[str, Any], sources: _Sources, root: type[BaseModel]
+) -> list[str]:
     """One message per pydantic error.
 
     Errors from a text-or-mapping style union are kept only for the branch matching the input's
     shape; if no branch matches, they become a single "must be X or Y" message.
     """
-    steps = [(error, _resolve(error["loc"])) for error in errors]
+    steps = [(error, _resolve(error["loc"], root)) for error in errors]
     fitting = {step.branch.path for _, step in steps if step.branch and step.branch.fits(data)}
     messages = []
     for error, step in steps:
@@ -565,15 +590,15 @@ def _message(error: Any, step: _Step, data: dict[str, Any], sources: _Sources) -
 
 
 def _unknown_key(key: str | int, step: _Step) -> str:
-    allowed = _allowed_keys(step.container)
+    allowed = _allowed_keys(step.container, top_level=len(step.path) == 1)
     guesses = difflib.get_close_matches(str(key), allowed, n=3)
     hint = f" — did you mean {' or '.join(map(repr, guesses))}?" if guesses else ""
     return f"unknown key {key!r}{hint} (allowed: {', '.join(allowed)})"
 
 
-def _allowed_keys(container: Any) -> list[str]:
-    if container is Scenario:
-        return [*Scenario.model_fields, "extends"]
+def _allowed_keys(container: Any, top_level: bool = False) -> list[str]:
+    if top_level:
+        return [*container.model_fields, "extends"]
     if isinstance(container, type) and issubclass(container, BaseModel):
         return list(container.model_fields)
     if get_origin(container) is dict:
