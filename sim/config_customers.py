@@ -77,13 +77,15 @@ class Satisfaction(Model):
         60.0, gt=0.0, le=3650.0, description="Satisfaction returns halfway to neutral in this time."
     )
     dissatisfied_below: float = Field(
-        -5.0, lt=0.0, description="Below this a customer is dissatisfied (voice / exit decision)."
+        -15.0,
+        lt=0.0,
+        description="Below this a customer is dissatisfied (voice / exit decision).",
     )
     large_problem_below: float = Field(
-        -10.0, lt=0.0, description="Below this the problem counts as large (TARP severity)."
+        -20.0, lt=0.0, description="Below this the problem counts as large (TARP severity)."
     )
     advocate_above: float = Field(
-        2.0, gt=0.0, description="Above this a customer recommends you (an advocate)."
+        1.0, gt=0.0, description="Above this a customer recommends you (an advocate)."
     )
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
+from simpy.events import Timeout
 
 from sim.config import Scenario
 from sim.config_customers import ProactiveFollowUp
@@ -115,9 +116,15 @@ class CustomerModel:
         self.cfg = cfg
         self.recovery = scenario.recovery
         self.desk = desk
-        self.rng = streams("customers/decisions")
+        # One stream per kind of decision, so that a change in one (say, how many complaints
+        # are settled) does not shift the draws of the others: sharper paired comparisons.
+        self.rng_retention = streams("customers/retention")
+        self.rng_voice = streams("customers/voice")
+        self.rng_wom = streams("customers/word-of-mouth")
+        self.rng_churn = streams("customers/churn")
+        self.rng_acquisition = streams("customers/acquisition")
         self.pick_rng = streams("customers/pick")
-        self.u = Draws(self.rng.random)
+        self.u_channel = Draws(streams("customers/complaint-channel").random)
         self.exit_delay = duration_draws(cfg.exit_delay, streams("customers/exit-delay"))
         self.complaint_delay = duration_draws(
             cfg.complaints.delay, streams("customers/complaint-delay")
@@ -232,9 +239,9 @@ class CustomerModel:
     # --- complaints --------------------------------------------------------------------------
 
     def open_complaint(self, customer: int, now: float, large: bool, voice: int) -> int:
-        """Record a new complaint and return its id."""
+        """Record a new complaint and return its id; start its recovery-target clock."""
         self._today["complaints"] += 1
-        return self.complaints.add(
+        complaint = self.complaints.add(
             customer=customer,
             opened_min=now,
             large=large,
@@ -244,21 +251,27 @@ class CustomerModel:
             retained=-1,
             escalated=False,
         )
+        if self.recovery.escalate_overdue and self.recovery.target_h is not None:
+            timer = Timeout(self.desk.env, self.recovery.target_h * 60.0, complaint)
+            timer.callbacks.append(self._on_overdue)
+        return complaint
 
-    def complaint_closed(self, complaint: int) -> bool:
-        """Whether a complaint is settled (resolved, or given up on)."""
-        return bool(self.complaints.cols["closed"][complaint])
+    def handed_over(self, complaint: int) -> bool:
+        """Whether a complaint no longer needs the customer to call again: settled, or with
+        tier 2."""
+        c = self.complaints.cols
+        return bool(c["closed"][complaint] or c["escalated"][complaint])
 
-    def overdue(self, complaint: int, now: float) -> bool:
-        """Whether an open complaint is past the recovery target and should go to tier 2."""
-        target = self.recovery.target_h
-        if not self.recovery.escalate_overdue or target is None:
-            return False
-        return now - self.complaints.cols["opened_min"][complaint] > target * 60.0
-
-    def mark_escalated(self, complaint: int) -> None:
-        """Note that a complaint went to tier 2 because it was overdue."""
+    def _escalate(self, complaint: int, when: float) -> None:
+        """Hand a complaint to tier 2, who call the customer back."""
         self.complaints.cols["escalated"][complaint] = True
+        self.desk.inject_callback(int(self.complaints.cols["customer"][complaint]), complaint, when)
+
+    def _on_overdue(self, event: Timeout) -> None:
+        """The recovery target has passed: an unresolved complaint escalates automatically."""
+        complaint = event.value
+        if not self.handed_over(complaint):
+            self._escalate(complaint, self.desk.env.now)
 
     def _settle(self, complaints: np.ndarray, resolved_min: np.ndarray, now: float) -> None:
         """Close complaints (resolved at ``resolved_min``, or never if NaN) and decide who stays."""
@@ -272,7 +285,7 @@ class CustomerModel:
         )
         resolved = ~np.isnan(hours)
         keep = np.clip(keep + np.where(resolved, self.recovery.retention_uplift, 0.0), 0.0, 1.0)
-        stays = self.rng.random(len(complaints)) < keep
+        stays = self.rng_retention.random(len(complaints)) < keep
         c["retained"][complaints] = stays
         customers = c["customer"][complaints]
         self.compensation_paid += self.recovery.compensation_per_complaint * int(resolved.sum())
@@ -380,8 +393,9 @@ class CustomerModel:
     def _complaint_outcomes(
         self, col: dict[str, np.ndarray], resolved: np.ndarray, answered: np.ndarray, now: float
     ) -> None:
-        """Resolved complaint contacts settle their complaint; dead ends go to tier 2 when the
-        policy escalates overdue complaints, else the complaint is given up on."""
+        """Resolved complaint contacts settle their complaint. A dead end (no further contact
+        coming) waits for the overdue escalation when the policy has one, else the complaint is
+        given up on."""
         complaint = col["complaint"]
         has = complaint >= 0
         closed = self.complaints.cols["closed"]
@@ -392,13 +406,8 @@ class CustomerModel:
             self._settle(ids, col["end_min"][done][first], now)
         dead = has & ~(resolved & answered) & (col["follow_up"] == NO_FOLLOW_UP)
         dead &= ~closed[np.where(has, complaint, 0)]
-        for i in np.flatnonzero(dead):
-            cid = int(complaint[i])
-            if self.recovery.escalate_overdue and self.recovery.target_h is not None:
-                due = self.complaints.cols["opened_min"][cid] + self.recovery.target_h * 60.0
-                self.mark_escalated(cid)
-                self.desk.inject_callback(int(col["customer"][i]), cid, max(now, due))
-            else:
+        if not (self.recovery.escalate_overdue and self.recovery.target_h is not None):
+            for cid in np.unique(complaint[dead]):
                 self._settle(np.array([cid]), np.array([np.nan]), now)
 
     def _decide(self, customers: np.ndarray, now: float) -> None:
@@ -408,7 +417,7 @@ class CustomerModel:
         self.dissatisfied[customers] = True
         self._today["dissatisfied"] += n
         large = self.sat[customers] < cfg.satisfaction.large_problem_below
-        u_voice, u_where, u_stay = self.rng.random((3, n))
+        u_voice, u_where, u_stay = self.rng_voice.random((3, n))
         complains = u_voice < cfg.complaints.complain_prob
         front = u_where < cfg.complaints.front_line_share
         mgmt = ~front & (
@@ -419,7 +428,7 @@ class CustomerModel:
         )
         silent_keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
         leaves = (voice == SILENT) & (u_stay >= silent_keep)
-        self.listeners += float(self.wom.rvs(size=n, random_state=self.rng).sum())
+        self.listeners += float(self.wom.rvs(size=n, random_state=self.rng_wom).sum())
         codes = list(self.complaint_codes)
         shares = np.array(list(self.complaint_codes.values()))
         for i, customer in enumerate(customers.tolist()):
@@ -430,10 +439,10 @@ class CustomerModel:
                 if voice[i] == NOWHERE:
                     self._settle(np.array([complaint]), np.array([np.nan]), now)
                 elif voice[i] == MANAGEMENT or large[i]:
-                    self.desk.inject_callback(customer, complaint, when)
+                    self._escalate(complaint, when)
                 else:
                     code = codes[
-                        int(np.searchsorted(np.cumsum(shares), self.u(), side="right"))
+                        int(np.searchsorted(np.cumsum(shares), self.u_channel(), side="right"))
                         if len(codes) > 1
                         else 0
                     ]
@@ -459,11 +468,13 @@ class CustomerModel:
         churn = self.cfg.churn
         hazards = np.array([getattr(churn, r) for r in CHURN_REASONS])
         per_tick = 1.0 - (1.0 - hazards) ** (self.cfg.tick_min / MINUTES_PER_YEAR)
-        counts = self.rng.multinomial(self.n_active, np.append(per_tick, 1.0 - per_tick.sum()))
+        counts = self.rng_churn.multinomial(
+            self.n_active, np.append(per_tick, 1.0 - per_tick.sum())
+        )
         leaving = int(counts[:-1].sum())
         if not leaving:
             return
-        chosen = self.active[self.rng.choice(self.n_active, leaving, replace=False)].copy()
+        chosen = self.active[self.rng_churn.choice(self.n_active, leaving, replace=False)].copy()
         reasons = np.repeat(np.arange(1, len(CHURN_REASONS) + 1), counts[:-1])
         for customer, reason in zip(chosen.tolist(), reasons.tolist(), strict=True):
             self._defect(customer, reason, now)
@@ -486,7 +497,7 @@ class CustomerModel:
             + advocates * wom.referrals_per_advocate / wom.effect_days
             - self.listeners * wom.lost_acquisitions_per_listener / wom.effect_days
         )
-        acquired = int(self.rng.poisson(max(rate, 0.0)))
+        acquired = int(self.rng_acquisition.poisson(max(rate, 0.0)))
         if acquired:
             self._add_customers(acquired, now, self.segments_stream)
         self._today["acquired"] += acquired

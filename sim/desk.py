@@ -66,7 +66,9 @@ class DeskRun:
     is_phone: np.ndarray
     """Per contact type: True for phone (real time), False for email (deferred)."""
     roster: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Tier → (times_min, agents) rostered after shrinkage."""
+    """Tier → (times_min, agents) rostered after shrinkage (available to take contacts)."""
+    paid: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Tier → (times_min, agents) rostered before shrinkage (paid)."""
     present: dict[int, tuple[np.ndarray, np.ndarray]]
     """Tier → (times_min, agents) actually at work (rostered plus those finishing a contact)."""
     wrap_up_min: np.ndarray
@@ -243,6 +245,10 @@ class Desk:
             type_names=self.type_names,
             is_phone=np.array([m.is_phone for m in self.types]),
             roster=self.roster,
+            paid={
+                t: staffing_steps(r.model_copy(update={"shrinkage_fraction": 0.0}), self.plan)
+                for t, r in ((1, self.scenario.staffing.tier1), (2, self.scenario.staffing.tier2))
+            },
             present={
                 t: (np.array(p.log_t), np.array(p.log_present)) for t, p in self.pools.items()
             },
@@ -488,13 +494,8 @@ class Desk:
         log = self.log
         k = log.type_code[parent]
         customer, complaint = log.customer[parent], log.complaint[parent]
-        if complaint >= 0 and self.customers is not None:
-            if self.customers.complaint_closed(complaint):
-                return
-            if self.customers.overdue(complaint, self.env.now):
-                self.customers.mark_escalated(complaint)
-                self.inject_callback(customer, complaint, self.env.now)
-                return
+        if complaint >= 0 and self.customers is not None and self.customers.handed_over(complaint):
+            return  # settled, or tier 2 calls back
         m = self.types[k]
         cid = log.add(
             self.env.now,

@@ -102,8 +102,9 @@ def versions() -> dict[str, str]:
 class RunWriter:
     """Writes one scenario run's folder as replications finish, then the summary and manifest."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, contacts: bool = True) -> None:
         self.out_dir = out_dir
+        self.contacts = contacts
         self._intervals: list[dict[str, np.ndarray]] = []
         self._daily: list[dict[str, np.ndarray]] = []
         self._customers: list[dict[str, np.ndarray]] = []
@@ -111,26 +112,8 @@ class RunWriter:
 
     def replication(self, result: ReplicationResult) -> None:
         """Store one finished replication (its contacts go to disk at once)."""
-        c = result.contacts
-        write_table(
-            self.out_dir / "contacts" / f"rep-{result.replication:03d}.parquet",
-            {
-                "contact_id": np.arange(len(c)),
-                "type": np.asarray(result.type_names)[c.type_code],
-                "tier": c.tier,
-                "attempt": c.attempt,
-                "parent": c.parent,
-                "customer": c.customer,
-                "arrival_min": c.arrival_min,
-                "wait_min": c.wait_min,
-                "answer_min": c.answer_min,
-                "end_min": c.end_min,
-                "handle_min": c.handle_min,
-                "outcome": np.asarray(OUTCOMES)[c.outcome],
-                "resolved": c.resolved,
-                "follow_up": np.asarray(FOLLOW_UPS)[c.follow_up],
-            },
-        )
+        if self.contacts:
+            self._write_contacts(result)
         daily = daily_table(result.intervals)
         parts_tables = [(self._intervals, result.intervals), (self._daily, daily)]
         if result.customers is not None:
@@ -141,6 +124,29 @@ class RunWriter:
         for parts, table in parts_tables:
             n = len(next(iter(table.values())))
             parts.append({"replication": np.full(n, result.replication), **table})
+
+    def _write_contacts(self, result: ReplicationResult) -> None:
+        c = result.contacts
+        write_table(
+            self.out_dir / "contacts" / f"rep-{result.replication:03d}.parquet",
+            {
+                "contact_id": np.arange(len(c)),
+                "type": np.asarray(result.type_names)[c.type_code],
+                "tier": c.tier,
+                "attempt": c.attempt,
+                "parent": c.parent,
+                "customer": c.customer,
+                "complaint": c.complaint,
+                "arrival_min": c.arrival_min,
+                "wait_min": c.wait_min,
+                "answer_min": c.answer_min,
+                "end_min": c.end_min,
+                "handle_min": c.handle_min,
+                "outcome": np.asarray(OUTCOMES)[c.outcome],
+                "resolved": c.resolved,
+                "follow_up": np.asarray(FOLLOW_UPS)[c.follow_up],
+            },
+        )
 
     def finish(self, result: ScenarioResult, command: list[str] | None = None) -> None:
         """Write the summary tables and the manifest."""

@@ -7,12 +7,12 @@ Per replication, from the customer base's records:
   reasons outside service);
 * the **complaint funnel**: dissatisfied → complained (front line / management / to nobody who
   acts) or silent → resolved within 24 h / later / never → retained or lost;
-* the **monthly complaint rate**: complaints per month over active customers (a common standard
-  is at most 1%);
-* **money** (when ``economics`` is given): revenue earned, staffing cost (overtime for time worked
-  past shift end), recovery cost (compensation), acquisition cost, and the change in customer
-  equity — the lifetime value of the accounts at the end minus at the start — so that a defection
-  late in the horizon still counts. ``net_value`` adds them up: one money axis on which "more
+* the **monthly complaint rate**: complaints the company received (front line, management, and the
+  forecast complaint contacts) per month over active customers (a common standard is at most 1%);
+* **money** (when ``economics`` is given): revenue earned, staffing cost (every rostered hour,
+  shrinkage included, plus overtime for time worked past shift end), recovery cost
+  (compensation), acquisition cost, and the change in customer equity — the lifetime value of the
+  accounts at the end minus at the start — so that a defection late in the horizon still counts. ``net_value`` adds them up: one money axis on which "more
   agents" and "faster recovery" can be compared.
 """
 
@@ -62,7 +62,7 @@ def customer_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     k.update(_funnel(cr, run.horizon_min))
     months = run.horizon_min / 1440.0 / DAYS_PER_MONTH
     mean_active = float(daily["active"].mean()) if len(daily["active"]) else float(cr.initial)
-    k["complaint_rate_monthly"] = k["funnel.complaints"] / months / mean_active
+    k["complaint_rate_monthly"] = k["funnel.complaints_to_desk"] / months / mean_active
     if scenario.economics is not None:
         k.update(_money(run, cr, scenario))
     return k
