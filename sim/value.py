@@ -12,8 +12,9 @@ Per replication, from the customer base's records:
 * **money** (when ``economics`` is given): revenue earned, staffing cost (every rostered hour,
   shrinkage included, plus overtime for time worked past shift end), recovery cost
   (compensation), acquisition cost, and the change in customer equity — the lifetime value of the
-  accounts at the end minus at the start — so that a defection late in the horizon still counts. ``net_value`` adds them up: one money axis on which "more
-  agents" and "faster recovery" can be compared.
+  accounts at the end minus at the start — so that a defection late in the horizon still counts.
+  ``net_value`` adds them up: one money axis on which "more agents" and "faster recovery" can be
+  compared.
 """
 
 from __future__ import annotations
