@@ -54,7 +54,7 @@ def _spans(roster: Roster, plan: CalendarPlan) -> list[tuple[float, float, int]]
 
 
 def staffing_steps(roster: Roster, plan: CalendarPlan) -> tuple[np.ndarray, np.ndarray]:
-    """Agents available over time, after shrinkage, as a step function.
+    """Agents available over time, after the headcount scale and shrinkage, as a step function.
 
     Returns:
         ``(times_min, agents)``: ``agents[i]`` agents from ``times_min[i]`` until the next time.
@@ -68,7 +68,8 @@ def staffing_steps(roster: Roster, plan: CalendarPlan) -> tuple[np.ndarray, np.n
         changes[min(end, plan.horizon_min)] = changes.get(min(end, plan.horizon_min), 0) - n
     times = np.array(sorted(changes), dtype=float)
     levels = np.cumsum([changes[t] for t in times]).astype(np.int64) if len(times) else np.zeros(0)
-    levels = np.floor(levels * (1.0 - roster.shrinkage_fraction) + 0.5).astype(np.int64)
+    available = roster.headcount_scale * (1.0 - roster.shrinkage_fraction)
+    levels = np.floor(levels * available + 0.5).astype(np.int64)
     times = np.concatenate([[0.0], times])
     levels = np.concatenate([[0], levels])
     keep = np.concatenate([[True], levels[1:] != levels[:-1]])

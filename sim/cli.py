@@ -4,6 +4,7 @@ Commands:
 
 * ``run``    simulate a scenario file and write an output folder;
 * ``compare`` run scenarios with common random numbers and compare them with a baseline;
+* ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
 * ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
 * ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
 * ``schema`` regenerate ``params/schema.json`` and ``docs/parameters.md``.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -114,6 +116,69 @@ def _parser() -> argparse.ArgumentParser:
     )
     cmp_.add_argument("--workers", type=_positive_int, metavar="N", default=None)
     cmp_.add_argument("--json", action="store_true", help="print one JSON object")
+
+    swp = sub.add_parser(
+        "sweep",
+        help="run every point of a sweep file, in parallel, resumably",
+        description="Run each point of SPEC (params/sweeps/*.yaml: a base scenario and a grid, a "
+        "list of points or a Latin hypercube) and write outputs/sweeps/<name>/: sweep.yaml, "
+        "points.parquet (status of every point), runs/<point>/ and summary.parquet (one row per "
+        "point and KPI). Finished points are never lost: after a crash or Ctrl-C, run again with "
+        "--resume. Exit status 1 if any point failed (see points.parquet and runs/<point>/"
+        "error.txt).",
+    )
+    swp.add_argument("spec", type=Path, help="sweep file (see params/sweeps/)")
+    swp.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        default=None,
+        help="points run at once (default: all cores)",
+    )
+    swp.add_argument(
+        "--engine",
+        choices=["papermill", "direct"],
+        default=None,
+        help="papermill executes the sweep's notebook per point (kept with the "
+        "point); direct calls the Python API (faster); same tables either way "
+        "(default: the sweep file's engine)",
+    )
+    where = swp.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask-local",
+        action="store_true",
+        help="run on a dask.distributed LocalCluster (pip install '.[cluster]')",
+    )
+    where.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786; results "
+        "come back to this machine (no shared file system needed)",
+    )
+    swp.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted sweep: points already finished are kept",
+    )
+    swp.add_argument(
+        "--force",
+        action="store_true",
+        help="delete an existing sweep folder of the same name and start over",
+    )
+    swp.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help="parent of sweeps/<name>/ (default: outputs)",
+    )
+    swp.add_argument(
+        "--cell-timeout-s",
+        type=_positive_float,
+        metavar="S",
+        default=None,
+        help="papermill engine: fail a point whose notebook cell runs longer",
+    )
 
     check = sub.add_parser(
         "check",
@@ -233,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         match args.command:
             case "run":
                 return _cmd_run(args)
+            case "sweep":
+                return _cmd_sweep(args)
             case "compare":
                 return _cmd_compare(args)
             case "check":
@@ -300,6 +367,40 @@ def _bad_input(message: str) -> int:
     """Report a bad command-line input on stderr; the exit status for it."""
     print(f"python -m sim {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.sweep import SweepError, run_sweep
+
+    try:
+        outcome = run_sweep(
+            args.spec,
+            args.out,
+            workers=args.workers or os.cpu_count() or 1,
+            engine=args.engine,
+            resume=args.resume,
+            force=args.force,
+            dask_scheduler=args.dask_scheduler,
+            dask_local=args.dask_local,
+            cell_timeout_s=args.cell_timeout_s,
+            progress=sys.stderr.isatty(),
+        )
+    except SweepError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished points are kept; run again with --resume", file=sys.stderr)
+        return 130
+    done = sum(s == "finished" for s in outcome.statuses.values())
+    print(f"{done} of {len(outcome.statuses)} points finished; wrote {outcome.out_dir}/")
+    if outcome.failed:
+        print(
+            f"{len(outcome.failed)} failed: {', '.join(outcome.failed)} (see points.parquet "
+            "and runs/<point>/error.txt)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:

@@ -284,25 +284,33 @@ class Demand(Model):
 # --- staffing ------------------------------------------------------------------------------------
 
 
-class FixedTeam(Model):
+class RosterBase(Model):
+    """What every roster kind shares: shrinkage, and a what-if headcount scale."""
+
+    shrinkage_fraction: float = Field(
+        0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
+    )
+    headcount_scale: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="Multiplies every rostered count (1.1 = 10% more agents), for what-if sweeps.",
+    )
+
+
+class FixedTeam(RosterBase):
     """The same number of agents throughout the opening hours."""
 
     kind: Literal["fixed"] = Field(description="Selects a fixed team.")
     agents: int = Field(ge=0, le=100_000, description="Agents rostered during opening hours.")
-    shrinkage_fraction: float = Field(
-        0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
-    )
 
 
-class IntervalRoster(Model):
+class IntervalRoster(RosterBase):
     """Agents rostered per planning interval, by weekday (one count per open interval)."""
 
     kind: Literal["by_interval"] = Field(description="Selects counts per interval.")
     agents: dict[Weekday, list[Annotated[int, Field(ge=0, le=100_000)]]] = Field(
         description="Weekday → rostered agents per planning interval of the opening hours."
-    )
-    shrinkage_fraction: float = Field(
-        0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
     )
 
 
@@ -333,14 +341,11 @@ class Shift(Model):
         return self
 
 
-class ShiftRoster(Model):
+class ShiftRoster(RosterBase):
     """Agents scheduled by shifts (start, length, weekdays, breaks)."""
 
     kind: Literal["shifts"] = Field(description="Selects a shift roster.")
     shifts: list[Shift] = Field(min_length=1, description="The shifts.")
-    shrinkage_fraction: float = Field(
-        0.0, ge=0.0, lt=1.0, description="Share of scheduled time lost beyond the listed breaks."
-    )
 
 
 Roster = Annotated[FixedTeam | IntervalRoster | ShiftRoster, Field(discriminator="kind")]

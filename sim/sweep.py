@@ -17,9 +17,11 @@ Output folder ``outputs/sweeps/<name>/``: ``sweep.yaml`` (the sweep as run, with
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -130,9 +132,27 @@ def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
         progress_bar=False,
         log_output=False,
         execution_timeout=task.cell_timeout_s,
-        cwd=str(tmp),
         kernel_name="python3",
+        km=_worker_kernel(),
     )
+
+
+_KERNELS: list[Any] = []
+"""The worker process's Jupyter kernel, started once and reused for every point it runs."""
+
+
+def _worker_kernel() -> Any:
+    """A live kernel for this worker process, so that a point pays the notebook's own run time,
+    not a kernel start and the package imports each time. Notebooks set every input in their
+    parameters cell, so nothing carries over between points that could change a result."""
+    from jupyter_client.manager import KernelManager
+
+    if not _KERNELS or not _KERNELS[0].is_alive():
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(stderr=subprocess.DEVNULL)  # start-up chatter; errors reach the notebook
+        atexit.register(km.shutdown_kernel, now=True)
+        _KERNELS[:] = [km]
+    return _KERNELS[0]
 
 
 # --- the client side -----------------------------------------------------------------------------
