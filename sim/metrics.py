@@ -82,9 +82,21 @@ KPIS: dict[str, KpiInfo] = {
     "revenue_lost_to_defection": KpiInfo("revenue lost to defection", "money", -1),
     "lifetime_value_lost_service": KpiInfo("lifetime value lost to service", "money", -1),
     "customer_equity_change": KpiInfo("change in customer equity", "money", 1),
+    "complainant_value_retained": KpiInfo("lifetime value of complainants kept", "money", 1),
     "net_value": KpiInfo("net value", "money", 1),
 }
 """Every KPI by name; ``within_target.*`` are shares, ``defections.*`` and ``funnel.*`` counts."""
+
+
+FUNNEL_BETTER: dict[str, Literal[-1, 1]] = {
+    "dissatisfied": -1,
+    "silent_leaving": -1,
+    "never_resolved": -1,
+    "lost": -1,
+    "retained": 1,
+    "resolved_within_24h": 1,
+}
+"""Funnel stages with a better direction (the others are a mix, e.g. complaints made)."""
 
 
 def kpi_info(name: str) -> KpiInfo:
@@ -97,7 +109,7 @@ def kpi_info(name: str) -> KpiInfo:
     if group == "defections":
         return KpiInfo(f"lost: {item.replace('_', ' ')}", "count", -1)
     if group == "funnel":
-        return KpiInfo(f"funnel: {item.replace('_', ' ')}", "count")
+        return KpiInfo(f"funnel: {item.replace('_', ' ')}", "count", FUNNEL_BETTER.get(item, 0))
     return KPIS[name]
 
 

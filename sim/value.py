@@ -127,6 +127,8 @@ def _money(run: DeskRun, cr: CustomerRun, scenario: Scenario) -> dict[str, float
     months_left = (run.horizon_min - acc["left_min"]) / 1440.0 / DAYS_PER_MONTH
     lost_in_horizon = float(np.sum(np.where(gone, months_left, 0.0) * revenue_pm[acc["segment"]]))
     acquisition_cost = float(cr.daily["acquired"].sum()) * econ.acquisition_cost
+    kept = cr.complaints["customer"][cr.complaints["retained"] == 1]
+    retained_value = float(np.sum(revenue_pm[acc["segment"][kept]])) * factor
     net = revenue - staffing - cr.compensation_paid - acquisition_cost + equity_change
     return {
         "revenue": revenue,
@@ -136,6 +138,7 @@ def _money(run: DeskRun, cr: CustomerRun, scenario: Scenario) -> dict[str, float
         "revenue_lost_to_defection": lost_in_horizon,
         "lifetime_value_lost_service": float(np.sum(revenue_pm[acc["segment"][service]])) * factor,
         "customer_equity_change": equity_change,
+        "complainant_value_retained": retained_value,
         "net_value": net,
     }
 
