@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,cluster]"
 	touch $(STAMP)
 
-## run: install if needed, simulate the baseline scenario, write outputs/
+## run: install if needed, run the baseline scenario through its notebook, write outputs/
 run: $(STAMP)
-	$(BIN)/python -m sim run params/baseline.yaml
+	$(BIN)/python -m sim notebook 00_scenario -p scenario_path params/baseline.yaml
 
 ## test: install if needed, lint, run the whole test suite
 test: $(STAMP)

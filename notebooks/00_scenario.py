@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -20,11 +22,12 @@
 
 # %% tags=["parameters"]
 scenario_path = "../params/baseline.yaml"
-overrides = {"calendar.horizon_days": 28}
-replications = 3
-seed = None
-output_dir = "../outputs/notebook-00"
-write_contacts = False
+overrides = {}  # dotted overrides, e.g. {"calendar.horizon_days": 28}
+replications = None  # None: the scenario's own (simulation.replications)
+seed = None  # None: the scenario's own (simulation.seed)
+workers = 0  # worker processes for replications; 0: all cores
+output_dir = "../outputs/notebook-00_scenario"
+write_contacts = True
 
 # %%
 from pathlib import Path
@@ -37,7 +40,9 @@ from sim.store import RunWriter
 scenario = load_scenario(scenario_path, overrides)
 Path(output_dir).mkdir(parents=True, exist_ok=True)
 writer = RunWriter(Path(output_dir), contacts=write_contacts)
-result = run_scenario(scenario, replications, seed, workers=1, on_replication=writer.replication)
+result = run_scenario(
+    scenario, replications, seed, workers=workers, on_replication=writer.replication
+)
 writer.finish(result, command=["notebook", "00_scenario"])
 
 # %% [markdown]

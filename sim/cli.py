@@ -5,6 +5,7 @@ Commands:
 * ``run``    simulate a scenario file and write an output folder;
 * ``compare`` run scenarios with common random numbers and compare them with a baseline;
 * ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
+* ``notebook`` run a notebook template headless into an output folder;
 * ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
 * ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
 * ``schema`` regenerate ``params/schema.json`` and ``docs/parameters.md``.
@@ -180,6 +181,31 @@ def _parser() -> argparse.ArgumentParser:
         help="papermill engine: fail a point whose notebook cell runs longer",
     )
 
+    nb = sub.add_parser(
+        "notebook",
+        help="run a notebook template headless (papermill) into an output folder",
+        description="Execute a template from notebooks/ (e.g. 00_scenario) with papermill into "
+        "outputs/<template>-<timestamp>/: the executed notebook beside the tables and charts it "
+        "writes. Parameters are the template's 'parameters' cell; values are read as YAML.",
+    )
+    nb.add_argument("name", help="template name (e.g. 00_scenario) or a path to a notebook")
+    nb.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("KEY", "VALUE"),
+        help="set a template parameter (repeatable)",
+    )
+    nb.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help="parent of the output folder (default: outputs)",
+    )
+
     check = sub.add_parser(
         "check",
         help="validate a scenario file",
@@ -298,6 +324,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         match args.command:
             case "run":
                 return _cmd_run(args)
+            case "notebook":
+                return _cmd_notebook(args)
             case "sweep":
                 return _cmd_sweep(args)
             case "compare":
@@ -367,6 +395,29 @@ def _bad_input(message: str) -> int:
     """Report a bad command-line input on stderr; the exit status for it."""
     print(f"python -m sim {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _cmd_notebook(args: argparse.Namespace) -> int:
+    import papermill
+    import yaml
+
+    from sim.notebooks import NotebookError, run_template
+
+    try:
+        params = {key: yaml.safe_load(value) for key, value in args.param}
+        out = run_template(args.name, params, args.out, progress=sys.stderr.isatty())
+    except (NotebookError, yaml.YAMLError) as err:
+        print(f"notebook: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except papermill.PapermillExecutionError as err:
+        print(
+            f"notebook: a cell failed ({err.ename}: {err.evalue}); the executed notebook is "
+            "kept in the output folder",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"wrote {out}/")
+    return 0
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:

@@ -21,7 +21,6 @@ import atexit
 import datetime as dt
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ from tqdm.auto import tqdm
 
 from sim.config import Scenario
 from sim.loading import ScenarioError, scenario_to_dict
+from sim.notebooks import start_kernel
 from sim.store import atomic_write_bytes, git_revision, versions, write_table
 from sim.sweep_spec import Point, Sweep, expand, load_sweep, point_scenario, resolved
 
@@ -128,6 +128,7 @@ def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
             "seed": task.seed,
             "output_dir": str(out),
             "write_contacts": False,
+            "workers": 1,
         },
         progress_bar=False,
         log_output=False,
@@ -145,11 +146,8 @@ def _worker_kernel() -> Any:
     """A live kernel for this worker process, so that a point pays the notebook's own run time,
     not a kernel start and the package imports each time. Notebooks set every input in their
     parameters cell, so nothing carries over between points that could change a result."""
-    from jupyter_client.manager import KernelManager
-
     if not _KERNELS or not _KERNELS[0].is_alive():
-        km = KernelManager(kernel_name="python3")
-        km.start_kernel(stderr=subprocess.DEVNULL)  # start-up chatter; errors reach the notebook
+        km = start_kernel()
         atexit.register(km.shutdown_kernel, now=True)
         _KERNELS[:] = [km]
     return _KERNELS[0]
