@@ -128,11 +128,10 @@ class Desk:
             else set()
         )
         if isinstance(scenario.recovery, EmpoweredFrontLine):
-            for name in complaint_types:
-                self.types[
-                    self.type_code(name)
-                ].fcr_prob = scenario.recovery.front_line_resolve_prob
-                self.types[self.type_code(name)].escalate_prob = 0.0
+            for name in complaint_types:  # resolved on the spot, never passed on
+                model = self.types[self.type_code(name)]
+                model.fcr_prob = scenario.recovery.front_line_resolve_prob
+                model.escalate_prob = 0.0
         jump = scenario.recovery.jump_queue
 
         def rank(k: int) -> tuple[bool, int, int]:
@@ -243,7 +242,7 @@ class Desk:
         return DeskRun(
             contacts=self.log.to_table(),
             type_names=self.type_names,
-            is_phone=np.array([m.is_phone for m in self.types]),
+            is_phone=self.is_phone_by_code,
             roster=self.roster,
             paid={
                 t: staffing_steps(r.model_copy(update={"shrinkage_fraction": 0.0}), self.plan)
