@@ -37,7 +37,7 @@ from sim.satisfaction import (
     decayed,
     impact,
     moment_scores,
-    word_of_mouth_distribution,
+    word_of_mouth_shape,
 )
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class CustomerModel:
         self.complaint_delay = duration_draws(
             cfg.complaints.delay, streams("customers/complaint-delay")
         )
-        self.wom = word_of_mouth_distribution(
+        self.wom_shape = word_of_mouth_shape(
             cfg.word_of_mouth.tells_mean, cfg.word_of_mouth.tells_at_least_20_share
         )
         self.segment_names = tuple(cfg.segments)
@@ -428,7 +428,7 @@ class CustomerModel:
         )
         silent_keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
         leaves = (voice == SILENT) & (u_stay >= silent_keep)
-        self.listeners += float(self.wom.rvs(size=n, random_state=self.rng_wom).sum())
+        self.listeners += float(self.rng_wom.negative_binomial(*self.wom_shape, size=n).sum())
         codes = list(self.complaint_codes)
         shares = np.array(list(self.complaint_codes.values()))
         for i, customer in enumerate(customers.tolist()):

@@ -84,40 +84,63 @@ def decayed(
     return satisfaction * np.exp2(-np.asarray(elapsed_days) / half_life_days)
 
 
-def word_of_mouth_distribution(mean: float, share_at_least_20: float) -> rv_discrete:
-    """Negative binomial number of people told, with the given mean and P(tells ≥ 20).
+def word_of_mouth_shape(mean: float, share_at_least_20: float) -> tuple[float, float]:
+    """Negative binomial ``(n, p)`` (numpy's and scipy's parametrisation) for the number of people
+    a dissatisfied customer tells, with the given mean and P(tells ≥ 20).
 
     TARP: a dissatisfied customer tells about 10 people on average and 13% tell 20 or more — a
-    tail far heavier than Poisson; the negative binomial's shape is solved to match it.
+    tail far heavier than Poisson. Among the negative binomials with that mean, the least
+    dispersed one whose tail share matches is taken. Plain Python (no SciPy), so the customer
+    model starts quickly.
     """
-    from scipy import optimize, stats  # heavy import, only needed with a customer base
-
     if mean == 0.0:
-        return stats.randint(0, 1)
+        return 1.0, 1.0  # nobody tells anyone
 
     def tail(log_shape: float) -> float:
         shape = math.exp(log_shape)
-        return float(stats.nbinom.sf(19, shape, shape / (shape + mean)))
+        p = shape / (shape + mean)
+        log_p, log_q = math.log(p), math.log1p(-p)
+        below = sum(
+            math.exp(
+                math.lgamma(k + shape)
+                - math.lgamma(shape)
+                - math.lgamma(k + 1)
+                + shape * log_p
+                + k * log_q
+            )
+            for k in range(20)
+        )
+        return 1.0 - below
 
-    # Walk from nearly Poisson (large shape) towards ever more dispersion and take the first
-    # shape whose tail share crosses the target: the least dispersed distribution that fits.
+    # Walk from nearly Poisson (large shape) towards ever more dispersion, stop at the first
+    # crossing of the target, and bisect there.
     grid = np.linspace(12.0, -8.0, 201)
-    gaps = np.array([tail(x) for x in grid]) - share_at_least_20
-    crossing = np.flatnonzero(np.sign(gaps[:-1]) != np.sign(gaps[1:]))
-    if gaps[0] == 0.0:
-        shape = math.exp(grid[0])
-    elif len(crossing):
-        i = crossing[0]
-        shape = math.exp(
-            optimize.brentq(lambda x: tail(x) - share_at_least_20, grid[i + 1], grid[i])
-        )
-    else:
-        raise ValueError(
-            f"a mean of {mean:g} people told cannot give {share_at_least_20:.1%} telling 20 or "
-            f"more with a negative binomial (possible: {gaps.min() + share_at_least_20:.1%} to "
-            f"{gaps.max() + share_at_least_20:.1%})"
-        )
-    return stats.nbinom(shape, shape / (shape + mean))
+    gaps = [tail(x) - share_at_least_20 for x in grid]
+    for i in range(len(grid) - 1):
+        g_hi, g_lo = gaps[i], gaps[i + 1]
+        if g_hi == 0.0 or (g_hi > 0.0) != (g_lo > 0.0):
+            hi, lo = grid[i], grid[i + 1]
+            for _ in range(80):
+                mid = (hi + lo) / 2.0
+                if (tail(mid) - share_at_least_20 > 0.0) == (g_hi > 0.0):
+                    hi = mid
+                else:
+                    lo = mid
+            shape = math.exp((hi + lo) / 2.0)
+            return shape, shape / (shape + mean)
+    raise ValueError(
+        f"a mean of {mean:g} people told cannot give {share_at_least_20:.1%} telling 20 or "
+        f"more with a negative binomial (possible: {min(gaps) + share_at_least_20:.1%} to "
+        f"{max(gaps) + share_at_least_20:.1%})"
+    )
+
+
+def word_of_mouth_distribution(mean: float, share_at_least_20: float) -> rv_discrete:
+    """The :func:`word_of_mouth_shape` distribution as a SciPy frozen distribution (for charts
+    and checks)."""
+    from scipy import stats
+
+    return stats.nbinom(*word_of_mouth_shape(mean, share_at_least_20))
 
 
 def complaint_retention(

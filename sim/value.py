@@ -111,13 +111,9 @@ def _money(run: DeskRun, cr: CustomerRun, scenario: Scenario) -> dict[str, float
     edges = np.array([0.0, run.horizon_min])
     staffing = 0.0
     for tier, cost in ((1, econ.tier1), (2, econ.tier2)):
-        present_min = step_integral(*run.present[tier], edges)[0]
+        paid_min = step_integral(*run.paid[tier], edges)[0]
         overtime_min = _overtime_minutes(run, tier)
-        staffing += (
-            cost.cost_per_hour
-            / 60.0
-            * (present_min + (cost.overtime_multiplier - 1.0) * overtime_min)
-        )
+        staffing += cost.cost_per_hour / 60.0 * (paid_min + cost.overtime_multiplier * overtime_min)
     factor = lifetime_value_factor(econ)
     end_by_segment = np.array([cr.daily[f"active_{s}"][-1] for s in cr.segment_names], float)
     equity_change = float((end_by_segment - cr.initial_by_segment) @ revenue_pm) * factor
