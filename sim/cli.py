@@ -6,6 +6,7 @@ Commands:
 * ``compare`` run scenarios with common random numbers and compare them with a baseline;
 * ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
 * ``notebook`` run a notebook template headless into an output folder;
+* ``calibrate`` fit a scenario to a real contact log (ACD export);
 * ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
 * ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
 * ``schema`` regenerate ``params/schema.json`` and ``docs/parameters.md``.
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from sim import cli_calibrate
 from sim.loading import ScenarioError, load_scenario
 
 if TYPE_CHECKING:
@@ -206,6 +208,8 @@ def _parser() -> argparse.ArgumentParser:
         help="parent of the output folder (default: outputs)",
     )
 
+    cli_calibrate.add_parser(sub)
+
     check = sub.add_parser(
         "check",
         help="validate a scenario file",
@@ -324,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         match args.command:
             case "run":
                 return _cmd_run(args)
+            case "calibrate":
+                return cli_calibrate.run(args)
             case "notebook":
                 return _cmd_notebook(args)
             case "sweep":

@@ -6,8 +6,9 @@ The contact process, step by step:
    calling back) and repeat contacts (an unresolved problem) come from earlier contacts. A phone
    contact that would arrive while the desk is closed arrives soon after it next opens, spread
    over ``routing.after_hours_spread_min``.
-2. **Queue.** Each tier keeps one first-come-first-served queue per contact type. A free agent takes
-   waiting phone callers before email (deferred) work, lower priority numbers first; at tier 1,
+2. **Queue.** Each tier keeps one first-come-first-served queue per class — channel and priority
+   — shared by the contact types in it. A free agent takes waiting phone callers before email
+   (deferred) work, lower priority numbers first; at tier 1,
    ``routing.email_reserved_agents`` agents keep working email while a backlog exists.
 3. **Abandonment.** A caller hangs up when their patience runs out before an agent answers; callers
    still waiting when the desk closes are disconnected. Either may call back (``retrial``).
@@ -134,16 +135,19 @@ class Desk:
                 model.escalate_prob = 0.0
         jump = scenario.recovery.jump_queue
 
-        def rank(k: int) -> tuple[bool, int, int]:
+        def rank(k: int) -> tuple[bool, int]:
             name = self.type_names[k]
             priority = 0 if jump and name in complaint_types else contact_types[name].priority
-            return (not self.types[k].is_phone, priority, k)
+            return (not self.types[k].is_phone, priority)
 
-        # Queue classes per tier: phone before email, then priority, then declaration order.
-        order = sorted(range(len(self.types)), key=rank)
-        self.queues: dict[int, list[deque[int]]] = {t: [deque() for _ in order] for t in TIERS}
-        self.phone_classes = [k for k in order if self.types[k].is_phone]
-        self.email_classes = [k for k in order if not self.types[k].is_phone]
+        # Queue classes: phone before email, then priority; one first-come-first-served queue per
+        # class and tier, shared by the contact types of equal channel and priority.
+        classes = sorted({rank(k) for k in range(len(self.types))})
+        self.class_of = [classes.index(rank(k)) for k in range(len(self.types))]
+        self.queues: dict[int, list[deque[int]]] = {t: [deque() for _ in classes] for t in TIERS}
+        self.phone_classes = [c for c, (email, _) in enumerate(classes) if not email]
+        self.email_classes = [c for c, (email, _) in enumerate(classes) if email]
+        self.class_is_email = [email for email, _ in classes]
         self.waiting_email = {t: 0 for t in TIERS}
         self.on_email = 0
         self.email_reserved = scenario.routing.email_reserved_agents
@@ -278,8 +282,8 @@ class Desk:
                 return
             yield self.env.timeout(end - self.env.now)
             for tier in TIERS:
-                for k in self.phone_classes:
-                    queue = self.queues[tier][k]
+                for c in self.phone_classes:
+                    queue = self.queues[tier][c]
                     while queue:
                         cid = queue.popleft()
                         if self.log.outcome[cid] == WAITING:
@@ -350,7 +354,7 @@ class Desk:
             pool.take()
             self._serve(cid, tier)
             return
-        self.queues[tier][k].append(cid)
+        self.queues[tier][self.class_of[k]].append(cid)
         if not self.types[k].is_phone:
             self.waiting_email[tier] += 1
         elif patience_min != math.inf:
@@ -454,12 +458,12 @@ class Desk:
 
     def _pop(self, queues: list[deque[int]], classes: list[int]) -> int:
         outcome = self.log.outcome
-        for k in classes:
-            queue = queues[k]
+        for c in classes:
+            queue = queues[c]
             while queue:
                 cid = queue.popleft()
                 if outcome[cid] == WAITING:
-                    if not self.types[k].is_phone:
+                    if self.class_is_email[c]:
                         self.waiting_email[self.log.tier[cid]] -= 1
                     return cid
         return -1

@@ -600,7 +600,8 @@ def _allowed_keys(container: Any, top_level: bool = False) -> list[str]:
     if top_level:
         return [*container.model_fields, "extends"]
     if isinstance(container, type) and issubclass(container, BaseModel):
-        return list(container.model_fields)
+        names = list(container.model_fields)
+        return sorted(names, key=lambda n: n != "kind")  # the selector first, then model order
     if get_origin(container) is dict:
         return [str(arg) for arg in get_args(_strip_annotated(get_args(container)[0]))]
     return []

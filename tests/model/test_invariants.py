@@ -106,14 +106,17 @@ def check_agents(run: DeskRun) -> None:
 
 
 def check_discipline(run: DeskRun, scenario: Scenario) -> None:
-    """Phone before email, lower priority number first, FCFS within a type."""
+    """Phone before email, lower priority number first, FCFS within a class (channel and
+    priority, across the contact types sharing it)."""
     c = run.contacts
     types = list(scenario.demand.contact_types.values())
+    keys = sorted({(t.channel, t.priority) for t in types})
     for tier in (1, 2):
-        for k in range(len(types)):
-            m = (c.tier == tier) & (c.type_code == k) & (c.outcome == ANSWERED)
+        for key in keys:
+            codes = [k for k, t in enumerate(types) if (t.channel, t.priority) == key]
+            m = (c.tier == tier) & np.isin(c.type_code, codes) & (c.outcome == ANSWERED)
             order = np.argsort(c.arrival_min[m], kind="stable")
-            assert (np.diff(c.answer_min[m][order]) >= -1e-9).all(), "not FCFS within a type"
+            assert (np.diff(c.answer_min[m][order]) >= -1e-9).all(), f"not FCFS within {key}"
         if scenario.routing.email_reserved_agents:
             continue
         for k, ctype in enumerate(types):
@@ -149,6 +152,16 @@ def test_busy_desk_invariants() -> None:
     check_contacts(run)
     check_agents(run)
     check_discipline(run, scenario)
+
+
+def test_types_of_equal_priority_share_one_queue() -> None:
+    """Urgent requests and enquiries at the same priority are served in arrival order."""
+    scenario = busy_desk(demand={"contact_types": {"enquiry": {"priority": 1}}})
+    run = simulate(scenario)
+    check_discipline(run, scenario)
+    c = run.contacts
+    both = (c.tier == 1) & (c.type_code <= 1) & (c.outcome == ANSWERED)
+    assert len(np.unique(c.type_code[both])) == 2
 
 
 def test_shift_end_lets_agents_finish_and_nobody_starts_after() -> None:

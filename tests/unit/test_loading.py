@@ -241,7 +241,7 @@ BAD_INPUTS = {
         "agnts: 5,",
         "agnts",
         "staffing.tier1.agnts: unknown key 'agnts' — did you mean 'agents'? "
-        "(allowed: kind, agents, shrinkage_fraction)",
+        "(allowed: kind, shrinkage_fraction, headcount_scale, agents)",
     ),
     "wrong type": (
         "agents: 5,",

@@ -1,0 +1,1094 @@
+"""Calibration: from a cleaned contact log to a scenario the simulation runs as it is.
+
+What a call log tells, and how each part of the scenario is estimated from it:
+
+* **Arrivals.** Calls per planning interval, averaged by weekday over *regular* days. A day whose
+  volume is far below its weekday's median (a holiday or eve, an outage) is abnormal: it is listed
+  and left out of the averages. The day-to-day variation beyond Poisson (Brown et al. 2005: call
+  volumes are overdispersed) is the gamma coefficient of variation ``c`` of the scenario's day
+  factor: a weekday with daily totals of mean ``m`` and variance ``v`` has ``v = m + c² m²``.
+* **Opening hours**: the span of intervals whose mean volume is at least a small share of the
+  weekday's busiest interval, snapped to the interval grid.
+* **Handle time** per contact type: a lognormal (Brown et al. 2005) with the mean and coefficient
+  of variation of all recorded services, so that the workload is kept; the Kolmogorov–Smirnov
+  distance and quantiles for a QQ chart show how well it fits. Very short services are kept (they
+  took agent time) and reported.
+* **Patience** is censored: a caller who waited ``w`` and was served would have waited longer, so
+  their patience is only known to exceed ``w``; only abandoned callers reveal theirs. Taking the
+  waits of abandoned callers alone as patience biases it low: the patient callers were answered
+  before they could show it, and the busier the desk, the fewer of them were. Assuming patience
+  independent of the wait the desk offered, the Kaplan–Meier product-limit estimator gives the
+  survival of patience without a model, the exponential MLE is abandonments over the total time
+  spent waiting (events / exposure), and the lognormal MLE maximises the censored likelihood
+  ``Σ_abandoned log f(w) + Σ_served log S(w)``. The scenario takes the better of the two by AIC.
+* **Staffing**: the log says who served which call, not who was on duty. An agent counts as on
+  duty from ``N`` minutes before each call they served until ``N`` minutes after it, so a gap of
+  less than ``2N`` between two of their calls counts as on duty (idle, or wrapping up) and a longer
+  one as off duty (a break, other work); the count is time-averaged per interval, averaged by
+  weekday over regular days and rounded. Time-averaging matters: while callers wait, every
+  available agent is busy (the queue is work-conserving), so counting every agent who touched an
+  interval as present for all of it overstates the agents really answering. The sensitivity of
+  the counts, and of the occupancy they imply, to ``N`` is reported. The wrap-up is the median gap
+  between an agent's consecutive calls while callers were waiting (an available agent would have
+  taken the next call at once).
+
+Callers who hung up before reaching the queue are left out of arrivals and patience: the log gives
+them no waiting time, and the simulated desk has no pre-queue abandonment. Calls arriving outside
+the derived opening hours are left out too. Both are counted. The log does not link a caller's
+repeated attempts or say whether a problem was resolved, so the scenario has no retrials and a
+first-contact resolution of 1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import optimize, stats
+
+from sim.config import WEEKDAYS, Scenario
+from sim.contact_log import ABANDONED, SERVED, CleaningReport, CleanLog, LogError
+from sim.metrics import span_integral
+
+SLACK_OPTIONS_MIN: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0)
+"""Slack values the staffing sensitivity is computed for (plus the one chosen)."""
+
+POOLED = "all types"
+"""Key of the patience fitted on all contact types together."""
+
+MIN_PATIENCE_EVENTS = 30
+"""A contact type with fewer abandonments than this uses the patience fitted on all types."""
+
+MIN_SERVICES = 10
+"""A contact type with fewer recorded services than this uses the handle time of all types."""
+
+QQ_PROBABILITIES = np.linspace(0.01, 0.99, 99)
+"""Probabilities at which data and fitted quantiles are compared (QQ chart)."""
+
+
+# --- building blocks -----------------------------------------------------------------------------
+
+
+def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Product-limit estimate of a survival function from right-censored durations.
+
+    Args:
+        durations: Observed durations (an event time, or a censoring time).
+        events: True where the duration ended in the event (e.g. abandonment), False where it was
+            censored (e.g. the caller was served first).
+
+    Returns:
+        The distinct event times and the estimated survival just after each. At a tie, events are
+        counted before censorings (a censored caller at ``t`` was still at risk at ``t``).
+    """
+    d = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=bool)
+    times, inverse = np.unique(d, return_inverse=True)
+    deaths = np.bincount(inverse, weights=e.astype(float), minlength=len(times))
+    leaving = np.bincount(inverse, minlength=len(times))
+    at_risk = len(d) - np.concatenate([[0], np.cumsum(leaving)[:-1]])
+    has_event = deaths > 0
+    survival = np.cumprod(1.0 - deaths[has_event] / at_risk[has_event])
+    return times[has_event], survival
+
+
+def lognormal_params(mean: float, cv: float) -> tuple[float, float]:
+    """``(mu, sigma)`` of the normal log of a lognormal with this mean and CV."""
+    sigma = math.sqrt(math.log1p(cv**2))
+    return math.log(mean) - sigma**2 / 2.0, sigma
+
+
+@dataclass(frozen=True)
+class HandleFit:
+    """Handle (service) time of one contact type and its lognormal fit.
+
+    Attributes:
+        n: Services with recorded times.
+        short: Services under the short-service threshold (kept in the fit).
+        mean_s: Mean service time (seconds), after truncation.
+        cv: Coefficient of variation of the service times.
+        ks: Kolmogorov–Smirnov distance between the data and the lognormal with ``mean_s`` and
+            ``cv`` (the one the scenario uses).
+        body_from_s: Services of at least this (the short-service threshold, at least 1 s) are
+            the body of the distribution.
+        body_ks: KS distance of the lognormal fitted by maximum likelihood to the body (Brown et
+            al.: above the short services, service times are close to lognormal).
+        body_mean_s: Mean of that body fit.
+        body_cv: CV of that body fit.
+        qq_data_s: Data quantiles at :data:`QQ_PROBABILITIES`.
+        qq_fit_s: Quantiles of the scenario's lognormal at the same probabilities.
+    """
+
+    n: int
+    short: int
+    mean_s: float
+    cv: float
+    ks: float
+    body_from_s: float
+    body_ks: float
+    body_mean_s: float
+    body_cv: float
+    qq_data_s: np.ndarray
+    qq_fit_s: np.ndarray
+
+
+def fit_handle_time(service_s: np.ndarray, short_s: float) -> HandleFit:
+    """Fit a lognormal to service times by their mean and CV, and report how well it fits.
+
+    Args:
+        service_s: Service times in seconds (NaN entries are ignored).
+        short_s: Services under this many seconds are counted as short.
+    """
+    x = np.asarray(service_s, dtype=float)
+    x = x[~np.isnan(x)]
+    mean = float(x.mean())
+    cv = float(x.std(ddof=1) / mean) if len(x) > 1 else 0.0
+    mu, sigma = lognormal_params(mean, max(cv, 1e-6))
+    fitted = stats.lognorm(s=sigma, scale=math.exp(mu))
+    body_from = max(short_s, 1.0)
+    body = np.log(x[x >= body_from])
+    b_mu, b_sigma = float(body.mean()), float(body.std(ddof=1))
+    return HandleFit(
+        n=len(x),
+        short=int((x < short_s).sum()),
+        mean_s=mean,
+        cv=cv,
+        ks=float(stats.kstest(x, fitted.cdf).statistic),
+        body_from_s=body_from,
+        body_ks=float(stats.kstest(body, stats.norm(b_mu, b_sigma).cdf).statistic),
+        body_mean_s=math.exp(b_mu + b_sigma**2 / 2.0),
+        body_cv=math.sqrt(math.expm1(b_sigma**2)),
+        qq_data_s=np.quantile(x, QQ_PROBABILITIES),
+        qq_fit_s=fitted.ppf(QQ_PROBABILITIES),
+    )
+
+
+@dataclass(frozen=True)
+class PatienceFit:
+    """Patience estimated from censored waits.
+
+    Attributes:
+        queued: Callers who joined the queue.
+        abandoned: Of those, callers who hung up (the events).
+        exposure_s: Total seconds spent waiting by all of them.
+        exp_mean_s: Exponential MLE of the mean patience (exposure / abandonments).
+        exp_ci_s: Its exact 95% confidence interval (chi-square on 2 × abandonments).
+        lognormal_median_s: Median of the lognormal censored MLE.
+        lognormal_sigma: Its log-scale standard deviation.
+        lognormal_mean_s: Its mean (beyond the longest wait this is an extrapolation).
+        lognormal_cv: Its coefficient of variation.
+        loglik_exp: Log-likelihood of the exponential fit (waits in seconds).
+        loglik_lognormal: Log-likelihood of the lognormal fit.
+        km_times_s: Kaplan–Meier event times.
+        km_survival: Kaplan–Meier survival just after each event time.
+        km_gap_exp: Largest distance between the Kaplan–Meier and exponential survival curves,
+            up to the 99th percentile of the waits.
+        km_gap_lognormal: The same for the lognormal.
+        longest_wait_s: The longest wait observed (patience beyond it is not observed).
+        by_hour: Hour of arrival → (abandonments, exposure s, exponential mean s), when asked.
+    """
+
+    queued: int
+    abandoned: int
+    exposure_s: float
+    exp_mean_s: float
+    exp_ci_s: tuple[float, float]
+    lognormal_median_s: float
+    lognormal_sigma: float
+    lognormal_mean_s: float
+    lognormal_cv: float
+    loglik_exp: float
+    loglik_lognormal: float
+    km_times_s: np.ndarray
+    km_survival: np.ndarray
+    km_gap_exp: float
+    km_gap_lognormal: float
+    longest_wait_s: float
+    by_hour: dict[int, tuple[int, float, float]] | None
+
+    @property
+    def best(self) -> str:
+        """``exponential`` or ``lognormal``, whichever has the lower AIC."""
+        aic_exp = 2.0 - 2.0 * self.loglik_exp
+        aic_logn = 4.0 - 2.0 * self.loglik_lognormal
+        return "lognormal" if aic_logn < aic_exp else "exponential"
+
+    def km_at(self, t_s: float) -> float:
+        """Kaplan–Meier survival at ``t_s`` seconds."""
+        i = np.searchsorted(self.km_times_s, t_s, side="right")
+        return 1.0 if i == 0 else float(self.km_survival[i - 1])
+
+
+KM_GAP_QUANTILE = 0.99
+"""Fits are compared with Kaplan–Meier up to this quantile of the waits (beyond, few remain at
+risk and the estimate is erratic)."""
+
+EVENT_FLOOR_S = 0.5
+"""An abandonment logged at 0 s (1-second clock) is taken as half a second in the lognormal fit."""
+
+
+def fit_patience(
+    wait_s: np.ndarray, abandoned: np.ndarray, hour: np.ndarray | None = None
+) -> PatienceFit:
+    """Estimate patience from queued callers' waits, served waits being censored.
+
+    Args:
+        wait_s: Seconds each queued caller waited (until answered or hanging up).
+        abandoned: True for callers who hung up (their wait is their patience).
+        hour: Hour of arrival of each caller, to estimate the exponential mean by hour.
+
+    Raises:
+        ValueError: Nobody abandoned, so patience cannot be estimated.
+    """
+    w = np.asarray(wait_s, dtype=float)
+    ab = np.asarray(abandoned, dtype=bool)
+    events = int(ab.sum())
+    if events == 0:
+        raise ValueError("no caller abandoned: patience cannot be estimated")
+    exposure = float(w.sum())
+    rate = events / exposure
+    chi = stats.chi2(2 * events)
+    ci = (float(2.0 * exposure / chi.ppf(0.975)), float(2.0 * exposure / chi.ppf(0.025)))
+    x = np.log(np.maximum(w[ab], EVENT_FLOOR_S))
+    c = np.log(w[~ab & (w > 0)])
+
+    def nll(theta: np.ndarray) -> float:
+        mu, sigma = theta[0], math.exp(theta[1])
+        return -float(
+            stats.norm.logpdf(x, mu, sigma).sum() - x.sum() + stats.norm.logsf(c, mu, sigma).sum()
+        )
+
+    start = np.array([float(np.log(max(exposure / events, 1.0))), 0.0])
+    fit = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-6})
+    mu, sigma = float(fit.x[0]), math.exp(float(fit.x[1]))
+    times, survival = kaplan_meier(w, ab)
+    body = times <= np.quantile(w, KM_GAP_QUANTILE)
+    fitted = stats.lognorm(sigma, scale=math.exp(mu))
+    by_hour = None
+    if hour is not None:
+        h = np.asarray(hour)
+        by_hour = {}
+        for value in np.unique(h):
+            m = h == value
+            n_ab, expo = int(ab[m].sum()), float(w[m].sum())
+            by_hour[int(value)] = (n_ab, expo, expo / n_ab if n_ab else math.inf)
+    return PatienceFit(
+        queued=len(w),
+        abandoned=events,
+        exposure_s=exposure,
+        exp_mean_s=1.0 / rate,
+        exp_ci_s=ci,
+        lognormal_median_s=math.exp(mu),
+        lognormal_sigma=sigma,
+        lognormal_mean_s=math.exp(mu + sigma**2 / 2.0),
+        lognormal_cv=math.sqrt(math.expm1(sigma**2)),
+        loglik_exp=events * math.log(rate) - rate * exposure,
+        loglik_lognormal=-float(fit.fun),
+        km_times_s=times,
+        km_survival=survival,
+        km_gap_exp=float(np.abs(survival - np.exp(-rate * times))[body].max()),
+        km_gap_lognormal=float(np.abs(survival - fitted.sf(times))[body].max()),
+        longest_wait_s=float(w.max()),
+        by_hour=by_hour,
+    )
+
+
+def agents_on_duty(
+    agent: np.ndarray,
+    start_min: np.ndarray,
+    end_min: np.ndarray,
+    edges: np.ndarray,
+    slack_min: float,
+) -> np.ndarray:
+    """Time-averaged number of agents on duty in each interval, inferred from their services.
+
+    An agent is on duty from ``slack_min`` before each service they gave until ``slack_min``
+    after it; overlapping stretches merge, so a gap between two of their calls shorter than twice
+    the slack counts as on duty (idle or wrapping up) and a longer one as off duty.
+
+    Args:
+        agent: Agent code of each service (integers).
+        start_min: Service starts in minutes (any origin).
+        end_min: Service ends, same clock.
+        edges: Interval edges on the same clock (``len(edges) - 1`` intervals).
+        slack_min: The slack ``N`` in minutes.
+    """
+    order = np.lexsort((start_min, agent))
+    a = np.asarray(agent)[order]
+    s = np.asarray(start_min, dtype=float)[order] - slack_min
+    e = np.asarray(end_min, dtype=float)[order] + slack_min
+    if len(a) == 0:
+        return np.zeros(len(edges) - 1)
+    # One running maximum over all agents: each agent's clock is shifted past the previous one's.
+    shift = a * (float(e.max() - s.min()) + 1.0)
+    reach = np.maximum.accumulate(e + shift)
+    new = np.ones(len(a), dtype=bool)
+    new[1:] = s[1:] + shift[1:] > reach[:-1]
+    last = np.append(np.flatnonzero(new)[1:] - 1, len(a) - 1)
+    return span_integral(s[new], (reach - shift)[last], edges) / np.diff(edges)
+
+
+def after_call_gap_s(
+    agent: np.ndarray,
+    start_s: np.ndarray,
+    end_s: np.ndarray,
+    queue_start_s: np.ndarray,
+    queue_end_s: np.ndarray,
+) -> tuple[float, int]:
+    """Median gap between an agent's call and their next one while callers were waiting.
+
+    When callers wait, an available agent takes the next call at once; the gap is then the
+    after-call work (wrap-up). Gaps of an hour or more are not counted.
+
+    Args:
+        agent: Agent code of each service.
+        start_s: Service starts in seconds.
+        end_s: Service ends in seconds.
+        queue_start_s: Queue entries of queued callers, same clock.
+        queue_end_s: Their queue exits.
+
+    Returns:
+        The median gap in seconds (NaN without such gaps) and the number of gaps used.
+    """
+    order = np.lexsort((start_s, agent))
+    a, s, e = np.asarray(agent)[order], np.asarray(start_s)[order], np.asarray(end_s)[order]
+    same = a[1:] == a[:-1]
+    gap_start, gap_end = e[:-1][same], s[1:][same]
+    gap = gap_end - gap_start
+    qs, qe = np.sort(queue_start_s), np.sort(queue_end_s)
+
+    def waiting(t: np.ndarray) -> np.ndarray:
+        return np.searchsorted(qs, t, side="right") - np.searchsorted(qe, t, side="right")
+
+    busy = (gap >= 0) & (gap < 3600) & (waiting(gap_start) > 0) & (waiting(gap_end) > 0)
+    return (float(np.median(gap[busy])) if busy.any() else math.nan), int(busy.sum())
+
+
+# --- results -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AbnormalDay:
+    """A day left out of the weekday averages."""
+
+    date: dt.date
+    calls: int
+    weekday_median: float
+
+
+@dataclass(frozen=True)
+class ArrivalFit:
+    """Arrival volumes by weekday and interval.
+
+    Attributes:
+        opening_hours: Weekday → (open_h, close_h), or None when closed.
+        open_share: Share of the busiest interval's volume that makes an interval open.
+        regular_days: Weekday → number of regular days averaged.
+        abnormal_days: Days left out (volume below ``abnormal_below`` × the weekday median).
+        abnormal_below: The abnormal-day threshold.
+        profiles: Weekday → mean calls per interval of the opening hours (all types).
+        daily_volume: Scenario type → weekday → mean calls a day within opening hours.
+        type_calls: Scenario type → calls used.
+        day_volume_cv: Pooled day-to-day coefficient of variation beyond Poisson.
+        day_volume_cv_by_weekday: The same per weekday (None with fewer than 2 regular days).
+        calls: Calls used (regular days, within opening hours, reached the queue or an agent).
+        outside_hours: Calls that arrived outside the opening hours (left out).
+        before_queue: Callers who hung up before reaching the queue (left out).
+    """
+
+    opening_hours: dict[str, tuple[float, float] | None]
+    open_share: float
+    regular_days: dict[str, int]
+    abnormal_days: list[AbnormalDay]
+    abnormal_below: float
+    profiles: dict[str, np.ndarray]
+    daily_volume: dict[str, dict[str, float]]
+    type_calls: dict[str, int]
+    day_volume_cv: float
+    day_volume_cv_by_weekday: dict[str, float | None]
+    calls: int
+    outside_hours: int
+    before_queue: int
+
+
+@dataclass(frozen=True)
+class SlackSensitivity:
+    """Inferred staffing under one slack value."""
+
+    slack_min: float
+    mean_agents: float
+    """Mean agents on duty over the open intervals of regular days."""
+    occupancy: float
+    """Agent time busy serving over agent time on duty, same intervals."""
+
+
+@dataclass(frozen=True)
+class StaffingFit:
+    """Agents on duty per interval, inferred from agent activity.
+
+    Attributes:
+        slack_min: The slack used.
+        agents: Weekday → agents per interval of the opening hours (time-averaged, mean over
+            regular days, rounded, at least 1).
+        agents_seen: Distinct agents in the log.
+        sensitivity: Mean agents and implied occupancy for several slack values.
+        wrap_up_s: Median gap between an agent's consecutive calls while callers were waiting
+            (after-call work; see :func:`after_call_gap_s`).
+        wrap_up_gaps: Gaps that median is taken over.
+    """
+
+    slack_min: float
+    agents: dict[str, list[int]]
+    agents_seen: int
+    sensitivity: list[SlackSensitivity]
+    wrap_up_s: float
+    wrap_up_gaps: int
+
+    @property
+    def chosen(self) -> SlackSensitivity:
+        """The sensitivity row of the slack used."""
+        return next(s for s in self.sensitivity if s.slack_min == self.slack_min)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Everything estimated from a log, and the scenario built from it.
+
+    Attributes:
+        name: Scenario name.
+        report: The cleaning report of the log.
+        first_date: First day in the log.
+        last_date: Last day in the log.
+        interval_min: Planning interval.
+        min_type_share: Log types with a smaller share of calls were merged.
+        merged_type: The contact type the small log types were merged into (None if none were).
+        type_codes: Scenario contact type → the log type codes it stands for.
+        arrivals: Volumes, profiles, opening hours, abnormal days, overdispersion.
+        handle: Scenario contact type → handle-time fit, plus ``"all types"`` pooled.
+        patience: Scenario contact type → patience fit, plus ``"all types"`` pooled.
+        staffing: Inferred agents on duty.
+        scenario_data: The scenario as data (validated).
+        yaml_text: The scenario as commented YAML.
+    """
+
+    name: str
+    report: CleaningReport
+    first_date: dt.date
+    last_date: dt.date
+    interval_min: int
+    min_type_share: float
+    merged_type: str | None
+    type_codes: dict[str, list[str]]
+    arrivals: ArrivalFit
+    handle: dict[str, HandleFit]
+    patience: dict[str, PatienceFit]
+    staffing: StaffingFit
+    scenario_data: dict
+    yaml_text: str
+
+    def scenario(self) -> Scenario:
+        """The calibrated scenario, validated."""
+        return Scenario.model_validate(self.scenario_data)
+
+    @property
+    def types(self) -> list[str]:
+        """The scenario's contact types, busiest first."""
+        return list(self.arrivals.daily_volume)
+
+    def handle_for(self, type_name: str) -> tuple[HandleFit, bool]:
+        """The handle-time fit a type uses, and whether it is the pooled one (too few services)."""
+        own = self.handle.get(type_name)
+        return (own, False) if own is not None else (self.handle[POOLED], True)
+
+    def patience_for(self, type_name: str) -> tuple[PatienceFit, bool]:
+        """The patience fit a type uses, and whether it is the pooled one (too few events)."""
+        own = self.patience.get(type_name)
+        if own is not None and own.abandoned >= MIN_PATIENCE_EVENTS:
+            return own, False
+        return self.patience[POOLED], True
+
+    def summary(self) -> str:
+        """A short text summary of the fits."""
+        a = self.arrivals
+        lines = [
+            f"Calibration '{self.name}' from {self.first_date} to {self.last_date}: "
+            f"{a.calls:,} calls used ({a.before_queue:,} hung up before the queue and "
+            f"{a.outside_hours:,} outside opening hours left out)",
+            "  opening hours: "
+            + ", ".join(
+                f"{d} {_clock(h[0])}-{_clock(h[1])}" if h else f"{d} closed"
+                for d, h in a.opening_hours.items()
+            ),
+            "  abnormal days left out: "
+            + (
+                ", ".join(
+                    f"{d.date} ({WEEKDAYS[d.date.weekday()]}, {d.calls} calls, "
+                    f"weekday median {d.weekday_median:g})"
+                    for d in a.abnormal_days
+                )
+                or "none"
+            ),
+            f"  day-to-day volume CV beyond Poisson: {a.day_volume_cv:.3f}",
+            "  type              calls  handle: mean  CV    KS  KS>=short | patience: exp mean "
+            "(95% CI)   lognormal median/sigma  KM distance exp/logn  kept",
+        ]
+        for name in self.types:
+            h, h_pooled = self.handle_for(name)
+            p, pooled = self.patience_for(name)
+            lines.append(
+                f"  {name:<15} {self.arrivals.type_calls[name]:>7,}  {h.mean_s:6.0f} s  "
+                f"{h.cv:4.2f}  {h.ks:4.3f} {h.body_ks:5.3f}{'*' if h_pooled else ' '}| "
+                f"{p.exp_mean_s:5.0f} s "
+                f"({p.exp_ci_s[0]:.0f}-{p.exp_ci_s[1]:.0f})  {p.lognormal_median_s:5.0f} s / "
+                f"{p.lognormal_sigma:4.2f}  {p.km_gap_exp:5.3f} / {p.km_gap_lognormal:5.3f}  "
+                f"{p.best}{' (pooled)' if pooled else ''}"
+            )
+        if any(self.handle_for(name)[1] for name in self.types):
+            lines.append("  * too few services: handle time of all types pooled")
+        s = self.staffing
+        lines.append(
+            f"  staffing (slack {s.slack_min:g} min): {s.agents_seen} agents seen, after-call gap "
+            f"{s.wrap_up_s:.0f} s; by slack: "
+            + "; ".join(
+                f"N={row.slack_min:g}: {row.mean_agents:.1f} on duty, occupancy {row.occupancy:.0%}"
+                for row in s.sensitivity
+            )
+        )
+        return "\n".join(lines)
+
+
+# --- calibration ---------------------------------------------------------------------------------
+
+
+def calibrate(
+    log: CleanLog,
+    *,
+    name: str = "calibrated",
+    interval_min: int = 30,
+    slack_min: float = 2.0,
+    horizon_days: int = 28,
+    min_type_share: float = 0.01,
+    abnormal_below: float = 0.5,
+    open_share: float = 0.05,
+    patience_by_hour: bool = False,
+) -> Calibration:
+    """Estimate a scenario from a cleaned log.
+
+    Args:
+        log: The cleaned records (:func:`sim.contact_log.read_logs`).
+        name: Scenario name.
+        interval_min: Planning interval (15, 30 or 60 minutes).
+        slack_min: Staffing inference slack ``N`` (see the module docstring).
+        horizon_days: Simulated days, from the first day of the log.
+        min_type_share: Log types with a smaller share of calls are merged into ``other``
+            (1 merges every type into one, ``call``).
+        abnormal_below: A day with fewer calls than this share of its weekday's median is
+            abnormal (left out of the averages, and listed).
+        open_share: An interval is open when its mean volume is at least this share of the
+            weekday's busiest interval.
+        patience_by_hour: Also estimate the exponential patience by hour of arrival.
+
+    Raises:
+        LogError: The log cannot be calibrated: no call reached the queue or an agent, or no
+            queued caller abandoned (patience cannot be estimated).
+    """
+    records = log.records
+    offered_mask = ((records["outcome"] == SERVED) | records["queued"]).to_numpy()
+    gave_up = (records["outcome"] == ABANDONED).to_numpy()
+    queued = records["queued"].to_numpy()
+    files = ", ".join(log.report.files)
+    if not offered_mask.any():
+        raise LogError([f"{files}: no call reached the queue or an agent"])
+    if not (gave_up & queued).any():
+        raise LogError([f"{files}: no queued caller abandoned: patience cannot be estimated"])
+    grid = _Grid(records, interval_min)
+    names, merged = _type_names(records[offered_mask], log, min_type_share)
+    type_of = records["type"].astype(str).map(names).to_numpy(dtype=object)
+    arrivals, regular = _fit_arrivals(
+        records,
+        offered_mask,
+        type_of,
+        list(dict.fromkeys(names.values())),
+        grid,
+        abnormal_below,
+        open_share,
+    )
+    served = (records["outcome"] == SERVED).to_numpy() & records["service_s"].notna().to_numpy()
+    wait = records["wait_s"].to_numpy()
+    hours = records["arrival"].dt.hour.to_numpy() if patience_by_hour else None
+    service = records["service_s"].to_numpy()
+    short_s = log.report.short_service_s
+    handle = {POOLED: fit_handle_time(service[served], short_s)}
+    patience = {
+        POOLED: fit_patience(
+            wait[queued], gave_up[queued], None if hours is None else hours[queued]
+        )
+    }
+    for t in arrivals.daily_volume:
+        mine = type_of == t
+        if (mine & served).sum() >= MIN_SERVICES:
+            handle[t] = fit_handle_time(service[mine & served], short_s)
+        if (gave_up & queued & mine).any():
+            m = queued & mine
+            patience[t] = fit_patience(wait[m], gave_up[m], None if hours is None else hours[m])
+    partial = Calibration(
+        name=name,
+        report=log.report,
+        first_date=grid.first_date,
+        last_date=grid.last_date,
+        interval_min=interval_min,
+        min_type_share=min_type_share,
+        merged_type=merged,
+        type_codes={
+            t: sorted(c for c, n in names.items() if n == t) for t in arrivals.daily_volume
+        },
+        arrivals=arrivals,
+        handle=handle,
+        patience=patience,
+        staffing=_fit_staffing(records, grid, arrivals, regular, slack_min),
+        scenario_data={},
+        yaml_text="",
+    )
+    text = _ScenarioWriter(partial, log, horizon_days).yaml()
+    data = yaml.safe_load(text)
+    Scenario.model_validate(data)  # the writer must produce a valid scenario
+    return dataclasses.replace(partial, scenario_data=data, yaml_text=text)
+
+
+class _Grid:
+    """The log's days cut into planning intervals, from midnight of the first day."""
+
+    def __init__(self, records: pd.DataFrame, interval_min: int) -> None:
+        if 1440 % interval_min:
+            raise ValueError(f"interval_min {interval_min} does not divide a day")
+        self.interval_min = interval_min
+        self.per_day = 1440 // interval_min
+        self.origin = records["date"].min()
+        self.first_date = self.origin.date()
+        self.last_date = records["date"].max().date()
+        self.n_days = (self.last_date - self.first_date).days + 1
+        self.dates = [self.first_date + dt.timedelta(days=i) for i in range(self.n_days)]
+        self.weekdays = np.array([WEEKDAYS[d.weekday()] for d in self.dates])
+
+    def minutes(self, times: pd.Series) -> np.ndarray:
+        """Minutes from the grid's origin."""
+        return ((times - self.origin).dt.total_seconds() / 60.0).to_numpy()
+
+    def slot(self, times: pd.Series) -> np.ndarray:
+        """Global interval index of each time."""
+        return np.floor(self.minutes(times) / self.interval_min).astype(np.int64)
+
+
+def _type_names(
+    offered: pd.DataFrame, log: CleanLog, min_share: float
+) -> tuple[dict[str, str], str | None]:
+    """Log type code → scenario contact type, busiest first: the schema's label, or ``other``
+    for types with less than ``min_share`` of the calls (``call`` when all are merged); and the
+    name of the merged type, if any."""
+    share = offered["type"].astype(str).value_counts(normalize=True)
+    labels = log.schema.contact_type.labels
+    keep = {code for code, s in share.items() if s >= min_share}
+    merged = "other" if keep else "call"
+    names = {code: labels.get(code, code) if code in keep else merged for code in share.index}
+    return names, merged if len(keep) < len(share) else None
+
+
+def _fit_arrivals(
+    records: pd.DataFrame,
+    offered: np.ndarray,
+    type_of: np.ndarray,
+    type_names: list[str],
+    grid: _Grid,
+    abnormal_below: float,
+    open_share: float,
+) -> tuple[ArrivalFit, np.ndarray]:
+    """Volumes, profiles, opening hours and overdispersion, and which of the grid's days are
+    regular."""
+    slot = grid.slot(records["arrival"])[offered]
+    day = slot // grid.per_day
+    totals = np.bincount(day, minlength=grid.n_days)
+    medians = {w: float(np.median(totals[grid.weekdays == w])) for w in WEEKDAYS}
+    median = np.array([medians[w] for w in grid.weekdays])
+    abnormal = (median > 0) & (totals < abnormal_below * median)
+    regular = (median > 0) & ~abnormal
+    counts = np.bincount(slot, minlength=grid.n_days * grid.per_day).reshape(grid.n_days, -1)
+    hours: dict[str, tuple[float, float] | None] = {}
+    open_slots: dict[str, tuple[int, int]] = {}
+    for w in WEEKDAYS:
+        days = regular & (grid.weekdays == w)
+        if not days.any():
+            hours[w] = None
+            continue
+        mean = counts[days].mean(axis=0)
+        is_open = np.flatnonzero(mean >= open_share * mean.max())
+        first, last = int(is_open[0]), int(is_open[-1]) + 1
+        open_slots[w] = (first, last)
+        hours[w] = (first * grid.interval_min / 60.0, last * grid.interval_min / 60.0)
+    in_slot = slot % grid.per_day
+    day_weekday = grid.weekdays[day]
+    in_hours = np.zeros(len(slot), dtype=bool)
+    for w, (first, last) in open_slots.items():
+        in_hours |= (day_weekday == w) & (in_slot >= first) & (in_slot < last)
+    used = in_hours & regular[day]
+    profiles, cv_by_weekday = {}, {}
+    terms, dof = 0.0, 0
+    for w, (first, last) in open_slots.items():
+        days = regular & (grid.weekdays == w)
+        profiles[w] = counts[days, first:last].mean(axis=0)
+        daily = counts[days, first:last].sum(axis=1).astype(float)
+        k, m = len(daily), daily.mean()
+        cv_by_weekday[w] = None
+        if k >= 2:
+            excess = (daily.var(ddof=1) - m) / m**2
+            cv_by_weekday[w] = math.sqrt(max(excess, 0.0))
+            terms += excess * (k - 1)
+            dof += k - 1
+    volumes, type_calls = {}, {}
+    for t in type_names:
+        mine = used & (type_of[offered] == t)
+        per_day = np.bincount(day[mine], minlength=grid.n_days)
+        volumes[t] = {w: float(per_day[regular & (grid.weekdays == w)].mean()) for w in open_slots}
+        type_calls[t] = int(mine.sum())
+    before_queue = (records["outcome"] == ABANDONED).to_numpy() & ~records["queued"].to_numpy()
+    fit = ArrivalFit(
+        opening_hours=hours,
+        open_share=open_share,
+        regular_days={w: int((regular & (grid.weekdays == w)).sum()) for w in open_slots},
+        abnormal_days=[
+            AbnormalDay(grid.dates[i], int(totals[i]), medians[grid.weekdays[i]])
+            for i in np.flatnonzero(abnormal)
+        ],
+        abnormal_below=abnormal_below,
+        profiles=profiles,
+        daily_volume=volumes,
+        type_calls=type_calls,
+        day_volume_cv=math.sqrt(max(terms / dof, 0.0)) if dof else 0.0,
+        day_volume_cv_by_weekday=cv_by_weekday,
+        calls=int(used.sum()),
+        outside_hours=int((~in_hours).sum()),
+        before_queue=int(before_queue.sum()),
+    )
+    return fit, regular
+
+
+def _fit_staffing(
+    records: pd.DataFrame,
+    grid: _Grid,
+    arrivals: ArrivalFit,
+    regular: np.ndarray,
+    slack_min: float,
+) -> StaffingFit:
+    """Agents on duty per interval, for the chosen slack and the sensitivity options."""
+    served = records[(records["outcome"] == SERVED) & records["service_start"].notna()]
+    known = served[served["agent"].notna()]
+    codes, names = pd.factorize(known["agent"])
+    start, end = grid.minutes(known["service_start"]), grid.minutes(known["service_end"])
+    n_slots = grid.n_days * grid.per_day
+    edges = np.arange(n_slots + 1) * float(grid.interval_min)
+    busy = span_integral(start, end, edges) / grid.interval_min
+    open_mask = np.zeros((grid.n_days, grid.per_day), dtype=bool)
+    for i, w in enumerate(grid.weekdays):
+        hours = arrivals.opening_hours[w]
+        if hours is not None and regular[i]:
+            first, last = (round(h * 60 / grid.interval_min) for h in hours)
+            open_mask[i, first:last] = True
+    is_open = open_mask.ravel()
+    sensitivity, chosen = [], np.zeros(n_slots)
+    for n in sorted({*SLACK_OPTIONS_MIN, slack_min}):
+        on_duty = agents_on_duty(codes, start, end, edges, n)
+        sensitivity.append(
+            SlackSensitivity(
+                slack_min=n,
+                mean_agents=float(on_duty[is_open].mean()),
+                occupancy=float(busy[is_open].sum() / on_duty[is_open].sum()),
+            )
+        )
+        if n == slack_min:
+            chosen = on_duty.reshape(grid.n_days, -1)
+    agents = {}
+    for w, hours in arrivals.opening_hours.items():
+        if hours is not None:
+            first, last = (round(h * 60 / grid.interval_min) for h in hours)
+            mean = chosen[regular & (grid.weekdays == w), first:last].mean(axis=0)
+            agents[w] = np.maximum(np.rint(mean), 1).astype(int).tolist()
+    queued = records[records["queued"]]
+    queue_start = grid.minutes(queued["arrival"]) * 60.0
+    gap, gaps = after_call_gap_s(
+        codes, start * 60.0, end * 60.0, queue_start, queue_start + queued["wait_s"].to_numpy()
+    )
+    return StaffingFit(
+        slack_min=slack_min,
+        agents=agents,
+        agents_seen=len(names),
+        sensitivity=sensitivity,
+        wrap_up_s=gap,
+        wrap_up_gaps=gaps,
+    )
+
+
+# --- writing the scenario ------------------------------------------------------------------------
+
+
+def _clock(hours: float) -> str:
+    return f"{int(hours):02d}:{round((hours - int(hours)) * 60):02d}"
+
+
+def _num(x: float, digits: int = 2) -> str:
+    """A number as YAML: whole numbers without a decimal point."""
+    r = round(float(x), digits)
+    return str(int(r)) if r == int(r) else f"{r:g}" if abs(r) >= 1e-4 else "0"
+
+
+def _flow(values: Sequence[float], digits: int = 2) -> str:
+    return "[" + ", ".join(_num(v, digits) for v in values) + "]"
+
+
+class _ScenarioWriter:
+    """The calibrated scenario as YAML, each number with a comment saying where it came from."""
+
+    def __init__(self, cal: Calibration, log: CleanLog, horizon_days: int) -> None:
+        self.cal = cal
+        self.log = log
+        self.horizon_days = horizon_days
+
+    def yaml(self) -> str:
+        return "\n".join(
+            [
+                *self._header(),
+                *self._calendar(),
+                *self._demand(),
+                *self._staffing(),
+                "",
+                "simulation:",
+                "  replications: 10",
+                "  seed: 19990101",
+                "",
+            ]
+        )
+
+    def _header(self) -> list[str]:
+        c, r, a = self.cal, self.cal.report, self.cal.arrivals
+        schema = self.log.schema
+        files = ", ".join(f.split("/")[-1] for f in r.files)
+        source = " ".join(schema.source.split())
+        lines = [
+            f"# Calibrated from a contact log by `python -m sim calibrate` (schema {schema.name}).",
+            f"# Log: {files}; {c.first_date} to {c.last_date}.",
+        ]
+        if source:
+            lines += _wrap_comment(f"Data source: {source}")
+        lines += _wrap_comment(
+            f"{r.rows_read:,} rows read, {r.records:,} calls kept after cleaning "
+            f"({r.served:,} served, {r.abandoned:,} abandoned); {a.before_queue:,} callers who "
+            f"hung up before reaching the queue and {a.outside_hours:,} calls outside the opening "
+            f"hours are left out; {a.calls:,} calls on {sum(a.regular_days.values())} regular days "
+            "give the volumes. Method: docs/validation.md."
+        )
+        lines += ["# Cleaning:"] + [
+            f"#   {action} {rule}: {n:,}" for action, rule, n in r.rules() if n
+        ]
+        lines += [
+            "",
+            f"name: {c.name}",
+            "description: >-",
+            f"  Calibrated from {files} ({c.first_date} to {c.last_date}): arrivals by weekday and",
+            "  interval, lognormal handle times, censored patience, staffing inferred from agent",
+            "  activity.",
+            "",
+        ]
+        return lines
+
+    def _calendar(self) -> list[str]:
+        c, a = self.cal, self.cal.arrivals
+        lines = [
+            "calendar:",
+            f"  start_date: {c.first_date}  # first day of the log, so weekdays and dates match it",
+            f"  horizon_days: {self.horizon_days}",
+            f"  interval_min: {c.interval_min}",
+            "  opening_hours:  # span of intervals with at least "
+            f"{a.open_share:.0%} of the calls of the weekday's busiest interval",
+        ]
+        for w in WEEKDAYS:
+            h = a.opening_hours[w]
+            lines.append(
+                f"    {w}: {{open_h: {_num(h[0])}, close_h: {_num(h[1])}}}"
+                if h
+                else f"    {w}: null  # no calls"
+            )
+        end = c.first_date + dt.timedelta(days=self.horizon_days)
+        inside = [d for d in a.abnormal_days if c.first_date <= d.date < end]
+        closed = [d for d in inside if d.calls == 0]
+        peaks = [d for d in inside if d.calls > 0]
+        abnormal = f"abnormal days (under {a.abnormal_below:.0%} of the weekday median calls)"
+        if closed:
+            lines.append(f"  holidays:  # {abnormal} without calls")
+            lines += [f"    - {d.date}" for d in closed]
+        if peaks:
+            lines.append(f"  peak_days:  # {abnormal} at their observed volume")
+            for d in peaks:
+                w = _weekday(d.date)
+                mean = sum(v[w] for v in a.daily_volume.values())
+                lines += [
+                    f"    - date: {d.date}  # {w}: {d.calls:,} calls, weekday median "
+                    f"{d.weekday_median:g}",
+                    f"      volume_multiplier: {_num(max(d.calls / mean, 0.01), 3)}",
+                ]
+        return [*lines, ""]
+
+    def _demand(self) -> list[str]:
+        c, a = self.cal, self.cal.arrivals
+        per_weekday = ", ".join(
+            f"{w} {v:.3f}" for w, v in a.day_volume_cv_by_weekday.items() if v is not None
+        )
+        lines = [
+            "demand:",
+            f"  day_volume_cv: {_num(a.day_volume_cv, 3)}  # pooled over weekdays: variance of "
+            "daily totals = m + cv^2 m^2",
+            *_wrap_comment(f"per weekday: {per_weekday}", indent=4),
+            "  profiles:",
+            *_wrap_comment(
+                "mean calls per interval on regular days, all types (days averaged: "
+                + ", ".join(f"{w} {n}" for w, n in a.regular_days.items())
+                + ")",
+                indent=4,
+            ),
+        ]
+        lines += [f"    {w}: {_flow(p)}" for w, p in a.profiles.items()]
+        lines.append("  contact_types:")
+        profile_map = "{" + ", ".join(f"{w}: {w}" for w in a.profiles) + "}"
+        total = sum(a.type_calls.values())
+        for t in c.types:
+            h, h_pooled = c.handle_for(t)
+            p, pooled = c.patience_for(t)
+            codes = ", ".join(c.type_codes[t])
+            volume = "{" + ", ".join(f"{w}: {_num(v, 1)}" for w, v in a.daily_volume[t].items())
+            volume += "}"
+            merged = (
+                f" (types under {c.min_type_share:.0%} of calls, merged)"
+                if t == c.merged_type
+                else ""
+            )
+            lines += [
+                f"    {t}:  # log type {codes}{merged}: {a.type_calls[t]:,} calls used "
+                f"({a.type_calls[t] / total:.1%})",
+                "      channel: phone",
+                "      priority: 1  # one first-come-first-served queue for every type",
+                f"      daily_volume: {volume}  # mean a regular day, within opening hours",
+                f"      profile: {profile_map}",
+                f"      handle_time: {{kind: lognormal, mean_min: {_num(h.mean_s / 60, 3)}, "
+                f"cv: {_num(h.cv, 3)}}}",
+                *_wrap_comment(self._handle_note(h, h_pooled), indent=8),
+                f"      wrap_up_s: {self._wrap_up()}",
+                *_wrap_comment(self._wrap_up_note(), indent=8),
+                f"      patience: {self._patience(p)}",
+                *_wrap_comment(self._patience_note(p, pooled), indent=8),
+                "      retrial: {probability: 0}  # the log does not link a caller's attempts",
+                "      resolution: {first_contact_prob: 1.0}  # the log does not record resolution",
+            ]
+        return [*lines, ""]
+
+    def _handle_note(self, h: HandleFit, pooled: bool) -> str:
+        r = self.cal.report
+        cut = "not truncated"
+        if r.max_service_s is not None:
+            cut = f"truncated at {r.max_service_s:g} s"
+        who = "too few services for this type: all types pooled, " if pooled else ""
+        return (
+            f"{who}{h.n:,} services ({cut}): mean {h.mean_s:.0f} s, CV {h.cv:.2f}, {h.short:,} "
+            f"({h.short / h.n:.1%}) under {r.short_service_s:g} s kept; KS distance of this "
+            f"lognormal {h.ks:.3f}; lognormal MLE of the services of {h.body_from_s:g} s or more: "
+            f"mean {h.body_mean_s:.0f} s, CV {h.body_cv:.2f}, KS {h.body_ks:.3f}"
+        )
+
+    def _wrap_up(self) -> str:
+        gap = self.cal.staffing.wrap_up_s
+        return "0" if math.isnan(gap) else _num(gap, 0)
+
+    def _wrap_up_note(self) -> str:
+        s = self.cal.staffing
+        if math.isnan(s.wrap_up_s):
+            return "not in the log, and no agent took consecutive calls while callers waited"
+        return (
+            f"median gap between an agent's consecutive calls while callers were waiting "
+            f"({s.wrap_up_gaps:,} gaps, all types): after-call work"
+        )
+
+    @staticmethod
+    def _patience(p: PatienceFit) -> str:
+        if p.best == "lognormal":
+            return (
+                f"{{kind: lognormal, mean_min: {_num(p.lognormal_mean_s / 60, 3)}, "
+                f"cv: {_num(p.lognormal_cv, 3)}}}"
+            )
+        return f"{{kind: exponential, mean_min: {_num(p.exp_mean_s / 60, 3)}}}"
+
+    @staticmethod
+    def _patience_note(p: PatienceFit, pooled: bool) -> str:
+        who = (
+            f"too few abandonments for this type: pooled over all types, {p.queued:,} queued"
+            if pooled
+            else f"{p.queued:,} queued callers"
+        )
+        return (
+            f"{who}, {p.abandoned:,} abandoned; served waits are censored (patience > wait). "
+            f"Exponential MLE {p.exp_mean_s:.0f} s (95% CI {p.exp_ci_s[0]:.0f}-"
+            f"{p.exp_ci_s[1]:.0f}), log-likelihood {p.loglik_exp:.1f}, largest distance from "
+            f"Kaplan-Meier {p.km_gap_exp:.3f}; lognormal MLE median {p.lognormal_median_s:.0f} "
+            f"s, sigma {p.lognormal_sigma:.2f}, log-likelihood {p.loglik_lognormal:.1f}, distance "
+            f"{p.km_gap_lognormal:.3f} (its mean {p.lognormal_mean_s:.0f} s extrapolates beyond "
+            f"the longest wait, {p.longest_wait_s:.0f} s); {p.best} kept (lower AIC)"
+        )
+
+    def _staffing(self) -> list[str]:
+        s = self.cal.staffing
+        chosen = s.chosen
+        lines = [
+            "staffing:",
+            "  tier1:",
+            "    kind: by_interval",
+            *_wrap_comment(
+                "Agents on duty per interval, inferred from agent activity: an agent is on duty "
+                f"from {s.slack_min:g} min before each call they served until {s.slack_min:g} "
+                f"min after it (a gap under {2 * s.slack_min:g} min between two calls counts as "
+                "on duty); time-averaged per interval, mean over regular days, rounded, at least "
+                f"1 ({s.agents_seen} agents seen; mean {chosen.mean_agents:.1f} on duty, "
+                f"occupancy {chosen.occupancy:.0%}). Sensitivity to the slack: "
+                + "; ".join(
+                    f"{row.slack_min:g} min {row.mean_agents:.1f} agents, occupancy "
+                    f"{row.occupancy:.0%}"
+                    for row in s.sensitivity
+                ),
+                indent=4,
+            ),
+            "    agents:",
+        ]
+        lines += [f"      {w}: {_flow(v)}" for w, v in s.agents.items()]
+        lines += [
+            "  tier2: {kind: fixed, agents: 0}  # one pool of agents; no escalations in the log",
+        ]
+        return lines
+
+
+def _weekday(date: dt.date) -> str:
+    return WEEKDAYS[date.weekday()]
+
+
+def _wrap_comment(text: str, indent: int = 0, width: int = 100) -> list[str]:
+    """``text`` as YAML comment lines of at most ``width`` characters."""
+    prefix = " " * indent + "# "
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(prefix) + len(line) + 1 + len(word) > width:
+            lines.append(prefix + line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(prefix + line)
+    return lines

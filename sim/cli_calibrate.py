@@ -1,0 +1,149 @@
+"""``python -m sim calibrate``: turn a contact log into a scenario file.
+
+Reads one or more log files with a log schema (a preset name such as ``anonymous-bank``, or a
+YAML file; see :mod:`sim.contact_log`), prints the cleaning report and a summary of the fits, and
+writes a commented scenario YAML (see :mod:`sim.calibration`) that ``python -m sim run`` accepts as
+it is. Exit status 0 on success, 2 when the log or schema cannot be read (one line per problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from sim.calibration import POOLED, calibrate
+from sim.config import Scenario
+from sim.contact_log import LogError, presets, read_logs
+
+EXIT_BAD_INPUT = 2
+
+
+def _at_least(kind: type, low: float) -> Any:
+    """An argparse ``type=`` converting with ``kind`` and requiring at least ``low``."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not value >= low:
+            raise argparse.ArgumentTypeError(f"{text!r} is below {low:g}")
+        return value
+
+    return parse
+
+
+def _scenario_name(text: str) -> str:
+    """An argparse ``type=`` accepting what ``Scenario.name`` accepts."""
+    field = Scenario.model_fields["name"]
+    try:
+        return TypeAdapter(Annotated[str, *field.metadata]).validate_python(text)
+    except ValidationError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a scenario name ({field.description})"
+        ) from None
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``calibrate`` command on ``subparsers`` (from ``add_subparsers``)."""
+    parser = subparsers.add_parser(
+        "calibrate",
+        help="calibrate a scenario from a contact log (ACD export)",
+        description="Read contact-log files with a log schema, clean them (every quirk counted "
+        "in the cleaning report) and estimate a scenario: arrivals by weekday and interval "
+        "(abnormal days listed and left out), lognormal handle times, patience from censored "
+        "waits, opening hours and agents on duty inferred from agent activity. The scenario "
+        "file records where every number came from. Method: docs/validation.md.",
+    )
+    parser.add_argument("logs", type=Path, nargs="+", metavar="LOG", help="log files (.gz ok)")
+    parser.add_argument(
+        "--schema",
+        required=True,
+        metavar="SCHEMA",
+        help=f"log schema: a preset ({', '.join(presets())}) or a YAML file",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("params/calibrated.yaml"),
+        metavar="FILE",
+        help="scenario file to write (default: params/calibrated.yaml)",
+    )
+    parser.add_argument(
+        "--name",
+        type=_scenario_name,
+        default="calibrated",
+        help="scenario name (default: calibrated)",
+    )
+    parser.add_argument(
+        "--interval-min",
+        type=int,
+        choices=(15, 30, 60),
+        default=30,
+        help="planning interval in minutes (default: 30)",
+    )
+    parser.add_argument(
+        "--slack-min",
+        type=_at_least(float, 0.0),
+        default=2.0,
+        metavar="N",
+        help="staffing inference: an agent is on duty from N minutes before each call they "
+        "served until N minutes after it (default: 2)",
+    )
+    parser.add_argument(
+        "--horizon-days",
+        type=_at_least(int, 1),
+        default=28,
+        metavar="D",
+        help="simulated days, from the first day of the log (default: 28)",
+    )
+    parser.add_argument(
+        "--patience-by-hour",
+        action="store_true",
+        help="also print the exponential patience estimate by hour of arrival",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; returns the exit status."""
+    try:
+        log = read_logs(args.logs, args.schema)
+    except LogError as err:
+        print(f"python -m sim calibrate: cannot read the log:\n{err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(log.report.describe())
+    print()
+    try:
+        cal = calibrate(
+            log,
+            name=args.name,
+            interval_min=args.interval_min,
+            slack_min=args.slack_min,
+            horizon_days=args.horizon_days,
+            patience_by_hour=args.patience_by_hour,
+        )
+    except LogError as err:
+        print(f"python -m sim calibrate: cannot calibrate:\n{err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(cal.summary())
+    if args.patience_by_hour:
+        print("  patience by hour of arrival (exponential MLE, all types):")
+        for hour, (events, exposure_s, mean_s) in (cal.patience[POOLED].by_hour or {}).items():
+            print(
+                f"    {hour:02d}:00  {events:6,} abandoned  {exposure_s / 3600:8.1f} h waited  "
+                f"mean {mean_s:6.0f} s"
+            )
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(cal.yaml_text, encoding="utf-8")
+    except OSError as exc:
+        print(f"python -m sim calibrate: --out {args.out}: cannot write ({exc})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"\nwrote {args.out}")
+    return 0

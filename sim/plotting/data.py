@@ -1,0 +1,199 @@
+"""A run folder's tables, and the estimates across replications that charts and slides show.
+
+:func:`read_run` loads what :class:`sim.store.RunWriter` wrote (the manifest and the Parquet
+tables, not the per-contact files). The other functions turn per-replication tables into a mean
+and confidence interval per group (interval of the day, day, ...), always the same way: the
+measure is computed within each replication first (a rate from the replication's pooled counts),
+then :func:`sim.metrics.estimate` gives the mean and Student-t interval across replications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.config import Scenario
+from sim.customers import REASONS
+from sim.metrics import CI_LEVEL, Estimate, estimate
+
+Table = pd.DataFrame | Mapping[str, Any]
+"""A table as read from a run folder (DataFrame) or as built in memory (column → array)."""
+
+TABLES = ("summary", "kpis", "scorecard", "intervals", "daily", "customers_daily", "complaints")
+DAY_TYPES = ("weekday", "saturday", "sunday")
+LOSS_REASONS = REASONS[1:]
+"""Reasons a customer leaves, in the order of ``sim.customers.REASONS``."""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What charts need from a run's manifest: the scenario (targets, calendar, parameters) and
+    the facts for the source line."""
+
+    scenario: Scenario
+    replications: int
+    seed: int
+    created: dt.date
+    ci_level: float = CI_LEVEL
+
+    @classmethod
+    def from_manifest(cls, manifest: Mapping[str, Any]) -> RunInfo:
+        """Read a run folder's ``manifest.json`` contents."""
+        return cls(
+            scenario=Scenario.model_validate(manifest["parameters"]),
+            replications=int(manifest["replications"]),
+            seed=int(manifest["seed"]),
+            created=dt.datetime.fromisoformat(manifest["created_utc"]).date(),
+        )
+
+    @property
+    def currency(self) -> str:
+        """The scenario's money unit (empty without economics)."""
+        economics = self.scenario.economics
+        return economics.currency if economics is not None else ""
+
+
+@dataclass(frozen=True)
+class RunData:
+    """A run folder: its manifest facts and the tables present in it."""
+
+    path: Path
+    info: RunInfo
+    tables: dict[str, pd.DataFrame]
+
+
+def read_run(path: Path) -> RunData:
+    """Load a run folder written by :class:`sim.store.RunWriter`.
+
+    Raises:
+        FileNotFoundError: the folder has no ``manifest.json`` (not a finished run folder).
+    """
+    manifest_path = path / "manifest.json"
+    if not manifest_path.is_file():
+        raise FileNotFoundError(f"{path} is not a run folder: it has no manifest.json")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    tables = {
+        name: pd.read_parquet(file)
+        for name in TABLES
+        if (file := path / f"{name}.parquet").is_file()
+    }
+    return RunData(path, RunInfo.from_manifest(manifest), tables)
+
+
+def summary_estimate(summary: Table, kpi: str) -> Estimate:
+    """One KPI's row of ``summary.parquet`` as an :class:`~sim.metrics.Estimate`."""
+    df = pd.DataFrame(summary).set_index("kpi")
+    row = df.loc[kpi]
+    return Estimate(
+        float(row["mean"]), float(row["ci_low"]), float(row["ci_high"]), int(row["replications"])
+    )
+
+
+def across_replications(
+    per_replication: pd.DataFrame,
+    by: Sequence[str],
+    columns: Sequence[str],
+    upper: float = math.inf,
+    level: float = CI_LEVEL,
+) -> pd.DataFrame:
+    """Mean and confidence interval of ``columns`` across replications, per group of ``by``.
+
+    ``per_replication`` has one row per replication and group. The result is indexed by ``by``
+    and has the columns ``(column, "mean" | "ci_low" | "ci_high")``; intervals are cut to
+    ``[0, upper]``.
+    """
+    rows = {
+        key: {
+            (column, stat): value
+            for column in columns
+            for stat, value in estimate(group[column].to_numpy(), level, upper=upper)
+            .as_dict()
+            .items()
+        }
+        for key, group in per_replication.groupby(list(by), sort=True)
+    }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index = pd.MultiIndex.from_tuples(list(rows), names=list(by))
+    out.columns = pd.MultiIndex.from_tuples(out.columns)
+    return out.droplevel(0) if len(by) == 1 else out
+
+
+def day_types(days: np.ndarray, start: dt.date) -> np.ndarray:
+    """``weekday`` (Monday to Friday), ``saturday`` or ``sunday`` for day numbers from ``start``."""
+    weekday = (start.weekday() + np.asarray(days)) % 7
+    return np.asarray(DAY_TYPES)[np.clip(weekday - 4, 0, 2)]
+
+
+def _intraday(intervals: Table, start: dt.date) -> pd.DataFrame:
+    df = pd.DataFrame(intervals)
+    return df.assign(
+        day_type=day_types(df["day"].to_numpy(), start),
+        minute=df["interval_start_min"].to_numpy() % 1440.0,
+    )
+
+
+def intraday_service_level(intervals: Table, start: dt.date) -> pd.DataFrame:
+    """Service level per day type and interval of the day (pooled over the days of each
+    replication), mean and CI across replications; indexed by ``(day_type, minute)``."""
+    df = _intraday(intervals, start)
+    per_rep = df.groupby(["day_type", "minute", "replication"], as_index=False)[
+        ["answered_within_threshold", "service_level_denominator"]
+    ].sum()
+    den = per_rep["service_level_denominator"]
+    per_rep["service_level"] = (per_rep["answered_within_threshold"] / den).where(den > 0)
+    return across_replications(per_rep, ["day_type", "minute"], ["service_level"], upper=1.0)
+
+
+STAFFING_COLUMNS = (
+    "agents_rostered_tier1",
+    "agents_present_tier1",
+    "agents_busy_tier1",
+    "mean_queue_phone",
+)
+
+
+def intraday_staffing(intervals: Table, start: dt.date, day_type: str) -> pd.DataFrame:
+    """Front-line agents rostered, present and busy, and the phone queue, per interval of the
+    day on one day type (mean over its days in each replication); indexed by ``minute``."""
+    df = _intraday(intervals, start)
+    df = df[df["day_type"] == day_type]
+    per_rep = df.groupby(["minute", "replication"], as_index=False)[list(STAFFING_COLUMNS)].mean()
+    return across_replications(per_rep, ["minute"], STAFFING_COLUMNS)
+
+
+def main_day_type(intervals: Table, start: dt.date) -> str:
+    """The day type with the most open days (``weekday`` for an ordinary desk)."""
+    df = pd.DataFrame(intervals)
+    days = np.unique(df["day"].to_numpy())
+    kinds, counts = np.unique(day_types(days, start), return_counts=True)
+    return str(kinds[np.argmax(counts)])
+
+
+def daily_service(daily: Table) -> pd.DataFrame:
+    """Service level and abandonment rate per day, mean and CI across replications."""
+    return across_replications(
+        pd.DataFrame(daily), ["day"], ["service_level", "abandon_rate"], upper=1.0
+    )
+
+
+def customer_base(customers_daily: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per day: active customers and cumulative customers lost (total), mean and CI across
+    replications; and the mean cumulative loss by reason (columns: reasons)."""
+    df = pd.DataFrame(customers_daily).sort_values(["replication", "day"])
+    lost = {
+        reason: df.groupby("replication")[f"defected_{reason}"].cumsum()
+        for reason in LOSS_REASONS
+    }
+    df = df.assign(**{f"lost_{r}": v for r, v in lost.items()}, lost=sum(lost.values()))
+    totals = across_replications(df, ["day"], ["active", "lost"])
+    by_reason = df.groupby("day")[[f"lost_{r}" for r in LOSS_REASONS]].mean()
+    by_reason.columns = list(LOSS_REASONS)
+    return totals, by_reason

@@ -1,0 +1,338 @@
+"""Words and numbers on charts and slides, in English or Simplified Chinese.
+
+Every title, axis label, legend entry and slide text comes from :data:`CATALOGUE` through
+:func:`label`, so switching ``lang`` switches everything; numbers are formatted by
+:func:`format_value` and :func:`format_estimate` the same way on charts and in decks.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from sim.metrics import KPIS, kpi_info
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- shared --------------------------------------------------------------------------------
+    "source": (
+        "Source: service-desk simulation · scenario {scenario} · {replications} replications · "
+        "{level:.0%} CI · {date}",
+        "来源：服务台仿真 · 情景 {scenario} · {replications} 次重复运行 · {level:.0%} 置信区间 · "
+        "{date}",
+    ),
+    "source_model": (
+        "Source: moments-of-truth model (sim.satisfaction) · parameters of scenario {scenario} · "
+        "{date}",
+        "来源：关键时刻模型（sim.satisfaction）· 情景 {scenario} 的参数 · {date}",
+    ),
+    "ci_band": (
+        "shaded: {level:.0%} CI across replications",
+        "阴影：各次重复运行的 {level:.0%} 置信区间",
+    ),
+    "ci_whiskers": (
+        "whiskers: {level:.0%} CI across replications",
+        "误差线：各次重复运行的 {level:.0%} 置信区间",
+    ),
+    "ci": ("{level:.0%} CI", "{level:.0%} 置信区间"),
+    "target": ("target {value}", "目标 {value}"),
+    "limit": ("limit {value}", "上限 {value}"),
+    "time_of_day": ("Time of day (hh:mm)", "时段（时:分）"),
+    "date": ("Date", "日期"),
+    "day.weekday": ("Mon–Fri", "周一至周五"),
+    "day.saturday": ("Saturday", "周六"),
+    "day.sunday": ("Sunday", "周日"),
+    # --- intraday service level ----------------------------------------------------------------
+    "intraday_sl.title": ("Service level through the day", "日内服务水平"),
+    "service_level_axis": (
+        "Service level (% answered within {threshold:g} s)",
+        "服务水平（{threshold:g} 秒内接听的百分比）",
+    ),
+    # --- intraday staffing ---------------------------------------------------------------------
+    "staffing.title": (
+        "Agents and queue through the day ({day_type})",
+        "日内坐席与排队（{day_type}）",
+    ),
+    "staffing.agents_axis": ("Front-line agents (agents)", "一线坐席（人）"),
+    "staffing.queue_axis": ("Phone queue (callers waiting)", "电话排队（等待人数）"),
+    "staffing.rostered": ("Rostered", "排班"),
+    "staffing.present": ("Present", "在岗"),
+    "staffing.busy": ("Busy (talk and wrap-up)", "忙碌（通话与话后处理）"),
+    "staffing.queue": ("Queue (right axis)", "排队（右轴）"),
+    # --- daily service ------------------------------------------------------------------------
+    "daily.title": ("Service level and abandonment by day", "每日服务水平与放弃率"),
+    "daily.abandon_axis": ("Abandoned (% of calls)", "放弃率（来电百分比）"),
+    "daily.service_level": ("Service level", "服务水平"),
+    "daily.abandon_rate": ("Abandonment rate", "放弃率"),
+    # --- complaint funnel ----------------------------------------------------------------------
+    "funnel.title": (
+        "Complaint funnel: what dissatisfied customers do",
+        "投诉漏斗：不满意客户的去向",
+    ),
+    "funnel.axis": (
+        "Customers or complaints over the horizon (count)",
+        "仿真期内客户数或投诉数（个）",
+    ),
+    "funnel.group.voice": ("Voice or exit", "表达或离开"),
+    "funnel.group.handling": ("Complaint handling", "投诉处理"),
+    "funnel.group.outcome": ("Outcome", "结果"),
+    "stage.dissatisfied": ("Dissatisfied customers", "不满意客户"),
+    "stage.silent": ("Stayed silent", "保持沉默"),
+    "stage.silent_leaving": ("Silent and leaving", "沉默并离开"),
+    "stage.complained_front_line": ("Complained to the front line", "向一线投诉"),
+    "stage.complained_management": ("Complained to management", "向管理层投诉"),
+    "stage.complained_to_nobody": ("Complained to nobody at the firm", "未向公司投诉"),
+    "stage.complaints": ("Complaints (all)", "投诉（全部）"),
+    "stage.complaints_to_desk": ("Complaints to the desk", "到达服务台的投诉"),
+    "stage.resolved_within_24h": ("Resolved within 24 h", "24 小时内解决"),
+    "stage.resolved_later": ("Resolved later", "超过 24 小时解决"),
+    "stage.never_resolved": ("Never resolved", "始终未解决"),
+    "stage.open_at_horizon": ("Still open at the end", "期末仍未结案"),
+    "stage.retained": ("Complainants retained", "挽留的投诉客户"),
+    "stage.lost": ("Complainants lost", "流失的投诉客户"),
+    # --- customer base -------------------------------------------------------------------------
+    "customers.title": ("Customer base over the horizon", "仿真期内的客户基数"),
+    "customers.active_axis": ("Active customers (accounts)", "活跃客户（户）"),
+    "customers.lost_axis": ("Customers lost, cumulative (accounts)", "累计流失客户（户）"),
+    "customers.active": ("Active customers", "活跃客户"),
+    "customers.total_lost": ("All reasons (total)", "全部原因（合计）"),
+    "reason.died": ("Died", "去世"),
+    "reason.moved": ("Moved away", "搬迁"),
+    "reason.natural_turnover": ("Natural turnover", "自然流失"),
+    "reason.friend_advice": ("Friend's advice", "听从亲友建议"),
+    "reason.price": ("Price", "价格"),
+    "reason.indifference": ("Indifference (service)", "被怠慢（服务）"),
+    "reason.poor_recovery": ("Poor complaint recovery (service)", "投诉补救不力（服务）"),
+    # --- KPI comparison ------------------------------------------------------------------------
+    "compare.title": (
+        "Scenarios compared: mean and {level:.0%} CI",
+        "情景对比：均值与 {level:.0%} 置信区间",
+    ),
+    # --- response curves -----------------------------------------------------------------------
+    "response.title": (
+        "Moments of truth: how waiting moves satisfaction",
+        "关键时刻：等待如何影响满意度",
+    ),
+    "response.wait_axis": ("Phone wait (min)", "电话等待时间（分钟）"),
+    "response.score_axis": ("Moment score (−1 to +1)", "关键时刻得分（−1 至 +1）"),
+    "response.impact_axis": ("Change in satisfaction (points)", "满意度变化（分）"),
+    "response.score_panel": ("Score of one contact", "单次接触的得分"),
+    "response.impact_panel": (
+        "Impact: a bad moment weighs {weight:g}× a good one",
+        "影响：负面时刻的权重是正面的 {weight:g} 倍",
+    ),
+    "response.resolved": ("Answered, resolved", "接通并解决"),
+    "response.unresolved": ("Answered, not resolved", "接通但未解决"),
+    "response.abandoned": ("Hung up while waiting", "等待中挂断"),
+    "response.expected": ("Expected wait ({seconds:g} s)", "预期等待（{seconds:g} 秒）"),
+    "kpi.within_target": ("{item} answered within target", "{item} 按时响应率"),
+    "kpi.defections_group": ("lost: {item}", "流失：{item}"),
+    "kpi.funnel_group": ("funnel: {item}", "漏斗：{item}"),
+    "unit.s": ("s", "秒"),
+    "unit.h": ("h", "小时"),
+    "unit.callers": ("callers", "人"),
+    "unit.count": ("count", "个"),
+    # --- deck ----------------------------------------------------------------------------------
+    "deck.subtitle": (
+        "Service-desk simulation · {replications} replications · {level:.0%} confidence "
+        "intervals · {date}",
+        "服务台仿真 · {replications} 次重复运行 · {level:.0%} 置信区间 · {date}",
+    ),
+    "deck.assumptions": ("Key assumptions", "主要假设"),
+    "deck.kpi_table": (
+        "Headline KPIs with {level:.0%} confidence intervals",
+        "主要指标及其 {level:.0%} 置信区间",
+    ),
+    "deck.col.kpi": ("KPI", "指标"),
+    "deck.col.mean": ("Mean", "均值"),
+    "deck.col.target": ("Target", "目标"),
+    "deck.col.status": ("Status", "状态"),
+    "status.met": ("met", "达标"),
+    "status.not met": ("not met", "未达标"),
+    "status.inconclusive": ("inconclusive", "尚无定论"),
+    "status.no data": ("no data", "无数据"),
+    "assume.horizon": ("Horizon", "仿真期"),
+    "assume.horizon_value": (
+        "{days} days from {start} (interval {interval} min)",
+        "自 {start} 起 {days} 天（时段 {interval} 分钟）",
+    ),
+    "assume.hours": ("Opening hours", "营业时间"),
+    "assume.tier1": ("Front-line agents", "一线坐席"),
+    "assume.tier2": ("Tier-2 agents", "二线坐席"),
+    "assume.agents_value": (
+        "{low}–{high} rostered per interval; shrinkage {shrinkage:.0%}",
+        "每时段排班 {low}–{high} 人；损耗率 {shrinkage:.0%}",
+    ),
+    "assume.demand": ("Demand per open day", "每个营业日的需求"),
+    "assume.demand_value": (
+        "{phone:,.0f} calls and {email:,.0f} emails on average",
+        "平均来电 {phone:,.0f} 个、邮件 {email:,.0f} 封",
+    ),
+    "assume.customers": ("Customer base", "客户基数"),
+    "assume.customers_value": ("{accounts:,} accounts", "{accounts:,} 户"),
+    "assume.no_customers": ("not simulated", "未仿真"),
+    "assume.recovery": ("Complaint recovery", "投诉补救"),
+    "assume.target_h": ("{hours:g}-hour target", "{hours:g} 小时目标"),
+    "assume.jump_queue": ("complaints answered first", "投诉优先接听"),
+    "assume.escalate": ("overdue complaints escalated", "逾期投诉自动升级"),
+    "assume.compensation": ("compensation {amount}", "补偿 {amount}"),
+    "recovery.none": ("no recovery policy", "无补救政策"),
+    "recovery.standard": ("standard", "标准"),
+    "recovery.fast_track": ("fast track", "快速通道"),
+    "recovery.empowered_front_line": ("empowered front line", "一线授权"),
+    "recovery.proactive_follow_up": ("proactive follow-up", "主动回访"),
+    "assume.service_level": ("Service-level standard", "服务水平标准"),
+    "assume.service_level_value": (
+        "{target:.0%} of calls answered within {threshold:g} s; abandonment at most {abandon:.0%}",
+        "{target:.0%} 的来电在 {threshold:g} 秒内接听；放弃率不高于 {abandon:.0%}",
+    ),
+    "assume.simulation": ("Simulation", "仿真设置"),
+    "assume.simulation_value": (
+        "{replications} replications, seed {seed}",
+        "{replications} 次重复运行，随机种子 {seed}",
+    ),
+    # --- takeaways (one line under each chart's slide) ----------------------------------------
+    "take.service_level": (
+        "Service level {estimate}, target {target}: {status}; weakest interval {when} ({worst})",
+        "服务水平 {estimate}，目标 {target}：{status}；最弱时段 {when}（{worst}）",
+    ),
+    "take.staffing": (
+        "Front-line occupancy {estimate}; longest queue {queue:.1f} callers at {when}",
+        "一线坐席占用率 {estimate}；{when} 排队最长，平均 {queue:.1f} 人",
+    ),
+    "take.daily": (
+        "Abandonment {estimate}, limit {limit}: {status}; service level under target on "
+        "{short} of {days} days",
+        "放弃率 {estimate}，上限 {limit}：{status}；{days} 天中有 {short} 天服务水平未达标",
+    ),
+    "take.funnel": (
+        "{silent:.0%} of {dissatisfied:,.0f} dissatisfied customers stay silent; "
+        "complainants retained {retention}",
+        "{dissatisfied:,.0f} 位不满意客户中 {silent:.0%} 保持沉默；投诉客户挽留率 {retention}",
+    ),
+    "take.customers": (
+        "{lost:,.0f} customers lost ({service:.0%} to service); {start:,.0f} → {end}",
+        "流失客户 {lost:,.0f} 户（{service:.0%} 因服务）；{start:,.0f} → {end}",
+    ),
+    "take.response": (
+        "A {wait:g}-minute wait costs as much satisfaction as {answers:.0f} fast answers earn",
+        "等待 {wait:g} 分钟造成的满意度损失，相当于 {answers:.0f} 次快速接听带来的提升",
+    ),
+}
+"""Key → (English, Simplified Chinese)."""
+
+KPI_ZH: dict[str, str] = {
+    "offered_phone": "来电量",
+    "answered_phone": "接听来电",
+    "abandoned_phone": "放弃来电",
+    "disconnected_phone": "下班时被挂断的来电",
+    "service_level": "服务水平",
+    "asa_s": "平均应答速度",
+    "p_wait": "需等待的来电占比",
+    "abandon_rate": "放弃率",
+    "disconnect_rate": "下班挂断率",
+    "mean_time_to_abandon_s": "平均放弃前等待时间",
+    "mean_queue_phone": "营业时平均电话排队",
+    "occupancy_tier1": "一线坐席占用率",
+    "occupancy_tier2": "二线坐席占用率",
+    "email_received": "收到的邮件",
+    "email_mean_response_h": "邮件平均响应时间",
+    "fcr_rate": "首次接触解决率",
+    "escalation_rate": "升级到二线的比例",
+    "repeat_contacts": "重复接触",
+    "contacts_simulated": "仿真接触数",
+    "customers_start": "期初客户",
+    "customers_end": "期末客户",
+    "acquired": "新增客户",
+    "defections": "流失客户",
+    "service_defections": "因服务流失的客户",
+    "complaint_rate_monthly": "每客户每月投诉率",
+    "complaints_resolved_24h_share": "24 小时内解决的服务台投诉",
+    "complaint_retention": "投诉客户挽留率",
+    "revenue": "收入",
+    "staffing_cost": "人力成本",
+    "recovery_cost": "补救成本（补偿）",
+    "acquisition_cost": "获客成本",
+    "revenue_lost_to_defection": "流失造成的收入损失",
+    "lifetime_value_lost_service": "因服务流失的客户终身价值",
+    "customer_equity_change": "客户资产变化",
+    "complainant_value_retained": "挽留投诉客户的终身价值",
+    "net_value": "净价值",
+}
+"""Chinese names of :data:`sim.metrics.KPIS` (the English ones are the labels there, so a KPI is
+named the same in terminal reports and on charts)."""
+
+
+def label(key: str, lang: Lang, **values: object) -> str:
+    """The catalogue text for ``key`` in ``lang``, with ``values`` filled in."""
+    return CATALOGUE[key][LANGS.index(lang)].format(**values)
+
+
+def kpi_label(name: str, lang: Lang, currency: str | None = None) -> str:
+    """A KPI's name with its unit, e.g. ``average speed of answer (s)`` or ``服务水平（%）``."""
+    info = kpi_info(name)
+    group, _, item = name.partition(".")
+    if lang == "en":
+        text = info.label
+    elif name in KPIS:
+        text = KPI_ZH[name]
+    elif group == "within_target":
+        text = label("kpi.within_target", lang, item=item)
+    else:
+        stage = f"{'reason' if group == 'defections' else 'stage'}.{item}"
+        item_text = label(stage, lang) if stage in CATALOGUE else item
+        text = label(f"kpi.{group}_group", lang, item=item_text)
+    unit = _unit_text(info.unit, lang, currency)
+    return f"{text} ({unit})" if lang == "en" else f"{text}（{unit}）"
+
+
+def _unit_text(unit: str, lang: Lang, currency: str | None) -> str:
+    if unit == "share":
+        return "%"
+    if unit == "money":
+        return currency or "money"
+    return label(f"unit.{unit}", lang)
+
+
+def share_digits(value: float) -> int:
+    """Decimals for a share: one under 10% (5.0%), none above (84%)."""
+    return 1 if abs(value) < 0.1 else 0
+
+
+def format_value(
+    value: float, unit: str, lang: Lang = "en", digits: int | None = None, currency: str = ""
+) -> str:
+    """A number as written on a slide: ``84%``, ``12.3 s``, ``1,234``, ``GBP 1,489,036``."""
+    if math.isnan(value):
+        return "–"
+    if unit == "share":
+        places = share_digits(value) if digits is None else digits
+        return f"{100 * value:.{places}f}%"
+    if unit == "money":
+        return f"{currency} {value:,.0f}".strip()
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.1f} {label(f'unit.{unit}', lang)}"
+
+
+def format_estimate(
+    mean: float,
+    ci_low: float,
+    ci_high: float,
+    unit: str,
+    lang: Lang = "en",
+    level: float = 0.95,
+    currency: str = "",
+) -> str:
+    """``84% (95% CI 81–88%)``: the mean and its confidence interval, to the same precision."""
+    digits = share_digits(mean) if unit == "share" else None
+    mean_text = format_value(mean, unit, lang, digits, currency)
+    if math.isnan(ci_low) or math.isnan(ci_high):
+        return mean_text
+    low, high = (format_value(v, unit, lang, digits, currency) for v in (ci_low, ci_high))
+    if unit == "share":
+        low = low.removesuffix("%")
+    ci = label("ci", lang, level=level)
+    return f"{mean_text} ({ci} {low}–{high})" if lang == "en" else f"{mean_text}（{ci} {low}–{high}）"

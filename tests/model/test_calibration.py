@@ -1,0 +1,400 @@
+"""Calibration recovers what it should: the estimators on their own, then the whole chain on a
+log our own simulator wrote (known arrival profile, lognormal handle times, exponential patience
+censored by service, a fixed team), and the shipped sample month end to end.
+
+Tolerances come from the estimators' sampling error (Poisson counts, standard errors of means,
+the chi-square interval of the exponential MLE, a parametric bootstrap for the CV), taken wide
+enough (about 4 standard errors) that a correct estimator practically never fails; the seeds are
+fixed, so the tests are deterministic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import heapq
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim import cli_calibrate
+from sim.calibration import (
+    POOLED,
+    Calibration,
+    after_call_gap_s,
+    agents_on_duty,
+    calibrate,
+    fit_handle_time,
+    fit_patience,
+    kaplan_meier,
+)
+from sim.config import WEEKDAYS, Scenario
+from sim.contact_log import CleanLog, LogSchema, read_logs
+from sim.desk import Desk, DeskRun
+from sim.experiment import run_scenario
+from sim.loading import load_scenario
+from sim.records import ABANDONED, ANSWERED, DISCONNECTED
+from sim.rng import Streams
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"
+Z = 4.0
+"""Standard errors allowed between an estimate and the truth."""
+
+
+# --- the estimators ------------------------------------------------------------------------------
+
+
+def test_kaplan_meier_by_hand_and_against_scipy() -> None:
+    durations = np.array([1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 5.0])
+    events = np.array([True, True, False, False, True, True, False])
+    times, survival = kaplan_meier(durations, events)
+    np.testing.assert_array_equal(times, [1.0, 2.0, 4.0])
+    np.testing.assert_allclose(survival, [6 / 7, 6 / 7 * 5 / 6, 6 / 7 * 5 / 6 * 1 / 3])
+    rng = np.random.default_rng(1)
+    patience, offered = rng.exponential(5.0, 500), rng.exponential(3.0, 500)
+    observed, event = np.minimum(patience, offered), patience < offered
+    reference = stats.ecdf(
+        stats.CensoredData(uncensored=observed[event], right=observed[~event])
+    ).sf
+    times, survival = kaplan_meier(observed, event)
+    np.testing.assert_allclose(survival, reference.evaluate(times))
+
+
+def test_patience_under_censoring() -> None:
+    """Exponential patience (mean 300 s) censored by service after an exponential wait (mean
+    120 s): the MLE recovers it, the naive mean of abandoned waits does not."""
+    rng = np.random.default_rng(7)
+    patience, offered = rng.exponential(300.0, 20_000), rng.exponential(120.0, 20_000)
+    wait, abandoned = np.minimum(patience, offered), patience < offered
+    fit = fit_patience(wait, abandoned)
+    assert fit.exp_ci_s[0] < 300.0 < fit.exp_ci_s[1]
+    assert abs(fit.exp_mean_s - 300.0) < Z * fit.exp_mean_s / math.sqrt(fit.abandoned)
+    assert wait[abandoned].mean() < 100.0  # what ignoring censoring would give
+    assert fit.km_gap_exp < 0.03
+    assert fit.best == "exponential"
+
+
+def test_lognormal_patience_under_censoring() -> None:
+    rng = np.random.default_rng(8)
+    patience = rng.lognormal(np.log(200.0), 1.2, 20_000)
+    offered = rng.exponential(150.0, 20_000)
+    fit = fit_patience(np.minimum(patience, offered), patience < offered)
+    assert fit.best == "lognormal"
+    assert fit.lognormal_median_s == pytest.approx(200.0, rel=0.08)
+    assert fit.lognormal_sigma == pytest.approx(1.2, rel=0.08)
+    assert fit.km_gap_lognormal < 0.03 < fit.km_gap_exp
+
+
+def test_handle_time_fit() -> None:
+    rng = np.random.default_rng(3)
+    mu, sigma = np.log(180.0), 0.8
+    x = rng.lognormal(mu, sigma, 5_000)
+    fit = fit_handle_time(np.append(x, np.nan), short_s=10.0)
+    assert fit.n == 5_000 and fit.short == int((x < 10).sum())
+    assert fit.mean_s == pytest.approx(x.mean())
+    assert fit.ks < 0.03 and fit.body_ks < 0.03
+    assert fit.body_mean_s == pytest.approx(np.exp(mu + sigma**2 / 2), rel=0.05)
+    np.testing.assert_allclose(fit.qq_data_s, fit.qq_fit_s, rtol=0.15)
+
+
+def test_agents_on_duty_merges_short_gaps() -> None:
+    """Agent 0 serves 10:00-10:10 and 10:14-10:20 (gap 4 min), agent 1 serves 10:40-10:45."""
+    agent = np.array([0, 0, 1])
+    start, end = np.array([600.0, 614.0, 640.0]), np.array([610.0, 620.0, 645.0])
+    edges = np.array([570.0, 600.0, 630.0, 660.0])
+    # slack 2: agent 0 on duty 9:58-10:22 (the 4-min gap is under 2 x 2), agent 1 10:38-10:47
+    np.testing.assert_allclose(
+        agents_on_duty(agent, start, end, edges, 2.0), [2 / 30, 22 / 30, 9 / 30]
+    )
+    # slack 1: the gap splits agent 0's stretch (9:59-10:11 and 10:13-10:21)
+    np.testing.assert_allclose(
+        agents_on_duty(agent, start, end, edges, 1.0), [1 / 30, 19 / 30, 7 / 30]
+    )
+
+
+def test_after_call_gap_counts_only_gaps_with_callers_waiting() -> None:
+    agent = np.array([0, 0, 0])
+    start, end = np.array([0.0, 110.0, 500.0]), np.array([100.0, 200.0, 600.0])
+    # a caller waits from 90 s to 300 s: the 10 s gap counts, the 300 s gap (ends at 500) not
+    gap, n = after_call_gap_s(agent, start, end, np.array([90.0]), np.array([300.0]))
+    assert (gap, n) == (10.0, 1)
+
+
+# --- a log written by the simulator --------------------------------------------------------------
+
+PROFILE = [1, 2, 3, 4, 5, 5, 4, 3, 3, 4, 5, 5, 4, 3, 2, 2, 2, 1, 1, 1]
+WEEKDAY_VOLUME = {"mon": 2200, "tue": 2000, "wed": 2000, "thu": 1900, "fri": 1800}
+AGENTS = 9
+TYPES = {
+    # name: (share of volume, handle mean min, handle CV, patience mean min)
+    "enquiry": (0.7, 2.0, 1.0, 3.0),
+    "order": (0.3, 3.0, 0.6, 6.0),
+}
+
+
+def synthetic_scenario() -> Scenario:
+    """Two weeks of a Monday-Friday desk, 08:00-18:00, one fixed team, overloaded at peaks."""
+    return Scenario.model_validate(
+        {
+            "name": "synthetic",
+            "calendar": {
+                "start_date": "2027-01-04",
+                "horizon_days": 14,
+                "interval_min": 30,
+                "opening_hours": {d: {"open_h": 8, "close_h": 18} for d in WEEKDAY_VOLUME},
+            },
+            "demand": {
+                "profiles": {"day": PROFILE},
+                "contact_types": {
+                    name: {
+                        "channel": "phone",
+                        "priority": 1,
+                        "daily_volume": {d: v * share for d, v in WEEKDAY_VOLUME.items()},
+                        "profile": "day",
+                        "handle_time": {"kind": "lognormal", "mean_min": mean, "cv": cv},
+                        "patience": {"kind": "exponential", "mean_min": patience},
+                        "retrial": {"probability": 0},
+                        "resolution": {"first_contact_prob": 1.0},
+                    }
+                    for name, (share, mean, cv, patience) in TYPES.items()
+                },
+            },
+            "staffing": {
+                "tier1": {"kind": "fixed", "agents": AGENTS},
+                "tier2": {"kind": "fixed", "agents": 0},
+            },
+        }
+    )
+
+
+def to_log(run: DeskRun, start: str) -> pd.DataFrame:
+    """The run's calls as an ACD export; agents are assigned to answered calls first-free-first
+    (the engine pools agents, so any free one can have taken the call)."""
+    c = run.contacts
+    origin = pd.Timestamp(start)
+    free_at = [(0.0, k) for k in range(AGENTS)]
+    agent = np.full(len(c), -1)
+    for i in np.argsort(c.answer_min):
+        if np.isnan(c.answer_min[i]):
+            break
+        when, k = heapq.heappop(free_at)
+        assert when <= c.answer_min[i] + 1e-9
+        agent[i] = k
+        heapq.heappush(free_at, (float(c.end_min[i]), k))
+
+    def stamp(minutes: np.ndarray) -> pd.Series:
+        times = pd.Series(origin + pd.to_timedelta(minutes, unit="min"))
+        return times.dt.strftime("%Y-%m-%d %H:%M:%S.%f").fillna("")
+
+    left = np.where(np.isnan(c.answer_min), c.end_min, c.answer_min)
+    outcome = np.select(
+        [c.outcome == ANSWERED, c.outcome == ABANDONED, c.outcome == DISCONNECTED],
+        ["ANSWERED", "ABANDONED", "CUT_OFF"],
+        "WAITING",
+    )
+    return pd.DataFrame(
+        {
+            "arrived": stamp(c.arrival_min),
+            "left_queue": stamp(left),
+            "answered": stamp(c.answer_min),
+            "ended": stamp(c.end_min).where(c.outcome == ANSWERED, ""),
+            "result": outcome,
+            "queue": np.array(run.type_names)[c.type_code],
+            "agent": np.where(agent >= 0, "A" + agent.astype(str), ""),
+        }
+    )
+
+
+SYNTHETIC_SCHEMA = LogSchema.model_validate(
+    {
+        "name": "synthetic",
+        "time_format": "%Y-%m-%d %H:%M:%S.%f",
+        "times": {
+            "arrival": "arrived",
+            "queue_exit": "left_queue",
+            "service_start": "answered",
+            "service_end": "ended",
+        },
+        "outcome": {
+            "column": "result",
+            "served": ["ANSWERED"],
+            "abandoned": ["ABANDONED"],
+            "ignore": {"CUT_OFF": "cut off at closing", "WAITING": "still waiting at the end"},
+        },
+        "contact_type": {"column": "queue"},
+        "agent": {"column": "agent"},
+        "cleaning": {"max_service_s": None, "short_service_s": 0},
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[CleanLog, Calibration]:
+    scenario = synthetic_scenario()
+    run = Desk(scenario, Streams(2027, 0)).run()
+    path = tmp_path_factory.mktemp("synthetic") / "log.csv"
+    to_log(run, "2027-01-04").to_csv(path, index=False)
+    log = read_logs([path], SYNTHETIC_SCHEMA)
+    return log, calibrate(log, name="recovered", min_type_share=0.05)
+
+
+def test_synthetic_log_reads_cleanly(synthetic: tuple[CleanLog, Calibration]) -> None:
+    log, cal = synthetic
+    assert log.report.ignored.get("CUT_OFF", 0) < 0.01 * log.report.rows_read
+    assert cal.arrivals.abnormal_days == []
+    assert cal.arrivals.outside_hours == 0 and cal.arrivals.before_queue == 0
+
+
+def test_recovers_opening_hours_and_arrival_profile(
+    synthetic: tuple[CleanLog, Calibration],
+) -> None:
+    _, cal = synthetic
+    a = cal.arrivals
+    assert a.opening_hours == {
+        **{d: (8.0, 18.0) for d in WEEKDAY_VOLUME},
+        "sat": None,
+        "sun": None,
+    }
+    assert a.regular_days == dict.fromkeys(WEEKDAY_VOLUME, 2)
+    weights = np.array(PROFILE) / sum(PROFILE)
+    for day, volume in WEEKDAY_VOLUME.items():
+        total = sum(v[day] for v in a.daily_volume.values())
+        assert abs(total - volume) < Z * math.sqrt(volume / 2)  # mean of 2 Poisson days
+        expected = volume * weights
+        assert np.all(np.abs(a.profiles[day] - expected) < Z * np.sqrt(expected / 2) + 0.5)
+        for name, (share, *_) in TYPES.items():
+            mean = volume * share
+            assert abs(a.daily_volume[name][day] - mean) < Z * math.sqrt(mean / 2)
+    assert a.day_volume_cv < 0.1  # plain Poisson days (true 0), 5 degrees of freedom
+
+
+def test_recovers_lognormal_handle_times(synthetic: tuple[CleanLog, Calibration]) -> None:
+    _, cal = synthetic
+    rng = np.random.default_rng(11)
+    for name, (_, mean_min, cv, _) in TYPES.items():
+        fit = cal.handle[name]
+        mean_s = mean_min * 60.0
+        assert abs(fit.mean_s - mean_s) < Z * cv * mean_s / math.sqrt(fit.n)
+        # the sample CV of a lognormal is skewed and heavy-tailed: bootstrap its spread
+        mu, sigma = np.log(mean_s) - np.log1p(cv**2) / 2, np.sqrt(np.log1p(cv**2))
+        draws = rng.lognormal(mu, sigma, (200, fit.n))
+        spread = (draws.std(axis=1, ddof=1) / draws.mean(axis=1)).std()
+        assert abs(fit.cv - cv) < Z * spread
+        assert fit.ks < 0.05
+
+
+def test_recovers_exponential_patience_under_censoring(
+    synthetic: tuple[CleanLog, Calibration],
+) -> None:
+    log, cal = synthetic
+    records = log.records
+    for name, (*_, patience_min) in TYPES.items():
+        fit, pooled = cal.patience_for(name)
+        assert not pooled
+        truth = patience_min * 60.0
+        assert abs(fit.exp_mean_s - truth) < Z * fit.exp_mean_s / math.sqrt(fit.abandoned)
+        assert fit.km_gap_exp < 0.05
+        gave_up = records[(records["type"] == name) & (records["outcome"] == "abandoned")]
+        assert gave_up["wait_s"].mean() < 0.7 * truth  # the naive estimate is biased low
+    assert cal.patience[POOLED].abandoned == sum(cal.patience[t].abandoned for t in TYPES)
+
+
+def test_infers_the_fixed_team(synthetic: tuple[CleanLog, Calibration]) -> None:
+    _, cal = synthetic
+    peak = [i for i, w in enumerate(PROFILE) if w == max(PROFILE)]
+    for day in WEEKDAY_VOLUME:
+        agents = cal.staffing.agents[day]
+        assert all(agents[i] == AGENTS for i in peak)  # every agent busy while callers wait
+        assert max(agents) <= AGENTS
+    assert cal.staffing.agents_seen == AGENTS
+    assert cal.staffing.wrap_up_s == 0.0  # the engine's agents take the next caller at once
+    occupancy = [row.occupancy for row in cal.staffing.sensitivity]
+    assert occupancy == sorted(occupancy, reverse=True)
+
+
+def test_rare_types_borrow_the_pooled_fits(synthetic: tuple[CleanLog, Calibration]) -> None:
+    log, _ = synthetic
+    records = log.records.copy()
+    rare = records.index[records["outcome"] == "served"][:5]
+    records["type"] = records["type"].cat.add_categories("rare")
+    records.loc[rare, "type"] = "rare"
+    cal = calibrate(dataclasses.replace(log, records=records), min_type_share=0.0)
+    assert cal.types[-1] == "rare"
+    (handle, handle_pooled), (patience, patience_pooled) = (
+        cal.handle_for("rare"),
+        cal.patience_for("rare"),
+    )
+    assert handle_pooled and handle is cal.handle[POOLED]
+    assert patience_pooled and patience is cal.patience[POOLED]
+    assert "too few services for this type: all types pooled" in cal.yaml_text
+    assert cal.scenario().demand.contact_types["rare"].handle_time.mean_min == pytest.approx(
+        cal.handle[POOLED].mean_s / 60, rel=1e-3
+    )
+
+
+def test_calibrated_synthetic_scenario_runs(synthetic: tuple[CleanLog, Calibration]) -> None:
+    _, cal = synthetic
+    scenario = cal.scenario()
+    assert scenario.calendar.start_date.isoformat() == "2027-01-04"
+    assert set(scenario.demand.contact_types) == set(TYPES)
+    for name, (_, mean_min, _, patience_min) in TYPES.items():
+        ct = scenario.demand.contact_types[name]
+        assert ct.handle_time.kind == "lognormal"
+        assert ct.handle_time.mean_min == pytest.approx(mean_min, rel=0.1)
+        assert ct.patience.mean_min == pytest.approx(patience_min, rel=0.2)
+    result = run_scenario(scenario, replications=1, seed=1, workers=1)
+    assert 0.0 < result.summary["abandon_rate"].mean < 0.5
+
+
+# --- the shipped sample month --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Calibration, Path]:
+    out = tmp_path_factory.mktemp("sample") / "calibrated.yaml"
+    parser = argparse.ArgumentParser()
+    cli_calibrate.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        ["calibrate", str(SAMPLE), "--schema", "anonymous-bank", "--out", str(out)]
+    )
+    assert cli_calibrate.run(args) == 0
+    return calibrate(read_logs([SAMPLE], "anonymous-bank")), out
+
+
+def test_sample_month_calibrates(sample: tuple[Calibration, Path]) -> None:
+    cal, out = sample
+    a = cal.arrivals
+    assert a.opening_hours["fri"] == (7.0, 14.0)
+    assert a.opening_hours["sun"] == (7.0, 24.0)
+    assert a.opening_hours["sat"][0] >= 20.0
+    assert [str(d.date) for d in a.abnormal_days] == ["1999-05-20", "1999-05-21"]
+    assert cal.types[:3] == ["regular", "prospects", "stock_exchange"]
+    assert cal.merged_type == "other" and cal.type_codes["other"] == ["PE"]
+    assert 150.0 < cal.handle["regular"].mean_s < 250.0
+    assert cal.handle["regular"].body_ks < 0.03  # Brown et al.: lognormal above 10 s
+    assert cal.patience[POOLED].abandoned > 5_000
+    assert 0.05 < a.day_volume_cv < 0.5
+    assert set(cal.staffing.agents) == set(WEEKDAYS)
+    assert out.read_text(encoding="utf-8") == cal.yaml_text
+    assert "Technion SEE lab" in cal.yaml_text and "Brown" in cal.yaml_text
+
+
+def test_sample_scenario_loads_and_runs(sample: tuple[Calibration, Path]) -> None:
+    _, out = sample
+    scenario = load_scenario(out, {"calendar.horizon_days": 7})
+    result = run_scenario(scenario, replications=1, seed=1, workers=1)
+    assert result.summary["offered_phone"].mean > 5_000
+    assert 0.05 < result.summary["abandon_rate"].mean < 0.4
+
+
+def test_cli_reports_unreadable_logs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    cli_calibrate.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["calibrate", str(tmp_path / "none.gz"), "--schema", "anonymous-bank"])
+    assert cli_calibrate.run(args) == 2
+    assert "none.gz: file not found" in capsys.readouterr().err
