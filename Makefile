@@ -25,9 +25,11 @@ test: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m sim schema
 
-## bench: engine throughput and memory against a textbook SimPy loop
+## bench: engine, coupled-model and sweep benchmarks (ratios against references in the same run)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_coupled.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
