@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.compare import BETTER, SAME, WORSE, compare, paired_differences
+from sim.compare import BETTER, SAME, WORSE, compare, paired_differences, replications_for_precision
 from sim.experiment import run_scenario
 from sim.metrics import estimate
 from tests.scenarios import busy_desk
@@ -58,3 +58,14 @@ def test_verdicts_follow_each_kpis_direction() -> None:
     assert reverse.differences["lean"]["service_level"].verdict == WORSE
     # The same seed gives the baseline the same replications in both comparisons.
     assert result.results["lean"].per_replication == reverse.results["lean"].per_replication
+
+
+def test_replications_are_added_until_the_interval_is_narrow_enough() -> None:
+    scenario = busy_desk(calendar={"horizon_days": 2})
+    target = 0.02
+    n, result = replications_for_precision(scenario, "service_level", target, seed=4, pilot=3)
+    e = result.summary["service_level"]
+    assert n > 3, "the pilot alone should not be precise enough"
+    assert (e.ci_high - e.ci_low) / 2 <= target
+    # The run is the same as asking for n replications directly.
+    assert run_scenario(scenario, n, seed=4).per_replication == result.per_replication
