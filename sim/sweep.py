@@ -268,6 +268,12 @@ def _execute(
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield _result(future, futures[future])
+    except BaseException:
+        # Ctrl-C or a crash here: stop the workers now rather than let them finish the points
+        # already handed to them (their results could no longer be recorded).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

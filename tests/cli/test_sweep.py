@@ -188,3 +188,41 @@ def test_dask_local_cluster_gives_the_same_summary(tmp_path: Path) -> None:
     assert summary(tmp_path / "dask") == summary(tmp_path / "local")
     manifest = json.loads((tmp_path / "dask" / "sweeps" / "tiny" / "manifest.json").read_text())
     assert manifest["backend"] == "dask"
+
+
+def test_ctrl_c_keeps_finished_points_and_says_how_to_resume(tmp_path: Path) -> None:
+    spec = write_sweep(tmp_path)
+    data = yaml.safe_load(spec.read_text())
+    data["grid"]["staffing.tier2.agents"] = [1, 2, 3, 4]  # 8 points
+    spec.write_text(yaml.safe_dump(data))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "sweep",
+            str(spec),
+            "--out",
+            str(tmp_path),
+            "--engine",
+            "direct",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    points = tmp_path / "sweeps" / "tiny" / "points.parquet"
+    while time.monotonic() < deadline:
+        if points.exists() and "finished" in statuses(tmp_path):
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "--resume" in err and "Traceback" not in err
+    assert "finished" in statuses(tmp_path)
