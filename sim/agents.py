@@ -1,8 +1,9 @@
 """Agents: rosters turned into staffing over time, and the pool of agents of one tier.
 
-A roster (a fixed team, counts per planning interval, or shifts with breaks) becomes a step
-function: the number of agents available at each moment, after shrinkage. SimPy's ``Resource`` has
-a fixed capacity, so agents are modelled as a pool of fungible tokens whose size follows that step
+A roster (a fixed team, counts per planning interval, shifts with breaks, or counts worked out
+from the forecast by queueing theory, see :mod:`sim.staffing`) becomes a step function: the
+number of agents available at each moment, after shrinkage. SimPy's ``Resource`` has a fixed
+capacity, so agents are modelled as a pool of fungible tokens whose size follows that step
 function. When the roster shrinks, idle agents leave at once; busy agents finish their current
 contact and then leave (``staffing.shift_end: finish_contact``). When the roster grows again before
 they have left, they stay.
@@ -15,14 +16,19 @@ from array import array
 import numpy as np
 
 from sim.calendar import CalendarPlan
-from sim.config import FixedTeam, IntervalRoster, ShiftRoster
+from sim.config import FixedTeam, IntervalRoster, QueueingRoster, Scenario, ShiftRoster
+from sim.staffing import required_agents
 
-Roster = FixedTeam | IntervalRoster | ShiftRoster
+Roster = FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster
 
 
-def _spans(roster: Roster, plan: CalendarPlan) -> list[tuple[float, float, int]]:
+def _spans(
+    roster: Roster, plan: CalendarPlan, scenario: Scenario
+) -> list[tuple[float, float, int]]:
     """Rostered agents as ``(start_min, end_min, agents)`` spans, before shrinkage."""
     match roster:
+        case QueueingRoster():
+            return required_agents(roster, scenario, plan)
         case FixedTeam():
             return [(a, b, roster.agents) for a, b in plan.open_periods]
         case IntervalRoster():
@@ -53,22 +59,25 @@ def _spans(roster: Roster, plan: CalendarPlan) -> list[tuple[float, float, int]]
     raise TypeError(roster)
 
 
-def staffing_steps(roster: Roster, plan: CalendarPlan) -> tuple[np.ndarray, np.ndarray]:
-    """Agents available over time, after the headcount scale and shrinkage, as a step function.
+def staffing_steps(
+    roster: Roster, plan: CalendarPlan, scenario: Scenario, paid: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Agents available over time, after the headcount scale and shrinkage, as a step function
+    (``paid=True``: the agents paid for, before shrinkage).
 
     Returns:
         ``(times_min, agents)``: ``agents[i]`` agents from ``times_min[i]`` until the next time.
         Starts at time 0; consecutive equal levels are merged.
     """
     changes: dict[float, int] = {}
-    for start, end, n in _spans(roster, plan):
+    for start, end, n in _spans(roster, plan, scenario):
         if start >= plan.horizon_min or n == 0:
             continue
         changes[start] = changes.get(start, 0) + n
         changes[min(end, plan.horizon_min)] = changes.get(min(end, plan.horizon_min), 0) - n
     times = np.array(sorted(changes), dtype=float)
     levels = np.cumsum([changes[t] for t in times]).astype(np.int64) if len(times) else np.zeros(0)
-    available = roster.headcount_scale * (1.0 - roster.shrinkage_fraction)
+    available = roster.headcount_scale * (1.0 if paid else 1.0 - roster.shrinkage_fraction)
     levels = np.floor(levels * available + 0.5).astype(np.int64)
     times = np.concatenate([[0.0], times])
     levels = np.concatenate([[0], levels])

@@ -348,7 +348,37 @@ class ShiftRoster(RosterBase):
     shifts: list[Shift] = Field(min_length=1, description="The shifts.")
 
 
-Roster = Annotated[FixedTeam | IntervalRoster | ShiftRoster, Field(discriminator="kind")]
+class QueueingRoster(RosterBase):
+    """Agents per planning interval worked out from the forecast by queueing theory (SIPP:
+    each interval staffed as if it were stationary; Green, Kolesar & Soares 2001).
+
+    ``erlang_c`` and ``erlang_a`` staff the fewest agents meeting ``target_service_level`` (Erlang
+    A with the callers' mean patience); ``square_root`` staffs ``R + β√R`` (Borst, Mandelbaum &
+    Reiman 2004). The forecast includes peak days, so the roster surges with them; email work
+    is added as its average load over the day. Front line only.
+    """
+
+    kind: Literal["erlang_c", "erlang_a", "square_root"] = Field(
+        description="Erlang C or Erlang A per interval, or square-root staffing."
+    )
+    target_service_level: Probability = Field(
+        0.8, description="Service level to meet in every interval (Erlang C / Erlang A)."
+    )
+    beta: float = Field(
+        0.5, ge=-3.0, le=5.0, description="Safety staffing β of square-root staffing."
+    )
+    load_factor: float = Field(
+        1.0,
+        ge=0.5,
+        le=3.0,
+        description="Multiplies the forecast, e.g. 1.15 for repeat contacts and retrials.",
+    )
+    min_agents: int = Field(1, ge=0, le=100_000, description="Agents at least, while open.")
+
+
+Roster = Annotated[
+    FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster, Field(discriminator="kind")
+]
 
 
 class Staffing(Model):
@@ -532,10 +562,17 @@ def _clock(hours: float) -> str:
 
 
 def _check_roster(
-    tier_name: str, roster: FixedTeam | IntervalRoster | ShiftRoster, cal: Calendar
+    tier_name: str,
+    roster: FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster,
+    cal: Calendar,
 ) -> None:
     """Rosters must fit the opening hours and the interval grid."""
     where = f"staffing.{tier_name}"
+    if isinstance(roster, QueueingRoster) and tier_name != "tier1":
+        raise ValueError(
+            f"{where}.kind: {roster.kind} staffs from the arrival forecast, which only the front "
+            "line has; use fixed, by_interval or shifts for tier 2"
+        )
     if isinstance(roster, IntervalRoster):
         for day, counts in roster.agents.items():
             n_intervals = cal.intervals_on(day)

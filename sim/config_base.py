@@ -3,6 +3,7 @@ duration distributions (all durations in minutes)."""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,3 +63,17 @@ Duration = Annotated[Exponential | Lognormal | Fixed | Empirical, Field(discrimi
 Patience = Annotated[
     Exponential | Lognormal | Fixed | Empirical | NoPatience, Field(discriminator="kind")
 ]
+
+
+def mean_min(dist: Exponential | Lognormal | Fixed | Empirical | NoPatience) -> float:
+    """Mean of a duration distribution in minutes (``inf`` for no abandonment)."""
+    match dist:
+        case Exponential() | Lognormal():
+            return dist.mean_min
+        case Fixed():
+            return dist.value_min
+        case Empirical():
+            return math.fsum(dist.values_min) / len(dist.values_min)
+        case NoPatience():
+            return math.inf
+    raise TypeError(dist)

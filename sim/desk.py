@@ -153,7 +153,8 @@ class Desk:
         self.email_reserved = scenario.routing.email_reserved_agents
         self.pools = {t: AgentPool() for t in TIERS}
         self.roster = {
-            t: staffing_steps(getattr(scenario.staffing, f"tier{t}"), self.plan) for t in TIERS
+            t: staffing_steps(getattr(scenario.staffing, f"tier{t}"), self.plan, scenario)
+            for t in TIERS
         }
         self.u_escalate = Draws(streams("decisions/escalate").random)
         self.u_retry = Draws(streams("decisions/retry").random)
@@ -249,8 +250,10 @@ class Desk:
             is_phone=self.is_phone_by_code,
             roster=self.roster,
             paid={
-                t: staffing_steps(r.model_copy(update={"shrinkage_fraction": 0.0}), self.plan)
-                for t, r in ((1, self.scenario.staffing.tier1), (2, self.scenario.staffing.tier2))
+                t: staffing_steps(
+                    getattr(self.scenario.staffing, f"tier{t}"), self.plan, self.scenario, paid=True
+                )
+                for t in TIERS
             },
             present={
                 t: (np.array(p.log_t), np.array(p.log_present)) for t, p in self.pools.items()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.agents import AgentPool, staffing_steps
 from sim.calendar import CalendarPlan
+from sim.config import Scenario
 from sim.metrics import span_integral, step_at, step_integral
 from tests.scenarios import busy_desk
 
@@ -15,7 +17,7 @@ from tests.scenarios import busy_desk
 def test_shifts_with_breaks_and_shrinkage() -> None:
     scenario = busy_desk()
     plan = CalendarPlan.from_config(scenario.calendar)
-    times, agents = staffing_steps(scenario.staffing.tier1, plan)
+    times, agents = staffing_steps(scenario.staffing.tier1, plan, scenario)
     # Monday: 5 agents 08–14 with a break 11:00–11:30, 4 agents 12–18; shrinkage 10%.
     at = np.array([7, 8, 11, 11.5, 12, 14, 18]) * 60.0
     expected = np.round(np.array([0, 5, 0, 5, 9, 4, 0]) * 0.9 + 1e-9)
@@ -57,3 +59,53 @@ def test_step_integral() -> None:
     times = np.array([0.0, 10.0, 20.0])
     levels = np.array([0, 3, 1])
     assert list(step_integral(times, levels, np.array([5.0, 15.0, 30.0]))) == [15.0, 25.0]
+
+
+def test_erlang_a_roster_meets_the_target_in_every_interval() -> None:
+    """A stationary desk staffed by Erlang A gets exactly the analytic requirement, grossed up
+    for shrinkage; on a peak day the roster surges with the volume."""
+    from sim.erlang_check import stationary_scenario
+    from sim.queueing import agents_for_service_level
+
+    base = stationary_scenario(600, 50, 5.0, 8.0, 20.0, contacts=10_000).model_dump(mode="json")
+    base["staffing"]["tier1"] = {
+        "kind": "erlang_a",
+        "target_service_level": 0.8,
+        "shrinkage_fraction": 0.2,
+        "min_agents": 0,
+    }
+    base["calendar"]["peak_days"] = [{"date": "2027-01-05", "volume_multiplier": 1.5}]
+    scenario = Scenario.model_validate(base)
+    plan = CalendarPlan.from_config(scenario.calendar)
+    times, agents = staffing_steps(scenario.staffing.tier1, plan, scenario)
+    need = agents_for_service_level(10.0, 5.0, 0.8, 20.0, 8.0)
+    peak_need = agents_for_service_level(15.0, 5.0, 0.8, 20.0, 8.0)
+    assert step_at(times, agents, np.array([600.0]))[0] == need  # day 1: 600 calls/h
+    assert step_at(times, agents, np.array([1440.0 + 600.0]))[0] == peak_need  # the peak day
+    paid = staffing_steps(scenario.staffing.tier1, plan, scenario, paid=True)
+    assert step_at(*paid, np.array([600.0]))[0] == int(np.ceil(need / 0.8 - 1e-9))
+
+
+def test_square_root_and_erlang_c_rosters() -> None:
+    from sim.erlang_check import stationary_scenario
+    from sim.queueing import agents_for_service_level, square_root_staffing
+
+    base = stationary_scenario(600, 50, 5.0, None, 20.0, contacts=10_000).model_dump(mode="json")
+    for kind, expected in (
+        ("erlang_c", agents_for_service_level(10.0, 5.0, 0.8, 20.0)),
+        ("square_root", square_root_staffing(10.0, 5.0, 0.5)),
+    ):
+        base["staffing"]["tier1"] = {"kind": kind}
+        scenario = Scenario.model_validate(base)
+        plan = CalendarPlan.from_config(scenario.calendar)
+        steps = staffing_steps(scenario.staffing.tier1, plan, scenario)
+        assert step_at(*steps, np.array([600.0]))[0] == expected
+
+
+def test_queueing_rosters_are_front_line_only() -> None:
+    from sim.erlang_check import stationary_scenario
+
+    base = stationary_scenario(600, 50, 5.0, None, 20.0, contacts=10_000).model_dump(mode="json")
+    base["staffing"]["tier2"] = {"kind": "erlang_c"}
+    with pytest.raises(ValueError, match="front line"):
+        Scenario.model_validate(base)
