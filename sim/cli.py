@@ -60,18 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("scenario", type=Path, help="scenario YAML file (see params/)")
     _add_override(run)
-    run.add_argument(
-        "--replications",
-        type=_positive_int,
-        metavar="N",
-        help="independent replications (default: simulation.replications)",
-    )
-    run.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        metavar="S",
-        help="master seed (default: simulation.seed); same seed, same results",
-    )
+    _add_replication_options(run, "the scenario's")
     run.add_argument(
         "--out",
         type=Path,
@@ -79,14 +68,6 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("outputs"),
         help="parent folder of the run folder (default: outputs)",
     )
-    run.add_argument(
-        "--workers",
-        type=_positive_int,
-        metavar="N",
-        default=None,
-        help="worker processes for replications (default: all cores); results do not depend on it",
-    )
-    run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
 
     cmp_ = sub.add_parser(
         "compare",
@@ -105,20 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         help="scenario files to compare with it (often extends: the baseline)",
     )
     _add_override(cmp_)
-    cmp_.add_argument(
-        "--replications",
-        type=_positive_int,
-        metavar="N",
-        help="paired replications (default: the baseline's simulation.replications)",
-    )
-    cmp_.add_argument(
-        "--seed",
-        type=_non_negative_int,
-        metavar="S",
-        help="common seed (default: the baseline's simulation.seed)",
-    )
-    cmp_.add_argument("--workers", type=_positive_int, metavar="N", default=None)
-    cmp_.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_replication_options(cmp_, "the baseline's")
 
     swp = sub.add_parser(
         "sweep",
@@ -287,6 +255,30 @@ def _parser() -> argparse.ArgumentParser:
         "repository root after changing sim/config*.py; a test fails while either is stale.",
     )
     return parser
+
+
+def _add_replication_options(parser: argparse.ArgumentParser, whose: str) -> None:
+    """--replications, --seed, --workers and --json, shared by the commands that simulate."""
+    parser.add_argument(
+        "--replications",
+        type=_positive_int,
+        metavar="N",
+        help=f"independent replications (default: {whose} simulation.replications)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_non_negative_int,
+        metavar="S",
+        help=f"master seed (default: {whose} simulation.seed); same seed, same results",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        default=None,
+        help="worker processes (default: all cores); results do not depend on it",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def _add_override(parser: argparse.ArgumentParser) -> None:

@@ -32,6 +32,7 @@ from sim.config_base import (
     Duration,
     Exponential,
     Model,
+    Name,
     NoPatience,
     Patience,
     Probability,
@@ -485,11 +486,8 @@ class Simulation(Model):
 class Scenario(Model):
     """A complete, validated description of a service desk and how to simulate it."""
 
-    name: str = Field(
-        min_length=1,
-        max_length=80,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-        description="Short name used in output folders (letters, digits, '_', '.', '-').",
+    name: Name = Field(
+        description="Short name used in output folders (letters, digits, '_', '.', '-')."
     )
     description: str = Field("", description="What this scenario represents.")
     calendar: Calendar = Field(description="Simulated days, opening hours, holidays, peaks.")

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+"""A name that becomes a folder name: letters, digits, '_', '.', '-'."""
 PositiveMinutes = Annotated[float, Field(gt=0.0, le=100_000.0)]
 
 

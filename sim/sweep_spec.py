@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from sim.config import Scenario
-from sim.config_base import Model
+from sim.config_base import Model, Name
 from sim.loading import ScenarioError, load_model, load_scenario
 
 
@@ -47,12 +47,7 @@ class LatinHypercube(Model):
 class Sweep(Model):
     """A batch of scenario variants to run and summarise."""
 
-    name: str = Field(
-        min_length=1,
-        max_length=80,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-        description="Output folder name under outputs/sweeps/.",
-    )
+    name: Name = Field(description="Output folder name under outputs/sweeps/.")
     description: str = Field("", description="What the sweep explores.")
     scenario: str = Field(description="Base scenario file, relative to this sweep file.")
     overrides: dict[str, Any] = Field(
