@@ -28,6 +28,7 @@ seed = None  # None: the scenario's own (simulation.seed)
 workers = 0  # worker processes for replications; 0: all cores
 output_dir = "../outputs/notebook-00_scenario"
 write_contacts = True
+lang = "en"  # chart and slide language: "en" or "zh" (Simplified Chinese)
 
 # %%
 from pathlib import Path
@@ -52,6 +53,24 @@ writer.finish(result, command=["notebook", "00_scenario"])
 
 # %%
 print(kpi_table(result))
+
+# %% [markdown]
+# ## Charts and deck
+# Every chart is written to `charts/` as PNG (1920 × 1080) and SVG, and a 16:9 PowerPoint deck
+# (`deck.pptx`) puts each on a slide with its takeaway. Set `lang = "zh"` for Simplified Chinese.
+
+# %%
+from sim.plotting import build_deck, read_run, run_charts
+
+deck = build_deck(
+    Path(output_dir), Path(output_dir) / "deck.pptx", lang=lang, charts_dir=Path(output_dir) / "charts"
+)
+print(f"deck: {deck}")
+charts = run_charts(read_run(Path(output_dir)), lang)
+charts[0].figure
+
+# %%
+charts[-1].figure
 
 # %% [markdown]
 # ## Standards

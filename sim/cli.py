@@ -7,6 +7,7 @@ Commands:
 * ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
 * ``notebook`` run a notebook template headless into an output folder;
 * ``calibrate`` fit a scenario to a real contact log (ACD export);
+* ``slides`` build a 16:9 PowerPoint deck (charts, takeaways, KPI table) from a run folder;
 * ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
 * ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
 * ``schema`` regenerate ``params/schema.json`` and ``docs/parameters.md``.
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from sim import cli_calibrate
+from sim import cli_calibrate, cli_slides
 from sim.loading import ScenarioError, load_scenario
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     cli_calibrate.add_parser(sub)
+    cli_slides.add_parser(sub)
 
     check = sub.add_parser(
         "check",
@@ -320,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         match args.command:
             case "run":
                 return _cmd_run(args)
+            case "slides":
+                return cli_slides.run(args)
             case "calibrate":
                 return cli_calibrate.run(args)
             case "notebook":
@@ -415,6 +419,9 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"wrote {out}/")
+    for name in ("deck.pptx", "charts"):
+        if (out / name).exists():
+            print(f"  {name}: {out / name}")
     return 0
 
 

@@ -120,10 +120,15 @@ def across_replications(
         }
         for key, group in per_replication.groupby(list(by), sort=True)
     }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index = pd.MultiIndex.from_tuples(list(rows), names=list(by))
+    keys = list(rows)
+    out = pd.DataFrame(list(rows.values()))
+    out.index = (
+        pd.MultiIndex.from_tuples(keys, names=list(by))
+        if len(by) > 1
+        else pd.Index([key[0] for key in keys], name=by[0])
+    )
     out.columns = pd.MultiIndex.from_tuples(out.columns)
-    return out.droplevel(0) if len(by) == 1 else out
+    return out
 
 
 def day_types(days: np.ndarray, start: dt.date) -> np.ndarray:
@@ -189,8 +194,7 @@ def customer_base(customers_daily: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
     replications; and the mean cumulative loss by reason (columns: reasons)."""
     df = pd.DataFrame(customers_daily).sort_values(["replication", "day"])
     lost = {
-        reason: df.groupby("replication")[f"defected_{reason}"].cumsum()
-        for reason in LOSS_REASONS
+        reason: df.groupby("replication")[f"defected_{reason}"].cumsum() for reason in LOSS_REASONS
     }
     df = df.assign(**{f"lost_{r}": v for r, v in lost.items()}, lost=sum(lost.values()))
     totals = across_replications(df, ["day"], ["active", "lost"])

@@ -41,6 +41,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "limit": ("limit {value}", "上限 {value}"),
     "time_of_day": ("Time of day (hh:mm)", "时段（时:分）"),
     "date": ("Date", "日期"),
+    "separator": ("; ", "；"),
+    "closed": ("closed", "休息"),
+    "weekday.mon": ("Mon", "周一"),
+    "weekday.tue": ("Tue", "周二"),
+    "weekday.wed": ("Wed", "周三"),
+    "weekday.thu": ("Thu", "周四"),
+    "weekday.fri": ("Fri", "周五"),
+    "weekday.sat": ("Sat", "周六"),
+    "weekday.sun": ("Sun", "周日"),
     "day.weekday": ("Mon–Fri", "周一至周五"),
     "day.saturday": ("Saturday", "周六"),
     "day.sunday": ("Sunday", "周日"),
@@ -63,8 +72,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "staffing.queue": ("Queue (right axis)", "排队（右轴）"),
     # --- daily service ------------------------------------------------------------------------
     "daily.title": ("Service level and abandonment by day", "每日服务水平与放弃率"),
-    "daily.abandon_axis": ("Abandoned (% of calls)", "放弃率（来电百分比）"),
-    "daily.service_level": ("Service level", "服务水平"),
+    "daily.service_level_axis": ("Service level (%)", "服务水平（%）"),
+    "daily.abandon_axis": ("Abandoned (%)", "放弃率（%）"),
+    "daily.service_level": (
+        "Service level (answered within {threshold:g} s)",
+        "服务水平（{threshold:g} 秒内接听）",
+    ),
     "daily.abandon_rate": ("Abandonment rate", "放弃率"),
     # --- complaint funnel ----------------------------------------------------------------------
     "funnel.title": (
@@ -94,8 +107,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "stage.lost": ("Complainants lost", "流失的投诉客户"),
     # --- customer base -------------------------------------------------------------------------
     "customers.title": ("Customer base over the horizon", "仿真期内的客户基数"),
-    "customers.active_axis": ("Active customers (accounts)", "活跃客户（户）"),
-    "customers.lost_axis": ("Customers lost, cumulative (accounts)", "累计流失客户（户）"),
+    "customers.active_axis": ("Active\n(accounts)", "活跃客户\n（户）"),
+    "customers.lost_axis": ("Lost, cumulative\n(accounts)", "累计流失\n（户）"),
     "customers.active": ("Active customers", "活跃客户"),
     "customers.total_lost": ("All reasons (total)", "全部原因（合计）"),
     "reason.died": ("Died", "去世"),
@@ -120,8 +133,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "response.impact_axis": ("Change in satisfaction (points)", "满意度变化（分）"),
     "response.score_panel": ("Score of one contact", "单次接触的得分"),
     "response.impact_panel": (
-        "Impact: a bad moment weighs {weight:g}× a good one",
-        "影响：负面时刻的权重是正面的 {weight:g} 倍",
+        "Impact: bad moments weigh {weight:g}×",
+        "影响：负面时刻权重为 {weight:g} 倍",
     ),
     "response.resolved": ("Answered, resolved", "接通并解决"),
     "response.unresolved": ("Answered, not resolved", "接通但未解决"),
@@ -134,6 +147,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unit.h": ("h", "小时"),
     "unit.callers": ("callers", "人"),
     "unit.count": ("count", "个"),
+    "unit.money": ("money", "金额"),
     # --- deck ----------------------------------------------------------------------------------
     "deck.subtitle": (
         "Service-desk simulation · {replications} replications · {level:.0%} confidence "
@@ -270,30 +284,33 @@ def label(key: str, lang: Lang, **values: object) -> str:
     return CATALOGUE[key][LANGS.index(lang)].format(**values)
 
 
-def kpi_label(name: str, lang: Lang, currency: str | None = None) -> str:
-    """A KPI's name with its unit, e.g. ``average speed of answer (s)`` or ``服务水平（%）``."""
-    info = kpi_info(name)
+def kpi_name(name: str, lang: Lang) -> str:
+    """A KPI's name, e.g. ``average speed of answer`` or ``服务水平``."""
     group, _, item = name.partition(".")
     if lang == "en":
-        text = info.label
-    elif name in KPIS:
-        text = KPI_ZH[name]
-    elif group == "within_target":
-        text = label("kpi.within_target", lang, item=item)
-    else:
-        stage = f"{'reason' if group == 'defections' else 'stage'}.{item}"
-        item_text = label(stage, lang) if stage in CATALOGUE else item
-        text = label(f"kpi.{group}_group", lang, item=item_text)
-    unit = _unit_text(info.unit, lang, currency)
-    return f"{text} ({unit})" if lang == "en" else f"{text}（{unit}）"
+        return kpi_info(name).label
+    if name in KPIS:
+        return KPI_ZH[name]
+    if group == "within_target":
+        return label("kpi.within_target", lang, item=item)
+    stage = f"{'reason' if group == 'defections' else 'stage'}.{item}"
+    item_text = label(stage, lang) if stage in CATALOGUE else item
+    return label(f"kpi.{group}_group", lang, item=item_text)
 
 
-def _unit_text(unit: str, lang: Lang, currency: str | None) -> str:
+def unit_text(unit: str, lang: Lang, currency: str = "") -> str:
+    """How a :class:`~sim.metrics.KpiInfo` unit is written on an axis: ``%``, ``s``, ``GBP``."""
     if unit == "share":
         return "%"
     if unit == "money":
-        return currency or "money"
+        return currency or label("unit.money", lang)
     return label(f"unit.{unit}", lang)
+
+
+def kpi_label(name: str, lang: Lang, currency: str = "") -> str:
+    """A KPI's name with its unit, e.g. ``average speed of answer (s)`` or ``服务水平（%）``."""
+    text, unit = kpi_name(name, lang), unit_text(kpi_info(name).unit, lang, currency)
+    return f"{text} ({unit})" if lang == "en" else f"{text}（{unit}）"
 
 
 def share_digits(value: float) -> int:
@@ -301,20 +318,49 @@ def share_digits(value: float) -> int:
     return 1 if abs(value) < 0.1 else 0
 
 
+def _number(value: float, unit: str, digits: int | None) -> str:
+    if unit == "share":
+        return f"{100 * value:.{share_digits(value) if digits is None else digits}f}"
+    if unit in ("count", "money"):
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def _with_unit(number: str, unit: str, lang: Lang, currency: str) -> str:
+    if unit == "share":
+        return f"{number}%"
+    if unit == "money":
+        return f"{currency} {number}".strip()
+    if unit == "count":
+        return number
+    return f"{number} {label(f'unit.{unit}', lang)}"
+
+
 def format_value(
     value: float, unit: str, lang: Lang = "en", digits: int | None = None, currency: str = ""
 ) -> str:
-    """A number as written on a slide: ``84%``, ``12.3 s``, ``1,234``, ``GBP 1,489,036``."""
+    """A number as written on a slide: ``84%``, ``12.3 s``, ``1,234``, ``GBP 1,489,036``.
+
+    ``digits`` fixes the decimals of a share (default: :func:`share_digits`).
+    """
     if math.isnan(value):
         return "–"
-    if unit == "share":
-        places = share_digits(value) if digits is None else digits
-        return f"{100 * value:.{places}f}%"
-    if unit == "money":
-        return f"{currency} {value:,.0f}".strip()
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:,.1f} {label(f'unit.{unit}', lang)}"
+    return _with_unit(_number(value, unit, digits), unit, lang, currency)
+
+
+def format_interval(
+    low: float,
+    high: float,
+    unit: str,
+    lang: Lang = "en",
+    digits: int | None = None,
+    currency: str = "",
+) -> str:
+    """A confidence interval with its unit written once: ``81–88%``, ``4.1–16.1 s``."""
+    if math.isnan(low) or math.isnan(high):
+        return "–"
+    numbers = f"{_number(low, unit, digits)}–{_number(high, unit, digits)}"
+    return _with_unit(numbers, unit, lang, currency)
 
 
 def format_estimate(
@@ -331,8 +377,6 @@ def format_estimate(
     mean_text = format_value(mean, unit, lang, digits, currency)
     if math.isnan(ci_low) or math.isnan(ci_high):
         return mean_text
-    low, high = (format_value(v, unit, lang, digits, currency) for v in (ci_low, ci_high))
-    if unit == "share":
-        low = low.removesuffix("%")
-    ci = label("ci", lang, level=level)
-    return f"{mean_text} ({ci} {low}–{high})" if lang == "en" else f"{mean_text}（{ci} {low}–{high}）"
+    interval = format_interval(ci_low, ci_high, unit, lang, digits, currency)
+    ci = f"{label('ci', lang, level=level)} {interval}"
+    return f"{mean_text} ({ci})" if lang == "en" else f"{mean_text}（{ci}）"

@@ -1,0 +1,70 @@
+"""``python -m sim slides``: a PowerPoint deck (16:9) from a run folder.
+
+Writes the deck (title, key assumptions, one chart per slide with its takeaway, KPI table with
+confidence intervals; see :mod:`sim.plotting.deck`) and, beside it, every chart as PNG
+(1920 × 1080) and SVG. Exit status 0 on success, 2 when the folder is not a finished run folder
+or the deck cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sim.plotting.labels import LANGS
+
+EXIT_BAD_INPUT = 2
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``slides`` command on ``subparsers`` (from ``add_subparsers``)."""
+    parser = subparsers.add_parser(
+        "slides",
+        help="build a PowerPoint deck (and PNG/SVG charts) from a run folder",
+        description="Build a 16:9 PowerPoint deck from a run folder: title slide, the "
+        "scenario's key assumptions, one chart per slide headed by a takeaway computed from the "
+        "numbers, and the headline KPIs with confidence intervals. The charts are also written "
+        "as PNG (1920 x 1080) and SVG beside the deck.",
+    )
+    parser.add_argument(
+        "run_dir", type=Path, metavar="RUN_DIR", help="run folder (python -m sim run output)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="deck to write (default: RUN_DIR/deck-LANG.pptx)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default="en",
+        help="language of every word on slides and charts: en, or zh for Simplified Chinese "
+        "(default: en)",
+    )
+    parser.add_argument(
+        "--charts",
+        type=Path,
+        metavar="DIR",
+        help="folder for the PNG and SVG charts (default: beside the deck, DECK-charts/)",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; returns the exit status."""
+    from sim.plotting.deck import build_deck, default_charts_dir
+
+    try:
+        out = build_deck(args.run_dir, args.out, args.lang, args.charts)
+    except FileNotFoundError as err:
+        print(f"python -m sim slides: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as err:
+        print(f"python -m sim slides: cannot write the deck ({err})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    charts = args.charts or default_charts_dir(out)
+    print(f"wrote {out}\nwrote charts to {charts}/")
+    return 0

@@ -1,0 +1,247 @@
+"""The house style for slide charts: 16:9 canvas, large type, Okabe–Ito colours, bundled CJK font.
+
+Importing this module registers the bundled Noto Sans CJK SC subset (``fonts/``) with
+matplotlib's font manager, so Chinese labels render on a machine without CJK fonts.
+:func:`house_style` applies ``slides.mplstyle`` with the fonts for a language; the other helpers
+give every chart the same frame: a left-aligned title, a legend under it, a source line at the
+bottom, and uncertainty drawn as a shaded band.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.style import context as style_context
+from matplotlib.ticker import (
+    FuncFormatter,
+    MultipleLocator,
+    PercentFormatter,
+    ScalarFormatter,
+    StrMethodFormatter,
+)
+from matplotlib.transforms import Bbox
+from numpy.typing import ArrayLike
+
+from sim.plotting.labels import Lang, label
+
+HERE = Path(__file__).resolve().parent
+STYLE_FILE = HERE / "slides.mplstyle"
+FONT_DIR = HERE / "fonts"
+CJK_FAMILY = "Noto Sans CJK SC"
+FONT_FAMILIES: dict[Lang, list[str]] = {
+    "en": ["DejaVu Sans", CJK_FAMILY],
+    "zh": [CJK_FAMILY, "DejaVu Sans"],
+}
+"""Font fallback per language: matplotlib takes each glyph from the first family that has it."""
+
+SLIDE_SIZE_IN = (40 / 3, 7.5)
+SLIDE_DPI = 144
+"""13.33 × 7.5 in at 144 dpi is 1920 × 1080 px."""
+
+PALETTE: tuple[str, ...] = tuple(
+    mpl.rc_params_from_file(STYLE_FILE, use_default_template=False)["axes.prop_cycle"].by_key()[
+        "color"
+    ]
+)
+"""The Okabe–Ito colours in the order of ``slides.mplstyle``."""
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = PALETTE
+REFERENCE = "#555555"
+"""Colour of targets and other reference lines."""
+BAND_ALPHA = 0.22
+SOURCE_GID = "source-line"
+SOURCE_STRIP = 0.05
+"""Share of the figure height kept free at the bottom for the source line."""
+GAP = 0.015
+"""Space between the title, the legend and the charts, as a share of the figure height."""
+
+
+def register_fonts() -> None:
+    """Add the bundled fonts to matplotlib's font manager (once per font file)."""
+    known = {Path(entry.fname).resolve() for entry in font_manager.fontManager.ttflist}
+    for path in sorted(FONT_DIR.glob("*.otf")):
+        if path.resolve() not in known:
+            font_manager.fontManager.addfont(str(path))
+
+
+register_fonts()
+
+
+@contextmanager
+def house_style(lang: Lang = "en") -> Iterator[None]:
+    """Within the block, new figures get the slide style and the fonts for ``lang``."""
+    with style_context([str(STYLE_FILE), {"font.family": FONT_FAMILIES[lang]}]):
+        yield
+
+
+def slide_figure(
+    nrows: int = 1,
+    ncols: int = 1,
+    sharex: bool = False,
+    height_ratios: Sequence[float] | None = None,
+) -> tuple[Figure, np.ndarray]:
+    """A slide-sized figure (call inside :func:`house_style`) and its axes as a flat array."""
+    fig = Figure(figsize=SLIDE_SIZE_IN, dpi=SLIDE_DPI, layout="constrained")
+    axes = fig.subplots(
+        nrows, ncols, sharex=sharex, squeeze=False, height_ratios=height_ratios
+    ).ravel()
+    return fig, axes
+
+
+def finish(
+    fig: Figure, title: str, source: str, handles: Sequence[Artist], ncols: int | None = None
+) -> Figure:
+    """Give a chart its title, its legend (``handles``, labelled) and its source line, and lay it
+    out while the house style is active, so every tick label gets the style's fonts.
+
+    The title sits top left with the legend under it and the source line at the bottom; the axes
+    are laid out (constrained layout) in the space between.
+    """
+    top = 1.0 - GAP
+    heading = fig.suptitle(title, x=0.01, y=top, ha="left", va="top")
+    top -= _extent(fig, heading).height + GAP
+    if handles:
+        ncols = ncols or min(len(handles), 4)
+        legend = _legend(fig, handles, top, ncols)
+        while ncols > 1 and _extent(fig, legend).x1 > 0.99:
+            legend.remove()
+            ncols -= 1
+            legend = _legend(fig, handles, top, ncols)
+        top -= _extent(fig, legend).height + GAP
+    fig.text(
+        0.01, 0.012, source, ha="left", va="bottom", fontsize="small", color=REFERENCE
+    ).set_gid(SOURCE_GID)
+    fig.get_layout_engine().set(rect=(0.0, SOURCE_STRIP, 1.0, top - SOURCE_STRIP))
+    fig.draw_without_rendering()
+    return fig
+
+
+def _legend(fig: Figure, handles: Sequence[Artist], top: float, ncols: int) -> Legend:
+    return fig.legend(
+        handles=list(handles),
+        loc="upper left",
+        bbox_to_anchor=(0.01, top),
+        ncols=ncols,
+        borderaxespad=0.0,
+    )
+
+
+def _extent(fig: Figure, artist: Artist) -> Bbox:
+    """Where an artist is drawn, in figure coordinates (0–1)."""
+    return artist.get_window_extent().transformed(fig.transFigure.inverted())
+
+
+def source_line(fig: Figure) -> str:
+    """The source-line text of a chart made by :func:`finish`."""
+    return next(t.get_text() for t in fig.texts if t.get_gid() == SOURCE_GID)
+
+
+def band(ax: Axes, x: np.ndarray, estimates: pd.DataFrame, colour: str, text: str) -> Artist:
+    """The mean as a line and its confidence interval as a shaded band (columns ``mean``,
+    ``ci_low``, ``ci_high``); returns the line, labelled ``text``, for the legend."""
+    (line,) = ax.plot(x, estimates["mean"], color=colour, label=text)
+    ax.fill_between(
+        x, estimates["ci_low"], estimates["ci_high"], color=colour, alpha=BAND_ALPHA, linewidth=0
+    )
+    return line
+
+
+def ci_band_handle(level: float, lang: Lang) -> Patch:
+    """The legend entry explaining the shaded bands."""
+    return Patch(color=REFERENCE, alpha=BAND_ALPHA, label=label("ci_band", lang, level=level))
+
+
+def whiskers(mean: ArrayLike, ci_low: ArrayLike, ci_high: ArrayLike) -> np.ndarray:
+    """Error-bar lengths (2 × n) below and above the mean; none where the interval is unknown,
+    and never negative (an interval cut at zero can end above a negative mean)."""
+    mean, low, high = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (mean, ci_low, ci_high))
+    return np.clip(np.nan_to_num(np.vstack([mean - low, high - mean])), 0.0, None)
+
+
+def whisker_handle(level: float, lang: Lang) -> Line2D:
+    """The legend entry explaining the whiskers."""
+    return Line2D(
+        [],
+        [],
+        color=REFERENCE,
+        marker="|",
+        markersize=20,
+        markeredgewidth=2.5,
+        linestyle="none",
+        label=label("ci_whiskers", lang, level=level),
+    )
+
+
+def reference_line(
+    ax: Axes, at: float, text: str, horizontal: bool = True, linestyle: str = "--"
+) -> Artist:
+    """A target, limit or threshold line across the axes, labelled ``text`` for the legend."""
+    draw = ax.axhline if horizontal else ax.axvline
+    return draw(at, color=REFERENCE, linestyle=linestyle, linewidth=2, label=text)
+
+
+def unit_axis(ax: Axes, unit: str) -> None:
+    """Tick labels for a KPI unit on the y axis: per cent for shares, thousands separators for
+    counts and money, plain numbers (no offset) otherwise."""
+    if unit == "share":
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    elif unit in ("count", "money"):
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    else:
+        ax.yaxis.set_major_formatter(ScalarFormatter(useOffset=False))
+
+
+def percent_axis(ax: Axes, top: float | None = 1.0) -> None:
+    """Show a share axis in whole per cent, from 0 (and up to ``top`` if given)."""
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_ylim(0.0, top)
+
+
+def time_of_day_axis(ax: Axes, lang: Lang) -> None:
+    """Minutes after midnight shown as hh:mm, a tick every two hours."""
+    ax.xaxis.set_major_locator(MultipleLocator(120))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda m, _: f"{int(m) // 60 % 24:02d}:{int(m) % 60:02d}")
+    )
+    ax.set_xlabel(label("time_of_day", lang))
+
+
+ZH_DATE_FORMATS = {
+    "formats": ["%Y年", "%m月", "%d日", "%H:%M", "%H:%M", "%S.%f"],
+    "zero_formats": ["", "%Y年", "%m月", "%m月%d日", "%H:%M", "%H:%M"],
+    "offset_formats": [
+        "",
+        "%Y年",
+        "%Y年%m月",
+        "%Y年%m月%d日",
+        "%Y年%m月%d日",
+        "%Y年%m月%d日 %H:%M",
+    ],
+}
+
+
+def date_axis(ax: Axes, lang: Lang) -> None:
+    """Concise date ticks (month and year names in English, numbers in Chinese)."""
+    locator = mdates.AutoDateLocator(maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    formats = ZH_DATE_FORMATS if lang == "zh" else {}
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, **formats))
+    ax.set_xlabel(label("date", lang))
+
+
+def dates(start: dt.date, days: np.ndarray) -> np.ndarray:
+    """Day numbers from ``start`` as ``datetime64[D]`` for a date axis."""
+    return np.datetime64(start, "D") + np.asarray(days).astype("timedelta64[D]")
