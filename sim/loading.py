@@ -74,13 +74,19 @@ class ScenarioError(Exception):
 # --- public API ----------------------------------------------------------------------------------
 
 
-def load_scenario(path: str | Path, overrides: Sequence[str] | Mapping[str, Any] = ()) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: Sequence[str] | Mapping[str, Any] = (),
+    overlays: Sequence[str | Path] = (),
+) -> Scenario:
     """Read a scenario file, resolve its ``extends:`` chain, apply overrides and validate.
 
     Args:
         path: The YAML scenario file.
         overrides: ``"dotted.key=value"`` strings (value parsed as YAML) or a mapping from dotted
             key to value, applied after the ``extends:`` overlays.
+        overlays: further scenario files laid over ``path`` in order (each with its own
+            ``extends:`` chain; a file already laid down is not laid again), before overrides.
 
     Returns:
         The validated, frozen scenario.
@@ -88,17 +94,28 @@ def load_scenario(path: str | Path, overrides: Sequence[str] | Mapping[str, Any]
     Raises:
         ScenarioError: With every problem found (files, YAML syntax, overrides, validation).
     """
-    return load_model(path, Scenario, overrides)
+    return load_model(path, Scenario, overrides, overlays)
 
 
 def load_model(
-    path: str | Path, model: type[M], overrides: Sequence[str] | Mapping[str, Any] = ()
+    path: str | Path,
+    model: type[M],
+    overrides: Sequence[str] | Mapping[str, Any] = (),
+    overlays: Sequence[str | Path] = (),
 ) -> M:
     """Read any YAML file described by a strict pydantic ``model`` (a scenario, a sweep), with
-    ``extends:`` overlays, dotted overrides and the same one-line-per-problem errors."""
+    ``extends:`` overlays, further overlay files, dotted overrides and the same
+    one-line-per-problem errors."""
     entry = Path(path)
     reader = _Reader(entry, model)
-    layers = reader.layers(entry, chain=(), cited_at=None)
+    layers: list[_Layer] = []
+    for file in (entry, *map(Path, overlays)):
+        seen = {layer.path.resolve() for layer in layers}
+        layers += [
+            layer
+            for layer in reader.layers(file, chain=(), cited_at=None)
+            if layer.path.resolve() not in seen
+        ]
     data = functools.reduce(_merge, (layer.data for layer in layers), {})
     data, applied = _apply_overrides(data, overrides, reader.problems)
     sources = _Sources(layers, applied)

@@ -50,6 +50,10 @@ class Sweep(Model):
     name: Name = Field(description="Output folder name under outputs/sweeps/.")
     description: str = Field("", description="What the sweep explores.")
     scenario: str = Field(description="Base scenario file, relative to this sweep file.")
+    overlays: list[str] = Field(
+        default_factory=list,
+        description="Scenario files laid over the base for every point (relative paths).",
+    )
     overrides: dict[str, Any] = Field(
         default_factory=dict, description="Dotted overrides applied to every point."
     )
@@ -138,7 +142,11 @@ def point_scenario(sweep: Sweep, sweep_path: Path, point: Point) -> Scenario:
     """The validated scenario of a point (raises :class:`ScenarioError` naming the point)."""
     base = sweep_path.parent / sweep.scenario
     try:
-        return load_scenario(base, {**sweep.overrides, **point.params})
+        return load_scenario(
+            base,
+            {**sweep.overrides, **point.params},
+            overlays=[sweep_path.parent / o for o in sweep.overlays],
+        )
     except ScenarioError as err:
         raise ScenarioError(
             [f"point {point.index} ({point.id}) {point.params}: {p}" for p in err.problems],

@@ -422,3 +422,16 @@ def test_scenario_dict_is_json_safe_and_the_hash_follows_the_content() -> None:
     assert scenario_hash(load_scenario(path, ["staffing.tier1.agents=6"])) != scenario_hash(
         scenario
     )
+
+
+def test_overlay_files_are_laid_in_order_each_once() -> None:
+    """Two overlays that both extend the same base: the base is laid once, then each overlay, so
+    the second does not undo the first."""
+    base = write("base.yaml", TINY)
+    write("more.yaml", "extends: base.yaml\nstaffing:\n  tier1: {kind: fixed, agents: 9}\n")
+    write("slower.yaml", "extends: base.yaml\nservice_level: {threshold_s: 30}\n")
+    scenario = load_scenario(
+        base, overlays=[base.parent / "more.yaml", base.parent / "slower.yaml"]
+    )
+    assert scenario.staffing.tier1.agents == 9
+    assert scenario.service_level.threshold_s == 30
