@@ -406,11 +406,14 @@ def estimate(
 
 
 def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """KPI name → :class:`Estimate`, over replications."""
+    """KPI name → :class:`Estimate`, over replications; each interval cut to the KPI's possible
+    range (shares in [0, 1], counts and times non-negative, money unbounded)."""
+    bounds = {"share": (0.0, 1.0), "money": (-math.inf, math.inf)}
     return {
         name: estimate(
             [r[name] for r in per_replication],
-            upper=1.0 if kpi_info(name).unit == "share" else math.inf,
+            CI_LEVEL,
+            *bounds.get(kpi_info(name).unit, (0.0, math.inf)),
         )
         for name in per_replication[0]
     }

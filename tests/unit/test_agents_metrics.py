@@ -109,3 +109,16 @@ def test_queueing_rosters_are_front_line_only() -> None:
     base["staffing"]["tier2"] = {"kind": "erlang_c"}
     with pytest.raises(ValueError, match="front line"):
         Scenario.model_validate(base)
+
+
+def test_intervals_are_cut_to_each_kpis_range() -> None:
+    from sim.metrics import summarise
+
+    reps = [
+        {"net_value": v, "service_level": s, "asa_s": a}
+        for v, s, a in ((-5.0, 0.99, 1.0), (-1.0, 1.0, 0.0), (2.0, 0.95, 0.5))
+    ]
+    e = summarise(reps)
+    assert e["net_value"].ci_low < -5.0, "money may be negative"
+    assert e["service_level"].ci_high == 1.0
+    assert e["asa_s"].ci_low == 0.0
