@@ -28,9 +28,13 @@ What a call log tells, and how each part of the scenario is estimated from it:
   weekday over regular days and rounded. Time-averaging matters: while callers wait, every
   available agent is busy (the queue is work-conserving), so counting every agent who touched an
   interval as present for all of it overstates the agents really answering. The sensitivity of
-  the counts, and of the occupancy they imply, to ``N`` is reported. The wrap-up is the median gap
-  between an agent's consecutive calls while callers were waiting (an available agent would have
-  taken the next call at once).
+  the counts, and of the occupancy they imply, to ``N`` is reported. The wrap-up is the mean gap
+  shorter than ``2N`` between an agent's consecutive calls while callers were waiting (an
+  available agent would have taken the next call at once, so such a gap is time on duty but not
+  available; with the mean, simulated agents are unavailable for as long as the real ones).
+* **Hour bands** (optional): every contact type split by hour of arrival (``regular@20-24h``),
+  each band with its own volume, handle time and patience, since evening callers are less patient
+  and their calls shorter; the types share one queue, so nothing else changes.
 
 Callers who hung up before reaching the queue are left out of arrivals and patience: the log gives
 them no waiting time, and the simulated desk has no pre-queue abandonment. Calls arriving outside
@@ -43,9 +47,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
+import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -62,11 +70,41 @@ SLACK_OPTIONS_MIN: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0)
 POOLED = "all types"
 """Key of the patience fitted on all contact types together."""
 
+_BAND = re.compile(r"^(?P<base>.+)@(?P<lo>\d{2})-(?P<hi>\d{2})h$")
+
+
+def band_name(base: str, band: tuple[int, int]) -> str:
+    """The contact type of ``base``'s calls arriving in the hour band ``[lo, hi)``:
+    ``regular@20-24h``."""
+    return f"{base}@{band[0]:02d}-{band[1]:02d}h"
+
+
+def split_band(type_name: str) -> tuple[str, tuple[int, int] | None]:
+    """``(base type, (lo, hi))`` of a type named by :func:`band_name`; ``(name, None)`` for a
+    type without an hour band."""
+    found = _BAND.match(type_name)
+    if found is None:
+        return type_name, None
+    return found["base"], (int(found["lo"]), int(found["hi"]))
+
+
+def hour_bands(edges: Sequence[int]) -> list[tuple[int, int]]:
+    """The bands ``[0, e1), [e1, e2), ..., [ek, 24)`` cut at the given whole hours."""
+    cuts = sorted(set(edges))
+    if any(not 0 < e < 24 or e != int(e) for e in cuts):
+        raise ValueError(f"hour band edges must be whole hours between 1 and 23, got {edges}")
+    bounds = [0, *(int(e) for e in cuts), 24]
+    return list(itertools.pairwise(bounds))
+
+
 MIN_PATIENCE_EVENTS = 30
 """A contact type with fewer abandonments than this uses the patience fitted on all types."""
 
 MIN_SERVICES = 10
 """A contact type with fewer recorded services than this uses the handle time of all types."""
+
+EXP_PATIENCE_KEY = "exponential_patience_s"
+"""Key of the scenario-file comment holding the exponential patience fits (JSON)."""
 
 QQ_PROBABILITIES = np.linspace(0.01, 0.99, 99)
 """Probabilities at which data and fitted quantiles are compared (QQ chart)."""
@@ -96,6 +134,20 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> tuple[np.ndarray,
     has_event = deaths > 0
     survival = np.cumprod(1.0 - deaths[has_event] / at_risk[has_event])
     return times[has_event], survival
+
+
+def exponential_patience_s(scenario_text: str) -> dict[str, float] | None:
+    """The exponential patience fits (seconds) a calibrated scenario file records in a comment.
+
+    :func:`calibrate` writes the exponential MLE of each type's patience, and the pooled one
+    (key :data:`POOLED`), as ``# exponential_patience_s: {...}``: the scenario itself may use a
+    lognormal, but the Erlang A baseline needs the exponential fit. None when the file has no
+    such comment (a scenario not written by ``calibrate``).
+    """
+    found = re.search(rf"^#\s*{EXP_PATIENCE_KEY}:\s*(\{{.*\}})\s*$", scenario_text, re.MULTILINE)
+    if found is None:
+        return None
+    return {str(k): float(v) for k, v in json.loads(found.group(1)).items()}
 
 
 def lognormal_params(mean: float, cv: float) -> tuple[float, float]:
@@ -219,11 +271,23 @@ class PatienceFit:
         aic_logn = 4.0 - 2.0 * self.loglik_lognormal
         return "lognormal" if aic_logn < aic_exp else "exponential"
 
+    @property
+    def kept(self) -> str:
+        """The fit the scenario uses: the better by AIC, unless it is a lognormal whose CV is
+        beyond what a scenario accepts (:data:`MAX_SCENARIO_CV`; a log-scale sigma above about
+        2.45, an extrapolation anyway), then the exponential."""
+        if self.best == "lognormal" and self.lognormal_cv > MAX_SCENARIO_CV:
+            return "exponential"
+        return self.best
+
     def km_at(self, t_s: float) -> float:
         """Kaplan–Meier survival at ``t_s`` seconds."""
         i = np.searchsorted(self.km_times_s, t_s, side="right")
         return 1.0 if i == 0 else float(self.km_survival[i - 1])
 
+
+MAX_SCENARIO_CV = 20.0
+"""The largest coefficient of variation a scenario's lognormal accepts."""
 
 KM_GAP_QUANTILE = 0.99
 """Fits are compared with Kaplan–Meier up to this quantile of the waits (beyond, few remain at
@@ -340,11 +404,14 @@ def after_call_gap_s(
     end_s: np.ndarray,
     queue_start_s: np.ndarray,
     queue_end_s: np.ndarray,
+    max_gap_s: float = 3600.0,
+    statistic: Literal["mean", "median"] = "median",
 ) -> tuple[float, int]:
-    """Median gap between an agent's call and their next one while callers were waiting.
+    """Mean or median gap between an agent's call and their next one while callers were waiting.
 
-    When callers wait, an available agent takes the next call at once; the gap is then the
-    after-call work (wrap-up). Gaps of an hour or more are not counted.
+    When callers wait, an available agent takes the next call at once; the gap is then time the
+    agent was on duty but not available (after-call work, a short pause). Gaps of ``max_gap_s``
+    or more are not counted (the agent was off duty).
 
     Args:
         agent: Agent code of each service.
@@ -352,9 +419,11 @@ def after_call_gap_s(
         end_s: Service ends in seconds.
         queue_start_s: Queue entries of queued callers, same clock.
         queue_end_s: Their queue exits.
+        max_gap_s: Longer gaps are breaks, not counted.
+        statistic: ``mean`` or ``median`` of the gaps.
 
     Returns:
-        The median gap in seconds (NaN without such gaps) and the number of gaps used.
+        The mean or median gap in seconds (NaN without such gaps) and the number of gaps used.
     """
     order = np.lexsort((start_s, agent))
     a, s, e = np.asarray(agent)[order], np.asarray(start_s)[order], np.asarray(end_s)[order]
@@ -366,8 +435,11 @@ def after_call_gap_s(
     def waiting(t: np.ndarray) -> np.ndarray:
         return np.searchsorted(qs, t, side="right") - np.searchsorted(qe, t, side="right")
 
-    busy = (gap >= 0) & (gap < 3600) & (waiting(gap_start) > 0) & (waiting(gap_end) > 0)
-    return (float(np.median(gap[busy])) if busy.any() else math.nan), int(busy.sum())
+    busy = (gap >= 0) & (gap < max_gap_s) & (waiting(gap_start) > 0) & (waiting(gap_end) > 0)
+    if not busy.any():
+        return math.nan, 0
+    value = np.mean(gap[busy]) if statistic == "mean" else np.median(gap[busy])
+    return float(value), int(busy.sum())
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -438,9 +510,11 @@ class StaffingFit:
             regular days, rounded, at least 1).
         agents_seen: Distinct agents in the log.
         sensitivity: Mean agents and implied occupancy for several slack values.
-        wrap_up_s: Median gap between an agent's consecutive calls while callers were waiting
-            (after-call work; see :func:`after_call_gap_s`).
-        wrap_up_gaps: Gaps that median is taken over.
+        wrap_up_s: Mean or median gap between an agent's consecutive calls while callers were
+            waiting (after-call work; see :func:`after_call_gap_s`).
+        wrap_up_gaps: Gaps it is taken over.
+        wrap_up_rule: ``mean`` (of the gaps under ``2N``) or ``median`` (of the gaps under an
+            hour).
     """
 
     slack_min: float
@@ -449,6 +523,7 @@ class StaffingFit:
     sensitivity: list[SlackSensitivity]
     wrap_up_s: float
     wrap_up_gaps: int
+    wrap_up_rule: str = "median"
 
     @property
     def chosen(self) -> SlackSensitivity:
@@ -470,11 +545,13 @@ class Calibration:
         merged_type: The contact type the small log types were merged into (None if none were).
         type_codes: Scenario contact type → the log type codes it stands for.
         arrivals: Volumes, profiles, opening hours, abnormal days, overdispersion.
-        handle: Scenario contact type → handle-time fit, plus ``"all types"`` pooled.
-        patience: Scenario contact type → patience fit, plus ``"all types"`` pooled.
+        handle: Scenario contact type → handle-time fit, plus ``"all types"`` pooled (and, with
+            hour bands, ``"all types@lo-hih"`` pooled per band).
+        patience: Scenario contact type → patience fit, pooled the same way.
         staffing: Inferred agents on duty.
         scenario_data: The scenario as data (validated).
         yaml_text: The scenario as commented YAML.
+        bands: The hour bands contact types are split by (empty: not split).
     """
 
     name: str
@@ -491,6 +568,7 @@ class Calibration:
     staffing: StaffingFit
     scenario_data: dict
     yaml_text: str
+    bands: tuple[tuple[int, int], ...] = ()
 
     def scenario(self) -> Scenario:
         """The calibrated scenario, validated."""
@@ -501,16 +579,26 @@ class Calibration:
         """The scenario's contact types, busiest first."""
         return list(self.arrivals.daily_volume)
 
+    def pool_of(self, type_name: str) -> str:
+        """The pooled fit a type falls back on: its hour band's, or all types'."""
+        _, band = split_band(type_name)
+        return POOLED if band is None else band_name(POOLED, band)
+
     def handle_for(self, type_name: str) -> tuple[HandleFit, bool]:
         """The handle-time fit a type uses, and whether it is the pooled one (too few services)."""
         own = self.handle.get(type_name)
-        return (own, False) if own is not None else (self.handle[POOLED], True)
+        if own is not None:
+            return own, False
+        return self.handle.get(self.pool_of(type_name), self.handle[POOLED]), True
 
     def patience_for(self, type_name: str) -> tuple[PatienceFit, bool]:
         """The patience fit a type uses, and whether it is the pooled one (too few events)."""
         own = self.patience.get(type_name)
         if own is not None and own.abandoned >= MIN_PATIENCE_EVENTS:
             return own, False
+        pool = self.patience.get(self.pool_of(type_name))
+        if pool is not None and pool.abandoned >= MIN_PATIENCE_EVENTS:
+            return pool, True
         return self.patience[POOLED], True
 
     def summary(self) -> str:
@@ -547,7 +635,7 @@ class Calibration:
                 f"{p.exp_mean_s:5.0f} s "
                 f"({p.exp_ci_s[0]:.0f}-{p.exp_ci_s[1]:.0f})  {p.lognormal_median_s:5.0f} s / "
                 f"{p.lognormal_sigma:4.2f}  {p.km_gap_exp:5.3f} / {p.km_gap_lognormal:5.3f}  "
-                f"{p.best}{' (pooled)' if pooled else ''}"
+                f"{p.kept}{' (pooled)' if pooled else ''}"
             )
         if any(self.handle_for(name)[1] for name in self.types):
             lines.append("  * too few services: handle time of all types pooled")
@@ -577,6 +665,8 @@ def calibrate(
     abnormal_below: float = 0.5,
     open_share: float = 0.05,
     patience_by_hour: bool = False,
+    band_edges: Sequence[int] = (),
+    wrap_up: Literal["mean", "median"] = "mean",
 ) -> Calibration:
     """Estimate a scenario from a cleaned log.
 
@@ -593,6 +683,16 @@ def calibrate(
         open_share: An interval is open when its mean volume is at least this share of the
             weekday's busiest interval.
         patience_by_hour: Also estimate the exponential patience by hour of arrival.
+        band_edges: Whole hours at which to split every contact type into hour bands (e.g.
+            ``(20,)``: ``regular@00-20h`` and ``regular@20-24h``), each with its own volume,
+            handle time and patience (callers of the evening are less patient and their calls
+            shorter). Types of one channel and priority share one first-come-first-served queue,
+            so the split changes nothing else. Fits with too few calls fall back on the band's
+            pooled fit.
+        wrap_up: How the wrap-up is estimated from the gaps between an agent's consecutive
+            calls while callers were waiting: ``mean`` of the gaps shorter than ``2N`` (the gaps
+            the staffing rule counts as on duty, so that simulated agents are unavailable for as
+            long as the real ones were), or ``median`` of the gaps under an hour.
 
     Raises:
         LogError: The log cannot be calibrated: no call reached the queue or an agent, or no
@@ -607,14 +707,25 @@ def calibrate(
         raise LogError([f"{files}: no call reached the queue or an agent"])
     if not (gave_up & queued).any():
         raise LogError([f"{files}: no queued caller abandoned: patience cannot be estimated"])
-    grid = _Grid(records, interval_min)
+    grid = IntervalGrid(records, interval_min)
     names, merged = _type_names(records[offered_mask], log, min_type_share)
     type_of = records["type"].astype(str).map(names).to_numpy(dtype=object)
-    arrivals, regular = _fit_arrivals(
+    type_list = list(dict.fromkeys(names.values()))
+    bands = hour_bands(band_edges) if band_edges else []
+    band_of = np.zeros(len(records), dtype=np.int64)
+    if bands:
+        starts = np.array([lo for lo, _ in bands])
+        band_of = np.searchsorted(starts, records["arrival"].dt.hour.to_numpy(), "right") - 1
+        labels = np.array([band_name("", b) for b in bands], dtype=object)
+        type_of = pd.Series(type_of).fillna("").to_numpy(dtype=object) + labels[band_of]
+        present = set(type_of[offered_mask])
+        type_list = [band_name(t, b) for t in type_list for b in bands]
+        type_list = [t for t in type_list if t in present]
+    arrivals, regular = fit_arrivals(
         records,
         offered_mask,
         type_of,
-        list(dict.fromkeys(names.values())),
+        type_list,
         grid,
         abnormal_below,
         open_share,
@@ -630,6 +741,13 @@ def calibrate(
             wait[queued], gave_up[queued], None if hours is None else hours[queued]
         )
     }
+    for k, band in enumerate(bands):
+        mine, pool = band_of == k, band_name(POOLED, band)
+        if (mine & served).sum() >= MIN_SERVICES:
+            handle[pool] = fit_handle_time(service[mine & served], short_s)
+        if (gave_up & queued & mine).any():
+            m = queued & mine
+            patience[pool] = fit_patience(wait[m], gave_up[m], None if hours is None else hours[m])
     for t in arrivals.daily_volume:
         mine = type_of == t
         if (mine & served).sum() >= MIN_SERVICES:
@@ -646,14 +764,16 @@ def calibrate(
         min_type_share=min_type_share,
         merged_type=merged,
         type_codes={
-            t: sorted(c for c, n in names.items() if n == t) for t in arrivals.daily_volume
+            t: sorted(c for c, n in names.items() if n == split_band(t)[0])
+            for t in arrivals.daily_volume
         },
         arrivals=arrivals,
         handle=handle,
         patience=patience,
-        staffing=_fit_staffing(records, grid, arrivals, regular, slack_min),
+        staffing=_fit_staffing(records, grid, arrivals, regular, slack_min, wrap_up),
         scenario_data={},
         yaml_text="",
+        bands=tuple(bands),
     )
     text = _ScenarioWriter(partial, log, horizon_days).yaml()
     data = yaml.safe_load(text)
@@ -661,7 +781,7 @@ def calibrate(
     return dataclasses.replace(partial, scenario_data=data, yaml_text=text)
 
 
-class _Grid:
+class IntervalGrid:
     """The log's days cut into planning intervals, from midnight of the first day."""
 
     def __init__(self, records: pd.DataFrame, interval_min: int) -> None:
@@ -699,12 +819,12 @@ def _type_names(
     return names, merged if len(keep) < len(share) else None
 
 
-def _fit_arrivals(
+def fit_arrivals(
     records: pd.DataFrame,
     offered: np.ndarray,
     type_of: np.ndarray,
     type_names: list[str],
-    grid: _Grid,
+    grid: IntervalGrid,
     abnormal_below: float,
     open_share: float,
 ) -> tuple[ArrivalFit, np.ndarray]:
@@ -779,10 +899,11 @@ def _fit_arrivals(
 
 def _fit_staffing(
     records: pd.DataFrame,
-    grid: _Grid,
+    grid: IntervalGrid,
     arrivals: ArrivalFit,
     regular: np.ndarray,
     slack_min: float,
+    wrap_up: Literal["mean", "median"],
 ) -> StaffingFit:
     """Agents on duty per interval, for the chosen slack and the sensitivity options."""
     served = records[(records["outcome"] == SERVED) & records["service_start"].notna()]
@@ -820,7 +941,13 @@ def _fit_staffing(
     queued = records[records["queued"]]
     queue_start = grid.minutes(queued["arrival"]) * 60.0
     gap, gaps = after_call_gap_s(
-        codes, start * 60.0, end * 60.0, queue_start, queue_start + queued["wait_s"].to_numpy()
+        codes,
+        start * 60.0,
+        end * 60.0,
+        queue_start,
+        queue_start + queued["wait_s"].to_numpy(),
+        max_gap_s=2.0 * slack_min * 60.0 if wrap_up == "mean" else 3600.0,
+        statistic=wrap_up,
     )
     return StaffingFit(
         slack_min=slack_min,
@@ -829,6 +956,7 @@ def _fit_staffing(
         sensitivity=sensitivity,
         wrap_up_s=gap,
         wrap_up_gaps=gaps,
+        wrap_up_rule=wrap_up,
     )
 
 
@@ -892,6 +1020,12 @@ class _ScenarioWriter:
         )
         lines += ["# Cleaning:"] + [
             f"#   {action} {rule}: {n:,}" for action, rule, n in r.rules() if n
+        ]
+        lines += [
+            "# Exponential MLE of patience per type and pooled, in seconds (read by",
+            "# `python -m sim validate-log` as the Erlang A baseline's patience):",
+            f"# {EXP_PATIENCE_KEY}: "
+            + json.dumps({t: round(p.exp_mean_s, 1) for t, p in c.patience.items()}),
         ]
         lines += [
             "",
@@ -959,11 +1093,28 @@ class _ScenarioWriter:
                 indent=4,
             ),
         ]
-        lines += [f"    {w}: {_flow(p)}" for w, p in a.profiles.items()]
+        profiles = self._band_profiles()
+        if c.bands:
+            lines += _wrap_comment(
+                "one profile per weekday and hour band: the weekday's profile within the band, "
+                "zero outside it",
+                indent=4,
+            )
+        lines += [f"    {n}: {_flow(p)}" for n, p in profiles.items()]
         lines.append("  contact_types:")
-        profile_map = "{" + ", ".join(f"{w}: {w}" for w in a.profiles) + "}"
         total = sum(a.type_calls.values())
         for t in c.types:
+            _, band = split_band(t)
+            profile_map = (
+                "{"
+                + ", ".join(
+                    f"{w}: {w if band is None else band_name(w, band)}"
+                    for w in a.profiles
+                    if (w if band is None else band_name(w, band)) in profiles
+                    and a.daily_volume[t][w] > 0
+                )
+                + "}"
+            )
             h, h_pooled = c.handle_for(t)
             p, pooled = c.patience_for(t)
             codes = ", ".join(c.type_codes[t])
@@ -971,9 +1122,10 @@ class _ScenarioWriter:
             volume += "}"
             merged = (
                 f" (types under {c.min_type_share:.0%} of calls, merged)"
-                if t == c.merged_type
+                if split_band(t)[0] == c.merged_type
                 else ""
             )
+            merged += f", arriving {band[0]:02d}:00-{band[1]:02d}:00" if band is not None else ""
             lines += [
                 f"    {t}:  # log type {codes}{merged}: {a.type_calls[t]:,} calls used "
                 f"({a.type_calls[t] / total:.1%})",
@@ -993,12 +1145,30 @@ class _ScenarioWriter:
             ]
         return [*lines, ""]
 
+    def _band_profiles(self) -> dict[str, np.ndarray]:
+        """Profile name → weights: one per weekday, or with hour bands one per weekday and band
+        (the weekday's profile within the band, zero elsewhere; left out when all zero)."""
+        c, a = self.cal, self.cal.arrivals
+        if not c.bands:
+            return dict(a.profiles)
+        out = {}
+        for w, profile in a.profiles.items():
+            open_h = a.opening_hours[w][0]
+            hour = open_h + np.arange(len(profile)) * c.interval_min / 60.0
+            for band in c.bands:
+                inside = (hour >= band[0]) & (hour < band[1])
+                if profile[inside].sum() > 0:
+                    out[band_name(w, band)] = np.where(inside, profile, 0.0)
+        return out
+
     def _handle_note(self, h: HandleFit, pooled: bool) -> str:
         r = self.cal.report
         cut = "not truncated"
         if r.max_service_s is not None:
             cut = f"truncated at {r.max_service_s:g} s"
         who = "too few services for this type: all types pooled, " if pooled else ""
+        if pooled and self.cal.bands:
+            who = "too few services for this type: all types of its hour band pooled, "
         return (
             f"{who}{h.n:,} services ({cut}): mean {h.mean_s:.0f} s, CV {h.cv:.2f}, {h.short:,} "
             f"({h.short / h.n:.1%}) under {r.short_service_s:g} s kept; KS distance of this "
@@ -1014,14 +1184,19 @@ class _ScenarioWriter:
         s = self.cal.staffing
         if math.isnan(s.wrap_up_s):
             return "not in the log, and no agent took consecutive calls while callers waited"
+        which = (
+            f"mean gap under {2 * s.slack_min:g} min (the gaps the staffing rule counts as on duty)"
+            if s.wrap_up_rule == "mean"
+            else "median gap"
+        )
         return (
-            f"median gap between an agent's consecutive calls while callers were waiting "
+            f"{which} between an agent's consecutive calls while callers were waiting "
             f"({s.wrap_up_gaps:,} gaps, all types): after-call work"
         )
 
     @staticmethod
     def _patience(p: PatienceFit) -> str:
-        if p.best == "lognormal":
+        if p.kept == "lognormal":
             return (
                 f"{{kind: lognormal, mean_min: {_num(p.lognormal_mean_s / 60, 3)}, "
                 f"cv: {_num(p.lognormal_cv, 3)}}}"
@@ -1042,7 +1217,13 @@ class _ScenarioWriter:
             f"Kaplan-Meier {p.km_gap_exp:.3f}; lognormal MLE median {p.lognormal_median_s:.0f} "
             f"s, sigma {p.lognormal_sigma:.2f}, log-likelihood {p.loglik_lognormal:.1f}, distance "
             f"{p.km_gap_lognormal:.3f} (its mean {p.lognormal_mean_s:.0f} s extrapolates beyond "
-            f"the longest wait, {p.longest_wait_s:.0f} s); {p.best} kept (lower AIC)"
+            f"the longest wait, {p.longest_wait_s:.0f} s); {p.kept} kept "
+            + (
+                "(lower AIC)"
+                if p.kept == p.best
+                else f"(the lognormal has the lower AIC, but its CV {p.lognormal_cv:.0f} is "
+                f"beyond the scenario's bound {MAX_SCENARIO_CV:g})"
+            )
         )
 
     def _staffing(self) -> list[str]:

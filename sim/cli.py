@@ -7,6 +7,7 @@ Commands:
 * ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
 * ``notebook`` run a notebook template headless into an output folder;
 * ``calibrate`` fit a scenario to a real contact log (ACD export);
+* ``validate-log`` re-simulate a logged period and compare with what happened (and Erlang A);
 * ``slides`` build a 16:9 PowerPoint deck (charts, takeaways, KPI table) from a run folder;
 * ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
 * ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from sim import cli_calibrate, cli_slides
+from sim import cli_calibrate, cli_slides, cli_validate
 from sim.loading import ScenarioError, load_scenario
 
 if TYPE_CHECKING:
@@ -178,6 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     cli_calibrate.add_parser(sub)
+    cli_validate.add_parser(sub)
     cli_slides.add_parser(sub)
 
     check = sub.add_parser(
@@ -324,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_run(args)
             case "slides":
                 return cli_slides.run(args)
+            case "validate-log":
+                return cli_validate.run(args)
             case "calibrate":
                 return cli_calibrate.run(args)
             case "notebook":

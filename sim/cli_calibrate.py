@@ -38,6 +38,17 @@ def _at_least(kind: type, low: float) -> Any:
     return parse
 
 
+def _hours(text: str) -> tuple[int, ...]:
+    """An argparse ``type=`` for comma-separated whole hours between 1 and 23."""
+    try:
+        hours = tuple(int(h) for h in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of whole hours") from None
+    if not all(0 < h < 24 for h in hours):
+        raise argparse.ArgumentTypeError(f"{text!r}: hours must be between 1 and 23")
+    return hours
+
+
 def _scenario_name(text: str) -> str:
     """An argparse ``type=`` accepting what ``Scenario.name`` accepts."""
     field = Scenario.model_fields["name"]
@@ -103,6 +114,21 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="simulated days, from the first day of the log (default: 28)",
     )
     parser.add_argument(
+        "--hour-bands",
+        type=_hours,
+        default=(),
+        metavar="H[,H...]",
+        help="split every contact type into hour bands at these whole hours (e.g. 20: before "
+        "and from 20:00), each with its own volume, handle time and patience",
+    )
+    parser.add_argument(
+        "--wrap-up",
+        choices=("mean", "median"),
+        default="mean",
+        help="wrap-up from the gaps between an agent's calls while callers waited: the mean of "
+        "the gaps under 2N (default), or the median of the gaps under an hour",
+    )
+    parser.add_argument(
         "--patience-by-hour",
         action="store_true",
         help="also print the exponential patience estimate by hour of arrival",
@@ -127,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
             slack_min=args.slack_min,
             horizon_days=args.horizon_days,
             patience_by_hour=args.patience_by_hour,
+            band_edges=args.hour_bands,
+            wrap_up=args.wrap_up,
         )
     except LogError as err:
         print(f"python -m sim calibrate: cannot calibrate:\n{err}", file=sys.stderr)

@@ -161,6 +161,9 @@ class LogSchema(Model):
     name: str = Field(min_length=1, description="Short name of the schema.")
     description: str = Field("", description="What the log is.")
     source: str = Field("", description="Where the data comes from, to cite with results.")
+    credit: str = Field(
+        "", description="Short credit for the source line of charts (e.g. the data set's name)."
+    )
     separator: str = Field(",", min_length=1, description="Field separator (\\t for TSV).")
     date: DateColumn | None = Field(
         None, description="Date column, when the time columns hold times of day."

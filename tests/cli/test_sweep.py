@@ -41,6 +41,11 @@ def write_sweep(tmp_path: Path, notebook: Path = TEMPLATE, **extra: object) -> P
     return path
 
 
+def restore_sigint() -> None:
+    """In the child: take SIGINT's default action, as a process started from a terminal does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def sweep(spec: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sim", "sweep", str(spec), "--out", str(out), *args],
@@ -214,6 +219,8 @@ def test_ctrl_c_keeps_finished_points_and_says_how_to_resume(tmp_path: Path) -> 
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # A job started in the background inherits SIGINT ignored; a terminal's Ctrl-C does not.
+        preexec_fn=restore_sigint,  # noqa: PLW1509 - async-signal-safe: one signal() call
     )
     deadline = time.monotonic() + 120
     points = tmp_path / "sweeps" / "tiny" / "points.parquet"

@@ -28,6 +28,7 @@ from sim.calibration import (
     after_call_gap_s,
     agents_on_duty,
     calibrate,
+    exponential_patience_s,
     fit_handle_time,
     fit_patience,
     kaplan_meier,
@@ -335,6 +336,36 @@ def test_rare_types_borrow_the_pooled_fits(synthetic: tuple[CleanLog, Calibratio
     assert cal.scenario().demand.contact_types["rare"].handle_time.mean_min == pytest.approx(
         cal.handle[POOLED].mean_s / 60, rel=1e-3
     )
+
+
+def test_wrap_up_mean_counts_gaps_under_twice_the_slack() -> None:
+    agent = np.zeros(4, dtype=int)
+    start, end = np.array([0.0, 110.0, 250.0, 800.0]), np.array([100.0, 200.0, 300.0, 900.0])
+    # a caller waits throughout: gaps of 10, 50 and 500 s; with slack 2 min only gaps < 240 s
+    args = (agent, start, end, np.array([0.0]), np.array([1000.0]))
+    assert after_call_gap_s(*args, max_gap_s=240.0, statistic="mean") == (30.0, 2)
+    assert after_call_gap_s(*args) == (50.0, 3)  # median of the gaps under an hour
+
+
+def test_hour_bands_split_types(synthetic: tuple[CleanLog, Calibration]) -> None:
+    """With a band edge at 13:00, each type becomes two, whose volumes add up to the type's and
+    whose profiles are zero outside their band; the scenario runs."""
+    log, cal = synthetic
+    banded = calibrate(log, name="banded", min_type_share=0.05, band_edges=[13])
+    assert banded.bands == ((0, 13), (13, 24))
+    assert set(banded.types) == {f"{t}@{b}" for t in TYPES for b in ("00-13h", "13-24h")}
+    for t in TYPES:
+        for day in WEEKDAY_VOLUME:
+            parts = [banded.arrivals.daily_volume[f"{t}@{b}"][day] for b in ("00-13h", "13-24h")]
+            assert sum(parts) == pytest.approx(cal.arrivals.daily_volume[t][day])
+    scenario = banded.scenario()
+    morning = scenario.demand.profiles["mon@00-13h"]
+    assert all(w == 0 for w in morning[10:]) and sum(morning[:10]) > 0  # 08:00-13:00 is 10
+    assert scenario.demand.contact_types["order@13-24h"].profile_on("mon") == "mon@13-24h"
+    patience = exponential_patience_s(banded.yaml_text)
+    assert set(patience) >= {POOLED, "all types@00-13h", "enquiry@13-24h"}
+    result = run_scenario(scenario, replications=1, seed=1, workers=1)
+    assert 0.0 < result.summary["abandon_rate"].mean < 0.5
 
 
 def test_calibrated_synthetic_scenario_runs(synthetic: tuple[CleanLog, Calibration]) -> None:

@@ -1,0 +1,82 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+
+# %% [markdown]
+# # Sweep report
+#
+# Reads a finished sweep folder (`python -m sim sweep params/sweeps/...yaml`): a heatmap of one
+# KPI over two grid parameters, the Pareto frontier of two KPIs, and the best points with their
+# confidence intervals. Every point ran with the same seed, so differences between points are
+# differences between policies, not between random draws.
+
+# %% tags=["parameters"]
+sweep_dir = "../outputs/sweeps/staffing_vs_recovery"
+x_param = "staffing.tier1.headcount_scale"
+y_param = "recovery"
+kpi = "net_value"  # the heatmap's KPI and the ranking of the best points
+pareto_x = "staffing_cost"
+pareto_y = "service_level"
+top = 5  # best points listed
+output_dir = "../outputs/notebook-04_sweep_report"
+quick = True  # unused by this report (it runs no simulation); kept for a uniform interface
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+
+from sim.plotting import export
+from sim.plotting.comparisons import pareto_frontier, sweep_heatmap, sweep_wide
+from sim.plotting.data import read_run
+
+out = Path(output_dir)
+folder = Path(sweep_dir)
+summary = pd.read_parquet(folder / "summary.parquet")
+points = pd.read_parquet(folder / "points.parquet")
+first_run = read_run(folder / "runs" / str(summary["point_id"].iloc[0]))
+currency = first_run.info.currency
+sweep_name = folder.name
+print(f"{sweep_name}: {summary['point_id'].nunique()} finished points of {len(points)}")
+points
+
+# %% [markdown]
+# ## Heatmap
+# Each cell: the mean over replications and its 95% confidence interval.
+
+# %%
+fig = sweep_heatmap(summary, x_param, y_param, kpi, sweep_name, currency)
+export(fig, "sweep_heatmap", out)
+fig
+
+# %% [markdown]
+# ## Pareto frontier
+# Points no other point beats on both measures are highlighted and labelled.
+
+# %%
+fig = pareto_frontier(summary, pareto_x, pareto_y, [x_param, y_param], sweep_name, currency)
+export(fig, "sweep_pareto", out)
+fig
+
+# %% [markdown]
+# ## The best points
+# Ranked by the heatmap's KPI (mean), with 95% confidence intervals; overlapping intervals mean
+# the ranking between those points is not settled by this many replications.
+
+# %%
+wide = sweep_wide(summary, [kpi, pareto_x, pareto_y])
+best = wide.sort_values(kpi, ascending=False).head(top)
+best.to_csv(out / "sweep_best_points.csv")
+best

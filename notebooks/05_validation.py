@@ -1,0 +1,108 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+
+# %% [markdown]
+# # Validation: the simulator against queueing theory
+#
+# A stationary desk (constant arrivals around the clock, one phone queue, exponential handle
+# times and patience, a fixed team) is the case Erlang C (no abandonment) and Erlang A (callers
+# hang up) solve exactly. The engine simulates it at several loads; the analytic values should
+# lie inside the simulated 95% confidence intervals. Then two identities every run must obey:
+# conservation of calls and Little's law.
+
+# %% tags=["parameters"]
+agents = 50
+aht_min = 5.0
+patience_min = 4.0  # Erlang A's mean patience
+sl_seconds = 20.0
+occupancies = [0.80, 0.90, 0.95]  # offered load per agent
+contacts = 40000  # calls per replication after the warm-up
+replications = 5
+seed = 20270426
+scenario_path = "../params/baseline.yaml"  # for the conservation check
+overrides = {}
+output_dir = "../outputs/notebook-05_validation"
+quick = True  # quick: few calls, few replications, four weeks of the scenario
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+
+from sim.experiment import run_scenario
+from sim.explore import (
+    conservation_table,
+    erlang_agreement,
+    littles_law_table,
+    stationary_result,
+)
+from sim.loading import load_scenario
+from sim.plotting import export
+from sim.plotting.comparisons import erlang_agreement_chart, validation_checks_chart
+
+out = Path(output_dir)
+out.mkdir(parents=True, exist_ok=True)
+n_contacts = min(contacts, 3000) if quick else contacts
+reps = min(replications, 3) if quick else replications
+rates = [rho * agents * 60.0 / aht_min for rho in occupancies]
+
+# %% [markdown]
+# ## Erlang C and Erlang A across loads
+
+# %%
+agreement = pd.concat(
+    [
+        erlang_agreement(rates, agents, aht_min, None, sl_seconds, n_contacts, reps, seed),
+        erlang_agreement(rates, agents, aht_min, patience_min, sl_seconds, n_contacts, reps, seed),
+    ],
+    ignore_index=True,
+)
+agreement.to_csv(out / "erlang_agreement.csv", index=False)
+print(f"analytic value inside the simulated CI: {agreement['inside'].mean():.0%} of cases")
+agreement.round(4)
+
+# %%
+fig = erlang_agreement_chart(agreement)
+export(fig, "validation_erlang", out)
+fig
+
+# %% [markdown]
+# ## Conservation and Little's law
+# Every phone call offered is answered, abandoned, disconnected (cut off at closing) or still
+# waiting at the horizon. On the stationary Erlang A desk the time-average queue `L` should equal
+# the arrival rate times the mean wait `λ·W` (up to the edges of the window).
+
+# %%
+scenario = load_scenario(
+    scenario_path, {"calendar.horizon_days": 28, **overrides} if quick else overrides
+)
+conservation = conservation_table(run_scenario(scenario, reps, seed))
+little = littles_law_table(
+    stationary_result(rates[-1], agents, aht_min, patience_min, sl_seconds, n_contacts, reps, seed)
+)
+conservation.to_csv(out / "conservation.csv")
+little.to_csv(out / "littles_law.csv")
+print("conservation holds in every replication:", bool(conservation["holds"].all()))
+print(f"Little's law: largest relative gap {little['relative_gap'].abs().max():.2%}")
+conservation
+
+# %%
+little.round(4)
+
+# %%
+fig = validation_checks_chart(conservation, little)
+export(fig, "validation_checks", out)
+fig

@@ -1,0 +1,234 @@
+"""Validation against a real log: the building blocks by hand, the shipped sample month end to end
+(calibrate, then ``validate-log --json``), and, when the project's full data sits beside the
+repository, calibration on January-March validated on April-July (out of sample).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import cli_calibrate, cli_validate
+from sim.calibration import band_name, calibrate, exponential_patience_s, split_band
+from sim.config import ServiceLevel
+from sim.contact_log import load_schema, read_logs
+from sim.queueing import erlang_a_kpis
+from sim.validation import (
+    MEASURES,
+    erlang_a_totals,
+    measures,
+    scenario_type_of,
+    tally,
+    validate,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"
+FULL = ROOT.parent / "shared" / "data" / "anonymous-bank-1999"
+"""The full January-July data, beside the repository on dev and CI machines (never committed)."""
+MONTHS = [
+    "01-january",
+    "02-february",
+    "03-march",
+    "04-april",
+    "05-may",
+    "06-june",
+    "07-july",
+]
+BANDS = "8,10,12,14,16,18,20,22"
+"""Hour bands of the recommended calibration (docs/validation.md)."""
+
+
+# --- building blocks -----------------------------------------------------------------------------
+
+
+def test_tally_and_measures_by_hand() -> None:
+    sl = ServiceLevel(threshold_s=20.0)
+    # day 0, 09:00: answered at once, answered after 30 s, abandoned after 50 s; 10:00: answered
+    # after 10 s
+    totals = tally(
+        day=np.array([0, 0, 0, 0]),
+        hour=np.array([9, 9, 9, 10]),
+        n_days=1,
+        answered=np.array([True, True, False, True]),
+        wait_s=np.array([0.0, 30.0, 50.0, 10.0]),
+        sl=sl,
+    )
+    nine = measures(totals[0, 9])
+    assert nine["abandon_rate"] == pytest.approx(1 / 3)
+    assert nine["mean_wait_served_s"] == pytest.approx(15.0)
+    assert nine["mean_wait_abandoned_s"] == pytest.approx(50.0)
+    assert nine["p_no_wait"] == pytest.approx(1 / 3)
+    assert nine["service_level"] == pytest.approx(1 / 3)
+    overall = measures(totals.sum(axis=(0, 1)))
+    assert overall["service_level"] == pytest.approx(2 / 4)
+    assert overall["mean_wait_served_s"] == pytest.approx(40.0 / 3)
+    assert math.isnan(measures(totals[0, 10])["mean_wait_abandoned_s"])  # nobody abandoned
+    excluded = tally(
+        np.zeros(4, int),
+        np.array([9, 9, 9, 10]),
+        1,
+        np.array([True, True, False, True]),
+        np.array([0.0, 30.0, 50.0, 10.0]),
+        ServiceLevel(threshold_s=20.0, abandoned="exclude"),
+    )
+    assert measures(excluded.sum(axis=(0, 1)))["service_level"] == pytest.approx(2 / 3)
+
+
+def test_erlang_a_aggregates_intervals_weighted_by_calls() -> None:
+    """Two 30-minute intervals of the 09:00 hour (60 and 20 calls, 5 and 2 agents) and one of
+    10:00: the hour's measures are the call-weighted means of the intervals' Erlang A values
+    (the wait of answered calls weighted by calls answered)."""
+    sl = ServiceLevel(threshold_s=20.0)
+    arrivals = np.zeros((1, 48))
+    agents = np.zeros((1, 48), dtype=int)
+    busy = np.full((1, 48), 3.0)
+    patience = np.full((1, 48), 4.0)
+    arrivals[0, [18, 19, 20]] = [60, 20, 30]
+    agents[0, [18, 19, 20]] = [5, 2, 4]
+    totals = erlang_a_totals(arrivals, agents, busy, patience, 30, sl)
+    k = [erlang_a_kpis(n / 30.0, s, 3.0, 4.0, 20.0) for n, s in ((60, 5), (20, 2))]
+    w = np.array([60.0, 20.0])
+    nine = measures(totals[0, 9])
+    p_ab = np.array([x.p_abandon for x in k])
+    assert nine["abandon_rate"] == pytest.approx(np.average(p_ab, weights=w))
+    assert nine["p_no_wait"] == pytest.approx(np.average([1 - x.p_wait for x in k], weights=w))
+    assert nine["service_level"] == pytest.approx(
+        np.average([x.service_level for x in k], weights=w)
+    )
+    answered = w * (1 - p_ab)
+    assert nine["mean_wait_served_s"] == pytest.approx(
+        60.0 * np.average([x.asa_min for x in k], weights=answered)
+    )
+    wait_abandoned = [(x.mean_wait_min - (1 - x.p_abandon) * x.asa_min) / x.p_abandon for x in k]
+    assert nine["mean_wait_abandoned_s"] == pytest.approx(
+        60.0 * np.average(wait_abandoned, weights=w * p_ab)
+    )
+    assert totals[0, 9, 0] == 80 and totals[0, 10, 0] == 30
+    ten = erlang_a_kpis(1.0, 4, 3.0, 4.0, 20.0)
+    assert measures(totals[0, 10])["abandon_rate"] == pytest.approx(ten.p_abandon)
+
+
+def test_log_types_map_onto_hour_bands() -> None:
+    schema = load_schema("anonymous-bank")
+    names = [band_name("regular", (0, 20)), band_name("regular", (20, 24)), "other@00-24h"]
+    assert split_band(names[1]) == ("regular", (20, 24))
+    assert split_band("regular") == ("regular", None)
+    codes = pd.Series(["PS", "PS", "NE", "PS"])
+    got = scenario_type_of(codes, np.array([9, 21, 9, 19]), schema, names)
+    assert list(got) == [names[0], names[1], names[2], names[0]]
+    plain = scenario_type_of(codes, np.zeros(4), schema, ["regular", "stock_exchange"])
+    assert list(plain) == ["regular", "regular", "stock_exchange", "regular"]
+
+
+# --- the shipped sample month --------------------------------------------------------------------
+
+
+def _calibrate_cli(logs: list[Path], out: Path, *extra: str) -> None:
+    parser = argparse.ArgumentParser()
+    cli_calibrate.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        ["calibrate", *map(str, logs), "--schema", "anonymous-bank", "--out", str(out), *extra]
+    )
+    assert cli_calibrate.run(args) == 0
+
+
+@pytest.fixture(scope="module")
+def sample_json(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict:
+    """The sample month calibrated with hour bands and validated in sample, as JSON."""
+    tmp = tmp_path_factory.mktemp("validate")
+    scenario = tmp / "calibrated.yaml"
+    _calibrate_cli([SAMPLE], scenario, "--hour-bands", BANDS)
+    assert exponential_patience_s(scenario.read_text(encoding="utf-8"))["all types"] > 100
+    parser = argparse.ArgumentParser()
+    cli_validate.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        [
+            "validate-log",
+            str(SAMPLE),
+            "--schema",
+            "anonymous-bank",
+            "--scenario",
+            str(scenario),
+            "--replications",
+            "4",
+            "--seed",
+            "3",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp / "out"),
+            "--json",
+        ]
+    )
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert cli_validate.run(args) == 0
+    files = {p.name for p in (tmp / "out").iterdir()}
+    assert {"validation.parquet", "validation.csv", "validation.json", "overview.png"} <= files
+    assert {f"by_hour_{m}.png" for m in MEASURES} <= files
+    return json.loads(buffer.getvalue())
+
+
+def test_validate_log_json_shape(sample_json: dict) -> None:
+    out = sample_json
+    assert set(out) >= {"overall", "by_hour"}
+    blocks = [out["overall"], *out["by_hour"]]
+    assert [b["hour"] for b in out["by_hour"]] == sorted(b["hour"] for b in out["by_hour"])
+    assert {7, 12, 22} <= {b["hour"] for b in out["by_hour"]}
+    for block in blocks:
+        for source in ("observed", "simulated"):
+            assert set(block[source]) == set(MEASURES)
+            for value in block[source].values():
+                assert set(value) == {"mean", "ci_low", "ci_high"}
+        assert set(block["erlang_a"]) == set(MEASURES)
+    overall = out["overall"]
+    for source in ("observed", "simulated"):
+        for m, value in overall[source].items():
+            assert all(math.isfinite(value[k]) for k in value), (source, m)
+            assert value["ci_low"] <= value["mean"] <= value["ci_high"]
+    assert all(math.isfinite(v) for v in overall["erlang_a"].values())
+    assert overall["calls"] == sum(b["calls"] for b in out["by_hour"])
+    assert overall["observed"]["abandon_rate"]["mean"] == pytest.approx(0.193, abs=0.002)
+
+
+def test_sample_month_in_sample_targets(sample_json: dict) -> None:
+    """In sample, the May calibration reproduces May's abandonment within 2 percentage points
+    and the mean wait of answered calls within 15%; the hour-of-day correlation of abandonment
+    reaches about 0.7 (the 0.8 target is not met: docs/validation.md)."""
+    t = sample_json["targets"]
+    assert t["abandon_rate_within_2pp"], t
+    assert t["mean_wait_served_within_15pct"], t
+    assert t["hour_correlation_abandon_rate"] > 0.5
+
+
+# --- out of sample, on the full data when it is there --------------------------------------------
+
+
+@pytest.mark.skipif(not FULL.is_dir(), reason="full Anonymous Bank data not beside the repository")
+def test_out_of_sample_january_march_to_april_july() -> None:
+    """Calibrated on January-March, validated on April-July: abandonment and the mean wait of
+    answered calls within the targets."""
+    paths = [FULL / f"1999-{m}.txt.gz" for m in MONTHS]
+    log = read_logs(paths, "anonymous-bank")
+    records = log.records
+    cut = pd.Timestamp("1999-04-01")
+    first = dataclasses.replace(log, records=records[records["date"] < cut])
+    later = dataclasses.replace(log, records=records[records["date"] >= cut])
+    cal = calibrate(first, band_edges=[int(h) for h in BANDS.split(",")])
+    fitted = {k: p.exp_mean_s for k, p in cal.patience.items()}
+    result = validate(later, cal.scenario(), replications=3, seed=5, erlang_patience=fitted)
+    t = result.targets()
+    assert t["abandon_rate_within_2pp"], t
+    assert t["mean_wait_served_within_15pct"], t

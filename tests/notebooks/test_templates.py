@@ -1,0 +1,197 @@
+"""The notebook templates: each runs headless under papermill with tiny parameters and writes its
+charts; its parameters cell is what papermill sees, with simple default values; the notebooks in
+git carry no outputs and match their jupytext text versions."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import nbformat
+import papermill
+import pytest
+
+from sim.notebooks import NOTEBOOKS, start_kernel, template_parameters
+
+ROOT = NOTEBOOKS.parent
+TEMPLATES = (
+    "00_scenario",
+    "01_explore",
+    "02_staffing_policies",
+    "03_recovery_policies",
+    "04_sweep_report",
+    "05_validation",
+    "06_calibrate_and_validate",
+)
+TINY = {"calendar.horizon_days": 3, "customers.accounts": 2000}
+SIMPLE = (str, int, float, bool, type(None), dict, list)
+
+EXPECTED_CHARTS = {
+    "01_explore": [
+        "explore_intraday_service_level",
+        "explore_intraday_staffing",
+        "explore_complaint_funnel",
+    ],
+    "02_staffing_policies": [
+        "staffing_intraday_service_level",
+        "staffing_intraday_roster",
+        "staffing_cost_vs_service_level",
+        "staffing_paired_differences",
+    ],
+    "03_recovery_policies": [
+        "recovery_complaint_funnel",
+        "recovery_funnel_outcomes",
+        "recovery_retention_curve",
+        "recovery_defections_by_reason",
+        "recovery_net_value",
+        "recovery_paired_differences",
+        "agents_vs_recovery_net_value",
+    ],
+    "04_sweep_report": ["sweep_heatmap", "sweep_pareto"],
+    "05_validation": ["validation_erlang", "validation_checks"],
+}
+EXPECTED_FILES = {
+    "00_scenario": ["manifest.json", "summary.parquet", "intervals.parquet"],
+    "02_staffing_policies": ["staffing_differences.csv"],
+    "03_recovery_policies": ["recovery_differences.csv", "agents_vs_recovery_differences.csv"],
+    "04_sweep_report": ["sweep_best_points.csv"],
+    "05_validation": ["erlang_agreement.csv", "conservation.csv", "littles_law.csv"],
+}
+TINY_PARAMETERS: dict[str, dict[str, Any]] = {
+    "00_scenario": {"overrides": TINY, "replications": 2, "workers": 1, "write_contacts": False},
+    "01_explore": {"overrides": TINY, "replications": 2},
+    "02_staffing_policies": {"overrides": TINY, "replications": 2},
+    "03_recovery_policies": {"overrides": TINY, "replications": 2},
+    "04_sweep_report": {},
+    "05_validation": {
+        "overrides": TINY,
+        "replications": 2,
+        "contacts": 800,
+        "occupancies": [0.8, 0.9],
+    },
+    "06_calibrate_and_validate": {"replications": 2, "hour_bands": [20], "workers": 1},
+}
+
+
+def execute(name: str, out: Path, parameters: dict[str, Any]) -> None:
+    """Run a template from its own folder (as JupyterLab does) into ``out``."""
+    km = start_kernel(cwd=NOTEBOOKS)
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOKS / f"{name}.ipynb"),
+            str(out / f"{name}.ipynb"),
+            parameters={**parameters, "output_dir": str(out)},
+            kernel_name="python3",
+            km=km,
+            progress_bar=False,
+        )
+    finally:
+        km.shutdown_kernel(now=True)
+
+
+@pytest.fixture(scope="module")
+def tiny_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished two-point sweep folder (direct engine)."""
+    root = tmp_path_factory.mktemp("sweep")
+    spec = root / "tiny.yaml"
+    spec.write_text(
+        json.dumps(
+            {
+                "name": "tiny",
+                "scenario": str(ROOT / "params" / "baseline.yaml"),
+                "overrides": TINY,
+                "grid": {
+                    "staffing.tier1.headcount_scale": [0.95, 1.05],
+                    "recovery": [{"kind": "standard"}],
+                },
+                "replications": 2,
+                "seed": 7,
+                "engine": "direct",
+            }
+        ),
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "sim", "sweep", str(spec)),
+            *("--engine", "direct", "--workers", "1", "--out", str(root / "outputs")),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    return root / "outputs" / "sweeps" / "tiny"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_runs_and_writes_its_files(
+    name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    parameters = dict(TINY_PARAMETERS[name])
+    if name not in ("00_scenario", "06_calibrate_and_validate"):
+        parameters["quick"] = True
+    if name == "04_sweep_report":
+        parameters["sweep_dir"] = str(request.getfixturevalue("tiny_sweep"))
+    execute(name, tmp_path, parameters)
+    expected = [f"{c}.{ext}" for c in EXPECTED_CHARTS.get(name, []) for ext in ("png", "svg")]
+    expected += EXPECTED_FILES.get(name, [])
+    missing = [f for f in expected if not (tmp_path / f).is_file()]
+    assert not missing, f"{name} did not write {missing}"
+    for chart in EXPECTED_CHARTS.get(name, []):
+        assert (tmp_path / f"{chart}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_parameters_cell_is_what_papermill_sees(name: str) -> None:
+    path = NOTEBOOKS / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"{name}: exactly one cell tagged 'parameters'"
+    params = template_parameters(path)
+    assert "output_dir" in params
+    inputs = {"04_sweep_report": "sweep_dir", "06_calibrate_and_validate": "log_paths"}
+    if name != "00_scenario":
+        assert inputs.get(name, "scenario_path") in params
+    if name not in ("00_scenario", "06_calibrate_and_validate"):
+        assert "quick" in params
+    assert set(TINY_PARAMETERS[name]) <= set(params)
+    names_in_cell = [
+        line.split("=")[0].strip()
+        for line in tagged[0].source.splitlines()
+        if "=" in line and not line.startswith(("#", " "))
+    ]
+    assert names_in_cell == list(params)
+    for key, default in params.items():
+        value = ast.literal_eval(default)
+        assert isinstance(value, SIMPLE), f"{name}: {key} = {default} is not a simple value"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_notebook_has_no_outputs_and_matches_its_text_version(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    assert nb.metadata.get("jupytext", {}).get("formats") == "ipynb,py:percent"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{name}: a code cell carries outputs"
+            assert cell.execution_count is None, f"{name}: a code cell has an execution count"
+    text = jupytext.read(NOTEBOOKS / f"{name}.py")
+    pairs = zip(
+        [(c.cell_type, c.source) for c in nb.cells],
+        [(c.cell_type, c.source) for c in text.cells],
+        strict=True,
+    )
+    for ipynb_cell, py_cell in pairs:
+        assert ipynb_cell == py_cell, f"{name}: .ipynb and .py differ"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_defines_no_functions(name: str) -> None:
+    source = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
+    for word in ("def ", "class ", "lambda"):
+        assert word not in source, f"{name} contains {word.strip()!r}"
