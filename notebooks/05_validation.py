@@ -13,6 +13,7 @@
 #     name: python3
 # ---
 
+# %%
 
 # %% [markdown]
 # # Validation: the simulator against queueing theory
@@ -42,12 +43,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.erlang_check import simulate_stationary
 from sim.experiment import run_scenario
 from sim.explore import (
     conservation_table,
     erlang_agreement,
     littles_law_table,
-    stationary_result,
 )
 from sim.loading import load_scenario
 from sim.plotting import export
@@ -91,7 +92,7 @@ scenario = load_scenario(
 )
 conservation = conservation_table(run_scenario(scenario, reps, seed))
 little = littles_law_table(
-    stationary_result(rates[-1], agents, aht_min, patience_min, sl_seconds, n_contacts, reps, seed)
+    simulate_stationary(rates[-1], agents, aht_min, patience_min, sl_seconds, n_contacts, reps, seed)
 )
 conservation.to_csv(out / "conservation.csv")
 little.to_csv(out / "littles_law.csv")

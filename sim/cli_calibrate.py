@@ -22,7 +22,7 @@ from sim.contact_log import LogError, presets, read_logs
 EXIT_BAD_INPUT = 2
 
 
-def _at_least(kind: type, low: float) -> Any:
+def at_least(kind: type, low: float) -> Any:
     """An argparse ``type=`` converting with ``kind`` and requiring at least ``low``."""
 
     def parse(text: str) -> Any:
@@ -60,6 +60,17 @@ def _scenario_name(text: str) -> str:
         ) from None
 
 
+def add_log_arguments(parser: argparse.ArgumentParser) -> None:
+    """The log files and their schema, as every log command takes them."""
+    parser.add_argument("logs", type=Path, nargs="+", metavar="LOG", help="log files (.gz ok)")
+    parser.add_argument(
+        "--schema",
+        required=True,
+        metavar="SCHEMA",
+        help=f"log schema: a preset ({', '.join(presets())}) or a YAML file",
+    )
+
+
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the ``calibrate`` command on ``subparsers`` (from ``add_subparsers``)."""
     parser = subparsers.add_parser(
@@ -71,13 +82,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "waits, opening hours and agents on duty inferred from agent activity. The scenario "
         "file records where every number came from. Method: docs/validation.md.",
     )
-    parser.add_argument("logs", type=Path, nargs="+", metavar="LOG", help="log files (.gz ok)")
-    parser.add_argument(
-        "--schema",
-        required=True,
-        metavar="SCHEMA",
-        help=f"log schema: a preset ({', '.join(presets())}) or a YAML file",
-    )
+    add_log_arguments(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -100,7 +105,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--slack-min",
-        type=_at_least(float, 0.0),
+        type=at_least(float, 0.0),
         default=2.0,
         metavar="N",
         help="staffing inference: an agent is on duty from N minutes before each call they "
@@ -108,7 +113,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--horizon-days",
-        type=_at_least(int, 1),
+        type=at_least(int, 1),
         default=28,
         metavar="D",
         help="simulated days, from the first day of the log (default: 28)",

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.calibration import exponential_patience_s
-from sim.cli_calibrate import _at_least
-from sim.contact_log import LogError, presets, read_logs
+from sim.cli_calibrate import add_log_arguments, at_least
+from sim.contact_log import LogError, read_logs
 from sim.loading import ScenarioError, load_scenario
 from sim.store import new_run_dir
 from sim.validation import validate
@@ -36,18 +36,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Re-simulate the period of the contact-log files with a calibrated "
         "scenario: the observed calls per interval of every day and the agents inferred per "
         "interval of every day are the inputs; handle times, patience and wrap-up are the "
-        "scenario's. Prints observed vs simulated (95%% CI) vs Erlang A per hour of the day and "
+        "scenario's. Prints observed vs simulated (95% CI) vs Erlang A per hour of the day and "
         "overall (abandonment, mean wait of answered and of abandoned calls, share answered "
         "without waiting, service level) and writes the numbers and charts to an output folder. "
         "Method: docs/validation.md.",
     )
-    parser.add_argument("logs", type=Path, nargs="+", metavar="LOG", help="log files (.gz ok)")
-    parser.add_argument(
-        "--schema",
-        required=True,
-        metavar="SCHEMA",
-        help=f"log schema: a preset ({', '.join(presets())}) or a YAML file",
-    )
+    add_log_arguments(parser)
     parser.add_argument(
         "--scenario",
         type=Path,
@@ -57,28 +51,28 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--replications",
-        type=_at_least(int, 2),
+        type=at_least(int, 2),
         default=10,
         metavar="R",
         help="replications of the period (default: 10)",
     )
     parser.add_argument(
         "--seed",
-        type=_at_least(int, 0),
+        type=at_least(int, 0),
         default=None,
         metavar="S",
         help="master seed (default: the scenario's)",
     )
     parser.add_argument(
         "--slack-min",
-        type=_at_least(float, 0.0),
+        type=at_least(float, 0.0),
         default=2.0,
         metavar="N",
         help="staffing inference slack, as at calibration (default: 2)",
     )
     parser.add_argument(
         "--workers",
-        type=_at_least(int, 1),
+        type=at_least(int, 1),
         default=None,
         metavar="W",
         help="worker processes (default: all cores)",

@@ -10,11 +10,10 @@ right.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 from sim.config import WEEKDAYS, Scenario
-from sim.experiment import run_scenario
+from sim.experiment import ScenarioResult, run_scenario
 from sim.metrics import Estimate
 
 MEASURES = {
@@ -125,13 +124,37 @@ def compare_with_simulation(
     workers: int = 0,
 ) -> SimulatedErlang:
     """Simulate the stationary desk and estimate the calculator's measures."""
-    started = time.perf_counter()
-    scenario = stationary_scenario(
-        arrivals_per_h, agents, aht_min, patience_min, sl_seconds, contacts
+    result = simulate_stationary(
+        arrivals_per_h,
+        agents,
+        aht_min,
+        patience_min,
+        sl_seconds,
+        contacts,
+        replications,
+        seed,
+        workers,
     )
-    result = run_scenario(scenario, replications, seed, workers=workers)
     return SimulatedErlang(
         estimates={m: result.summary[kpi] for m, kpi in MEASURES.items()},
         contacts_simulated=result.contacts_simulated,
-        wall_s=time.perf_counter() - started,
+        wall_s=result.wall_s,
     )
+
+
+def simulate_stationary(
+    arrivals_per_h: float,
+    agents: int,
+    aht_min: float,
+    patience_min: float | None,
+    sl_seconds: float,
+    contacts: int,
+    replications: int,
+    seed: int,
+    workers: int = 0,
+) -> ScenarioResult:
+    """Run the :func:`stationary_scenario` desk through the full simulation engine."""
+    scenario = stationary_scenario(
+        arrivals_per_h, agents, aht_min, patience_min, sl_seconds, contacts
+    )
+    return run_scenario(scenario, replications, seed, workers=workers)

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from sim.compare import Comparison, Difference, paired_differences
 from sim.config import Scenario
-from sim.erlang_check import compare_with_simulation, erlang_analytic, stationary_scenario
+from sim.erlang_check import compare_with_simulation, erlang_analytic
 from sim.experiment import ScenarioResult, run_scenario
 from sim.loading import load_scenario
 from sim.metrics import kpi_info
@@ -178,23 +178,6 @@ def littles_law_table(result: ScenarioResult) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("replication")
-
-
-def stationary_result(
-    arrivals_per_h: float,
-    agents: int,
-    aht_min: float,
-    patience_min: float | None,
-    sl_seconds: float,
-    contacts: int,
-    replications: int,
-    seed: int,
-) -> ScenarioResult:
-    """The stationary Erlang desk of :func:`sim.erlang_check.stationary_scenario`, run."""
-    scenario = stationary_scenario(
-        arrivals_per_h, agents, aht_min, patience_min, sl_seconds, contacts
-    )
-    return run_scenario(scenario, replications, seed)
 
 
 def explorer_overrides(
