@@ -195,3 +195,27 @@ def test_template_defines_no_functions(name: str) -> None:
     source = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
     for word in ("def ", "class ", "lambda"):
         assert word not in source, f"{name} contains {word.strip()!r}"
+
+
+def test_the_explorer_run_button_runs_and_shows_charts(capsys: pytest.CaptureFixture[str]) -> None:
+    """What a click on 01_explore's Run button does, without a browser: the same controls, the
+    button clicked, the charts displayed."""
+    import ipywidgets as widgets
+
+    from sim.explore import explore_show
+
+    explorer = widgets.interactive(
+        explore_show,
+        {"manual": True, "manual_name": "Run"},
+        scenario_path=widgets.fixed(str(ROOT / "params" / "baseline.yaml")),
+        overrides=widgets.fixed(TINY),
+        headcount_scale=widgets.FloatSlider(value=1.1, min=0.5, max=1.5, step=0.05),
+        volume_multiplier=widgets.FloatSlider(value=0.9, min=0.5, max=1.5, step=0.05),
+        recovery=widgets.Dropdown(options=["standard", "fast_track"], value="fast_track"),
+        complain_prob=widgets.FloatSlider(value=0.05, min=0.0, max=0.2, step=0.01),
+        replications=widgets.IntSlider(value=2, min=2, max=10),
+        seed=widgets.fixed(1),
+    )
+    explorer.manual_button.click()
+    shown = capsys.readouterr().out
+    assert shown.count("Figure(1920x1080)") >= 3, shown
