@@ -408,7 +408,7 @@ def _write_manifest(
         "backend": "dask" if (dask_scheduler or dask_local) else "local processes",
         "seed": sweep.seed,
         "replications": sweep.replications,
-        "wall_s_last_session": round(wall_s, 3),
+        "wall_s_this_run": round(wall_s, 3),
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": sys.argv,
         "git_revision": git_revision(),
