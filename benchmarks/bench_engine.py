@@ -2,8 +2,8 @@
 
 Both engines simulate the same stationary Erlang A desk (M/M/50+M): 50 agents, exponential handle
 time (mean 5 min), exponential patience (mean 10 min), 9.5 calls/min (offered load 0.95 per agent),
-over the horizon :func:`sim.erlang_check.stationary_scenario` builds for ``--contacts`` calls (whole
-days, warm-up included, so slightly more contacts are simulated than asked for).
+over the horizon :meth:`sim.erlang_check.StationaryDesk.scenario` builds for ``--contacts`` calls
+(whole days, warm-up included, so slightly more contacts are simulated than asked for).
 
 * **ours**: ``Desk(scenario, Streams(seed, 0)).run()``, the full engine (callbacks on bare SimPy
   timeouts, columnar records). ``sim.metrics.replication_kpis`` is timed separately as the
@@ -166,14 +166,14 @@ def child_textbook(horizon_min: float, warmup_min: float, seed: int) -> dict:
 
 def child_ours(contacts: int, seed: int) -> dict:
     from sim.desk import Desk
-    from sim.erlang_check import stationary_scenario
+    from sim.erlang_check import StationaryDesk
     from sim.metrics import replication_kpis
     from sim.records import ABANDONED, ANSWERED
     from sim.rng import Streams
 
     baseline = rss_mb()
-    scenario = stationary_scenario(
-        ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS, contacts
+    scenario = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS).scenario(
+        contacts
     )
     started = time.perf_counter()
     desk = Desk(scenario, Streams(seed, 0))
@@ -209,9 +209,9 @@ def child_ours(contacts: int, seed: int) -> dict:
 
 def horizon_of(contacts: int) -> tuple[float, float]:
     """Horizon and warm-up (minutes) of our stationary scenario for ``contacts`` calls."""
-    from sim.erlang_check import stationary_scenario
+    from sim.erlang_check import StationaryDesk
 
-    s = stationary_scenario(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS, contacts)
+    s = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS).scenario(contacts)
     return s.calendar.horizon_days * 1440.0, s.calendar.warmup_min
 
 

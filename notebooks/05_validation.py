@@ -43,7 +43,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.erlang_check import simulate_stationary
+from sim.erlang_check import StationaryDesk
 from sim.experiment import run_scenario
 from sim.explore import (
     conservation_table,
@@ -92,7 +92,9 @@ scenario = load_scenario(
 )
 conservation = conservation_table(run_scenario(scenario, reps, seed))
 little = littles_law_table(
-    simulate_stationary(rates[-1], agents, aht_min, patience_min, sl_seconds, n_contacts, reps, seed)
+    StationaryDesk(rates[-1], agents, aht_min, patience_min, sl_seconds).simulate(
+        n_contacts, reps, seed
+    )
 )
 conservation.to_csv(out / "conservation.csv")
 little.to_csv(out / "littles_law.csv")

@@ -519,7 +519,7 @@ def _jsonable(value: object) -> object:
 
 
 def _cmd_erlang(args: argparse.Namespace) -> int:
-    from sim.erlang_check import compare_with_simulation, erlang_analytic
+    from sim.erlang_check import StationaryDesk
     from sim.report import erlang_table
 
     load = args.arrivals_per_h / 60.0 * args.aht_min
@@ -530,25 +530,18 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
             "queue grows without end; add agents, lower the load, or give --patience-min "
             "for Erlang A (callers who hang up)"
         )
+    desk = StationaryDesk(
+        args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds
+    )
     try:
-        analytic = erlang_analytic(
-            args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds
-        )
+        analytic = desk.analytic()
     except ValueError as exc:
         return _bad_input(f"erlang: {exc}")
     simulated = None
     if args.simulate:
         try:
-            simulated = compare_with_simulation(
-                args.arrivals_per_h,
-                args.agents,
-                args.aht_min,
-                args.patience_min,
-                args.sl_seconds,
-                contacts=args.contacts,
-                replications=args.replications,
-                seed=args.seed,
-                workers=args.workers or 0,
+            simulated = desk.simulated_measures(
+                args.contacts, args.replications, args.seed, workers=args.workers or 0
             )
         except ValidationError as exc:
             details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())

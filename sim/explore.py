@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from sim.compare import Comparison, Difference, paired_differences
 from sim.config import Scenario
-from sim.erlang_check import compare_with_simulation, erlang_analytic
+from sim.erlang_check import StationaryDesk
 from sim.experiment import ScenarioResult, run_scenario
 from sim.loading import load_scenario
 from sim.metrics import kpi_info
@@ -115,10 +115,9 @@ def erlang_agreement(
     the analytic value lies in the simulated confidence interval."""
     rows = []
     for rate in arrivals_per_h:
-        analytic = erlang_analytic(rate, agents, aht_min, patience_min, sl_seconds)
-        simulated = compare_with_simulation(
-            rate, agents, aht_min, patience_min, sl_seconds, contacts, replications, seed, workers
-        )
+        desk = StationaryDesk(rate, agents, aht_min, patience_min, sl_seconds)
+        analytic = desk.analytic()
+        simulated = desk.simulated_measures(contacts, replications, seed, workers)
         for measure, value in analytic.items():
             e = simulated.estimates[measure]
             rows.append(
@@ -156,7 +155,7 @@ def conservation_table(result: ScenarioResult) -> pd.DataFrame:
 
 
 def littles_law_table(result: ScenarioResult) -> pd.DataFrame:
-    """Little's law on a 24/7 desk (e.g. :func:`sim.erlang_check.stationary_scenario`), per
+    """Little's law on a 24/7 desk (e.g. :meth:`sim.erlang_check.StationaryDesk.scenario`), per
     replication: the time-average phone queue ``L`` against arrival rate × mean wait ``λ·W``
     (every caller's wait: answered at ``asa_s``, abandoned at ``mean_time_to_abandon_s``)."""
     scenario = result.scenario

@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.erlang_check import erlang_analytic, stationary_scenario
+from sim.erlang_check import StationaryDesk
 from sim.experiment import run_scenario
 from sim.metrics import estimate
 from sim.queueing import erlang_a_kpis
@@ -79,15 +79,9 @@ def case_id(case: tuple[int, float, float | None]) -> str:
 def test_simulation_matches_erlang(case: tuple[int, float, float | None]) -> None:
     agents, load, patience = case
     arrivals_per_h = agents * load * 60.0 / AHT_MIN
-    analytic = erlang_analytic(arrivals_per_h, agents, AHT_MIN, patience, 20.0)
-    scenario = stationary_scenario(
-        arrivals_per_h,
-        agents,
-        AHT_MIN,
-        patience,
-        20.0,
-        contacts=contacts_needed(analytic["p_wait"]),
-    )
+    desk = StationaryDesk(arrivals_per_h, agents, AHT_MIN, patience, 20.0)
+    analytic = desk.analytic()
+    scenario = desk.scenario(contacts=contacts_needed(analytic["p_wait"]))
     result = run_scenario(scenario, replications=10, seed=2024 + agents, workers=1)
     reps = result.per_replication
     for measure, kpi in MEASURES.items():
@@ -111,7 +105,7 @@ def test_simulation_matches_erlang(case: tuple[int, float, float | None]) -> Non
 def test_littles_law_and_queue_length() -> None:
     """L = λW on the sample path, and L matches the Erlang A mean queue length."""
     agents, arrivals_per_h, patience = 50, 570.0, 10.0
-    scenario = stationary_scenario(arrivals_per_h, agents, AHT_MIN, patience, 20.0, contacts=60_000)
+    scenario = StationaryDesk(arrivals_per_h, agents, AHT_MIN, patience, 20.0).scenario(60_000)
     result = run_scenario(scenario, replications=10, seed=99, workers=1)
     reps = result.per_replication
     window_h = (scenario.calendar.horizon_days * 1440 - scenario.calendar.warmup_min) / 60.0

@@ -64,10 +64,10 @@ def test_step_integral() -> None:
 def test_erlang_a_roster_meets_the_target_in_every_interval() -> None:
     """A stationary desk staffed by Erlang A gets exactly the analytic requirement, grossed up
     for shrinkage; on a peak day the roster surges with the volume."""
-    from sim.erlang_check import stationary_scenario
+    from sim.erlang_check import StationaryDesk
     from sim.queueing import agents_for_service_level
 
-    base = stationary_scenario(600, 50, 5.0, 8.0, 20.0, contacts=10_000).model_dump(mode="json")
+    base = StationaryDesk(600, 50, 5.0, 8.0).scenario(10_000).model_dump(mode="json")
     base["staffing"]["tier1"] = {
         "kind": "erlang_a",
         "target_service_level": 0.8,
@@ -87,10 +87,10 @@ def test_erlang_a_roster_meets_the_target_in_every_interval() -> None:
 
 
 def test_square_root_and_erlang_c_rosters() -> None:
-    from sim.erlang_check import stationary_scenario
+    from sim.erlang_check import StationaryDesk
     from sim.queueing import agents_for_service_level, square_root_staffing
 
-    base = stationary_scenario(600, 50, 5.0, None, 20.0, contacts=10_000).model_dump(mode="json")
+    base = StationaryDesk(600, 50, 5.0).scenario(10_000).model_dump(mode="json")
     for kind, expected in (
         ("erlang_c", agents_for_service_level(10.0, 5.0, 0.8, 20.0)),
         ("square_root", square_root_staffing(10.0, 5.0, 0.5)),
@@ -103,9 +103,9 @@ def test_square_root_and_erlang_c_rosters() -> None:
 
 
 def test_queueing_rosters_are_front_line_only() -> None:
-    from sim.erlang_check import stationary_scenario
+    from sim.erlang_check import StationaryDesk
 
-    base = stationary_scenario(600, 50, 5.0, None, 20.0, contacts=10_000).model_dump(mode="json")
+    base = StationaryDesk(600, 50, 5.0).scenario(10_000).model_dump(mode="json")
     base["staffing"]["tier2"] = {"kind": "erlang_c"}
     with pytest.raises(ValueError, match="front line"):
         Scenario.model_validate(base)

@@ -26,9 +26,9 @@ def test_days_weekdays_holidays_and_periods() -> None:
 
 
 def test_round_the_clock_days_merge_into_one_period() -> None:
-    from sim.erlang_check import stationary_scenario
+    from sim.erlang_check import StationaryDesk
 
-    scenario = stationary_scenario(60, 5, 4, None, 20, contacts=20_000)
+    scenario = StationaryDesk(60, 5, 4).scenario(20_000)
     plan = CalendarPlan.from_config(scenario.calendar)
     assert plan.open_periods == ((0.0, plan.horizon_min),)
 
