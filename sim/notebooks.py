@@ -62,10 +62,10 @@ def run_template(
             f"(allowed: {', '.join(allowed)})"
         )
     out = new_run_dir(out_root, path.stem)
-    given = (
-        {"output_dir": str(out.resolve()), **parameters} if "output_dir" in allowed else parameters
-    )
-    km = start_kernel(cwd=Path.cwd())
+    given = {key: _absolute_if_path(value) for key, value in parameters.items()}
+    if "output_dir" in allowed:
+        given.setdefault("output_dir", str(out.resolve()))
+    km = start_kernel(cwd=path.resolve().parent)
     try:
         papermill.execute_notebook(
             str(path),

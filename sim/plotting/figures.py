@@ -256,14 +256,15 @@ def customer_base(customers_daily: Table, info: RunInfo, lang: Lang = "en") -> F
     with house_style(lang):
         fig, (active_ax, lost_ax) = slide_figure(nrows=2, sharex=True)
         reasons = [r for r in data.LOSS_REASONS if by_reason[r].any()]
-        stacks = lost_ax.stackplot(
-            x,
-            *(by_reason[r].to_numpy() for r in reasons),
-            colors=[REASON_COLOURS[r] for r in reasons],
-            labels=[label(f"reason.{r}", lang) for r in reasons],
-            alpha=0.85,
-        )
-        lost_ax.legend(handles=stacks[::-1], loc="upper left", ncols=2, fontsize="small")
+        if reasons:  # nobody may have left yet on a short horizon
+            stacks = lost_ax.stackplot(
+                x,
+                *(by_reason[r].to_numpy() for r in reasons),
+                colors=[REASON_COLOURS[r] for r in reasons],
+                labels=[label(f"reason.{r}", lang) for r in reasons],
+                alpha=0.85,
+            )
+            lost_ax.legend(handles=stacks[::-1], loc="upper left", ncols=2, fontsize="small")
         handles = [
             band(active_ax, x, totals["active"], BLUE, label("customers.active", lang)),
             band(lost_ax, x, totals["lost"], BLACK, label("customers.total_lost", lang)),
