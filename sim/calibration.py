@@ -332,7 +332,8 @@ def fit_patience(
     fit = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-6})
     mu, sigma = float(fit.x[0]), math.exp(float(fit.x[1]))
     times, survival = kaplan_meier(w, ab)
-    body = times <= np.quantile(w, KM_GAP_QUANTILE)
+    # at least the first abandonment: a small group may abandon only beyond the 99th percentile
+    body = times <= max(float(np.quantile(w, KM_GAP_QUANTILE)), float(times[0]))
     fitted = stats.lognorm(sigma, scale=math.exp(mu))
     by_hour = None
     if hour is not None:

@@ -948,6 +948,50 @@ class Validation:
         return frame
 
 
+def pooled_targets(validations: Sequence[Validation]) -> dict[str, float]:
+    """The three held-out targets judged on several validations pooled (e.g. a rolling design:
+    each month validated with the scenario calibrated on the month before).
+
+    Observed and simulated totals are summed over the validations (per hour and overall, the
+    simulated ones replication by replication, so every validation needs the same number of
+    replications); the measures are then computed from the sums, as for one period.
+
+    Returns:
+        ``abandon_rate_observed`` and ``_simulated``, ``abandon_rate_diff_pp``,
+        ``mean_wait_served_observed_s`` and ``_simulated_s``, ``mean_wait_served_rel_diff``,
+        ``hour_correlation_abandon_rate`` and ``all_targets_met``.
+    """
+    if not validations or len({v.replications for v in validations}) != 1:
+        raise ValueError("pooled_targets needs validations with the same replications")
+    obs = sum(v.period.observed.sum(axis=0) for v in validations)  # (24, k)
+    sim = sum(v.simulated.sum(axis=1) for v in validations)  # (reps, 24, k)
+    hours = obs[:, OFFERED] > 0
+    obs_all, sim_all = measures(obs.sum(axis=0)), measures(sim.sum(axis=1))
+    obs_h = measures(obs)["abandon_rate"][hours]
+    with warnings.catch_warnings():  # an hour without calls in a replication
+        warnings.simplefilter("ignore", RuntimeWarning)
+        sim_h = np.nanmean(measures(sim)["abandon_rate"], axis=0)[hours]
+    ab_o, ab_s = float(obs_all["abandon_rate"]), float(np.mean(sim_all["abandon_rate"]))
+    w_o = float(obs_all["mean_wait_served_s"])
+    w_s = float(np.mean(sim_all["mean_wait_served_s"]))
+    corr = _correlation(obs_h, sim_h)
+    out = {
+        "abandon_rate_observed": ab_o,
+        "abandon_rate_simulated": ab_s,
+        "abandon_rate_diff_pp": 100.0 * (ab_s - ab_o),
+        "mean_wait_served_observed_s": w_o,
+        "mean_wait_served_simulated_s": w_s,
+        "mean_wait_served_rel_diff": w_s / w_o - 1.0,
+        "hour_correlation_abandon_rate": corr,
+    }
+    out["all_targets_met"] = bool(
+        abs(ab_s - ab_o) <= TARGET_ABANDON_PP
+        and abs(w_s / w_o - 1.0) <= TARGET_WAIT_REL
+        and corr >= TARGET_HOUR_CORR
+    )
+    return out
+
+
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     ok = np.isfinite(a) & np.isfinite(b)
     if ok.sum() < 3 or np.std(a[ok]) == 0 or np.std(b[ok]) == 0:

@@ -91,6 +91,15 @@ def test_lognormal_patience_under_censoring() -> None:
     assert fit.km_gap_lognormal < 0.03 < fit.km_gap_exp
 
 
+def test_patience_when_the_only_abandonment_is_the_longest_wait() -> None:
+    # a small hour band: the one caller who hung up waited longer than the 99th percentile
+    wait = np.array([0.0] * 150 + [5.0, 12.0, 30.0, 400.0])
+    fit = fit_patience(wait, wait == 400.0)
+    assert fit.abandoned == 1
+    assert fit.exp_mean_s == pytest.approx(447.0)
+    assert 0.0 <= fit.km_gap_exp <= 1.0
+
+
 def test_handle_time_fit() -> None:
     rng = np.random.default_rng(3)
     mu, sigma = np.log(180.0), 0.8

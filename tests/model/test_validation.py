@@ -26,6 +26,7 @@ from sim.validation import (
     MEASURES,
     erlang_a_totals,
     measures,
+    pooled_targets,
     scenario_type_of,
     tally,
     validate,
@@ -82,6 +83,36 @@ def test_tally_and_measures_by_hand() -> None:
         ServiceLevel(threshold_s=20.0, abandoned="exclude"),
     )
     assert measures(excluded.sum(axis=(0, 1)))["service_level"] == pytest.approx(2 / 3)
+
+
+def test_pooled_targets_sum_totals_across_periods() -> None:
+    sl = ServiceLevel(threshold_s=20.0)
+
+    def fake(answered: list[bool], wait: list[float], sim_waits: list[list[float]]) -> object:
+        hours = np.array([9, 9, 10, 11])
+        obs = tally(np.zeros(4, int), hours, 1, np.array(answered), np.array(wait), sl)
+        sim = np.stack(
+            [
+                tally(np.zeros(4, int), hours, 1, np.array(answered), np.array(w), sl)
+                for w in sim_waits
+            ]
+        )
+        period = argparse.Namespace(observed=obs)
+        return argparse.Namespace(period=period, simulated=sim, replications=len(sim_waits))
+
+    a = fake([True, False, True, False], [10.0, 5.0, 0.0, 8.0], [[20.0, 5, 0, 8], [40.0, 5, 0, 8]])
+    b = fake([True, True, False, True], [30.0, 0.0, 9.0, 10.0], [[30.0, 0, 9, 10]] * 2)
+    t = pooled_targets([a, b])  # type: ignore[list-item]
+    assert t["abandon_rate_observed"] == pytest.approx(3 / 8)
+    assert t["abandon_rate_diff_pp"] == pytest.approx(0.0)
+    # observed: answered waits 10, 0, 30, 0, 10 -> 10 s; simulated: 20/40 in place of 10 -> 12/16
+    assert t["mean_wait_served_observed_s"] == pytest.approx(10.0)
+    assert t["mean_wait_served_simulated_s"] == pytest.approx(14.0)
+    assert t["mean_wait_served_rel_diff"] == pytest.approx(0.4)
+    assert t["hour_correlation_abandon_rate"] == pytest.approx(1.0)
+    assert not t["all_targets_met"]  # the wait is 40% off
+    with pytest.raises(ValueError):
+        pooled_targets([a, fake([True] * 4, [0.0] * 4, [[0.0] * 4] * 3)])  # type: ignore[list-item]
 
 
 def test_erlang_a_aggregates_intervals_weighted_by_calls() -> None:
