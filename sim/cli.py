@@ -21,13 +21,14 @@ import json
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from sim import cli_calibrate, cli_slides, cli_validate
+from sim.cli_types import non_negative_int, positive_float, positive_int
 from sim.loading import ScenarioError, load_scenario
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     swp.add_argument("spec", type=Path, help="sweep file (see params/sweeps/)")
     swp.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         default=None,
         help="points run at once (default: all cores)",
@@ -147,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     swp.add_argument(
         "--cell-timeout-s",
-        type=_positive_float,
+        type=positive_float,
         metavar="S",
         default=None,
         help="papermill engine: fail a point whose notebook cell runs longer",
@@ -201,30 +202,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     erl.add_argument(
         "--arrivals-per-h",
-        type=_positive_float,
+        type=positive_float,
         required=True,
         metavar="X",
         help="calls arriving per hour",
     )
     erl.add_argument(
-        "--agents", type=_positive_int, required=True, metavar="N", help="agents answering"
+        "--agents", type=positive_int, required=True, metavar="N", help="agents answering"
     )
     erl.add_argument(
         "--aht-min",
-        type=_positive_float,
+        type=positive_float,
         required=True,
         metavar="M",
         help="mean handle time in minutes",
     )
     erl.add_argument(
         "--patience-min",
-        type=_positive_float,
+        type=positive_float,
         metavar="P",
         help="mean patience in minutes (Erlang A); omit for Erlang C",
     )
     erl.add_argument(
         "--sl-seconds",
-        type=_positive_float,
+        type=positive_float,
         default=20.0,
         metavar="T",
         help="service-level threshold in seconds (default 20)",
@@ -234,20 +235,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     erl.add_argument(
         "--contacts",
-        type=_positive_int,
+        type=positive_int,
         default=50_000,
         metavar="K",
         help="simulated calls per replication after warm-up (default 50000)",
     )
     erl.add_argument(
         "--replications",
-        type=_positive_int,
+        type=positive_int,
         default=10,
         metavar="R",
         help="simulation replications (default 10)",
     )
-    erl.add_argument("--seed", type=_non_negative_int, default=1, metavar="S")
-    erl.add_argument("--workers", type=_positive_int, default=None, metavar="N")
+    erl.add_argument("--seed", type=non_negative_int, default=1, metavar="S")
+    erl.add_argument("--workers", type=positive_int, default=None, metavar="N")
     erl.add_argument("--json", action="store_true", help="print one JSON object")
 
     sub.add_parser(
@@ -265,19 +266,19 @@ def _add_replication_options(parser: argparse.ArgumentParser, whose: str) -> Non
     """--replications, --seed, --workers and --json, shared by the commands that simulate."""
     parser.add_argument(
         "--replications",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help=f"independent replications (default: {whose} simulation.replications)",
     )
     parser.add_argument(
         "--seed",
-        type=_non_negative_int,
+        type=non_negative_int,
         metavar="S",
         help=f"master seed (default: {whose} simulation.seed); same seed, same results",
     )
     parser.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         default=None,
         help="worker processes (default: all cores); results do not depend on it",
@@ -295,26 +296,6 @@ def _add_override(parser: argparse.ArgumentParser) -> None:
         help="override a parameter by its dotted path, e.g. -p staffing.tier1.agents=42 "
         "(repeatable; VALUE is read as YAML)",
     )
-
-
-def _typed(kind: type, test: Callable[[Any], bool], what: str) -> Callable[[str], Any]:
-    """An argparse ``type=`` that converts with ``kind`` and checks with ``test``."""
-
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-        if not test(value):
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
-        return value
-
-    return parse
-
-
-_positive_int = _typed(int, lambda v: v > 0, "a whole number above 0")
-_non_negative_int = _typed(int, lambda v: v >= 0, "a whole number, 0 or more")
-_positive_float = _typed(float, lambda v: v > 0 and math.isfinite(v), "a number above 0")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

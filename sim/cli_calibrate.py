@@ -16,26 +16,11 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from sim.calibration import POOLED, calibrate
+from sim.cli_types import at_least
 from sim.config import Scenario
 from sim.contact_log import LogError, presets, read_logs
 
 EXIT_BAD_INPUT = 2
-
-
-def at_least(kind: type, low: float) -> Any:
-    """An argparse ``type=`` converting with ``kind`` and requiring at least ``low``."""
-
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            what = "a whole number" if kind is int else "a number"
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-        if not value >= low:
-            raise argparse.ArgumentTypeError(f"{text!r} is below {low:g}")
-        return value
-
-    return parse
 
 
 def _hours(text: str) -> tuple[int, ...]:

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.calibration import exponential_patience_s
-from sim.cli_calibrate import add_log_arguments, at_least
+from sim.cli_calibrate import add_log_arguments
+from sim.cli_types import at_least
 from sim.contact_log import LogError, read_logs
 from sim.loading import ScenarioError, load_scenario
 from sim.store import new_run_dir

@@ -236,11 +236,8 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
         (answered_front & (c.follow_up == ESCALATED)).sum(), answered_front.sum()
     )
     k["repeat_contacts"] = float((front & (c.follow_up == REPEAT)).sum())
-    for type_name, target in scenario.standards.response_targets.items():
-        mine = front & (c.type_code == run.type_names.index(type_name))
-        due = mine & ((outcome != WAITING) | (run.horizon_min - c.arrival_min > target.within_min))
-        met = mine & (outcome == ANSWERED) & (c.wait_min <= target.within_min)
-        k[f"within_target.{type_name}"] = _ratio(met.sum(), due.sum())
+    for type_name, (due, met) in _response_targets(run, scenario).items():
+        k[f"within_target.{type_name}"] = _ratio((met & in_win).sum(), (due & in_win).sum())
     k["contacts_simulated"] = float(len(c))
     return k
 
@@ -312,7 +309,11 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
 
     settled = phone & (c.outcome != WAITING)
     abandoned = phone & (c.outcome == ABANDONED)
-    due, met = _response_target_masks(run, scenario)
+    due = np.zeros(len(c), dtype=bool)
+    met = np.zeros(len(c), dtype=bool)
+    for type_due, type_met in _response_targets(run, scenario).values():
+        due |= type_due
+        met |= type_met
     answered = phone & (c.outcome == ANSWERED)
     good = answered & (wait_s <= sl.threshold_s)
     if sl.abandoned == "exclude":
@@ -352,19 +353,18 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     return table
 
 
-def _response_target_masks(run: DeskRun, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """Front-line contacts of types with a response target: whose target has come (answered, gave
-    up, or older than the target at the horizon), and which met it."""
+def _response_targets(run: DeskRun, scenario: Scenario) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per contact type with a response target, front-line contacts whose target has come
+    (answered, gave up, or older than the target at the horizon), and those that met it."""
     c = run.contacts
-    due = np.zeros(len(c), dtype=bool)
-    met = np.zeros(len(c), dtype=bool)
+    masks = {}
     for type_name, target in scenario.standards.response_targets.items():
         mine = (c.tier == 1) & (c.type_code == run.type_names.index(type_name))
-        due |= mine & (
+        due = mine & (
             (c.outcome != WAITING) | (run.horizon_min - c.arrival_min > target.within_min)
         )
-        met |= mine & (c.outcome == ANSWERED) & (c.wait_min <= target.within_min)
-    return due, met
+        masks[type_name] = (due, mine & (c.outcome == ANSWERED) & (c.wait_min <= target.within_min))
+    return masks
 
 
 # --- across replications -------------------------------------------------------------------------
