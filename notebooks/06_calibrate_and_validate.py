@@ -30,7 +30,8 @@ log_paths = ["../data/anonymous-bank-1999/1999-05-may.txt.gz"]  # the calibratio
 schema = "anonymous-bank"  # a preset name or a schema YAML file
 holdout_paths = []  # other months to validate on, out of sample (empty: none)
 hour_bands = [8, 10, 12, 14, 16, 18, 20, 22]  # split contact types at these hours (empty: none)
-slack_min = 2.0  # staffing rule: on duty from N min before each call until N min after it
+slack_min = 3.0  # staffing rule: gaps under 2N min between an agent's calls are after-call work
+idle_max_min = 30.0  # staffing rule: longer gaps up to this are idle on duty while nobody waits
 replications = 5
 seed = 1999
 workers = 0  # worker processes for the re-simulation; 0: all cores
@@ -66,7 +67,7 @@ print(log.report.describe())
 # on duty inferred from agent activity. The scenario file records where every number came from.
 
 # %%
-cal = calibrate(log, slack_min=slack_min, band_edges=hour_bands)
+cal = calibrate(log, slack_min=slack_min, idle_max_min=idle_max_min, band_edges=hour_bands)
 print(cal.summary())
 (out / "calibrated.yaml").write_text(cal.yaml_text, encoding="utf-8")
 calibration_charts = calibration_figures(cal, log.schema.credit)
@@ -102,6 +103,7 @@ in_sample = validate(
     replications=replications,
     seed=seed,
     slack_min=slack_min,
+    idle_max_min=idle_max_min,
     erlang_patience=fitted_patience,
     workers=n_workers,
 )
@@ -123,6 +125,7 @@ if holdout_paths:
         replications=replications,
         seed=seed,
         slack_min=slack_min,
+        idle_max_min=idle_max_min,
         erlang_patience=fitted_patience,
         workers=n_workers,
     )

@@ -21,17 +21,15 @@ What a call log tells, and how each part of the scenario is estimated from it:
   survival of patience without a model, the exponential MLE is abandonments over the total time
   spent waiting (events / exposure), and the lognormal MLE maximises the censored likelihood
   ``Σ_abandoned log f(w) + Σ_served log S(w)``. The scenario takes the better of the two by AIC.
-* **Staffing**: the log says who served which call, not who was on duty. An agent counts as on
-  duty from ``N`` minutes before each call they served until ``N`` minutes after it, so a gap of
-  less than ``2N`` between two of their calls counts as on duty (idle, or wrapping up) and a longer
-  one as off duty (a break, other work); the count is time-averaged per interval, averaged by
-  weekday over regular days and rounded. Time-averaging matters: while callers wait, every
-  available agent is busy (the queue is work-conserving), so counting every agent who touched an
-  interval as present for all of it overstates the agents really answering. The sensitivity of
-  the counts, and of the occupancy they imply, to ``N`` is reported. The wrap-up is the mean gap
-  shorter than ``2N`` between an agent's consecutive calls while callers were waiting (an
-  available agent would have taken the next call at once, so such a gap is time on duty but not
-  available; with the mean, simulated agents are unavailable for as long as the real ones).
+* **Staffing**: the log says who served which call, not who was on duty. Agents on duty are
+  inferred by the work-conserving rule of :mod:`sim.log_staffing` (serving and short after-call
+  gaps count; longer idle gaps and the lead-in and lead-out of a stretch of calls count only
+  while no caller was waiting, since an available agent would have taken the call), time-averaged
+  per interval, averaged by weekday over regular days and rounded. The sensitivity of the counts,
+  and of the occupancy they imply, to the rule's two settings is reported. The wrap-up is the
+  mean gap shorter than ``2N`` between an agent's consecutive calls while callers were waiting
+  (time on duty but not available; with the mean, simulated agents are unavailable for as long
+  as the real ones).
 * **Hour bands** (optional): every contact type split by hour of arrival (``regular@20-24h``),
   each band with its own volume, handle time and patience, since evening callers are less patient
   and their calls shorter; the types share one queue, so nothing else changes.
@@ -62,10 +60,21 @@ from scipy import optimize, stats
 
 from sim.config import WEEKDAYS, Scenario
 from sim.contact_log import ABANDONED, SERVED, CleaningReport, CleanLog, LogError
-from sim.metrics import span_integral
+from sim.log_staffing import AgentActivity
 
-SLACK_OPTIONS_MIN: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0)
+SLACK_MIN = 3.0
+"""Default slack ``N`` of the staffing rule (chosen on the calibration months,
+docs/validation.md section 5)."""
+
+SLACK_OPTIONS_MIN: tuple[float, ...] = (0.0, 1.0, 2.0, 3.0, 5.0, 10.0)
 """Slack values the staffing sensitivity is computed for (plus the one chosen)."""
+
+IDLE_MAX_MIN = 30.0
+"""Default longest gap between two calls that counts as idle time on duty (chosen on the
+calibration months, docs/validation.md section 5)."""
+
+IDLE_MAX_OPTIONS_MIN: tuple[float, ...] = (10.0, 20.0, 30.0, 60.0)
+"""Longest idle gaps the staffing sensitivity is computed for (plus the one chosen)."""
 
 POOLED = "all types"
 """Key of the patience fitted on all contact types together."""
@@ -106,6 +115,9 @@ MIN_SERVICES = 10
 EXP_PATIENCE_KEY = "exponential_patience_s"
 """Key of the scenario-file comment holding the exponential patience fits (JSON)."""
 
+STAFFING_RULE_KEY = "staffing_rule"
+"""Key of the scenario-file comment holding the staffing rule's settings (JSON)."""
+
 QQ_PROBABILITIES = np.linspace(0.01, 0.99, 99)
 """Probabilities at which data and fitted quantiles are compared (QQ chart)."""
 
@@ -144,7 +156,19 @@ def exponential_patience_s(scenario_text: str) -> dict[str, float] | None:
     lognormal, but the Erlang A baseline needs the exponential fit. None when the file has no
     such comment (a scenario not written by ``calibrate``).
     """
-    found = re.search(rf"^#\s*{EXP_PATIENCE_KEY}:\s*(\{{.*\}})\s*$", scenario_text, re.MULTILINE)
+    return _recorded(scenario_text, EXP_PATIENCE_KEY)
+
+
+def staffing_rule(scenario_text: str) -> dict[str, float] | None:
+    """The staffing-rule settings (``slack_min``, ``idle_max_min``) a calibrated scenario file
+    records as ``# staffing_rule: {...}``, so that validation infers agents the same way; None
+    when the file has no such comment."""
+    return _recorded(scenario_text, STAFFING_RULE_KEY)
+
+
+def _recorded(scenario_text: str, key: str) -> dict[str, float] | None:
+    """The JSON object of the comment ``# key: {...}`` of a scenario file, values as floats."""
+    found = re.search(rf"^#\s*{key}:\s*(\{{.*\}})\s*$", scenario_text, re.MULTILINE)
     if found is None:
         return None
     return {str(k): float(v) for k, v in json.loads(found.group(1)).items()}
@@ -364,85 +388,6 @@ def fit_patience(
     )
 
 
-def agents_on_duty(
-    agent: np.ndarray,
-    start_min: np.ndarray,
-    end_min: np.ndarray,
-    edges: np.ndarray,
-    slack_min: float,
-) -> np.ndarray:
-    """Time-averaged number of agents on duty in each interval, inferred from their services.
-
-    An agent is on duty from ``slack_min`` before each service they gave until ``slack_min``
-    after it; overlapping stretches merge, so a gap between two of their calls shorter than twice
-    the slack counts as on duty (idle or wrapping up) and a longer one as off duty.
-
-    Args:
-        agent: Agent code of each service (integers).
-        start_min: Service starts in minutes (any origin).
-        end_min: Service ends, same clock.
-        edges: Interval edges on the same clock (``len(edges) - 1`` intervals).
-        slack_min: The slack ``N`` in minutes.
-    """
-    order = np.lexsort((start_min, agent))
-    a = np.asarray(agent)[order]
-    s = np.asarray(start_min, dtype=float)[order] - slack_min
-    e = np.asarray(end_min, dtype=float)[order] + slack_min
-    if len(a) == 0:
-        return np.zeros(len(edges) - 1)
-    # One running maximum over all agents: each agent's clock is shifted past the previous one's.
-    shift = a * (float(e.max() - s.min()) + 1.0)
-    reach = np.maximum.accumulate(e + shift)
-    new = np.ones(len(a), dtype=bool)
-    new[1:] = s[1:] + shift[1:] > reach[:-1]
-    last = np.append(np.flatnonzero(new)[1:] - 1, len(a) - 1)
-    return span_integral(s[new], (reach - shift)[last], edges) / np.diff(edges)
-
-
-def after_call_gap_s(
-    agent: np.ndarray,
-    start_s: np.ndarray,
-    end_s: np.ndarray,
-    queue_start_s: np.ndarray,
-    queue_end_s: np.ndarray,
-    max_gap_s: float = 3600.0,
-    statistic: Literal["mean", "median"] = "median",
-) -> tuple[float, int]:
-    """Mean or median gap between an agent's call and their next one while callers were waiting.
-
-    When callers wait, an available agent takes the next call at once; the gap is then time the
-    agent was on duty but not available (after-call work, a short pause). Gaps of ``max_gap_s``
-    or more are not counted (the agent was off duty).
-
-    Args:
-        agent: Agent code of each service.
-        start_s: Service starts in seconds.
-        end_s: Service ends in seconds.
-        queue_start_s: Queue entries of queued callers, same clock.
-        queue_end_s: Their queue exits.
-        max_gap_s: Longer gaps are breaks, not counted.
-        statistic: ``mean`` or ``median`` of the gaps.
-
-    Returns:
-        The mean or median gap in seconds (NaN without such gaps) and the number of gaps used.
-    """
-    order = np.lexsort((start_s, agent))
-    a, s, e = np.asarray(agent)[order], np.asarray(start_s)[order], np.asarray(end_s)[order]
-    same = a[1:] == a[:-1]
-    gap_start, gap_end = e[:-1][same], s[1:][same]
-    gap = gap_end - gap_start
-    qs, qe = np.sort(queue_start_s), np.sort(queue_end_s)
-
-    def waiting(t: np.ndarray) -> np.ndarray:
-        return np.searchsorted(qs, t, side="right") - np.searchsorted(qe, t, side="right")
-
-    busy = (gap >= 0) & (gap < max_gap_s) & (waiting(gap_start) > 0) & (waiting(gap_end) > 0)
-    if not busy.any():
-        return math.nan, 0
-    value = np.mean(gap[busy]) if statistic == "mean" else np.median(gap[busy])
-    return float(value), int(busy.sum())
-
-
 # --- results -------------------------------------------------------------------------------------
 
 
@@ -492,9 +437,10 @@ class ArrivalFit:
 
 @dataclass(frozen=True)
 class SlackSensitivity:
-    """Inferred staffing under one slack value."""
+    """Inferred staffing under one setting of the staffing rule."""
 
     slack_min: float
+    idle_max_min: float
     mean_agents: float
     """Mean agents on duty over the open intervals of regular days."""
     occupancy: float
@@ -503,33 +449,39 @@ class SlackSensitivity:
 
 @dataclass(frozen=True)
 class StaffingFit:
-    """Agents on duty per interval, inferred from agent activity.
+    """Agents on duty per interval, inferred from agent activity (:mod:`sim.log_staffing`).
 
     Attributes:
-        slack_min: The slack used.
+        slack_min: The slack ``N`` used.
+        idle_max_min: The longest idle gap on duty used.
         agents: Weekday → agents per interval of the opening hours (time-averaged, mean over
             regular days, rounded, at least 1).
         agents_seen: Distinct agents in the log.
-        sensitivity: Mean agents and implied occupancy for several slack values.
+        sensitivity: Mean agents and implied occupancy for other settings of the rule.
         wrap_up_s: Mean or median gap between an agent's consecutive calls while callers were
-            waiting (after-call work; see :func:`after_call_gap_s`).
+            waiting (after-call work; see :func:`sim.log_staffing.after_call_gap_s`).
         wrap_up_gaps: Gaps it is taken over.
         wrap_up_rule: ``mean`` (of the gaps under ``2N``) or ``median`` (of the gaps under an
             hour).
     """
 
     slack_min: float
+    idle_max_min: float
     agents: dict[str, list[int]]
     agents_seen: int
     sensitivity: list[SlackSensitivity]
     wrap_up_s: float
     wrap_up_gaps: int
-    wrap_up_rule: str = "median"
+    wrap_up_rule: str = "mean"
 
     @property
     def chosen(self) -> SlackSensitivity:
-        """The sensitivity row of the slack used."""
-        return next(s for s in self.sensitivity if s.slack_min == self.slack_min)
+        """The sensitivity row of the settings used."""
+        return next(
+            s
+            for s in self.sensitivity
+            if (s.slack_min, s.idle_max_min) == (self.slack_min, self.idle_max_min)
+        )
 
 
 @dataclass(frozen=True)
@@ -642,10 +594,11 @@ class Calibration:
             lines.append("  * too few services: handle time of all types pooled")
         s = self.staffing
         lines.append(
-            f"  staffing (slack {s.slack_min:g} min): {s.agents_seen} agents seen, after-call gap "
-            f"{s.wrap_up_s:.0f} s; by slack: "
+            f"  staffing (slack N {s.slack_min:g} min, idle gaps up to {s.idle_max_min:g} min): "
+            f"{s.agents_seen} agents seen, after-call gap {s.wrap_up_s:.0f} s; by setting: "
             + "; ".join(
-                f"N={row.slack_min:g}: {row.mean_agents:.1f} on duty, occupancy {row.occupancy:.0%}"
+                f"N={row.slack_min:g}/idle {row.idle_max_min:g}: {row.mean_agents:.1f} on duty, "
+                f"occupancy {row.occupancy:.0%}"
                 for row in s.sensitivity
             )
         )
@@ -660,7 +613,8 @@ def calibrate(
     *,
     name: str = "calibrated",
     interval_min: int = 30,
-    slack_min: float = 2.0,
+    slack_min: float = SLACK_MIN,
+    idle_max_min: float = IDLE_MAX_MIN,
     horizon_days: int = 28,
     min_type_share: float = 0.01,
     abnormal_below: float = 0.5,
@@ -675,7 +629,11 @@ def calibrate(
         log: The cleaned records (:func:`sim.contact_log.read_logs`).
         name: Scenario name.
         interval_min: Planning interval (15, 30 or 60 minutes).
-        slack_min: Staffing inference slack ``N`` (see the module docstring).
+        slack_min: Staffing rule: gaps under ``2N`` between an agent's calls are after-call
+            work, and ``N`` the lead-in and lead-out of a stretch of calls
+            (:mod:`sim.log_staffing`).
+        idle_max_min: Staffing rule: the longest gap between two calls that counts as idle time
+            on duty (while nobody waited).
         horizon_days: Simulated days, from the first day of the log.
         min_type_share: Log types with a smaller share of calls are merged into ``other``
             (1 merges every type into one, ``call``).
@@ -771,7 +729,7 @@ def calibrate(
         arrivals=arrivals,
         handle=handle,
         patience=patience,
-        staffing=_fit_staffing(records, grid, arrivals, regular, slack_min, wrap_up),
+        staffing=_fit_staffing(records, grid, arrivals, regular, slack_min, idle_max_min, wrap_up),
         scenario_data={},
         yaml_text="",
         bands=tuple(bands),
@@ -904,16 +862,14 @@ def _fit_staffing(
     arrivals: ArrivalFit,
     regular: np.ndarray,
     slack_min: float,
+    idle_max_min: float,
     wrap_up: Literal["mean", "median"],
 ) -> StaffingFit:
-    """Agents on duty per interval, for the chosen slack and the sensitivity options."""
-    served = records[(records["outcome"] == SERVED) & records["service_start"].notna()]
-    known = served[served["agent"].notna()]
-    codes, names = pd.factorize(known["agent"])
-    start, end = grid.minutes(known["service_start"]), grid.minutes(known["service_end"])
+    """Agents on duty per interval, for the chosen rule settings and the sensitivity options."""
+    activity = AgentActivity.from_records(records, grid.minutes)
     n_slots = grid.n_days * grid.per_day
     edges = np.arange(n_slots + 1) * float(grid.interval_min)
-    busy = span_integral(start, end, edges) / grid.interval_min
+    busy = activity.busy(edges)
     open_mask = np.zeros((grid.n_days, grid.per_day), dtype=bool)
     for i, w in enumerate(grid.weekdays):
         hours = arrivals.opening_hours[w]
@@ -921,17 +877,21 @@ def _fit_staffing(
             first, last = (round(h * 60 / grid.interval_min) for h in hours)
             open_mask[i, first:last] = True
     is_open = open_mask.ravel()
+    settings = {(n, idle_max_min) for n in SLACK_OPTIONS_MIN if 2 * n <= idle_max_min}
+    settings |= {(slack_min, g) for g in IDLE_MAX_OPTIONS_MIN if g >= 2 * slack_min}
+    settings.add((slack_min, idle_max_min))
     sensitivity, chosen = [], np.zeros(n_slots)
-    for n in sorted({*SLACK_OPTIONS_MIN, slack_min}):
-        on_duty = agents_on_duty(codes, start, end, edges, n)
+    for n, g in sorted(settings):
+        on_duty = activity.on_duty(edges, n, g)
         sensitivity.append(
             SlackSensitivity(
                 slack_min=n,
+                idle_max_min=g,
                 mean_agents=float(on_duty[is_open].mean()),
                 occupancy=float(busy[is_open].sum() / on_duty[is_open].sum()),
             )
         )
-        if n == slack_min:
+        if (n, g) == (slack_min, idle_max_min):
             chosen = on_duty.reshape(grid.n_days, -1)
     agents = {}
     for w, hours in arrivals.opening_hours.items():
@@ -939,21 +899,12 @@ def _fit_staffing(
             first, last = (round(h * 60 / grid.interval_min) for h in hours)
             mean = chosen[regular & (grid.weekdays == w), first:last].mean(axis=0)
             agents[w] = np.maximum(np.rint(mean), 1).astype(int).tolist()
-    queued = records[records["queued"]]
-    queue_start = grid.minutes(queued["arrival"]) * 60.0
-    gap, gaps = after_call_gap_s(
-        codes,
-        start * 60.0,
-        end * 60.0,
-        queue_start,
-        queue_start + queued["wait_s"].to_numpy(),
-        max_gap_s=2.0 * slack_min * 60.0 if wrap_up == "mean" else 3600.0,
-        statistic=wrap_up,
-    )
+    gap, gaps = activity.wrap_up_s(slack_min, wrap_up)
     return StaffingFit(
         slack_min=slack_min,
+        idle_max_min=idle_max_min,
         agents=agents,
-        agents_seen=len(names),
+        agents_seen=activity.agents_seen,
         sensitivity=sensitivity,
         wrap_up_s=gap,
         wrap_up_gaps=gaps,
@@ -1027,6 +978,11 @@ class _ScenarioWriter:
             "# `python -m sim validate-log` as the Erlang A baseline's patience):",
             f"# {EXP_PATIENCE_KEY}: "
             + json.dumps({t: round(p.exp_mean_s, 1) for t, p in c.patience.items()}),
+            "# Staffing rule the agents on duty were inferred with (read by validate-log):",
+            f"# {STAFFING_RULE_KEY}: "
+            + json.dumps(
+                {"slack_min": c.staffing.slack_min, "idle_max_min": c.staffing.idle_max_min}
+            ),
         ]
         lines += [
             "",
@@ -1235,15 +1191,17 @@ class _ScenarioWriter:
             "  tier1:",
             "    kind: by_interval",
             *_wrap_comment(
-                "Agents on duty per interval, inferred from agent activity: an agent is on duty "
-                f"from {s.slack_min:g} min before each call they served until {s.slack_min:g} "
-                f"min after it (a gap under {2 * s.slack_min:g} min between two calls counts as "
-                "on duty); time-averaged per interval, mean over regular days, rounded, at least "
-                f"1 ({s.agents_seen} agents seen; mean {chosen.mean_agents:.1f} on duty, "
-                f"occupancy {chosen.occupancy:.0%}). Sensitivity to the slack: "
+                "Agents on duty per interval, inferred from agent activity (work-conserving "
+                "rule, sim/log_staffing.py): on duty while serving and in gaps under "
+                f"{2 * s.slack_min:g} min between two calls (after-call work); in gaps up to "
+                f"{s.idle_max_min:g} min and {s.slack_min:g} min before and after a stretch of "
+                "calls only while no caller was waiting (idle and ready); time-averaged per "
+                "interval, mean over regular days, rounded, at least 1 "
+                f"({s.agents_seen} agents seen; mean {chosen.mean_agents:.1f} on duty, "
+                f"occupancy {chosen.occupancy:.0%}). Sensitivity (slack N / longest idle gap): "
                 + "; ".join(
-                    f"{row.slack_min:g} min {row.mean_agents:.1f} agents, occupancy "
-                    f"{row.occupancy:.0%}"
+                    f"{row.slack_min:g}/{row.idle_max_min:g} min {row.mean_agents:.1f} agents, "
+                    f"occupancy {row.occupancy:.0%}"
                     for row in s.sensitivity
                 ),
                 indent=4,

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from sim.calibration import POOLED, calibrate
+from sim.calibration import IDLE_MAX_MIN, POOLED, SLACK_MIN, calibrate
 from sim.cli_types import at_least
 from sim.config import Scenario
 from sim.contact_log import LogError, presets, read_logs
@@ -56,6 +56,41 @@ def add_log_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_staffing_rule_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
+    """``--slack-min`` and ``--idle-max-min``: the settings of the staffing rule
+    (:mod:`sim.log_staffing`); ``default`` says where an omitted one comes from before the
+    built-in default (None: the built-in default)."""
+    source = f"{default} " if default else ""
+    parser.add_argument(
+        "--slack-min",
+        type=at_least(float, 0.0),
+        default=None if default else SLACK_MIN,
+        metavar="N",
+        help="staffing inference: a gap under 2N minutes between an agent's calls is after-call "
+        "work (on duty), and N minutes before and after a stretch of calls count while nobody "
+        f"waits (default: {source}{SLACK_MIN:g})",
+    )
+    parser.add_argument(
+        "--idle-max-min",
+        type=at_least(float, 0.0),
+        default=None if default else IDLE_MAX_MIN,
+        metavar="G",
+        help="staffing inference: the longest gap between an agent's calls that counts as idle "
+        "time on duty, while no caller waits; at least 2N "
+        f"(default: {source}{IDLE_MAX_MIN:g})",
+    )
+
+
+def staffing_rule_problem(slack_min: float, idle_max_min: float) -> str | None:
+    """Why the staffing-rule settings cannot be used, or None."""
+    if idle_max_min < 2.0 * slack_min:
+        return (
+            f"--idle-max-min {idle_max_min:g} is shorter than twice --slack-min {slack_min:g}: "
+            "a gap under 2N is after-call work, so the longest idle gap must be at least 2N"
+        )
+    return None
+
+
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the ``calibrate`` command on ``subparsers`` (from ``add_subparsers``)."""
     parser = subparsers.add_parser(
@@ -88,14 +123,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=30,
         help="planning interval in minutes (default: 30)",
     )
-    parser.add_argument(
-        "--slack-min",
-        type=at_least(float, 0.0),
-        default=2.0,
-        metavar="N",
-        help="staffing inference: an agent is on duty from N minutes before each call they "
-        "served until N minutes after it (default: 2)",
-    )
+    add_staffing_rule_arguments(parser, default=None)
     parser.add_argument(
         "--horizon-days",
         type=at_least(int, 1),
@@ -128,6 +156,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
+    problem = staffing_rule_problem(args.slack_min, args.idle_max_min)
+    if problem:
+        print(f"python -m sim calibrate: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         log = read_logs(args.logs, args.schema)
     except LogError as err:
@@ -141,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
             name=args.name,
             interval_min=args.interval_min,
             slack_min=args.slack_min,
+            idle_max_min=args.idle_max_min,
             horizon_days=args.horizon_days,
             patience_by_hour=args.patience_by_hour,
             band_edges=args.hour_bands,

@@ -18,8 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.calibration import exponential_patience_s
-from sim.cli_calibrate import add_log_arguments
+from sim.calibration import IDLE_MAX_MIN, SLACK_MIN, exponential_patience_s, staffing_rule
+from sim.cli_calibrate import (
+    add_log_arguments,
+    add_staffing_rule_arguments,
+    staffing_rule_problem,
+)
 from sim.cli_types import at_least
 from sim.contact_log import LogError, read_logs
 from sim.loading import ScenarioError, load_scenario
@@ -64,13 +68,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="S",
         help="master seed (default: the scenario's)",
     )
-    parser.add_argument(
-        "--slack-min",
-        type=at_least(float, 0.0),
-        default=2.0,
-        metavar="N",
-        help="staffing inference slack, as at calibration (default: 2)",
-    )
+    add_staffing_rule_arguments(parser, default="the scenario's, else")
     parser.add_argument(
         "--workers",
         type=at_least(int, 1),
@@ -100,6 +98,19 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"python -m sim validate-log: --scenario: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    recorded = staffing_rule(scenario_text) or {}
+    slack_min = (
+        args.slack_min if args.slack_min is not None else recorded.get("slack_min", SLACK_MIN)
+    )
+    idle_max_min = (
+        args.idle_max_min
+        if args.idle_max_min is not None
+        else recorded.get("idle_max_min", IDLE_MAX_MIN)
+    )
+    problem = staffing_rule_problem(slack_min, idle_max_min)
+    if problem:
+        print(f"python -m sim validate-log: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         log = read_logs(args.logs, args.schema)
         if not args.json:
@@ -110,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
             scenario,
             replications=args.replications,
             seed=args.seed,
-            slack_min=args.slack_min,
+            slack_min=slack_min,
+            idle_max_min=idle_max_min,
             erlang_patience=exponential_patience_s(scenario_text),
             workers=args.workers or os.cpu_count() or 1,
         )

@@ -7,8 +7,8 @@ reality. Method and results on the Anonymous Bank data: ``docs/validation.md``.
 
 **Inputs from the log being validated against** (they are what happened, not what the model
 predicts): the calls per planning interval of every day and contact type, the agents on duty per
-interval of every day (the calibration's staffing rule, :func:`sim.calibration.agents_on_duty`,
-with slack ``N``) and the opening hours (the calibration's rule, applied to this log). **From the
+interval of every day (the calibration's staffing rule, :mod:`sim.log_staffing`, with its
+settings) and the opening hours (the calibration's rule, applied to this log). **From the
 calibrated scenario**: everything the model has to get right: handle times, patience, wrap-up,
 the queue discipline, the service-level definition.
 
@@ -62,10 +62,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MultipleLocator
 
 from sim.calibration import (
+    IDLE_MAX_MIN,
     POOLED,
+    SLACK_MIN,
     Calibration,
     IntervalGrid,
-    agents_on_duty,
     band_name,
     fit_arrivals,
     split_band,
@@ -74,6 +75,7 @@ from sim.config import WEEKDAYS, Scenario, ServiceLevel
 from sim.config_base import Empirical, Exponential, Fixed, Lognormal, NoPatience
 from sim.contact_log import ABANDONED, SERVED, CleanLog, LogError, LogSchema
 from sim.desk import Desk
+from sim.log_staffing import AgentActivity
 from sim.metrics import CI_LEVEL, estimate
 from sim.queueing import erlang_a_kpis
 from sim.records import ANSWERED, WAITING
@@ -193,6 +195,7 @@ class Period:
         agents: Inferred agents on duty (time-averaged) per day and interval.
         observed: Observed totals per day and hour (see :func:`tally`).
         slack_min: The staffing rule's slack ``N``.
+        idle_max_min: The staffing rule's longest idle gap.
         left_out: Calls left out and why (hung up before the queue; outside opening hours).
         files: The log files.
         credit: Short credit of the data for chart source lines.
@@ -206,6 +209,7 @@ class Period:
     agents: np.ndarray
     observed: np.ndarray
     slack_min: float
+    idle_max_min: float
     left_out: dict[str, int]
     files: tuple[str, ...]
     credit: str
@@ -304,7 +308,8 @@ def _band_type(
 def observe(
     log: CleanLog,
     scenario: Scenario,
-    slack_min: float = 2.0,
+    slack_min: float = SLACK_MIN,
+    idle_max_min: float = IDLE_MAX_MIN,
     open_share: float = 0.05,
     abnormal_below: float = 0.5,
 ) -> Period:
@@ -314,6 +319,7 @@ def observe(
         log: The cleaned log to validate against.
         scenario: The calibrated scenario (its contact types and interval).
         slack_min: Staffing rule slack ``N`` (use the calibration's).
+        idle_max_min: Staffing rule's longest idle gap (use the calibration's).
         open_share: Opening-hours rule (as in :func:`sim.calibration.calibrate`).
         abnormal_below: Abnormal-day rule (as in :func:`sim.calibration.calibrate`); abnormal
             days are validated too, only the opening hours ignore them.
@@ -343,17 +349,12 @@ def observe(
     arrivals = np.bincount(flat, minlength=grid.n_days * len(types) * grid.per_day).reshape(
         grid.n_days, len(types), grid.per_day
     )
-    served = records[(records["outcome"] == SERVED) & records["service_start"].notna()]
-    known = served[served["agent"].notna()]
-    agent_codes, _ = pd.factorize(known["agent"])
     edges = np.arange(grid.n_days * grid.per_day + 1) * float(interval)
-    agents = agents_on_duty(
-        agent_codes,
-        grid.minutes(known["service_start"]),
-        grid.minutes(known["service_end"]),
-        edges,
-        slack_min,
-    ).reshape(grid.n_days, grid.per_day)
+    agents = (
+        AgentActivity.from_records(records, grid.minutes)
+        .on_duty(edges, slack_min, idle_max_min)
+        .reshape(grid.n_days, grid.per_day)
+    )
     observed = tally(
         day[calls],
         hour[calls],
@@ -372,6 +373,7 @@ def observe(
         agents=agents,
         observed=observed,
         slack_min=slack_min,
+        idle_max_min=idle_max_min,
         left_out={
             "hung up before reaching the queue": int(gave_up_early.sum()),
             "outside the opening hours": int((reached & ~in_hours).sum()),
@@ -799,6 +801,7 @@ class Validation:
             "replications": self.replications,
             "seed": self.seed,
             "slack_min": self.period.slack_min,
+            "idle_max_min": self.period.idle_max_min,
             "service_level_definition": self.service_level,
             "erlang_a_patience_s": self.erlang_patience_s,
             "overall": block(overall),
@@ -862,8 +865,8 @@ class Validation:
             f"({', '.join(Path(f).name for f in p.files)}): {p.calls:,} calls "
             f"("
             + ", ".join(f"{n:,} {why}" for why, n in p.left_out.items())
-            + " left out); staffing slack "
-            f"{p.slack_min:g} min; {self.replications} replications; Erlang A patience "
+            + f" left out); staffing rule: slack {p.slack_min:g} min, idle gaps up to "
+            f"{p.idle_max_min:g} min; {self.replications} replications; Erlang A patience "
             f"{self.erlang_patience_s:.0f} s (exponential, mean over calls)",
             f"Service level: {self.service_level}. Observed 95% CI: bootstrap over days; "
             "simulated: across replications.",
@@ -1048,7 +1051,8 @@ def validate(
     *,
     replications: int = 10,
     seed: int | None = None,
-    slack_min: float = 2.0,
+    slack_min: float = SLACK_MIN,
+    idle_max_min: float = IDLE_MAX_MIN,
     erlang_patience: dict[str, float] | None = None,
     workers: int = 1,
     on_progress: Callable[[int, int], None] | None = None,
@@ -1061,7 +1065,9 @@ def validate(
         scenario: The calibrated scenario.
         replications: Independent replications of the period.
         seed: Master seed (default: the scenario's).
-        slack_min: Staffing rule slack ``N`` (the one the scenario was calibrated with).
+        slack_min: Staffing rule slack ``N`` (the one the scenario was calibrated with, see
+            :func:`sim.calibration.staffing_rule`).
+        idle_max_min: Staffing rule's longest idle gap (likewise).
         erlang_patience: Exponential patience fits in seconds by type and pooled, as recorded by
             calibration (:func:`sim.calibration.exponential_patience_s`); None: derived from the
             scenario (:func:`erlang_patience_s`).
@@ -1069,7 +1075,7 @@ def validate(
         on_progress: Progress callback (jobs done, jobs).
     """
     seed = scenario.simulation.seed if seed is None else seed
-    period = observe(log, scenario, slack_min=slack_min)
+    period = observe(log, scenario, slack_min=slack_min, idle_max_min=idle_max_min)
     patience_s = erlang_patience_s(scenario, erlang_patience)
     calls = period.arrivals.sum(axis=(0, 2))
     return Validation(

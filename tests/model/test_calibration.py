@@ -25,8 +25,6 @@ from sim import cli_calibrate
 from sim.calibration import (
     POOLED,
     Calibration,
-    after_call_gap_s,
-    agents_on_duty,
     calibrate,
     exponential_patience_s,
     fit_handle_time,
@@ -38,6 +36,7 @@ from sim.contact_log import CleanLog, LogSchema, read_logs
 from sim.desk import Desk, DeskRun
 from sim.experiment import run_scenario
 from sim.loading import load_scenario
+from sim.log_staffing import after_call_gap_s, agents_on_duty
 from sim.records import ABANDONED, ANSWERED, DISCONNECTED
 from sim.rng import Streams
 
@@ -112,19 +111,38 @@ def test_handle_time_fit() -> None:
     np.testing.assert_allclose(fit.qq_data_s, fit.qq_fit_s, rtol=0.15)
 
 
-def test_agents_on_duty_merges_short_gaps() -> None:
-    """Agent 0 serves 10:00-10:10 and 10:14-10:20 (gap 4 min), agent 1 serves 10:40-10:45."""
-    agent = np.array([0, 0, 1])
-    start, end = np.array([600.0, 614.0, 640.0]), np.array([610.0, 620.0, 645.0])
+def test_agents_on_duty_work_conserving_rule() -> None:
+    """Agent 0 serves 10:00-10:10, 10:13-10:20 and 10:30-10:40; agent 1 serves 10:40-10:45.
+    Callers wait 10:22-10:26 (twice, overlapping) and 10:36-10:41. Slack N = 2 min."""
+    agent = np.array([0, 0, 0, 1])
+    start, end = np.array([600.0, 613.0, 630.0, 640.0]), np.array([610.0, 620.0, 640.0, 645.0])
+    waits = {
+        "wait_start_min": np.array([622.0, 623.0, 636.0]),
+        "wait_end_min": np.array([626.0, 625.0, 641.0]),
+    }
     edges = np.array([570.0, 600.0, 630.0, 660.0])
-    # slack 2: agent 0 on duty 9:58-10:22 (the 4-min gap is under 2 x 2), agent 1 10:38-10:47
+    # Idle gaps up to 20 min: agent 0's 3-min gap is after-call work (under 2N); the 10-min gap
+    # 10:20-10:30 is idle time on duty except 10:22-10:26, when a caller waited; lead-in
+    # 9:58-10:00. After 10:30: agent 0 serves 10 min, lead-out 10:40-10:42 less 10:40-10:41
+    # (waiting); agent 1 lead-in 10:38-10:40 (a caller waiting: off), serves 5, lead-out 2.
     np.testing.assert_allclose(
-        agents_on_duty(agent, start, end, edges, 2.0), [2 / 30, 22 / 30, 9 / 30]
+        agents_on_duty(agent, start, end, edges, slack_min=2.0, idle_max_min=20.0, **waits),
+        [2 / 30, (20 + 6) / 30, (10 + 1 + 5 + 2) / 30],
     )
-    # slack 1: the gap splits agent 0's stretch (9:59-10:11 and 10:13-10:21)
+    # Idle gaps up to 5 min: the 10-min gap is a break; agent 0 has a lead-out 10:20-10:22 and
+    # a lead-in 10:28-10:30, both while nobody waited.
     np.testing.assert_allclose(
-        agents_on_duty(agent, start, end, edges, 1.0), [1 / 30, 19 / 30, 7 / 30]
+        agents_on_duty(agent, start, end, edges, slack_min=2.0, idle_max_min=5.0, **waits),
+        [2 / 30, (20 + 2 + 2) / 30, (10 + 1 + 5 + 2) / 30],
     )
+    # Nobody waiting: every idle gap and lead counts.
+    none = {"wait_start_min": np.zeros(0), "wait_end_min": np.zeros(0)}
+    np.testing.assert_allclose(
+        agents_on_duty(agent, start, end, edges, slack_min=2.0, idle_max_min=20.0, **none),
+        [2 / 30, 30 / 30, (10 + 2 + 2 + 5 + 2) / 30],
+    )
+    with pytest.raises(ValueError, match="idle_max_min >= 2"):
+        agents_on_duty(agent, start, end, edges, slack_min=2.0, idle_max_min=3.0, **none)
 
 
 def test_after_call_gap_counts_only_gaps_with_callers_waiting() -> None:
@@ -323,8 +341,15 @@ def test_infers_the_fixed_team(synthetic: tuple[CleanLog, Calibration]) -> None:
         assert max(agents) <= AGENTS
     assert cal.staffing.agents_seen == AGENTS
     assert cal.staffing.wrap_up_s == 0.0  # the engine's agents take the next caller at once
-    occupancy = [row.occupancy for row in cal.staffing.sensitivity]
-    assert occupancy == sorted(occupancy, reverse=True)
+    rows = cal.staffing.sensitivity
+    for family in ("slack_min", "idle_max_min"):  # counting more time as on duty: lower occupancy
+        other = "idle_max_min" if family == "slack_min" else "slack_min"
+        chosen = getattr(cal.staffing, other)
+        same = sorted(
+            (getattr(r, family), r.occupancy) for r in rows if getattr(r, other) == chosen
+        )
+        assert len(same) > 2
+        assert [o for _, o in same] == sorted((o for _, o in same), reverse=True)
 
 
 def test_rare_types_borrow_the_pooled_fits(synthetic: tuple[CleanLog, Calibration]) -> None:

@@ -18,7 +18,15 @@ import pandas as pd
 import pytest
 
 from sim import cli_calibrate, cli_validate
-from sim.calibration import band_name, calibrate, exponential_patience_s, split_band
+from sim.calibration import (
+    IDLE_MAX_MIN,
+    SLACK_MIN,
+    band_name,
+    calibrate,
+    exponential_patience_s,
+    split_band,
+    staffing_rule,
+)
 from sim.config import ServiceLevel
 from sim.contact_log import load_schema, read_logs
 from sim.queueing import erlang_a_kpis
@@ -164,13 +172,13 @@ def test_log_types_map_onto_hour_bands() -> None:
 # --- the shipped sample month --------------------------------------------------------------------
 
 
-def _calibrate_cli(logs: list[Path], out: Path, *extra: str) -> None:
+def _calibrate_cli(logs: list[Path], out: Path, *extra: str, status: int = 0) -> None:
     parser = argparse.ArgumentParser()
     cli_calibrate.add_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(
         ["calibrate", *map(str, logs), "--schema", "anonymous-bank", "--out", str(out), *extra]
     )
-    assert cli_calibrate.run(args) == 0
+    assert cli_calibrate.run(args) == status
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +240,28 @@ def test_validate_log_json_shape(sample_json: dict) -> None:
     assert all(math.isfinite(v) for v in overall["erlang_a"].values())
     assert overall["calls"] == sum(b["calls"] for b in out["by_hour"])
     assert overall["observed"]["abandon_rate"]["mean"] == pytest.approx(0.193, abs=0.002)
+    # validate-log infers the agents with the staffing rule the scenario was calibrated with
+    assert (out["slack_min"], out["idle_max_min"]) == (SLACK_MIN, IDLE_MAX_MIN)
+
+
+def test_staffing_rule_recorded_in_the_scenario_file(tmp_path: Path) -> None:
+    scenario = tmp_path / "calibrated.yaml"
+    _calibrate_cli([SAMPLE], scenario, "--slack-min", "1.5", "--idle-max-min", "12")
+    assert staffing_rule(scenario.read_text(encoding="utf-8")) == {
+        "slack_min": 1.5,
+        "idle_max_min": 12.0,
+    }
+    assert staffing_rule("name: hand-written\n") is None
+
+
+def test_staffing_rule_settings_must_fit_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.yaml"
+    _calibrate_cli([SAMPLE], out, "--slack-min", "5", "--idle-max-min", "6", status=2)
+    err = capsys.readouterr().err
+    assert "--idle-max-min 6 is shorter than twice --slack-min 5" in err
+    assert not out.exists()
 
 
 def test_sample_month_in_sample_targets(sample_json: dict) -> None:
@@ -241,6 +271,7 @@ def test_sample_month_in_sample_targets(sample_json: dict) -> None:
     t = sample_json["targets"]
     assert t["abandon_rate_within_2pp"], t
     assert t["mean_wait_served_within_15pct"], t
+    assert t["hour_correlation_at_least_0.8"], t
     assert t["hour_correlation_abandon_rate"] > 0.5
 
 
@@ -249,8 +280,9 @@ def test_sample_month_in_sample_targets(sample_json: dict) -> None:
 
 @pytest.mark.skipif(not FULL.is_dir(), reason="full Anonymous Bank data not beside the repository")
 def test_out_of_sample_january_march_to_april_july() -> None:
-    """Calibrated on January-March, validated on April-July: abandonment and the mean wait of
-    answered calls within the targets."""
+    """Calibrated on January-March, validated on April-July: the three held-out targets
+    (abandonment within 2 points, mean wait of answered calls within 15%, hour-of-day correlation
+    of abandonment at least 0.8)."""
     paths = [FULL / f"1999-{m}.txt.gz" for m in MONTHS]
     log = read_logs(paths, "anonymous-bank")
     records = log.records
@@ -263,3 +295,4 @@ def test_out_of_sample_january_march_to_april_july() -> None:
     t = result.targets()
     assert t["abandon_rate_within_2pp"], t
     assert t["mean_wait_served_within_15pct"], t
+    assert t["hour_correlation_at_least_0.8"], t

@@ -1,0 +1,258 @@
+"""Agents on duty, inferred from a contact log.
+
+A call log says which agent served which call, never who was on duty: an agent between two calls
+may have been idle and ready, wrapping up, on a break or doing other work. The simulation needs
+the agents *available to answer*, interval by interval, so they are inferred from two things the
+log does record: each agent's services, and the spans in which callers were waiting.
+
+**The rule (work-conserving).** The bank's queue is work-conserving: while a caller waits, an
+agent who is on duty and free takes the call at once. So
+
+* an agent serving a call is on duty;
+* a gap shorter than ``2N`` between two of their calls is on duty (after-call work; the
+  scenario's wrap-up is the mean of these gaps, see :func:`after_call_gap_s`);
+* a longer gap, up to ``idle_max_min``, and the ``N`` minutes before the first call and after
+  the last call of a stretch, are on duty *only while nobody was waiting*: an agent idle while a
+  caller waited was not available (a break, other work), while an agent idle in a quiet spell
+  was ready and simply had no call;
+* a gap of ``idle_max_min`` or more is off duty (a long break, the end of a shift).
+
+The count is time-averaged within each planning interval. Without the work-conserving step
+(counting a fixed slack around every call), quiet hours lose the agents who waited for calls
+(few calls, long gaps) and busy hours keep agents who were not taking calls although callers
+waited; in the Anonymous Bank data that flattens the hour-of-day pattern of abandonment
+(``docs/validation.md``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sim.contact_log import SERVED
+from sim.metrics import span_integral
+
+
+@dataclass(frozen=True)
+class AgentActivity:
+    """What a log says about agents: services of identified agents and the spans callers waited.
+
+    All times are minutes on one clock (any origin).
+
+    Attributes:
+        agent: Integer code of the agent of each service.
+        start_min: Service starts.
+        end_min: Service ends.
+        wait_start_min: Queue entries of the callers who queued (served or not).
+        wait_end_min: Their queue exits.
+        agents_seen: Distinct agents.
+    """
+
+    agent: np.ndarray
+    start_min: np.ndarray
+    end_min: np.ndarray
+    wait_start_min: np.ndarray
+    wait_end_min: np.ndarray
+    agents_seen: int
+
+    @classmethod
+    def from_records(
+        cls, records: pd.DataFrame, minutes: Callable[[pd.Series], np.ndarray]
+    ) -> AgentActivity:
+        """From cleaned records (:func:`sim.contact_log.read_logs`); ``minutes`` maps
+        timestamps onto the clock (e.g. :meth:`sim.calibration.IntervalGrid.minutes`)."""
+        served = records[(records["outcome"] == SERVED) & records["service_start"].notna()]
+        known = served[served["agent"].notna()]
+        codes, names = pd.factorize(known["agent"])
+        queued = records[records["queued"]]
+        wait_start = minutes(queued["arrival"])
+        return cls(
+            agent=codes,
+            start_min=minutes(known["service_start"]),
+            end_min=minutes(known["service_end"]),
+            wait_start_min=wait_start,
+            wait_end_min=wait_start + queued["wait_s"].to_numpy() / 60.0,
+            agents_seen=len(names),
+        )
+
+    def busy(self, edges: np.ndarray) -> np.ndarray:
+        """Time-averaged number of agents serving in each interval between ``edges``."""
+        return span_integral(self.start_min, self.end_min, edges) / np.diff(edges)
+
+    def on_duty(self, edges: np.ndarray, slack_min: float, idle_max_min: float) -> np.ndarray:
+        """Time-averaged agents on duty in each interval (the module's rule)."""
+        return agents_on_duty(
+            self.agent,
+            self.start_min,
+            self.end_min,
+            edges,
+            slack_min=slack_min,
+            idle_max_min=idle_max_min,
+            wait_start_min=self.wait_start_min,
+            wait_end_min=self.wait_end_min,
+        )
+
+    def wrap_up_s(
+        self, slack_min: float, statistic: Literal["mean", "median"]
+    ) -> tuple[float, int]:
+        """After-call gap (:func:`after_call_gap_s`): the ``mean`` of the gaps under ``2N`` or
+        the ``median`` of the gaps under an hour."""
+        return after_call_gap_s(
+            self.agent,
+            self.start_min * 60.0,
+            self.end_min * 60.0,
+            self.wait_start_min * 60.0,
+            self.wait_end_min * 60.0,
+            max_gap_s=2.0 * slack_min * 60.0 if statistic == "mean" else 3600.0,
+            statistic=statistic,
+        )
+
+
+def agents_on_duty(
+    agent: np.ndarray,
+    start_min: np.ndarray,
+    end_min: np.ndarray,
+    edges: np.ndarray,
+    *,
+    slack_min: float,
+    idle_max_min: float,
+    wait_start_min: np.ndarray,
+    wait_end_min: np.ndarray,
+) -> np.ndarray:
+    """Time-averaged number of agents on duty in each interval, by the work-conserving rule.
+
+    Args:
+        agent: Agent code of each service (integers).
+        start_min: Service starts in minutes (any origin).
+        end_min: Service ends, same clock.
+        edges: Interval edges on the same clock (``len(edges) - 1`` intervals).
+        slack_min: ``N``: gaps under ``2N`` are after-call work; the lead-in and lead-out of a
+            stretch of calls.
+        idle_max_min: Longest gap between two calls that can be idle time on duty; at least
+            ``2N``.
+        wait_start_min: Queue entries of queued callers, same clock.
+        wait_end_min: Their queue exits.
+
+    Raises:
+        ValueError: ``idle_max_min`` shorter than ``2N``, or a negative slack.
+    """
+    if slack_min < 0 or idle_max_min < 2.0 * slack_min:
+        raise ValueError(
+            f"need 0 <= slack_min and idle_max_min >= 2 * slack_min, got slack_min={slack_min}, "
+            f"idle_max_min={idle_max_min}"
+        )
+    if len(agent) == 0:
+        return np.zeros(len(edges) - 1)
+    # Services and the after-call gaps between them: certainly on duty.
+    work_agent, work_start, work_end = _merge(agent, start_min, end_min, 2.0 * slack_min)
+    # Between two such stretches of one agent: idle time, on duty while nobody waits.
+    same = work_agent[1:] == work_agent[:-1]
+    gap = work_start[1:] - work_end[:-1]
+    idle = same & (gap < idle_max_min)
+    first = np.concatenate([[True], ~idle])
+    last = np.concatenate([~idle, [True]])
+    maybe_start = np.concatenate(
+        [work_end[:-1][idle], work_start[first] - slack_min, work_end[last]]
+    )
+    maybe_end = np.concatenate(
+        [work_start[1:][idle], work_start[first], work_end[last] + slack_min]
+    )
+    wait_start, wait_end = _union(wait_start_min, wait_end_min)
+    busy_start, busy_end = _intersect(maybe_start, maybe_end, wait_start, wait_end)
+    time_on_duty = (
+        span_integral(work_start, work_end, edges)
+        + span_integral(maybe_start, maybe_end, edges)
+        - span_integral(busy_start, busy_end, edges)
+    )
+    return time_on_duty / np.diff(edges)
+
+
+def _merge(
+    key: np.ndarray, start: np.ndarray, end: np.ndarray, join: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Spans of each key merged where they overlap or lie less than ``join`` apart: (key,
+    start, end) of the merged spans, sorted by key and start."""
+    order = np.lexsort((start, key))
+    k = np.asarray(key)[order]
+    s = np.asarray(start, dtype=float)[order]
+    e = np.asarray(end, dtype=float)[order]
+    # One running maximum over all keys: each key's clock is shifted past the previous one's.
+    shift = k * (float(e.max() - s.min()) + join + 1.0)
+    reach = np.maximum.accumulate(e + shift)
+    new = np.ones(len(k), dtype=bool)
+    new[1:] = s[1:] + shift[1:] >= reach[:-1] + join
+    last = np.append(np.flatnonzero(new)[1:] - 1, len(k) - 1)
+    return k[new], s[new], (reach - shift)[last]
+
+
+def _union(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The union of spans as sorted disjoint spans."""
+    if len(start) == 0:
+        return np.zeros(0), np.zeros(0)
+    _, s, e = _merge(np.zeros(len(start), dtype=np.int64), start, end, 0.0)
+    return s, e
+
+
+def _intersect(
+    start: np.ndarray, end: np.ndarray, disjoint_start: np.ndarray, disjoint_end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pieces of the spans ``[start, end)`` (any overlap) that fall inside sorted disjoint spans."""
+    lo = np.searchsorted(disjoint_end, start, side="right")
+    hi = np.searchsorted(disjoint_start, end, side="left")
+    count = np.maximum(hi - lo, 0)
+    span = np.repeat(np.arange(len(start)), count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    j = np.repeat(lo, count) + offset
+    piece_start = np.maximum(start[span], disjoint_start[j])
+    piece_end = np.minimum(end[span], disjoint_end[j])
+    keep = piece_end > piece_start
+    return piece_start[keep], piece_end[keep]
+
+
+def after_call_gap_s(
+    agent: np.ndarray,
+    start_s: np.ndarray,
+    end_s: np.ndarray,
+    queue_start_s: np.ndarray,
+    queue_end_s: np.ndarray,
+    max_gap_s: float = 3600.0,
+    statistic: Literal["mean", "median"] = "median",
+) -> tuple[float, int]:
+    """Mean or median gap between an agent's call and their next one while callers were waiting.
+
+    When callers wait, an available agent takes the next call at once; the gap is then time the
+    agent was on duty but not available (after-call work, a short pause). Gaps of ``max_gap_s``
+    or more are not counted (the agent was off duty).
+
+    Args:
+        agent: Agent code of each service.
+        start_s: Service starts in seconds.
+        end_s: Service ends in seconds.
+        queue_start_s: Queue entries of queued callers, same clock.
+        queue_end_s: Their queue exits.
+        max_gap_s: Longer gaps are breaks, not counted.
+        statistic: ``mean`` or ``median`` of the gaps.
+
+    Returns:
+        The mean or median gap in seconds (NaN without such gaps) and the number of gaps used.
+    """
+    order = np.lexsort((start_s, agent))
+    a, s, e = np.asarray(agent)[order], np.asarray(start_s)[order], np.asarray(end_s)[order]
+    same = a[1:] == a[:-1]
+    gap_start, gap_end = e[:-1][same], s[1:][same]
+    gap = gap_end - gap_start
+    qs, qe = np.sort(queue_start_s), np.sort(queue_end_s)
+
+    def waiting(t: np.ndarray) -> np.ndarray:
+        return np.searchsorted(qs, t, side="right") - np.searchsorted(qe, t, side="right")
+
+    busy = (gap >= 0) & (gap < max_gap_s) & (waiting(gap_start) > 0) & (waiting(gap_end) > 0)
+    if not busy.any():
+        return math.nan, 0
+    value = np.mean(gap[busy]) if statistic == "mean" else np.median(gap[busy])
+    return float(value), int(busy.sum())
