@@ -61,6 +61,7 @@ from scipy import optimize, stats
 from sim.config import WEEKDAYS, Scenario
 from sim.contact_log import ABANDONED, SERVED, CleaningReport, CleanLog, LogError
 from sim.log_staffing import AgentActivity
+from sim.queue_patience import QueueFactorFit, callers_ahead, fit_queue_factors
 
 SLACK_MIN = 3.0
 """Default slack ``N`` of the staffing rule (chosen on the calibration months,
@@ -353,7 +354,8 @@ def fit_patience(
         )
 
     start = np.array([float(np.log(max(exposure / events, 1.0))), 0.0])
-    fit = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-6})
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # extreme trial steps
+        fit = optimize.minimize(nll, start, method="Nelder-Mead", options={"xatol": 1e-6})
     mu, sigma = float(fit.x[0]), math.exp(float(fit.x[1]))
     times, survival = kaplan_meier(w, ab)
     # at least the first abandonment: a small group may abandon only beyond the 99th percentile
@@ -500,7 +502,12 @@ class Calibration:
         arrivals: Volumes, profiles, opening hours, abnormal days, overdispersion.
         handle: Scenario contact type → handle-time fit, plus ``"all types"`` pooled (and, with
             hour bands, ``"all types@lo-hih"`` pooled per band).
-        patience: Scenario contact type → patience fit, pooled the same way.
+        patience: Scenario contact type → patience fit, pooled the same way; with queue factors,
+            the patience of a caller who finds nobody waiting (waits divided by the caller's
+            factor, :mod:`sim.queue_patience`).
+        erlang_patience_s: Same keys → exponential MLE of patience from the plain waits (the
+            Erlang A model: patience independent of the queue).
+        queue_factors: Patience factors by callers waiting at arrival (None: not estimated).
         staffing: Inferred agents on duty.
         scenario_data: The scenario as data (validated).
         yaml_text: The scenario as commented YAML.
@@ -518,6 +525,8 @@ class Calibration:
     arrivals: ArrivalFit
     handle: dict[str, HandleFit]
     patience: dict[str, PatienceFit]
+    erlang_patience_s: dict[str, float]
+    queue_factors: QueueFactorFit | None
     staffing: StaffingFit
     scenario_data: dict
     yaml_text: str
@@ -592,6 +601,16 @@ class Calibration:
             )
         if any(self.handle_for(name)[1] for name in self.types):
             lines.append("  * too few services: handle time of all types pooled")
+        q = self.queue_factors
+        if q is not None:
+            lines.append(
+                "  patience factor by callers waiting at arrival (the patience above is that of a "
+                "caller who finds nobody waiting): "
+                + ", ".join(
+                    f"{a}+ {f:.3f} ({lo:.3f}-{hi:.3f})"
+                    for a, f, (lo, hi) in zip(q.ahead, q.factor, q.ci, strict=True)
+                )
+            )
         s = self.staffing
         lines.append(
             f"  staffing (slack N {s.slack_min:g} min, idle gaps up to {s.idle_max_min:g} min): "
@@ -622,6 +641,7 @@ def calibrate(
     patience_by_hour: bool = False,
     band_edges: Sequence[int] = (),
     wrap_up: Literal["mean", "median"] = "mean",
+    queue_patience: bool = True,
 ) -> Calibration:
     """Estimate a scenario from a cleaned log.
 
@@ -652,6 +672,9 @@ def calibrate(
             calls while callers were waiting: ``mean`` of the gaps shorter than ``2N`` (the gaps
             the staffing rule counts as on duty, so that simulated agents are unavailable for as
             long as the real ones were), or ``median`` of the gaps under an hour.
+        queue_patience: Estimate how patience falls with the callers waiting at arrival
+            (:mod:`sim.queue_patience`) and fit the patience distributions to the waits scaled
+            accordingly; False: patience independent of the queue.
 
     Raises:
         LogError: The log cannot be calibrated: no call reached the queue or an agent, or no
@@ -691,29 +714,40 @@ def calibrate(
     )
     served = (records["outcome"] == SERVED).to_numpy() & records["service_s"].notna().to_numpy()
     wait = records["wait_s"].to_numpy()
+    queue_factors = None
+    scaled = wait  # waits on the scale of patience at an empty queue
+    if queue_patience:
+        ahead = np.zeros(len(records), dtype=np.int64)
+        arrival_s = grid.minutes(records["arrival"][queued]) * 60.0
+        ahead[queued] = callers_ahead(arrival_s, wait[queued])
+        stratum = pd.factorize(pd.Series(type_of[queued]).fillna(""))[0]
+        queue_factors = fit_queue_factors(ahead[queued], wait[queued], gave_up[queued], stratum)
+        scaled = wait / queue_factors.of(ahead)
     hours = records["arrival"].dt.hour.to_numpy() if patience_by_hour else None
     service = records["service_s"].to_numpy()
     short_s = log.report.short_service_s
     handle = {POOLED: fit_handle_time(service[served], short_s)}
-    patience = {
-        POOLED: fit_patience(
-            wait[queued], gave_up[queued], None if hours is None else hours[queued]
-        )
-    }
+    patience: dict[str, PatienceFit] = {}
+    erlang_patience: dict[str, float] = {}
+
+    def fit(key: str, mine: np.ndarray) -> None:
+        m = queued & mine
+        patience[key] = fit_patience(scaled[m], gave_up[m], None if hours is None else hours[m])
+        erlang_patience[key] = float(wait[m].sum() / gave_up[m].sum())
+
+    fit(POOLED, np.ones(len(records), dtype=bool))
     for k, band in enumerate(bands):
         mine, pool = band_of == k, band_name(POOLED, band)
         if (mine & served).sum() >= MIN_SERVICES:
             handle[pool] = fit_handle_time(service[mine & served], short_s)
         if (gave_up & queued & mine).any():
-            m = queued & mine
-            patience[pool] = fit_patience(wait[m], gave_up[m], None if hours is None else hours[m])
+            fit(pool, mine)
     for t in arrivals.daily_volume:
         mine = type_of == t
         if (mine & served).sum() >= MIN_SERVICES:
             handle[t] = fit_handle_time(service[mine & served], short_s)
         if (gave_up & queued & mine).any():
-            m = queued & mine
-            patience[t] = fit_patience(wait[m], gave_up[m], None if hours is None else hours[m])
+            fit(t, mine)
     partial = Calibration(
         name=name,
         report=log.report,
@@ -729,6 +763,8 @@ def calibrate(
         arrivals=arrivals,
         handle=handle,
         patience=patience,
+        erlang_patience_s=erlang_patience,
+        queue_factors=queue_factors,
         staffing=_fit_staffing(records, grid, arrivals, regular, slack_min, idle_max_min, wrap_up),
         scenario_data={},
         yaml_text="",
@@ -974,10 +1010,10 @@ class _ScenarioWriter:
             f"#   {action} {rule}: {n:,}" for action, rule, n in r.rules() if n
         ]
         lines += [
-            "# Exponential MLE of patience per type and pooled, in seconds (read by",
-            "# `python -m sim validate-log` as the Erlang A baseline's patience):",
+            "# Exponential MLE of patience per type and pooled from the plain waits, in seconds",
+            "# (read by `python -m sim validate-log` as the Erlang A baseline's patience):",
             f"# {EXP_PATIENCE_KEY}: "
-            + json.dumps({t: round(p.exp_mean_s, 1) for t, p in c.patience.items()}),
+            + json.dumps({t: round(x, 1) for t, x in c.erlang_patience_s.items()}),
             "# Staffing rule the agents on duty were inferred with (read by validate-log):",
             f"# {STAFFING_RULE_KEY}: "
             + json.dumps(
@@ -1042,6 +1078,7 @@ class _ScenarioWriter:
             f"  day_volume_cv: {_num(a.day_volume_cv, 3)}  # pooled over weekdays: variance of "
             "daily totals = m + cv^2 m^2",
             *_wrap_comment(f"per weekday: {per_weekday}", indent=4),
+            *self._queue_factors(),
             "  profiles:",
             *_wrap_comment(
                 "mean calls per interval on regular days, all types (days averaged: "
@@ -1101,6 +1138,28 @@ class _ScenarioWriter:
                 "      resolution: {first_contact_prob: 1.0}  # the log does not record resolution",
             ]
         return [*lines, ""]
+
+    def _queue_factors(self) -> list[str]:
+        q = self.cal.queue_factors
+        if q is None:
+            return []
+        mapping = ", ".join(f"{a}: {_num(f, 3)}" for a, f in q.mapping.items())
+        bands = "; ".join(
+            f"{a}+ ahead: {f:.3f} ({lo:.3f}-{hi:.3f}), {n:,} queued, {d:,} abandoned"
+            for a, f, (lo, hi), n, d in zip(
+                q.ahead, q.factor, q.ci, q.queued, q.abandoned, strict=True
+            )
+        )
+        return [
+            f"  patience_factor_by_queue_ahead: {{{mapping}}}",
+            *_wrap_comment(
+                "callers who find more callers waiting give up sooner: patience factor by callers "
+                "waiting at arrival, exponential proportional-hazards fit adjusted for contact "
+                f"type (sim/queue_patience.py; 95% CI): {bands}. The patience below is that of a "
+                "caller who finds nobody waiting.",
+                indent=4,
+            ),
+        ]
 
     def _band_profiles(self) -> dict[str, np.ndarray]:
         """Profile name → weights: one per weekday, or with hour bands one per weekday and band

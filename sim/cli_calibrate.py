@@ -147,6 +147,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "the gaps under 2N (default), or the median of the gaps under an hour",
     )
     parser.add_argument(
+        "--patience-ignores-queue",
+        action="store_true",
+        help="do not estimate how patience falls with the callers already waiting (by default "
+        "it is estimated and written as demand.patience_factor_by_queue_ahead)",
+    )
+    parser.add_argument(
         "--patience-by-hour",
         action="store_true",
         help="also print the exponential patience estimate by hour of arrival",
@@ -178,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
             patience_by_hour=args.patience_by_hour,
             band_edges=args.hour_bands,
             wrap_up=args.wrap_up,
+            queue_patience=not args.patience_ignores_queue,
         )
     except LogError as err:
         print(f"python -m sim calibrate: cannot calibrate:\n{err}", file=sys.stderr)

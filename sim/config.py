@@ -264,6 +264,25 @@ class Demand(Model):
     contact_types: dict[str, ContactType] = Field(
         min_length=1, description="Contact types by name."
     )
+    patience_factor_by_queue_ahead: dict[
+        Annotated[int, Field(ge=0, le=10_000)], Annotated[float, Field(gt=0.0, le=10.0)]
+    ] = Field(
+        default_factory=lambda: {0: 1.0},
+        description=(
+            "Callers who find a longer queue give up sooner. A phone caller who has to wait has "
+            "their patience multiplied by the factor of the largest key not above the number of "
+            "phone callers already waiting at that tier (keys: callers ahead, starting at 0; "
+            "e.g. {0: 1.0, 3: 0.77, 10: 0.67}). {0: 1.0}: patience does not depend on the queue."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _queue_factors_start_at_zero(self) -> Demand:
+        if 0 not in self.patience_factor_by_queue_ahead:
+            raise ValueError(
+                "patience_factor_by_queue_ahead needs a factor for 0 callers ahead (the key 0)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _profiles_have_weight(self) -> Demand:

@@ -11,7 +11,9 @@ The contact process, step by step:
    (deferred) work, lower priority numbers first; at tier 1,
    ``routing.email_reserved_agents`` agents keep working email while a backlog exists.
 3. **Abandonment.** A caller hangs up when their patience runs out before an agent answers; callers
-   still waiting when the desk closes are disconnected. Either may call back (``retrial``).
+   still waiting when the desk closes are disconnected. Either may call back (``retrial``). A
+   caller who finds a longer queue may be less patient: their patience is scaled by
+   ``demand.patience_factor_by_queue_ahead`` for the phone callers already waiting at the tier.
 4. **Service.** Talk time, then wrap-up (the agent stays busy). The front line resolves the contact
    with the first-contact-resolution probability; an unresolved contact is escalated to tier 2 at
    once or comes back later as a repeat contact.
@@ -23,6 +25,7 @@ per contact: an answered contact costs two or three events, against about eight 
 
 from __future__ import annotations
 
+import bisect
 import math
 from array import array
 from collections import deque
@@ -149,6 +152,11 @@ class Desk:
         self.email_classes = [c for c, (email, _) in enumerate(classes) if email]
         self.class_is_email = [email for email, _ in classes]
         self.waiting_email = {t: 0 for t in TIERS}
+        self.waiting_phone = {t: 0 for t in TIERS}
+        factors = sorted(scenario.demand.patience_factor_by_queue_ahead.items())
+        self.queue_ahead = [ahead for ahead, _ in factors]
+        self.queue_factor = [f for _, f in factors]
+        self.patience_by_queue = any(f != 1.0 for f in self.queue_factor)
         self.on_email = 0
         self.email_reserved = scenario.routing.email_reserved_agents
         self.pools = {t: AgentPool() for t in TIERS}
@@ -290,6 +298,7 @@ class Desk:
                     while queue:
                         cid = queue.popleft()
                         if self.log.outcome[cid] == WAITING:
+                            self.waiting_phone[tier] -= 1
                             self._give_up(cid, DISCONNECTED)
 
     def _primary_arrivals(self) -> Generator[simpy.Event, None, None]:
@@ -360,12 +369,18 @@ class Desk:
         self.queues[tier][self.class_of[k]].append(cid)
         if not self.types[k].is_phone:
             self.waiting_email[tier] += 1
-        elif patience_min != math.inf:
+            return
+        if self.patience_by_queue:
+            ahead = self.waiting_phone[tier]
+            patience_min *= self.queue_factor[bisect.bisect_right(self.queue_ahead, ahead) - 1]
+        self.waiting_phone[tier] += 1
+        if patience_min != math.inf:
             Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
 
     def _on_patience(self, event: Timeout) -> None:
         cid = event.value
         if self.log.outcome[cid] == WAITING:
+            self.waiting_phone[self.log.tier[cid]] -= 1
             self._give_up(cid, ABANDONED)
 
     def _give_up(self, cid: int, outcome: int) -> None:
@@ -468,6 +483,8 @@ class Desk:
                 if outcome[cid] == WAITING:
                     if self.class_is_email[c]:
                         self.waiting_email[self.log.tier[cid]] -= 1
+                    else:
+                        self.waiting_phone[self.log.tier[cid]] -= 1
                     return cid
         return -1
 

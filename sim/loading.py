@@ -187,7 +187,13 @@ def describe_type(
         return f"list of {describe_type(args[0], name)}"
     if origin is dict:
         key = _strip_annotated(args[0])
-        key_text = "weekday" if set(get_args(key)) == set(WEEKDAYS) else "name"
+        key_text = (
+            "weekday"
+            if set(get_args(key)) == set(WEEKDAYS)
+            else "whole number"
+            if key is int
+            else "name"
+        )
         return f"mapping {key_text} → {describe_type(args[1], name)}"
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return name(tp)
@@ -607,6 +613,18 @@ def _message(error: Any, step: _Step, data: dict[str, Any], sources: _Sources) -
 
 
 def _unknown_key(key: str | int, step: _Step) -> str:
+    if get_origin(step.container) is dict:
+        key_annotation = get_args(step.container)[0]
+        if _strip_annotated(key_annotation) is int:
+            bounds = {
+                name: getattr(m, name)
+                for info in get_args(key_annotation)[1:]
+                for m in getattr(info, "metadata", [])
+                for name in ("ge", "le")
+                if hasattr(m, name)
+            }
+            span = f" from {bounds['ge']} to {bounds['le']}" if len(bounds) == 2 else ""
+            return f"key {key!r} is not allowed: keys are whole numbers{span}"
     allowed = _allowed_keys(step.container, top_level=len(step.path) == 1)
     guesses = difflib.get_close_matches(str(key), allowed, n=3)
     hint = f" — did you mean {' or '.join(map(repr, guesses))}?" if guesses else ""

@@ -438,7 +438,7 @@ def week_scenarios(period: Period, scenario: Scenario) -> list[tuple[int, Scenar
             "peak_days": [],
             "warmup_min": 0.0,
         }
-        data["demand"] = {
+        data["demand"] = base["demand"] | {
             "day_volume_cv": 0.0,
             "profiles": profiles,
             "contact_types": {

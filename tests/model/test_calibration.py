@@ -163,6 +163,8 @@ TYPES = {
     "enquiry": (0.7, 2.0, 1.0, 3.0),
     "order": (0.3, 3.0, 0.6, 6.0),
 }
+QUEUE_FACTORS = {0: 1.0, 3: 0.6, 6: 0.4}
+"""Callers who find 3-5 callers waiting are 0.6 times as patient, 6 or more 0.4 times."""
 
 
 def synthetic_scenario() -> Scenario:
@@ -178,6 +180,7 @@ def synthetic_scenario() -> Scenario:
             },
             "demand": {
                 "profiles": {"day": PROFILE},
+                "patience_factor_by_queue_ahead": QUEUE_FACTORS,
                 "contact_types": {
                     name: {
                         "channel": "phone",
@@ -330,6 +333,22 @@ def test_recovers_exponential_patience_under_censoring(
         gave_up = records[(records["type"] == name) & (records["outcome"] == "abandoned")]
         assert gave_up["wait_s"].mean() < 0.7 * truth  # the naive estimate is biased low
     assert cal.patience[POOLED].abandoned == sum(cal.patience[t].abandoned for t in TYPES)
+
+
+def test_recovers_patience_factors_by_queue(synthetic: tuple[CleanLog, Calibration]) -> None:
+    """The factors by callers waiting at arrival, each within 4 standard errors of the truth,
+    and the scenario carries them."""
+    _, cal = synthetic
+    q = cal.queue_factors
+    assert q is not None and q.ahead == (0, 1, 3, 6, 10)
+    keys = np.array(sorted(QUEUE_FACTORS))
+    for ahead, factor, (lo, hi) in zip(q.ahead[1:], q.factor[1:], q.ci[1:], strict=True):
+        truth = QUEUE_FACTORS[int(keys[np.searchsorted(keys, ahead, "right") - 1])]
+        se = (math.log(hi) - math.log(lo)) / (2 * 1.96)
+        assert abs(math.log(factor) - math.log(truth)) < Z * se, (ahead, factor, truth)
+        assert se < 0.15  # enough abandonments in every band for the check to have power
+    scenario_factors = cal.scenario().demand.patience_factor_by_queue_ahead
+    assert scenario_factors == pytest.approx(q.mapping, rel=1e-3)
 
 
 def test_infers_the_fixed_team(synthetic: tuple[CleanLog, Calibration]) -> None:

@@ -280,3 +280,32 @@ def test_after_hours_callbacks_are_spread_over_the_first_hour() -> None:
     bunched = simulate(busy_desk(routing={"after_hours_spread_min": 0})).contacts
     late0 = (bunched.parent >= 0) & np.isclose(bunched.arrival_min % 1440, 8 * 60)
     assert late0.sum() > 10
+
+
+def test_patience_scales_with_the_callers_waiting_ahead() -> None:
+    """Fixed 6-min patience scaled by {0: 1, 2: 0.5, 5: 0.25} for the phone callers already
+    waiting at the tier: every caller who hangs up waited exactly 6 min times their factor, and
+    every caller answered from the queue waited less."""
+    factors = {0: 1.0, 2: 0.5, 5: 0.25}
+    fixed = {"patience": {"kind": "fixed", "value_min": 6.0}}
+    scenario = busy_desk(
+        demand={
+            "patience_factor_by_queue_ahead": factors,
+            "contact_types": {"urgent": fixed, "enquiry": fixed},
+        }
+    )
+    run = simulate(scenario)
+    check_contacts(run)
+    c = run.contacts
+    wait = c.wait_min
+    queued = (c.tier == 1) & run.is_phone[c.type_code] & (wait > 0)
+    start, end = c.arrival_min[queued], c.arrival_min[queued] + wait[queued]
+    ahead = count_at(start, end, start) - 1  # the others still waiting when each one joined
+    keys = np.array(sorted(factors))
+    factor = np.array([factors[k] for k in keys])[np.searchsorted(keys, ahead, "right") - 1]
+    limit = 6.0 * factor
+    gave_up = c.outcome[queued] == ABANDONED
+    np.testing.assert_allclose(wait[queued][gave_up], limit[gave_up], rtol=1e-9)
+    assert (wait[queued][~gave_up] <= limit[~gave_up] + 1e-9).all()
+    for k in keys:  # every band of the queue is exercised
+        assert (gave_up & (factor == factors[k])).sum() >= 5, k

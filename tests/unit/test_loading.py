@@ -326,6 +326,13 @@ BAD_INPUTS = {
         "close_h: 7",
         "calendar.opening_hours.mon.close_h (7.0) must be later than open_h (8.0)",
     ),
+    "a key that must be a whole number": (
+        "  profiles:\n",
+        "  patience_factor_by_queue_ahead: {0: 1.0, many: 0.5}\n  profiles:\n",
+        "many",
+        "demand.patience_factor_by_queue_ahead.many: key 'many' is not allowed: keys are whole "
+        "numbers from 0 to 10000",
+    ),
     "a rule of the model": (
         "channel: phone",
         "channel: email",
