@@ -30,8 +30,8 @@ log_paths = ["../data/anonymous-bank-1999/1999-05-may.txt.gz"]  # the calibratio
 schema = "anonymous-bank"  # a preset name or a schema YAML file
 holdout_paths = []  # other months to validate on, out of sample (empty: none)
 hour_bands = [8, 10, 12, 14, 16, 18, 20, 22]  # split contact types at these hours (empty: none)
-slack_min = 3.0  # staffing rule: gaps under 2N min between an agent's calls are after-call work
-idle_max_min = 30.0  # staffing rule: longer gaps up to this are idle on duty while nobody waits
+slack_min = 5.0  # staffing rule: gaps under 2N min between an agent's calls are after-call work
+idle_max_min = 60.0  # staffing rule: longer gaps up to this are idle on duty while nobody waits
 replications = 5
 seed = 1999
 workers = 0  # worker processes for the re-simulation; 0: all cores
@@ -96,7 +96,7 @@ display(calibration_charts["patience_survival"])
 # calibrated scenario's. Observed intervals: bootstrap over days; simulated: across replications.
 
 # %%
-fitted_patience = {name: fit.exp_mean_s for name, fit in cal.patience.items()}
+fitted_patience = cal.erlang_patience_s  # exponential fits of the plain waits, for Erlang A
 in_sample = validate(
     log,
     cal.scenario(),

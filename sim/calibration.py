@@ -60,21 +60,21 @@ from scipy import optimize, stats
 
 from sim.config import WEEKDAYS, Scenario
 from sim.contact_log import ABANDONED, SERVED, CleaningReport, CleanLog, LogError
-from sim.log_staffing import AgentActivity
+from sim.log_staffing import AgentActivity, AnswerDelayFit, fit_answer_delay
 from sim.queue_patience import QueueFactorFit, callers_ahead, fit_queue_factors
 
-SLACK_MIN = 3.0
+SLACK_MIN = 5.0
 """Default slack ``N`` of the staffing rule (chosen on the calibration months,
 docs/validation.md section 5)."""
 
 SLACK_OPTIONS_MIN: tuple[float, ...] = (0.0, 1.0, 2.0, 3.0, 5.0, 10.0)
 """Slack values the staffing sensitivity is computed for (plus the one chosen)."""
 
-IDLE_MAX_MIN = 30.0
+IDLE_MAX_MIN = 60.0
 """Default longest gap between two calls that counts as idle time on duty (chosen on the
 calibration months, docs/validation.md section 5)."""
 
-IDLE_MAX_OPTIONS_MIN: tuple[float, ...] = (10.0, 20.0, 30.0, 60.0)
+IDLE_MAX_OPTIONS_MIN: tuple[float, ...] = (10.0, 20.0, 30.0, 60.0, 120.0)
 """Longest idle gaps the staffing sensitivity is computed for (plus the one chosen)."""
 
 POOLED = "all types"
@@ -509,6 +509,7 @@ class Calibration:
             Erlang A model: patience independent of the queue).
         queue_factors: Patience factors by callers waiting at arrival (None: not estimated).
         staffing: Inferred agents on duty.
+        answer_delay: Callers who found a free agent and still waited (None: not estimated).
         scenario_data: The scenario as data (validated).
         yaml_text: The scenario as commented YAML.
         bands: The hour bands contact types are split by (empty: not split).
@@ -528,6 +529,7 @@ class Calibration:
     erlang_patience_s: dict[str, float]
     queue_factors: QueueFactorFit | None
     staffing: StaffingFit
+    answer_delay: AnswerDelayFit | None
     scenario_data: dict
     yaml_text: str
     bands: tuple[tuple[int, int], ...] = ()
@@ -601,6 +603,12 @@ class Calibration:
             )
         if any(self.handle_for(name)[1] for name in self.types):
             lines.append("  * too few services: handle time of all types pooled")
+        d = self.answer_delay
+        if d is not None:
+            lines.append(
+                f"  answer delay: {d.probability:.1%} of {d.callers:,} callers who found a free "
+                f"agent waited all the same, {d.mean_delay_s:.0f} s on average (exponential)"
+            )
         q = self.queue_factors
         if q is not None:
             lines.append(
@@ -642,6 +650,7 @@ def calibrate(
     band_edges: Sequence[int] = (),
     wrap_up: Literal["mean", "median"] = "mean",
     queue_patience: bool = True,
+    answer_delay: bool = True,
 ) -> Calibration:
     """Estimate a scenario from a cleaned log.
 
@@ -675,6 +684,8 @@ def calibrate(
         queue_patience: Estimate how patience falls with the callers waiting at arrival
             (:mod:`sim.queue_patience`) and fit the patience distributions to the waits scaled
             accordingly; False: patience independent of the queue.
+        answer_delay: Estimate how often callers who find a free agent still wait, and for how
+            long (:func:`sim.log_staffing.fit_answer_delay`); False: always answered at once.
 
     Raises:
         LogError: The log cannot be calibrated: no call reached the queue or an agent, or no
@@ -748,6 +759,24 @@ def calibrate(
             handle[t] = fit_handle_time(service[mine & served], short_s)
         if (gave_up & queued & mine).any():
             fit(t, mine)
+    staffing = _fit_staffing(
+        records, grid, arrivals, regular, slack_min, idle_max_min, wrap_up, answer_delay
+    )
+    delay = None
+    if answer_delay:
+        reach = np.flatnonzero(offered_mask)
+        delay = fit_answer_delay(
+            AgentActivity.from_records(records, grid.minutes),
+            grid.minutes(records["arrival"].iloc[reach]),
+            queued[reach],
+            wait[reach],
+            (records["outcome"] == SERVED).to_numpy()[reach],
+            slack_min=slack_min,
+            idle_max_min=idle_max_min,
+            wrap_up_s=0.0 if math.isnan(staffing.wrap_up_s) else staffing.wrap_up_s,
+        )
+        if delay.delayed == 0 or delay.answered == 0:
+            delay = None
     partial = Calibration(
         name=name,
         report=log.report,
@@ -765,7 +794,8 @@ def calibrate(
         patience=patience,
         erlang_patience_s=erlang_patience,
         queue_factors=queue_factors,
-        staffing=_fit_staffing(records, grid, arrivals, regular, slack_min, idle_max_min, wrap_up),
+        staffing=staffing,
+        answer_delay=delay,
         scenario_data={},
         yaml_text="",
         bands=tuple(bands),
@@ -900,9 +930,14 @@ def _fit_staffing(
     slack_min: float,
     idle_max_min: float,
     wrap_up: Literal["mean", "median"],
+    answer_delay: bool,
 ) -> StaffingFit:
-    """Agents on duty per interval, for the chosen rule settings and the sensitivity options."""
+    """Agents on duty per interval, for the chosen rule settings and the sensitivity options.
+    With ``answer_delay`` (modelled in the scenario) the waits of answer-delayed callers do not
+    take agents off duty (:meth:`sim.log_staffing.AgentActivity.without_answer_delays`)."""
     activity = AgentActivity.from_records(records, grid.minutes)
+    gap, gaps = activity.wrap_up_s(slack_min, wrap_up)
+    after_call_s = 0.0 if math.isnan(gap) else gap
     n_slots = grid.n_days * grid.per_day
     edges = np.arange(n_slots + 1) * float(grid.interval_min)
     busy = activity.busy(edges)
@@ -918,7 +953,8 @@ def _fit_staffing(
     settings.add((slack_min, idle_max_min))
     sensitivity, chosen = [], np.zeros(n_slots)
     for n, g in sorted(settings):
-        on_duty = activity.on_duty(edges, n, g)
+        rule = activity.without_answer_delays(n, g, after_call_s) if answer_delay else activity
+        on_duty = rule.on_duty(edges, n, g)
         sensitivity.append(
             SlackSensitivity(
                 slack_min=n,
@@ -935,7 +971,6 @@ def _fit_staffing(
             first, last = (round(h * 60 / grid.interval_min) for h in hours)
             mean = chosen[regular & (grid.weekdays == w), first:last].mean(axis=0)
             agents[w] = np.maximum(np.rint(mean), 1).astype(int).tolist()
-    gap, gaps = activity.wrap_up_s(slack_min, wrap_up)
     return StaffingFit(
         slack_min=slack_min,
         idle_max_min=idle_max_min,
@@ -980,6 +1015,7 @@ class _ScenarioWriter:
                 *self._calendar(),
                 *self._demand(),
                 *self._staffing(),
+                *self._routing(),
                 "",
                 "simulation:",
                 "  replications: 10",
@@ -1138,6 +1174,25 @@ class _ScenarioWriter:
                 "      resolution: {first_contact_prob: 1.0}  # the log does not record resolution",
             ]
         return [*lines, ""]
+
+    def _routing(self) -> list[str]:
+        d = self.cal.answer_delay
+        if d is None:
+            return []
+        return [
+            "routing:",
+            "  answer_delay:",
+            f"    probability: {_num(d.probability, 3)}",
+            f"    delay: {{kind: exponential, mean_min: {_num(d.mean_delay_s / 60, 3)}}}",
+            *_wrap_comment(
+                f"of {d.callers:,} callers who arrived while nobody was waiting and the staffing "
+                f"rule counts an agent free, {d.delayed:,} ({d.probability:.1%}) waited all the "
+                "same (the agent was not ready); exponential MLE of their wait "
+                f"{d.mean_delay_s:.0f} s, the {d.delayed - d.answered:,} who hung up first "
+                "censored (sim/log_staffing.py)",
+                indent=4,
+            ),
+        ]
 
     def _queue_factors(self) -> list[str]:
         q = self.cal.queue_factors

@@ -153,6 +153,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "it is estimated and written as demand.patience_factor_by_queue_ahead)",
     )
     parser.add_argument(
+        "--answer-at-once",
+        action="store_true",
+        help="do not estimate the answer delay of callers who find a free agent but still wait "
+        "(by default it is estimated and written as routing.answer_delay)",
+    )
+    parser.add_argument(
         "--patience-by-hour",
         action="store_true",
         help="also print the exponential patience estimate by hour of arrival",
@@ -185,6 +191,7 @@ def run(args: argparse.Namespace) -> int:
             band_edges=args.hour_bands,
             wrap_up=args.wrap_up,
             queue_patience=not args.patience_ignores_queue,
+            answer_delay=not args.answer_at_once,
         )
     except LogError as err:
         print(f"python -m sim calibrate: cannot calibrate:\n{err}", file=sys.stderr)

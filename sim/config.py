@@ -415,6 +415,28 @@ class Staffing(Model):
 # --- routing, service level, standards -----------------------------------------------------------
 
 
+class AnswerDelay(Model):
+    """Callers who find a free agent but are not answered at once.
+
+    A call log often shows callers waiting although the queue was empty and an agent was free:
+    the agent was not ready (finishing after-call work, away from the desk) or the call rang
+    unanswered before it was put through. With ``probability`` such a caller waits ``delay``
+    (their patience runs meanwhile), then is offered again: answered by a free agent, or queued.
+    """
+
+    probability: Probability = Field(
+        0.0,
+        description=(
+            "Share of front-line callers who find a free agent and are still not answered at "
+            "once (0 = always answered at once)."
+        ),
+    )
+    delay: Duration = Field(
+        default_factory=lambda: Exponential(kind="exponential", mean_min=0.5),
+        description="How long such a caller waits before the call is offered again.",
+    )
+
+
 class Routing(Model):
     """Who answers what first.
 
@@ -439,6 +461,10 @@ class Routing(Model):
             "time within this many minutes after the next opening (0 = all at the opening "
             "instant)."
         ),
+    )
+    answer_delay: AnswerDelay = Field(
+        default_factory=AnswerDelay,
+        description="Callers who find a free agent but are not answered at once.",
     )
 
 

@@ -14,6 +14,8 @@ The contact process, step by step:
    still waiting when the desk closes are disconnected. Either may call back (``retrial``). A
    caller who finds a longer queue may be less patient: their patience is scaled by
    ``demand.patience_factor_by_queue_ahead`` for the phone callers already waiting at the tier.
+   A front-line caller who finds a free agent may still wait (``routing.answer_delay``: the agent
+   is not ready), then is offered again.
 4. **Service.** Talk time, then wrap-up (the agent stays busy). The front line resolves the contact
    with the first-contact-resolution probability; an unresolved contact is escalated to tier 2 at
    once or comes back later as a repeat contact.
@@ -157,6 +159,11 @@ class Desk:
         self.queue_ahead = [ahead for ahead, _ in factors]
         self.queue_factor = [f for _, f in factors]
         self.patience_by_queue = any(f != 1.0 for f in self.queue_factor)
+        delay = scenario.routing.answer_delay
+        self.answer_delay_prob = delay.probability
+        self.answer_delay = duration_draws(delay.delay, streams("answer-delay"))
+        self.u_not_ready = Draws(streams("decisions/not-ready").random)
+        self.delayed: set[int] = set()
         self.on_email = 0
         self.email_reserved = scenario.routing.email_reserved_agents
         self.pools = {t: AgentPool() for t in TIERS}
@@ -300,6 +307,9 @@ class Desk:
                         if self.log.outcome[cid] == WAITING:
                             self.waiting_phone[tier] -= 1
                             self._give_up(cid, DISCONNECTED)
+            for cid in sorted(self.delayed):  # callers in their answer delay are on the line too
+                self._give_up(cid, DISCONNECTED)
+            self.delayed.clear()
 
     def _primary_arrivals(self) -> Generator[simpy.Event, None, None]:
         """Generate each day's primary contacts at midnight, then release them one by one."""
@@ -359,10 +369,22 @@ class Desk:
 
     # --- the contact's path ----------------------------------------------------------------------
 
-    def _offer(self, cid: int, k: int, tier: int, patience_min: float) -> None:
-        """A contact reaches a tier: an idle agent answers, or it queues (with a patience clock)."""
+    def _offer(
+        self, cid: int, k: int, tier: int, patience_min: float, may_delay: bool = True
+    ) -> None:
+        """A contact reaches a tier: an idle agent answers (or, for a front-line caller, the
+        answer may be delayed), or it queues (with a patience clock)."""
         pool = self.pools[tier]
         if pool.idle:
+            if (
+                self.answer_delay_prob
+                and may_delay
+                and tier == 1
+                and self.types[k].is_phone
+                and self.u_not_ready() < self.answer_delay_prob
+            ):
+                self._delay_answer(cid, k, patience_min)
+                return
             pool.take()
             self._serve(cid, tier)
             return
@@ -377,11 +399,32 @@ class Desk:
         if patience_min != math.inf:
             Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
 
+    def _delay_answer(self, cid: int, k: int, patience_min: float) -> None:
+        """A caller who found a free agent waits the answer delay (patience running), then is
+        offered again."""
+        delay = self.answer_delay()
+        self.delayed.add(cid)
+        if patience_min <= delay:
+            Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+        else:
+            event = Timeout(self.env, delay, (cid, k, patience_min - delay))
+            event.callbacks.append(self._on_delay_end)
+
+    def _on_delay_end(self, event: Timeout) -> None:
+        cid, k, patience_min = event.value
+        self.delayed.discard(cid)
+        if self.log.outcome[cid] == WAITING:  # not disconnected at closing time meanwhile
+            self._offer(cid, k, 1, patience_min, may_delay=False)
+
     def _on_patience(self, event: Timeout) -> None:
         cid = event.value
-        if self.log.outcome[cid] == WAITING:
+        if self.log.outcome[cid] != WAITING:
+            return
+        if cid in self.delayed:
+            self.delayed.discard(cid)
+        else:
             self.waiting_phone[self.log.tier[cid]] -= 1
-            self._give_up(cid, ABANDONED)
+        self._give_up(cid, ABANDONED)
 
     def _give_up(self, cid: int, outcome: int) -> None:
         """A caller leaves the queue unanswered; they may call back later."""

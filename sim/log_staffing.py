@@ -17,6 +17,11 @@ agent who is on duty and free takes the call at once. So
   was ready and simply had no call;
 * a gap of ``idle_max_min`` or more is off duty (a long break, the end of a shift).
 
+**Agents not ready.** A log also shows callers who waited although nobody was waiting before them
+and the rule counts an agent free (the agent was finishing after-call work, away from the desk,
+or the call rang unanswered). :func:`fit_answer_delay` measures how often that happens and how
+long such callers wait: the scenario's ``routing.answer_delay``.
+
 The count is time-averaged within each planning interval. Without the work-conserving step
 (counting a fixed slack around every call), quiet hours lose the agents who waited for calls
 (few calls, long gaps) and busy hours keep agents who were not taking calls although callers
@@ -26,6 +31,7 @@ waited; in the Anonymous Bank data that flattens the hour-of-day pattern of aban
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,6 +86,25 @@ class AgentActivity:
             agents_seen=len(names),
         )
 
+    def answer_delayed(self, slack_min: float, idle_max_min: float, wrap_up_s: float) -> np.ndarray:
+        """Which queued callers (in ``wait_start_min`` order) waited while nobody waited before
+        them and the rule counts an agent free: callers whose answer was delayed."""
+        t = self.wait_start_min
+        ws, we = np.sort(self.wait_start_min), np.sort(self.wait_end_min)
+        before = t - 1e-9
+        nobody = np.searchsorted(ws, before, "right") == np.searchsorted(we, before, "right")
+        return nobody & (self.free_at(t, slack_min, idle_max_min, wrap_up_s / 60.0) >= 1)
+
+    def without_answer_delays(
+        self, slack_min: float, idle_max_min: float, wrap_up_s: float
+    ) -> AgentActivity:
+        """The same activity with the waits of answer-delayed callers left out: with the answer
+        delay modelled, an agent free while such a caller waited was free for everyone else."""
+        keep = ~self.answer_delayed(slack_min, idle_max_min, wrap_up_s)
+        return dataclasses.replace(
+            self, wait_start_min=self.wait_start_min[keep], wait_end_min=self.wait_end_min[keep]
+        )
+
     def busy(self, edges: np.ndarray) -> np.ndarray:
         """Time-averaged number of agents serving in each interval between ``edges``."""
         return span_integral(self.start_min, self.end_min, edges) / np.diff(edges)
@@ -97,6 +122,28 @@ class AgentActivity:
             wait_end_min=self.wait_end_min,
         )
 
+    def free_at(
+        self, times_min: np.ndarray, slack_min: float, idle_max_min: float, wrap_up_min: float
+    ) -> np.ndarray:
+        """Agents the rule counts on duty and free just before each time, *assuming nobody was
+        waiting then*: on duty by the rule, not serving, and past the wrap-up after their last
+        call."""
+        if len(self.agent) == 0:
+            return np.zeros(len(times_min), dtype=np.int64)
+        work, maybe = _duty_spans(self.agent, self.start_min, self.end_min, slack_min, idle_max_min)
+        order = np.lexsort((self.start_min, self.agent))
+        a, s, e = self.agent[order], self.start_min[order], self.end_min[order]
+        next_start = np.where(np.append(a[1:] == a[:-1], False), np.append(s[1:], np.inf), np.inf)
+        wrap_end = np.maximum(np.minimum(e + wrap_up_min, next_start), e)
+        t = np.asarray(times_min, dtype=float) - 1e-9
+        free = (
+            _count(*work[1:], t)
+            + _count(*maybe, t)
+            - _count(self.start_min, self.end_min, t)
+            - _count(e, wrap_end, t)
+        )
+        return np.maximum(free, 0)
+
     def wrap_up_s(
         self, slack_min: float, statistic: Literal["mean", "median"]
     ) -> tuple[float, int]:
@@ -111,6 +158,69 @@ class AgentActivity:
             max_gap_s=2.0 * slack_min * 60.0 if statistic == "mean" else 3600.0,
             statistic=statistic,
         )
+
+
+@dataclass(frozen=True)
+class AnswerDelayFit:
+    """How often, and for how long, callers who find a free agent are not answered at once.
+
+    Attributes:
+        callers: Callers who arrived while nobody was waiting and the rule counts an agent free.
+        delayed: Those of them who waited all the same.
+        answered: Those delayed callers who were answered (the others hung up first).
+        mean_delay_s: Exponential MLE of the delay, the waits of callers who hung up being
+            censored (total wait of the delayed callers / the answered ones).
+    """
+
+    callers: int
+    delayed: int
+    answered: int
+    mean_delay_s: float
+
+    @property
+    def probability(self) -> float:
+        """Share of those callers who were not answered at once."""
+        return self.delayed / self.callers if self.callers else 0.0
+
+
+def fit_answer_delay(
+    activity: AgentActivity,
+    arrival_min: np.ndarray,
+    queued: np.ndarray,
+    wait_s: np.ndarray,
+    served: np.ndarray,
+    *,
+    slack_min: float,
+    idle_max_min: float,
+    wrap_up_s: float,
+) -> AnswerDelayFit:
+    """The answer delay of callers who found a free agent (see the module docstring).
+
+    Args:
+        activity: The log's agent activity.
+        arrival_min: Arrival of every call that reached the queue or an agent, same clock.
+        queued: True where the call waited in the queue.
+        wait_s: Its wait in seconds (0 when not queued).
+        served: True where it was answered.
+        slack_min: The staffing rule's slack ``N``.
+        idle_max_min: The staffing rule's longest idle gap.
+        wrap_up_s: After-call work, during which an agent is not free.
+    """
+    t = np.asarray(arrival_min, dtype=float)
+    ws, we = np.sort(activity.wait_start_min), np.sort(activity.wait_end_min)
+    before = t - 1e-9
+    nobody_waiting = np.searchsorted(ws, before, "right") == np.searchsorted(we, before, "right")
+    free = activity.free_at(t, slack_min, idle_max_min, wrap_up_s / 60.0)
+    eligible = nobody_waiting & (free >= 1)
+    delayed = eligible & queued
+    answered = delayed & served
+    total_s = float(np.asarray(wait_s)[delayed].sum())
+    return AnswerDelayFit(
+        callers=int(eligible.sum()),
+        delayed=int(delayed.sum()),
+        answered=int(answered.sum()),
+        mean_delay_s=total_s / answered.sum() if answered.any() else math.nan,
+    )
 
 
 def agents_on_duty(
@@ -148,19 +258,8 @@ def agents_on_duty(
         )
     if len(agent) == 0:
         return np.zeros(len(edges) - 1)
-    # Services and the after-call gaps between them: certainly on duty.
-    work_agent, work_start, work_end = _merge(agent, start_min, end_min, 2.0 * slack_min)
-    # Between two such stretches of one agent: idle time, on duty while nobody waits.
-    same = work_agent[1:] == work_agent[:-1]
-    gap = work_start[1:] - work_end[:-1]
-    idle = same & (gap < idle_max_min)
-    first = np.concatenate([[True], ~idle])
-    last = np.concatenate([~idle, [True]])
-    maybe_start = np.concatenate(
-        [work_end[:-1][idle], work_start[first] - slack_min, work_end[last]]
-    )
-    maybe_end = np.concatenate(
-        [work_start[1:][idle], work_start[first], work_end[last] + slack_min]
+    (_, work_start, work_end), (maybe_start, maybe_end) = _duty_spans(
+        agent, start_min, end_min, slack_min, idle_max_min
     )
     wait_start, wait_end = _union(wait_start_min, wait_end_min)
     busy_start, busy_end = _intersect(maybe_start, maybe_end, wait_start, wait_end)
@@ -170,6 +269,37 @@ def agents_on_duty(
         - span_integral(busy_start, busy_end, edges)
     )
     return time_on_duty / np.diff(edges)
+
+
+def _duty_spans(
+    agent: np.ndarray,
+    start_min: np.ndarray,
+    end_min: np.ndarray,
+    slack_min: float,
+    idle_max_min: float,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The rule's spans: ``(agent, start, end)`` of the stretches certainly on duty (services
+    and the after-call gaps between them), and ``(start, end)`` of the spans on duty only while
+    nobody waits (idle gaps, lead-ins and lead-outs)."""
+    work_agent, work_start, work_end = _merge(agent, start_min, end_min, 2.0 * slack_min)
+    same = work_agent[1:] == work_agent[:-1]
+    idle = same & (work_start[1:] - work_end[:-1] < idle_max_min)
+    first = np.concatenate([[True], ~idle])
+    last = np.concatenate([~idle, [True]])
+    maybe_start = np.concatenate(
+        [work_end[:-1][idle], work_start[first] - slack_min, work_end[last]]
+    )
+    maybe_end = np.concatenate(
+        [work_start[1:][idle], work_start[first], work_end[last] + slack_min]
+    )
+    return (work_agent, work_start, work_end), (maybe_start, maybe_end)
+
+
+def _count(start: np.ndarray, end: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Number of spans ``[start, end)`` containing each time."""
+    return np.searchsorted(np.sort(start), t, side="right") - np.searchsorted(
+        np.sort(end), t, side="right"
+    )
 
 
 def _merge(

@@ -350,11 +350,13 @@ def observe(
         grid.n_days, len(types), grid.per_day
     )
     edges = np.arange(grid.n_days * grid.per_day + 1) * float(interval)
-    agents = (
-        AgentActivity.from_records(records, grid.minutes)
-        .on_duty(edges, slack_min, idle_max_min)
-        .reshape(grid.n_days, grid.per_day)
-    )
+    activity = AgentActivity.from_records(records, grid.minutes)
+    if scenario.routing.answer_delay.probability > 0:  # as the calibration inferred the agents
+        after_call_s = float(
+            np.mean([ct.wrap_up_s for ct in scenario.demand.contact_types.values()])
+        )
+        activity = activity.without_answer_delays(slack_min, idle_max_min, after_call_s)
+    agents = activity.on_duty(edges, slack_min, idle_max_min).reshape(grid.n_days, grid.per_day)
     observed = tally(
         day[calls],
         hour[calls],
@@ -1291,16 +1293,22 @@ def calibration_figures(cal: Calibration, credit: str = "", types: int = 3) -> d
             fitted = stats.lognorm(p.lognormal_sigma, scale=p.lognormal_median_s)
             ax.plot(t, fitted.sf(t), color=colour, linestyle="--", lw=2)
             handles.append(line)
-        ax.plot([], [], color="#555555", linestyle=":", label="exponential fit (Erlang A)")
+        ax.plot([], [], color="#555555", linestyle=":", label="exponential fit")
         ax.plot([], [], color="#555555", linestyle="--", label="lognormal fit (censored MLE)")
         handles += ax.get_lines()[-2:]
         ax.set_xlim(left=0)
         ax.set_ylim(0, 1)
-        ax.set_xlabel("time waited (seconds)")
+        scaled = cal.queue_factors is not None
+        ax.set_xlabel(
+            "time waited, on the scale of a caller who finds nobody waiting (seconds)"
+            if scaled
+            else "time waited (seconds)"
+        )
         ax.set_ylabel("share still willing to wait")
         figures["patience_survival"] = _finish(
             fig,
-            "Patience: Kaplan-Meier from censored waits, and the fits",
+            "Patience: Kaplan-Meier from censored waits, and the fits"
+            + (" (waits divided by the queue factor)" if scaled else ""),
             source,
             handles,
         )

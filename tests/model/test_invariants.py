@@ -7,6 +7,8 @@ email, priority, first come first served) is respected.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -309,3 +311,38 @@ def test_patience_scales_with_the_callers_waiting_ahead() -> None:
     assert (wait[queued][~gave_up] <= limit[~gave_up] + 1e-9).all()
     for k in keys:  # every band of the queue is exercised
         assert (gave_up & (factor == factors[k])).sum() >= 5, k
+
+
+@pytest.mark.parametrize("probability", [1.0, 0.5])
+def test_answer_delay_makes_callers_who_find_a_free_agent_wait(probability: float) -> None:
+    """A desk with agents to spare and a fixed 1-minute answer delay: a front-line caller is
+    either answered at once or, with the delay's probability, after exactly 1 minute; one whose
+    patience is shorter hangs up at their patience. Escalated callers are not delayed."""
+    scenario = busy_desk(
+        staffing={
+            "tier1": {"kind": "fixed", "agents": 60},
+            "tier2": {"kind": "fixed", "agents": 30},
+        },
+        routing={
+            "answer_delay": {
+                "probability": probability,
+                "delay": {"kind": "fixed", "value_min": 1.0},
+            }
+        },
+    )
+    run = simulate(scenario)
+    check_contacts(run)
+    check_agents(run)
+    c = run.contacts
+    front = (c.tier == 1) & run.is_phone[c.type_code]
+    wait = c.wait_min
+    answered = front & (c.outcome == ANSWERED)
+    delayed = np.isclose(wait, 1.0)
+    assert (np.isclose(wait[answered], 0.0) | delayed[answered]).all()
+    gave_up = front & (c.outcome == ABANDONED)
+    assert gave_up.any() and (wait[gave_up] < 1.0 + 1e-9).all()
+    n = int((answered | gave_up).sum())  # the few disconnected at closing time left out
+    share = (delayed[answered].sum() + gave_up.sum()) / n
+    assert abs(share - probability) <= 4 * math.sqrt(probability * (1 - probability) / n) + 1e-12
+    escalated = (c.tier == 2) & run.is_phone[c.type_code] & (c.outcome == ANSWERED)
+    assert escalated.any() and np.isclose(wait[escalated], 0.0).all()

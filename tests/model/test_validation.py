@@ -283,7 +283,8 @@ def test_sample_month_in_sample_targets(sample_json: dict) -> None:
 def test_out_of_sample_january_march_to_april_july() -> None:
     """Calibrated on January-March, validated on April-July: the three held-out targets
     (abandonment within 2 points, mean wait of answered calls within 15%, hour-of-day correlation
-    of abandonment at least 0.8)."""
+    of abandonment at least 0.8), and the simulation at least as close as Erlang A on every
+    measure."""
     paths = [FULL / f"1999-{m}.txt.gz" for m in MONTHS]
     log = read_logs(paths, "anonymous-bank")
     records = log.records
@@ -291,9 +292,11 @@ def test_out_of_sample_january_march_to_april_july() -> None:
     first = dataclasses.replace(log, records=records[records["date"] < cut])
     later = dataclasses.replace(log, records=records[records["date"] >= cut])
     cal = calibrate(first, band_edges=[int(h) for h in BANDS.split(",")])
-    fitted = {k: p.exp_mean_s for k, p in cal.patience.items()}
+    fitted = cal.erlang_patience_s
     result = validate(later, cal.scenario(), replications=3, seed=5, erlang_patience=fitted)
     t = result.targets()
     assert t["abandon_rate_within_2pp"], t
     assert t["mean_wait_served_within_15pct"], t
     assert t["hour_correlation_at_least_0.8"], t
+    for measure, closer in t["versus_erlang_a"].items():  # overall and hour by hour
+        assert closer["simulation_at_least_as_close"], (measure, closer)
