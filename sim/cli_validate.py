@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.calibration import IDLE_MAX_MIN, SLACK_MIN, exponential_patience_s, staffing_rule
+from sim.calibration import IDLE_MAX_MIN, SLACK_MIN
 from sim.cli_calibrate import (
     add_log_arguments,
     add_staffing_rule_arguments,
@@ -27,6 +27,7 @@ from sim.cli_calibrate import (
 from sim.cli_types import at_least
 from sim.contact_log import LogError, read_logs
 from sim.loading import ScenarioError, load_scenario
+from sim.scenario_file import exponential_patience_s, staffing_rule
 from sim.store import new_run_dir
 from sim.validation import validate
 

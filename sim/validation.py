@@ -67,9 +67,7 @@ from sim.calibration import (
     SLACK_MIN,
     Calibration,
     IntervalGrid,
-    band_name,
     fit_arrivals,
-    split_band,
 )
 from sim.config import WEEKDAYS, Scenario, ServiceLevel
 from sim.config_base import Empirical, Exponential, Fixed, Lognormal, NoPatience
@@ -80,6 +78,7 @@ from sim.metrics import CI_LEVEL, estimate
 from sim.queueing import erlang_a_kpis
 from sim.records import ANSWERED, WAITING
 from sim.rng import Streams
+from sim.scenario_file import band_name, split_band
 
 MEASURES: dict[str, tuple[str, str]] = {
     "abandon_rate": ("abandonment rate", "share"),
@@ -256,7 +255,7 @@ def scenario_type_of(
     A code maps to its schema label when the scenario has that type; otherwise to ``other``
     (where calibration merged the rare types), or to the only type of a one-type scenario. A
     scenario calibrated with hour bands (types such as ``regular@20-24h``, see
-    :func:`sim.calibration.band_name`) takes the band of the call's hour; when the scenario has
+    :func:`sim.scenario_file.band_name`) takes the band of the call's hour; when the scenario has
     no such band for the type (no call of it in the calibration), the band's ``other``, else the
     type's first band.
 
@@ -639,7 +638,7 @@ def erlang_a_baseline(period: Period, scenario: Scenario, patience_s: np.ndarray
 def erlang_patience_s(scenario: Scenario, fitted: dict[str, float] | None) -> np.ndarray:
     """Exponential patience (seconds) per contact type for the Erlang A baseline.
 
-    The fits recorded at calibration (:func:`sim.calibration.exponential_patience_s`): the
+    The fits recorded at calibration (:func:`sim.scenario_file.exponential_patience_s`): the
     type's own, else its hour band's pooled fit, else all types pooled; without them, the mean
     of the scenario's patience distribution.
     """
@@ -1068,10 +1067,10 @@ def validate(
         replications: Independent replications of the period.
         seed: Master seed (default: the scenario's).
         slack_min: Staffing rule slack ``N`` (the one the scenario was calibrated with, see
-            :func:`sim.calibration.staffing_rule`).
+            :func:`sim.scenario_file.staffing_rule`).
         idle_max_min: Staffing rule's longest idle gap (likewise).
         erlang_patience: Exponential patience fits in seconds by type and pooled, as recorded by
-            calibration (:func:`sim.calibration.exponential_patience_s`); None: derived from the
+            calibration (:func:`sim.scenario_file.exponential_patience_s`); None: derived from the
             scenario (:func:`erlang_patience_s`).
         workers: Worker processes for the simulation.
         on_progress: Progress callback (jobs done, jobs).

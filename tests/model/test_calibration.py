@@ -22,23 +22,17 @@ import pytest
 from scipy import stats
 
 from sim import cli_calibrate
-from sim.calibration import (
-    POOLED,
-    Calibration,
-    calibrate,
-    exponential_patience_s,
-    fit_handle_time,
-    fit_patience,
-    kaplan_meier,
-)
+from sim.calibration import POOLED, Calibration, calibrate
 from sim.config import WEEKDAYS, Scenario
 from sim.contact_log import CleanLog, LogSchema, read_logs
 from sim.desk import Desk, DeskRun
+from sim.duration_fits import fit_handle_time, fit_patience, kaplan_meier
 from sim.experiment import run_scenario
 from sim.loading import load_scenario
 from sim.log_staffing import after_call_gap_s, agents_on_duty
 from sim.records import ABANDONED, ANSWERED, DISCONNECTED
 from sim.rng import Streams
+from sim.scenario_file import exponential_patience_s
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"

@@ -18,18 +18,11 @@ import pandas as pd
 import pytest
 
 from sim import cli_calibrate, cli_validate
-from sim.calibration import (
-    IDLE_MAX_MIN,
-    SLACK_MIN,
-    band_name,
-    calibrate,
-    exponential_patience_s,
-    split_band,
-    staffing_rule,
-)
+from sim.calibration import IDLE_MAX_MIN, SLACK_MIN, calibrate
 from sim.config import ServiceLevel
 from sim.contact_log import load_schema, read_logs
 from sim.queueing import erlang_a_kpis
+from sim.scenario_file import band_name, exponential_patience_s, split_band, staffing_rule
 from sim.validation import (
     MEASURES,
     erlang_a_totals,
