@@ -46,7 +46,9 @@ from IPython.display import display
 
 from sim.calibration import calibrate
 from sim.contact_log import read_logs
-from sim.validation import calibration_figures, validate, validation_figures
+from sim.plotting.export import export_all
+from sim.plotting.validation import calibration_figures, validation_figures
+from sim.validation import validate
 
 out = Path(output_dir)
 out.mkdir(parents=True, exist_ok=True)
@@ -71,6 +73,7 @@ cal = calibrate(log, slack_min=slack_min, idle_max_min=idle_max_min, band_edges=
 print(cal.summary())
 (out / "calibrated.yaml").write_text(cal.yaml_text, encoding="utf-8")
 calibration_charts = calibration_figures(cal, log.schema.credit)
+export_all(calibration_charts, out / "calibration")
 
 # %% [markdown]
 # ### Arrival profile
@@ -110,6 +113,7 @@ in_sample = validate(
 print(in_sample.table())
 in_sample.write(out / "in_sample")
 in_sample_charts = validation_figures(in_sample)
+export_all(in_sample_charts, out / "in_sample")
 display(in_sample_charts["overview"])
 display(in_sample_charts["by_hour_abandon_rate"])
 
@@ -132,6 +136,7 @@ if holdout_paths:
     print(holdout.table())
     holdout.write(out / "out_of_sample")
     holdout_charts = validation_figures(holdout)
+    export_all(holdout_charts, out / "out_of_sample")
     display(holdout_charts["overview"])
     display(holdout_charts["by_hour_abandon_rate"])
 else:

@@ -3,7 +3,7 @@
 Reads contact-log files with a log schema, re-simulates their period with the calibrated scenario
 (observed arrivals per interval and day, staffing inferred per interval and day; see
 :mod:`sim.validation`), prints observed vs simulated vs Erlang A per hour of the day and overall,
-and writes the numbers (Parquet, CSV, JSON) and the charts (PNG) into an output folder. With
+and writes the numbers (Parquet, CSV, JSON) and the charts (PNG and SVG) into an output folder. With
 ``--json`` it prints one JSON object instead of the tables. Exit status 0 on success, 2 when the
 log, the schema or the scenario cannot be read.
 """
@@ -27,6 +27,8 @@ from sim.cli_calibrate import (
 from sim.cli_types import at_least
 from sim.contact_log import LogError, read_logs
 from sim.loading import ScenarioError, load_scenario
+from sim.plotting.export import export_all
+from sim.plotting.validation import validation_figures
 from sim.scenario_file import exponential_patience_s, staffing_rule
 from sim.store import new_run_dir
 from sim.validation import validate
@@ -132,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         out = args.out or new_run_dir(Path("outputs"), "validate-log")
-        files = result.write(out)
+        files = result.write(out) + export_all(validation_figures(result), out)
     except OSError as exc:
         print(f"python -m sim validate-log: --out: cannot write ({exc})", file=sys.stderr)
         return EXIT_BAD_INPUT

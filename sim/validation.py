@@ -58,14 +58,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FormatStrFormatter, MultipleLocator
 
 from sim.calibration import (
     IDLE_MAX_MIN,
     POOLED,
     SLACK_MIN,
-    Calibration,
     IntervalGrid,
     fit_arrivals,
 )
@@ -886,7 +883,7 @@ class Validation:
         lines += [
             "",
             "by hour of arrival: observed / simulated / Erlang A",
-            f"{'hour':<6}{'calls':>7}  " + "  ".join(f"{_short(m):>20}" for m in MEASURES),
+            f"{'hour':<6}{'calls':>7}  " + "  ".join(f"{short_label(m):>20}" for m in MEASURES),
         ]
         hourly = est[est["scope"] == "hour"].set_index(["hour", "measure", "source"])
         for h in self.hours:
@@ -907,15 +904,16 @@ class Validation:
             "simulation at least as close as Erlang A (overall error and call-weighted hourly "
             "error): "
             + ", ".join(
-                f"{_short(m)} {_ok(c['simulation_at_least_as_close'], 'yes', 'NO')}"
+                f"{short_label(m)} {_ok(c['simulation_at_least_as_close'], 'yes', 'NO')}"
                 for m, c in t["versus_erlang_a"].items()
             ),
         ]
         return "\n".join(lines)
 
     def write(self, out_dir: Path) -> list[Path]:
-        """Write the numbers (``validation.parquet``, ``.csv``, ``.json``), the per-interval
-        inputs (``intervals.parquet``) and the charts (PNG) into ``out_dir``; returns the files."""
+        """Write the numbers (``validation.parquet``, ``.csv``, ``.json``) and the per-interval
+        inputs (``intervals.parquet``) into ``out_dir``; returns the files. The charts are
+        :func:`sim.plotting.validation.validation_figures`."""
         import json
 
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -927,10 +925,6 @@ class Validation:
         files[-1].write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
         files.append(out_dir / "intervals.parquet")
         self.intervals().to_parquet(files[-1], index=False)
-        for name, fig in validation_figures(self).items():
-            path = out_dir / f"{name}.png"
-            fig.savefig(path)
-            files.append(path)
         return files
 
     def intervals(self) -> pd.DataFrame:
@@ -1028,7 +1022,8 @@ def _fmt_diff(x: float, unit: str) -> str:
     return f"{100 * x:+.1f} pp" if unit == "share" else f"{x:+.0f} s"
 
 
-def _short(measure: str) -> str:
+def short_label(measure: str) -> str:
+    """Short column label of a measure with its unit, e.g. ``wait answered s``."""
     unit = MEASURES[measure][1]
     return {
         "abandon_rate": "abandoned",
@@ -1089,226 +1084,3 @@ def validate(
         service_level=scenario.service_level.describe(),
         erlang_patience_s=float(np.average(patience_s, weights=calls)) if calls.sum() else math.nan,
     )
-
-
-# --- charts --------------------------------------------------------------------------------------
-
-
-def validation_figures(v: Validation) -> dict[str, Figure]:
-    """Observed vs simulated (95% CI bands) vs Erlang A by hour of the day: one chart per
-    measure (``by_hour_<measure>``) and an overview of all five (``overview``)."""
-    from sim.plotting.style import BLACK, BLUE, ORANGE, house_style
-
-    est = v.estimates()
-    hourly = est[est["scope"] == "hour"]
-    figures: dict[str, Figure] = {}
-    with house_style():
-        for m in MEASURES:
-            fig, axes = _slide(1)
-            handles = _hour_panel(axes[0], hourly, m, (BLACK, BLUE, ORANGE))
-            figures[f"by_hour_{m}"] = _finish(
-                fig, f"{MEASURES[m][0].capitalize()} by hour of arrival", v.source_line, handles
-            )
-        fig, axes = _slide(6, ncols=3)
-        for ax, m in zip(axes, MEASURES, strict=False):
-            handles = _hour_panel(ax, hourly, m, (BLACK, BLUE, ORANGE), compact=True)
-        _overall_panel(axes[5], est, (BLACK, BLUE, ORANGE))
-        figures["overview"] = _finish(
-            fig, f"Observed vs simulated, {v.period.label}", v.source_line, handles
-        )
-    return figures
-
-
-def _slide(panels: int, ncols: int = 1) -> tuple[Figure, np.ndarray]:
-    from sim.plotting.style import slide_figure
-
-    return slide_figure(nrows=max(1, panels // ncols), ncols=ncols)
-
-
-def _finish(fig: Figure, title: str, source: str, handles: list[Any]) -> Figure:
-    from sim.plotting.style import finish
-
-    return finish(fig, title, source, handles)
-
-
-def _axis_label(measure: str) -> str:
-    label, unit = MEASURES[measure]
-    return f"{label} ({'%' if unit == 'share' else 'seconds'})"
-
-
-def _hour_panel(
-    ax: Any,
-    hourly: pd.DataFrame,
-    measure: str,
-    colours: tuple[str, str, str],
-    compact: bool = False,
-) -> list[Any]:
-    """One measure by hour: observed points with whiskers, simulated line and band, Erlang A."""
-    from sim.plotting.style import BAND_ALPHA
-
-    unit = MEASURES[measure][1]
-    scale = 100.0 if unit == "share" else 1.0
-    part = hourly[hourly["measure"] == measure]
-    handles = []
-    obs, sim, ea = (part[part["source"] == s].sort_values("hour") for s in SOURCES)
-    x = obs["hour"].to_numpy() + 0.5
-    (h_sim,) = ax.plot(x, sim["mean"] * scale, color=colours[1], label="simulated (band: 95% CI)")
-    ax.fill_between(
-        x, sim["ci_low"] * scale, sim["ci_high"] * scale, color=colours[1], alpha=BAND_ALPHA, lw=0
-    )
-    (h_ea,) = ax.plot(
-        x, ea["mean"] * scale, color=colours[2], linestyle="--", label="Erlang A per interval"
-    )
-    h_obs = ax.errorbar(
-        x,
-        obs["mean"] * scale,
-        yerr=[
-            (obs["mean"] - obs["ci_low"]).clip(lower=0) * scale,
-            (obs["ci_high"] - obs["mean"]).clip(lower=0) * scale,
-        ],
-        fmt="o",
-        color=colours[0],
-        markersize=5 if compact else 7,
-        capsize=0,
-        label="observed (95% CI, bootstrap over days)",
-    )
-    handles = [h_obs, h_sim, h_ea]
-    ax.set_xlim(max(0, x.min() - 1.0), min(24, x.max() + 1.0))
-    ax.set_ylim(bottom=0)
-    ax.xaxis.set_major_locator(MultipleLocator(4 if compact else 2))
-    ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
-    ax.set_xlabel("hour of arrival (h)")
-    if compact:
-        ax.set_title(_axis_label(measure), loc="left", fontsize="medium")
-    else:
-        ax.set_ylabel(_axis_label(measure))
-    return handles
-
-
-def _overall_panel(ax: Any, est: pd.DataFrame, colours: tuple[str, str, str]) -> None:
-    """Overall values of the share measures: observed, simulated (95% CI) and Erlang A, as bars."""
-    overall = est[est["scope"] == "overall"]
-    shares = [m for m, (_, unit) in MEASURES.items() if unit == "share"]
-    x = np.arange(len(shares))
-    for k, (source, colour) in enumerate(zip(SOURCES, colours, strict=True)):
-        part = overall[overall["source"] == source].set_index("measure").loc[shares]
-        err = None
-        if source != "erlang_a":
-            err = [
-                (part["mean"] - part["ci_low"]).clip(lower=0) * 100,
-                (part["ci_high"] - part["mean"]).clip(lower=0) * 100,
-            ]
-        ax.bar(x + (k - 1) * 0.27, part["mean"] * 100, width=0.27, color=colour, yerr=err)
-    ax.set_xticks(x, [_short(m).removesuffix(" %") for m in shares])
-    ax.set_title("overall (% of calls)", loc="left", fontsize="medium")
-
-
-def calibration_figures(cal: Calibration, credit: str = "", types: int = 3) -> dict[str, Figure]:
-    """Charts of a calibration: the arrival profile heatmap (``arrival_heatmap``), the handle-time
-    QQ plot (``handle_qq``) and the patience survival, Kaplan–Meier against the fits
-    (``patience_survival``): for the ``types`` busiest types, or with hour bands for all types
-    pooled in the first, a middle and the last band.
-
-    Args:
-        cal: The calibration.
-        credit: Short credit of the data for the source line (e.g. the schema's ``credit``).
-        types: How many types (or bands) to show.
-    """
-    from scipy import stats
-
-    from sim.plotting.style import PALETTE, house_style
-
-    files = ", ".join(Path(f).name for f in cal.report.files)
-    source = f"{credit + '; ' if credit else ''}{files}; {cal.first_date} to {cal.last_date}"
-    figures: dict[str, Figure] = {}
-    a = cal.arrivals
-    with house_style():
-        fig, axes = _slide(1)
-        ax = axes[0]
-        per_day = 1440 // cal.interval_min
-        grid = np.full((len(WEEKDAYS), per_day), np.nan)
-        for i, w in enumerate(WEEKDAYS):
-            hours = a.opening_hours[w]
-            if hours is not None and w in a.profiles:
-                first = round(hours[0] * 60 / cal.interval_min)
-                grid[i, first : first + len(a.profiles[w])] = a.profiles[w]
-        image = ax.imshow(
-            grid,
-            aspect="auto",
-            cmap="viridis",
-            extent=(0, 24, len(WEEKDAYS) - 0.5, -0.5),
-            interpolation="nearest",
-        )
-        ax.set_yticks(range(len(WEEKDAYS)), [w.capitalize() for w in WEEKDAYS])
-        ax.set_xticks(range(0, 25, 2))
-        ax.set_xlabel("time of day (h)")
-        fig.colorbar(image, ax=ax, label=f"mean calls per {cal.interval_min}-min interval")
-        figures["arrival_heatmap"] = _finish(
-            fig,
-            "Arrival profile: mean calls per interval on regular days, by weekday",
-            source,
-            [],
-        )
-
-        names = cal.types[:types]
-        if cal.bands:
-            pools = [band_name(POOLED, b) for b in cal.bands]
-            pools = [k for k in pools if k in cal.handle and k in cal.patience]
-            pick = sorted({0, len(pools) // 2, len(pools) - 1})[:types]
-            names = [pools[i] for i in pick if i < len(pools)]
-        fig, axes = _slide(1)
-        ax = axes[0]
-        top = 0.0
-        for name, colour in zip(names, PALETTE, strict=False):
-            h = cal.handle[name] if name in cal.handle else cal.handle_for(name)[0]
-            ax.loglog(h.qq_fit_s, h.qq_data_s, "o", color=colour, markersize=5, label=name)
-            top = max(top, h.qq_data_s.max(), h.qq_fit_s.max())
-        ax.loglog([1, top], [1, top], color="#555555", linestyle="--", label="data = fit")
-        ax.set_xlabel("fitted lognormal quantile (seconds)")
-        ax.set_ylabel("data quantile (seconds)")
-        figures["handle_qq"] = _finish(
-            fig,
-            "Handle time: data against the lognormal fit (QQ)",
-            source,
-            ax.get_lines(),
-        )
-
-        fig, axes = _slide(1)
-        ax = axes[0]
-        handles = []
-        for name, colour in zip([POOLED, *names], PALETTE, strict=False):
-            p = cal.patience[name] if name in cal.patience else cal.patience_for(name)[0]
-            t_max = float(np.quantile(p.km_times_s, 0.95))
-            t = np.linspace(0.0, t_max, 200)
-            body = p.km_times_s <= t_max
-            (line,) = ax.step(
-                np.r_[0.0, p.km_times_s[body]],
-                np.r_[1.0, p.km_survival[body]],
-                where="post",
-                color=colour,
-                label=f"{name}: Kaplan-Meier",
-            )
-            ax.plot(t, np.exp(-t / p.exp_mean_s), color=colour, linestyle=":", lw=2)
-            fitted = stats.lognorm(p.lognormal_sigma, scale=p.lognormal_median_s)
-            ax.plot(t, fitted.sf(t), color=colour, linestyle="--", lw=2)
-            handles.append(line)
-        ax.plot([], [], color="#555555", linestyle=":", label="exponential fit")
-        ax.plot([], [], color="#555555", linestyle="--", label="lognormal fit (censored MLE)")
-        handles += ax.get_lines()[-2:]
-        ax.set_xlim(left=0)
-        ax.set_ylim(0, 1)
-        scaled = cal.queue_factors is not None
-        ax.set_xlabel(
-            "time waited, on the scale of a caller who finds nobody waiting (seconds)"
-            if scaled
-            else "time waited (seconds)"
-        )
-        ax.set_ylabel("share still willing to wait")
-        figures["patience_survival"] = _finish(
-            fig,
-            "Patience: Kaplan-Meier from censored waits, and the fits"
-            + (" (waits divided by the queue factor)" if scaled else ""),
-            source,
-            handles,
-        )
-    return figures

@@ -12,6 +12,11 @@ from sim.plotting.style import SLIDE_DPI, SLIDE_SIZE_IN
 from sim.store import atomic_write_bytes
 
 
+def export_all(figures: dict[str, Figure], out_dir: Path) -> list[Path]:
+    """:func:`export` every figure of a ``name → figure`` mapping; return the paths."""
+    return [path for name, fig in figures.items() for path in export(fig, name, out_dir)]
+
+
 def export(fig: Figure, name: str, out_dir: Path) -> tuple[Path, Path]:
     """Write ``out_dir/name.png`` (1920 × 1080 px) and ``out_dir/name.svg``; return both paths.
 
