@@ -461,14 +461,15 @@ def calibrate(
             handle[t] = fit_handle_time(service[mine & served], short_s)
         if (gave_up & queued & mine).any():
             fit(t, mine)
+    activity = AgentActivity.from_records(records, grid.minutes)
     staffing = _fit_staffing(
-        records, grid, arrivals, regular, slack_min, idle_max_min, wrap_up, answer_delay
+        activity, grid, arrivals, regular, slack_min, idle_max_min, wrap_up, answer_delay
     )
     delay = None
     if answer_delay:
         reach = np.flatnonzero(offered_mask)
         delay = fit_answer_delay(
-            AgentActivity.from_records(records, grid.minutes),
+            activity,
             grid.minutes(records["arrival"].iloc[reach]),
             queued[reach],
             wait[reach],
@@ -625,7 +626,7 @@ def fit_arrivals(
 
 
 def _fit_staffing(
-    records: pd.DataFrame,
+    activity: AgentActivity,
     grid: IntervalGrid,
     arrivals: ArrivalFit,
     regular: np.ndarray,
@@ -637,7 +638,6 @@ def _fit_staffing(
     """Agents on duty per interval, for the chosen rule settings and the sensitivity options.
     With ``answer_delay`` (modelled in the scenario) the waits of answer-delayed callers do not
     take agents off duty (:meth:`sim.log_staffing.AgentActivity.without_answer_delays`)."""
-    activity = AgentActivity.from_records(records, grid.minutes)
     gap, gaps = activity.wrap_up_s(slack_min, wrap_up)
     after_call_s = 0.0 if math.isnan(gap) else gap
     n_slots = grid.n_days * grid.per_day

@@ -86,14 +86,19 @@ class AgentActivity:
             agents_seen=len(names),
         )
 
+    def found_free_agent(
+        self, times_min: np.ndarray, slack_min: float, idle_max_min: float, wrap_up_s: float
+    ) -> np.ndarray:
+        """Whether a caller arriving at each time found nobody waiting before them and an agent
+        the rule counts free (:meth:`free_at`)."""
+        t = np.asarray(times_min, dtype=float)
+        nobody_waiting = _count(self.wait_start_min, self.wait_end_min, t - 1e-9) == 0
+        return nobody_waiting & (self.free_at(t, slack_min, idle_max_min, wrap_up_s / 60.0) >= 1)
+
     def answer_delayed(self, slack_min: float, idle_max_min: float, wrap_up_s: float) -> np.ndarray:
-        """Which queued callers (in ``wait_start_min`` order) waited while nobody waited before
-        them and the rule counts an agent free: callers whose answer was delayed."""
-        t = self.wait_start_min
-        ws, we = np.sort(self.wait_start_min), np.sort(self.wait_end_min)
-        before = t - 1e-9
-        nobody = np.searchsorted(ws, before, "right") == np.searchsorted(we, before, "right")
-        return nobody & (self.free_at(t, slack_min, idle_max_min, wrap_up_s / 60.0) >= 1)
+        """Which queued callers (in ``wait_start_min`` order) found a free agent and still
+        waited: callers whose answer was delayed."""
+        return self.found_free_agent(self.wait_start_min, slack_min, idle_max_min, wrap_up_s)
 
     def without_answer_delays(
         self, slack_min: float, idle_max_min: float, wrap_up_s: float
@@ -206,12 +211,7 @@ def fit_answer_delay(
         idle_max_min: The staffing rule's longest idle gap.
         wrap_up_s: After-call work, during which an agent is not free.
     """
-    t = np.asarray(arrival_min, dtype=float)
-    ws, we = np.sort(activity.wait_start_min), np.sort(activity.wait_end_min)
-    before = t - 1e-9
-    nobody_waiting = np.searchsorted(ws, before, "right") == np.searchsorted(we, before, "right")
-    free = activity.free_at(t, slack_min, idle_max_min, wrap_up_s / 60.0)
-    eligible = nobody_waiting & (free >= 1)
+    eligible = activity.found_free_agent(arrival_min, slack_min, idle_max_min, wrap_up_s)
     delayed = eligible & queued
     answered = delayed & served
     total_s = float(np.asarray(wait_s)[delayed].sum())
@@ -376,12 +376,9 @@ def after_call_gap_s(
     same = a[1:] == a[:-1]
     gap_start, gap_end = e[:-1][same], s[1:][same]
     gap = gap_end - gap_start
-    qs, qe = np.sort(queue_start_s), np.sort(queue_end_s)
-
-    def waiting(t: np.ndarray) -> np.ndarray:
-        return np.searchsorted(qs, t, side="right") - np.searchsorted(qe, t, side="right")
-
-    busy = (gap >= 0) & (gap < max_gap_s) & (waiting(gap_start) > 0) & (waiting(gap_end) > 0)
+    waiting_at_start = _count(queue_start_s, queue_end_s, gap_start) > 0
+    waiting_at_end = _count(queue_start_s, queue_end_s, gap_end) > 0
+    busy = (gap >= 0) & (gap < max_gap_s) & waiting_at_start & waiting_at_end
     if not busy.any():
         return math.nan, 0
     value = np.mean(gap[busy]) if statistic == "mean" else np.median(gap[busy])

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -21,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "notebooks" / "00_scenario.ipynb"
 
 
-def write_sweep(tmp_path: Path, notebook: Path = TEMPLATE, **extra: object) -> Path:
-    scenario = customer_desk(calendar={"horizon_days": 3}).model_dump(mode="json")
+def write_sweep(
+    tmp_path: Path, notebook: Path = TEMPLATE, horizon_days: int = 3, **extra: object
+) -> Path:
+    scenario = customer_desk(calendar={"horizon_days": horizon_days}).model_dump(mode="json")
     (tmp_path / "desk.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
     sweep = {
         "name": "tiny",
@@ -62,7 +65,9 @@ def summary(out: Path) -> dict:
 
 
 def statuses(out: Path) -> list[str]:
-    return pq.read_table(out / "sweeps" / "tiny" / "points.parquet").column("status").to_pylist()
+    # One read of the bytes: the sweep may replace the file between the reader's opens.
+    data = (out / "sweeps" / "tiny" / "points.parquet").read_bytes()
+    return pq.read_table(pa.BufferReader(data)).column("status").to_pylist()
 
 
 def test_workers_and_engines_give_the_same_summary(tmp_path: Path) -> None:
@@ -145,7 +150,9 @@ def test_invalid_point_is_recorded_not_run(tmp_path: Path) -> None:
 
 
 def test_interrupted_sweep_resumes_to_the_identical_result(tmp_path: Path) -> None:
-    spec = write_sweep(tmp_path)
+    # Points of a few weeks, so that the kill lands mid-sweep even on a loaded machine (with
+    # 3-day points a busy machine finished all eight before the poller saw the first).
+    spec = write_sweep(tmp_path, horizon_days=21)
     data = yaml.safe_load(spec.read_text())
     data["grid"]["staffing.tier2.agents"] = [1, 2, 3, 4]  # 8 points
     spec.write_text(yaml.safe_dump(data))

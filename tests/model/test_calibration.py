@@ -163,8 +163,9 @@ QUEUE_FACTORS = {0: 1.0, 3: 0.6, 6: 0.4}
 """Callers who find 3-5 callers waiting are 0.6 times as patient, 6 or more 0.4 times."""
 
 
-def synthetic_scenario() -> Scenario:
-    """Two weeks of a Monday-Friday desk, 08:00-18:00, one fixed team, overloaded at peaks."""
+def synthetic_scenario(answer_delay: dict | None = None) -> Scenario:
+    """Two weeks of a Monday-Friday desk, 08:00-18:00, one fixed team, overloaded at peaks; with
+    the answer delay :data:`ANSWER_DELAY` unless another is given."""
     return Scenario.model_validate(
         {
             "name": "synthetic",
@@ -195,7 +196,7 @@ def synthetic_scenario() -> Scenario:
                 "tier1": {"kind": "fixed", "agents": AGENTS},
                 "tier2": {"kind": "fixed", "agents": 0},
             },
-            "routing": {"answer_delay": ANSWER_DELAY},
+            "routing": {"answer_delay": ANSWER_DELAY if answer_delay is None else answer_delay},
         }
     )
 
@@ -264,14 +265,18 @@ SYNTHETIC_SCHEMA = LogSchema.model_validate(
 )
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[CleanLog, Calibration]:
-    scenario = synthetic_scenario()
+def calibrate_synthetic(scenario: Scenario, folder: Path) -> tuple[CleanLog, Calibration]:
+    """One run of ``scenario`` written as a log, read back and calibrated."""
     run = Desk(scenario, Streams(2027, 0)).run()
-    path = tmp_path_factory.mktemp("synthetic") / "log.csv"
+    path = folder / "log.csv"
     to_log(run, "2027-01-04").to_csv(path, index=False)
     log = read_logs([path], SYNTHETIC_SCHEMA)
     return log, calibrate(log, name="recovered", min_type_share=0.05)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[CleanLog, Calibration]:
+    return calibrate_synthetic(synthetic_scenario(), tmp_path_factory.mktemp("synthetic"))
 
 
 def test_synthetic_log_reads_cleanly(synthetic: tuple[CleanLog, Calibration]) -> None:
@@ -377,7 +382,8 @@ def test_infers_the_fixed_team(synthetic: tuple[CleanLog, Calibration]) -> None:
         assert max(agents) <= AGENTS
     assert cal.staffing.agents_seen == AGENTS
     # The engine's agents take the next caller at once; what the estimate shows is the answer
-    # delay of callers who wait while an agent is free, read as a few seconds of after-call work.
+    # delay of callers who wait while an agent is free, read as a few seconds of after-call work
+    # (with callers answered at once it is exactly 0: the next test).
     assert cal.staffing.wrap_up_s < 10.0
     rows = cal.staffing.sensitivity
     for family in ("slack_min", "idle_max_min"):  # counting more time as on duty: lower occupancy
@@ -388,6 +394,15 @@ def test_infers_the_fixed_team(synthetic: tuple[CleanLog, Calibration]) -> None:
         )
         assert len(same) > 2
         assert [o for _, o in same] == sorted((o for _, o in same), reverse=True)
+
+
+def test_answered_at_once_no_wrap_up_and_no_answer_delay(tmp_path: Path) -> None:
+    """On the same desk with every caller who finds a free agent answered at once, the gaps
+    between an agent's calls while callers wait are exactly 0 (no wrap-up) and no answer delay
+    is found."""
+    _, cal = calibrate_synthetic(synthetic_scenario(answer_delay={"probability": 0.0}), tmp_path)
+    assert cal.staffing.wrap_up_s == 0.0
+    assert cal.answer_delay is None
 
 
 def test_rare_types_borrow_the_pooled_fits(synthetic: tuple[CleanLog, Calibration]) -> None:
