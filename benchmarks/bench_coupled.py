@@ -9,16 +9,17 @@ same seed, replication 0:
 * **desk**: the same scenario loaded with the override ``customers=null``: the desk alone, the
   complaint contact types kept as ordinary forecast contacts.
 
-The timed work is ``Desk(scenario, Streams(seed, 0)).run()``, construction included, as in
-``bench_engine.py``. For the coupled model construction means fitting the word-of-mouth
-distribution, and :func:`sim.satisfaction.word_of_mouth_distribution` imports SciPy on first use
-(about 0.6 s and 67 MB in a fresh process; the desk alone never imports it). Construction is also
-reported on its own (``build_s``), with the ratio of the simulation loop alone. KPI
-post-processing (``replication_kpis``, plus ``customer_kpis`` for the coupled model) is timed
-apart and is not in the headline. The coupled model's volumes shrink and grow with the customer
-base, so the two variants simulate slightly different numbers of contacts: the comparison is per
-contact (every contact row: primary, retrial, repeat, escalation, and the callbacks and follow-ups
-the customer base adds).
+The timed work is one replication, construction included (the desk, and the customer base attached
+to it, as :func:`sim.model.replication.simulate` builds them), as in ``bench_engine.py``. For the
+coupled model construction means fitting the word-of-mouth distribution, and
+:func:`sim.model.satisfaction.word_of_mouth_distribution` imports SciPy on first use (about 0.6 s
+and 67 MB in a fresh process; the desk alone never imports it). Construction is also reported on its
+own (``build_s``), with the ratio of the simulation loop alone. KPI post-processing
+(``replication_kpis``, plus ``customer_kpis`` for the coupled model) is timed apart and is not in
+the headline. The coupled model's volumes shrink and grow with the customer base, so the two
+variants simulate slightly different numbers of contacts: the comparison is per contact (every
+contact row: primary, retrial, repeat, escalation, and the callbacks and follow-ups the customer
+base adds).
 
 Each measurement runs in a fresh subprocess (the script re-invokes itself with ``--variant``), so
 peak memory is per variant; variants alternate and medians of ``--repeats`` runs are compared.
@@ -32,7 +33,8 @@ Usage::
     python benchmarks/bench_coupled.py [--scenario params/baseline.yaml] [-p KEY=VALUE ...]
         [--repeats 3] [--seed 1] [--json]
 
-``-p`` overrides go to :func:`sim.loading.load_scenario` (e.g. ``-p calendar.horizon_days=91``).
+``-p`` overrides go to :func:`sim.scenario.loading.load_scenario` (e.g. ``-p
+calendar.horizon_days=91``).
 """
 
 from __future__ import annotations
@@ -54,11 +56,12 @@ VARIANTS = ("coupled", "desk")
 
 def child(variant: str, scenario_path: str, overrides: list[str], seed: int) -> dict:
     """One measurement (in a fresh process)."""
-    from sim.desk import Desk
-    from sim.loading import load_scenario
-    from sim.metrics import replication_kpis
-    from sim.rng import Streams
-    from sim.value import customer_kpis
+    from sim.measures.metrics import replication_kpis
+    from sim.measures.value import customer_kpis
+    from sim.model.customers import CustomerModel
+    from sim.model.desk import Desk
+    from sim.model.rng import Streams
+    from sim.scenario.loading import load_scenario
 
     baseline = rss_mb()
     if variant == "desk":
@@ -68,7 +71,10 @@ def child(variant: str, scenario_path: str, overrides: list[str], seed: int) -> 
         raise SystemExit(f"{scenario_path} has no customers: section, nothing to couple")
     cpu_started = time.process_time()
     started = time.perf_counter()
-    desk = Desk(scenario, Streams(seed, 0))
+    streams = Streams(seed, 0)
+    desk = Desk(scenario, streams)  # wired as sim.model.replication.simulate does
+    if scenario.customers is not None:
+        desk.attach_customers(CustomerModel(scenario, streams, desk))
     built = time.perf_counter()
     run = desk.run()
     finished = time.perf_counter()
@@ -189,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override passed to sim.loading.load_scenario, e.g. calendar.horizon_days=91 "
+        help="override passed to sim.scenario.loading.load_scenario, e.g. calendar.horizon_days=91 "
         "(repeatable)",
     )
     parser.add_argument(

@@ -2,11 +2,12 @@
 
 Both engines simulate the same stationary Erlang A desk (M/M/50+M): 50 agents, exponential handle
 time (mean 5 min), exponential patience (mean 10 min), 9.5 calls/min (offered load 0.95 per agent),
-over the horizon :meth:`sim.erlang_check.StationaryDesk.scenario` builds for ``--contacts`` calls
+over the horizon :meth:`sim.experiments.erlang_check.StationaryDesk.scenario` builds for
+``--contacts`` calls
 (whole days, warm-up included, so slightly more contacts are simulated than asked for).
 
 * **ours**: ``Desk(scenario, Streams(seed, 0)).run()``, the full engine (callbacks on bare SimPy
-  timeouts, columnar records). ``sim.metrics.replication_kpis`` is timed separately as the
+  timeouts, columnar records). ``sim.measures.metrics.replication_kpis`` is timed separately as the
   post-processing cost; it is not part of the headline throughput.
 * **textbook**: the classic SimPy pattern written as people usually write it, see
   :func:`textbook_desk`.
@@ -165,11 +166,11 @@ def child_textbook(horizon_min: float, warmup_min: float, seed: int) -> dict:
 
 
 def child_ours(contacts: int, seed: int) -> dict:
-    from sim.desk import Desk
-    from sim.erlang_check import StationaryDesk
-    from sim.metrics import replication_kpis
-    from sim.records import ABANDONED, ANSWERED
-    from sim.rng import Streams
+    from sim.experiments.erlang_check import StationaryDesk
+    from sim.measures.metrics import replication_kpis
+    from sim.model.desk import Desk
+    from sim.model.records import ABANDONED, ANSWERED
+    from sim.model.rng import Streams
 
     baseline = rss_mb()
     scenario = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS).scenario(
@@ -209,7 +210,7 @@ def child_ours(contacts: int, seed: int) -> dict:
 
 def horizon_of(contacts: int) -> tuple[float, float]:
     """Horizon and warm-up (minutes) of our stationary scenario for ``contacts`` calls."""
-    from sim.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk
 
     s = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS).scenario(contacts)
     return s.calendar.horizon_days * 1440.0, s.calendar.warmup_min

@@ -33,15 +33,12 @@ lang = "en"  # chart and slide language: "en" or "zh" (Simplified Chinese)
 # %%
 from pathlib import Path
 
-from sim.experiment import run_scenario
-from sim.loading import load_scenario
-from sim.report import kpi_table, scorecard_table
-from sim.store import RunWriter
+import sim
 
-scenario = load_scenario(scenario_path, overrides)
+scenario = sim.load_scenario(scenario_path, overrides)
 Path(output_dir).mkdir(parents=True, exist_ok=True)
-writer = RunWriter(Path(output_dir), contacts=write_contacts)
-result = run_scenario(
+writer = sim.RunWriter(Path(output_dir), contacts=write_contacts)
+result = sim.run_scenario(
     scenario, replications, seed, workers=workers, on_replication=writer.replication
 )
 writer.finish(result, command=["notebook", "00_scenario"])
@@ -52,7 +49,7 @@ writer.finish(result, command=["notebook", "00_scenario"])
 # printed with the table.
 
 # %%
-print(kpi_table(result))
+print(sim.kpi_table(result))
 
 # %% [markdown]
 # ## Charts and deck
@@ -60,13 +57,12 @@ print(kpi_table(result))
 # (`deck.pptx`) puts each on a slide with its takeaway. Set `lang = "zh"` for Simplified Chinese.
 
 # %%
-from sim.plotting import build_deck, read_run, run_charts
 
-deck = build_deck(
+deck = sim.plotting.build_deck(
     Path(output_dir), Path(output_dir) / "deck.pptx", lang=lang, charts_dir=Path(output_dir) / "charts"
 )
 print(f"deck: {deck}")
-charts = run_charts(read_run(Path(output_dir)), lang)
+charts = sim.plotting.run_charts(sim.plotting.read_run(Path(output_dir)), lang)
 charts[0].figure
 
 # %%
@@ -78,4 +74,4 @@ charts[-1].figure
 # *not met* when it is wholly on the wrong side, and *inconclusive* otherwise.
 
 # %%
-print(scorecard_table(result))
+print(sim.scorecard_table(result))

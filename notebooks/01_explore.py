@@ -13,6 +13,7 @@
 #     name: python3
 # ---
 
+# %%
 
 # %% [markdown]
 # # Scenario explorer
@@ -41,8 +42,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from sim.explore import explore_run, explore_show
-from sim.plotting import export
+import sim
 
 out = Path(output_dir)
 settings = {"calendar.horizon_days": 14, **overrides} if quick else dict(overrides)
@@ -51,7 +51,7 @@ settings = {"calendar.horizon_days": 14, **overrides} if quick else dict(overrid
 # ## The run with the parameters above
 
 # %%
-figures = explore_run(
+figures = sim.explore_run(
     scenario_path,
     settings,
     headcount_scale,
@@ -63,7 +63,7 @@ figures = explore_run(
     out / "run",
 )
 for name, fig in figures.items():
-    export(fig, name, out)
+    sim.plotting.export(fig, name, out)
 list(figures)
 
 # %%
@@ -81,7 +81,7 @@ figures.get("explore_complaint_funnel")
 
 # %%
 widgets.interact_manual.options(manual_name="Run")(
-    explore_show,
+    sim.explore_show,
     scenario_path=widgets.fixed(scenario_path),
     overrides=widgets.fixed(settings),
     headcount_scale=widgets.FloatSlider(

@@ -13,6 +13,7 @@
 #     name: python3
 # ---
 
+# %%
 
 # %% [markdown]
 # # Staffing policies compared
@@ -43,15 +44,7 @@ quick = True  # quick: four weeks and at most 3 replications
 # %%
 from pathlib import Path
 
-from sim.explore import differences_table, run_policies, summary_table
-from sim.loading import load_scenario
-from sim.plotting import export
-from sim.plotting.comparisons import (
-    cost_service_frontier,
-    intraday_roster_by_policy,
-    intraday_service_level_by_policy,
-    paired_differences_chart,
-)
+import sim
 
 out = Path(output_dir)
 settings = {"calendar.horizon_days": 28, **overrides} if quick else dict(overrides)
@@ -63,13 +56,13 @@ policies = {
     "square_root": {"kind": "square_root", "shrinkage_fraction": shrinkage_fraction, "load_factor": load_factor},
 }
 scenarios = {
-    name: load_scenario(
+    name: sim.load_scenario(
         scenario_path,
         {**settings, "name": name, **({"staffing.tier1": roster} if roster else {})},
     )
     for name, roster in policies.items()
 }
-comparison, runs = run_policies(scenarios, "baseline", reps, seed, out / "runs", workers)
+comparison, runs = sim.run_policies(scenarios, "baseline", reps, seed, out / "runs", workers)
 
 # %% [markdown]
 # ## Key measures by policy
@@ -77,7 +70,7 @@ comparison, runs = run_policies(scenarios, "baseline", reps, seed, out / "runs",
 
 # %%
 kpis = ["service_level", "abandon_rate", "asa_s", "occupancy_tier1", "staffing_cost", "net_value"]
-summary = summary_table(comparison.results, kpis)
+summary = sim.summary_table(comparison.results, kpis)
 summary.pivot(index="kpi", columns="scenario", values="mean").round(3)
 
 # %% [markdown]
@@ -86,13 +79,13 @@ summary.pivot(index="kpi", columns="scenario", values="mean").round(3)
 # them away in the quiet hours.
 
 # %%
-fig = intraday_service_level_by_policy(runs)
-export(fig, "staffing_intraday_service_level", out)
+fig = sim.plotting.intraday_service_level_by_policy(runs)
+sim.plotting.export(fig, "staffing_intraday_service_level", out)
 fig
 
 # %%
-fig = intraday_roster_by_policy(runs)
-export(fig, "staffing_intraday_roster", out)
+fig = sim.plotting.intraday_roster_by_policy(runs)
+sim.plotting.export(fig, "staffing_intraday_roster", out)
 fig
 
 # %% [markdown]
@@ -101,8 +94,8 @@ fig
 # line joins the policies no other beats on both.
 
 # %%
-fig = cost_service_frontier(comparison.results)
-export(fig, "staffing_cost_vs_service_level", out)
+fig = sim.plotting.cost_service_frontier(comparison.results)
+sim.plotting.export(fig, "staffing_cost_vs_service_level", out)
 fig
 
 # %% [markdown]
@@ -111,13 +104,13 @@ fig
 # interval is on one side of zero.
 
 # %%
-differences = differences_table(comparison, kpis)
+differences = sim.differences_table(comparison, kpis)
 differences.to_csv(out / "staffing_differences.csv", index=False)
 differences.round(4)
 
 # %%
-fig = paired_differences_chart(
+fig = sim.plotting.paired_differences_chart(
     differences, [r.info for r in runs.values()], ["service_level", "staffing_cost", "net_value"]
 )
-export(fig, "staffing_paired_differences", out)
+sim.plotting.export(fig, "staffing_paired_differences", out)
 fig

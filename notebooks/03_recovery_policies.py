@@ -13,6 +13,7 @@
 #     name: python3
 # ---
 
+# %%
 
 # %% [markdown]
 # # Complaint recovery policies compared
@@ -36,25 +37,17 @@ quick = True  # quick: 13 weeks and at most 3 replications
 # %%
 from pathlib import Path
 
-from sim.explore import differences_table, run_policies, summary_table
-from sim.loading import load_scenario
-from sim.plotting import complaint_funnel, export, kpi_comparison
-from sim.plotting.comparisons import (
-    defections_by_reason,
-    kpi_by_policy,
-    paired_differences_chart,
-    retention_curve,
-)
+import sim
 
 out = Path(output_dir)
 settings = {"calendar.horizon_days": 91, **overrides} if quick else dict(overrides)
 reps = min(replications, 3) if quick else replications
 kinds = ["none", "standard", "fast_track", "empowered_front_line", "proactive_follow_up"]
 scenarios = {
-    kind: load_scenario(scenario_path, {**settings, "name": kind, "recovery": {"kind": kind}})
+    kind: sim.load_scenario(scenario_path, {**settings, "name": kind, "recovery": {"kind": kind}})
     for kind in kinds
 }
-comparison, runs = run_policies(scenarios, baseline_recovery, reps, seed, out / "runs", workers)
+comparison, runs = sim.run_policies(scenarios, baseline_recovery, reps, seed, out / "runs", workers)
 
 # %% [markdown]
 # ## Key measures by policy
@@ -68,24 +61,24 @@ kpis = [
     "recovery_cost",
     "net_value",
 ]
-summary_table(comparison.results, kpis).pivot(index="kpi", columns="scenario", values="mean")
+sim.summary_table(comparison.results, kpis).pivot(index="kpi", columns="scenario", values="mean")
 
 # %% [markdown]
 # ## The complaint funnel under the baseline policy
 # Most dissatisfied customers never complain; of those who do, the policy decides how many stay.
 
 # %%
-fig = complaint_funnel(runs[baseline_recovery].tables["summary"], runs[baseline_recovery].info)
-export(fig, "recovery_complaint_funnel", out)
+fig = sim.plotting.complaint_funnel(runs[baseline_recovery].tables["summary"], runs[baseline_recovery].info)
+sim.plotting.export(fig, "recovery_complaint_funnel", out)
 fig
 
 # %%
-fig = kpi_comparison(
+fig = sim.plotting.kpi_comparison(
     {name: run.tables["summary"] for name, run in runs.items()},
     [run.info for run in runs.values()],
     kpis=["complaint_retention", "complaints_resolved_24h_share", "funnel.lost"],
 )
-export(fig, "recovery_funnel_outcomes", out)
+sim.plotting.export(fig, "recovery_funnel_outcomes", out)
 fig
 
 # %% [markdown]
@@ -94,35 +87,35 @@ fig
 # every further day loses some more, down to the retention of an unresolved complaint.
 
 # %%
-fig = retention_curve(scenarios[baseline_recovery])
-export(fig, "recovery_retention_curve", out)
+fig = sim.plotting.retention_curve(scenarios[baseline_recovery])
+sim.plotting.export(fig, "recovery_retention_curve", out)
 fig
 
 # %% [markdown]
 # ## Why customers leave
 
 # %%
-fig = defections_by_reason(comparison.results)
-export(fig, "recovery_defections_by_reason", out)
+fig = sim.plotting.defections_by_reason(comparison.results)
+sim.plotting.export(fig, "recovery_defections_by_reason", out)
 fig
 
 # %% [markdown]
 # ## Net value with confidence intervals, and paired differences
 
 # %%
-fig = kpi_by_policy(comparison.results, "net_value")
-export(fig, "recovery_net_value", out)
+fig = sim.plotting.kpi_by_policy(comparison.results, "net_value")
+sim.plotting.export(fig, "recovery_net_value", out)
 fig
 
 # %%
-differences = differences_table(comparison, kpis)
+differences = sim.differences_table(comparison, kpis)
 differences.to_csv(out / "recovery_differences.csv", index=False)
-fig = paired_differences_chart(
+fig = sim.plotting.paired_differences_chart(
     differences,
     [runs[baseline_recovery].info],
     ["complaint_retention", "service_defections", "net_value"],
 )
-export(fig, "recovery_paired_differences", out)
+sim.plotting.export(fig, "recovery_paired_differences", out)
 differences.round(4)
 
 # %% [markdown]
@@ -134,7 +127,7 @@ differences.round(4)
 # %%
 money = {
     "baseline": scenarios[baseline_recovery],
-    "more_agents": load_scenario(
+    "more_agents": sim.load_scenario(
         scenario_path,
         {
             **settings,
@@ -143,19 +136,19 @@ money = {
             "staffing.tier1.headcount_scale": 1.05,
         },
     ),
-    "fast_recovery": load_scenario(
+    "fast_recovery": sim.load_scenario(
         scenario_path, {**settings, "name": "fast_recovery", "recovery": {"kind": "fast_track"}}
     ),
 }
-money_comparison, money_runs = run_policies(money, "baseline", reps, seed, out / "money", workers)
-money_differences = differences_table(
+money_comparison, money_runs = sim.run_policies(money, "baseline", reps, seed, out / "money", workers)
+money_differences = sim.differences_table(
     money_comparison, ["net_value", "staffing_cost", "recovery_cost", "revenue"]
 )
 money_differences.to_csv(out / "agents_vs_recovery_differences.csv", index=False)
-fig = paired_differences_chart(
+fig = sim.plotting.paired_differences_chart(
     money_differences,
     [money_runs["baseline"].info],
     ["net_value", "staffing_cost", "recovery_cost", "revenue"],
 )
-export(fig, "agents_vs_recovery_net_value", out)
+sim.plotting.export(fig, "agents_vs_recovery_net_value", out)
 money_differences.round(2)

@@ -13,6 +13,7 @@
 #     name: python3
 # ---
 
+# %%
 
 # %% [markdown]
 # # Sweep report
@@ -38,15 +39,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.plotting import export
-from sim.plotting.comparisons import pareto_frontier, sweep_heatmap, sweep_wide
-from sim.plotting.data import read_run
+import sim
 
 out = Path(output_dir)
 folder = Path(sweep_dir)
 summary = pd.read_parquet(folder / "summary.parquet")
 points = pd.read_parquet(folder / "points.parquet")
-first_run = read_run(folder / "runs" / str(summary["point_id"].iloc[0]))
+first_run = sim.plotting.read_run(folder / "runs" / str(summary["point_id"].iloc[0]))
 currency = first_run.info.currency
 sweep_name = folder.name
 print(f"{sweep_name}: {summary['point_id'].nunique()} finished points of {len(points)}")
@@ -57,8 +56,8 @@ points
 # Each cell: the mean over replications and its 95% confidence interval.
 
 # %%
-fig = sweep_heatmap(summary, x_param, y_param, kpi, sweep_name, currency)
-export(fig, "sweep_heatmap", out)
+fig = sim.plotting.sweep_heatmap(summary, x_param, y_param, kpi, sweep_name, currency)
+sim.plotting.export(fig, "sweep_heatmap", out)
 fig
 
 # %% [markdown]
@@ -66,8 +65,8 @@ fig
 # Points no other point beats on both measures are highlighted and labelled.
 
 # %%
-fig = pareto_frontier(summary, pareto_x, pareto_y, [x_param, y_param], sweep_name, currency)
-export(fig, "sweep_pareto", out)
+fig = sim.plotting.pareto_frontier(summary, pareto_x, pareto_y, [x_param, y_param], sweep_name, currency)
+sim.plotting.export(fig, "sweep_pareto", out)
 fig
 
 # %% [markdown]
@@ -76,7 +75,7 @@ fig
 # the ranking between those points is not settled by this many replications.
 
 # %%
-wide = sweep_wide(summary, [kpi, pareto_x, pareto_y])
+wide = sim.plotting.sweep_wide(summary, [kpi, pareto_x, pareto_y])
 best = wide.sort_values(kpi, ascending=False).head(top)
 best.to_csv(out / "sweep_best_points.csv")
 best

@@ -43,16 +43,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.erlang_check import StationaryDesk
-from sim.experiment import run_scenario
-from sim.explore import (
-    conservation_table,
-    erlang_agreement,
-    littles_law_table,
-)
-from sim.loading import load_scenario
-from sim.plotting import export
-from sim.plotting.comparisons import erlang_agreement_chart, validation_checks_chart
+import sim
 
 out = Path(output_dir)
 out.mkdir(parents=True, exist_ok=True)
@@ -66,8 +57,8 @@ rates = [rho * agents * 60.0 / aht_min for rho in occupancies]
 # %%
 agreement = pd.concat(
     [
-        erlang_agreement(rates, agents, aht_min, None, sl_seconds, n_contacts, reps, seed),
-        erlang_agreement(rates, agents, aht_min, patience_min, sl_seconds, n_contacts, reps, seed),
+        sim.erlang_agreement(rates, agents, aht_min, None, sl_seconds, n_contacts, reps, seed),
+        sim.erlang_agreement(rates, agents, aht_min, patience_min, sl_seconds, n_contacts, reps, seed),
     ],
     ignore_index=True,
 )
@@ -76,8 +67,8 @@ print(f"analytic value inside the simulated CI: {agreement['inside'].mean():.0%}
 agreement.round(4)
 
 # %%
-fig = erlang_agreement_chart(agreement)
-export(fig, "validation_erlang", out)
+fig = sim.plotting.erlang_agreement_chart(agreement)
+sim.plotting.export(fig, "validation_erlang", out)
 fig
 
 # %% [markdown]
@@ -87,12 +78,12 @@ fig
 # the arrival rate times the mean wait `λ·W` (up to the edges of the window).
 
 # %%
-scenario = load_scenario(
+scenario = sim.load_scenario(
     scenario_path, {"calendar.horizon_days": 28, **overrides} if quick else overrides
 )
-conservation = conservation_table(run_scenario(scenario, reps, seed))
-little = littles_law_table(
-    StationaryDesk(rates[-1], agents, aht_min, patience_min, sl_seconds).simulate(
+conservation = sim.conservation_table(sim.run_scenario(scenario, reps, seed))
+little = sim.littles_law_table(
+    sim.StationaryDesk(rates[-1], agents, aht_min, patience_min, sl_seconds).simulate(
         n_contacts, reps, seed
     )
 )
@@ -106,6 +97,6 @@ conservation
 little.round(4)
 
 # %%
-fig = validation_checks_chart(conservation, little)
-export(fig, "validation_checks", out)
+fig = sim.plotting.validation_checks_chart(conservation, little)
+sim.plotting.export(fig, "validation_checks", out)
 fig

@@ -44,11 +44,7 @@ from pathlib import Path
 
 from IPython.display import display
 
-from sim.calibration import calibrate
-from sim.contact_log import read_logs
-from sim.plotting.export import export_all
-from sim.plotting.validation import calibration_figures, validation_figures
-from sim.validation import validate
+import sim
 
 out = Path(output_dir)
 out.mkdir(parents=True, exist_ok=True)
@@ -60,7 +56,7 @@ n_workers = workers or os.cpu_count() or 1
 # changed silently.
 
 # %%
-log = read_logs(log_paths, schema)
+log = sim.read_logs(log_paths, schema)
 print(log.report.describe())
 
 # %% [markdown]
@@ -69,11 +65,11 @@ print(log.report.describe())
 # on duty inferred from agent activity. The scenario file records where every number came from.
 
 # %%
-cal = calibrate(log, slack_min=slack_min, idle_max_min=idle_max_min, band_edges=hour_bands)
+cal = sim.calibrate(log, slack_min=slack_min, idle_max_min=idle_max_min, band_edges=hour_bands)
 print(cal.summary())
 (out / "calibrated.yaml").write_text(cal.yaml_text, encoding="utf-8")
-calibration_charts = calibration_figures(cal, log.schema.credit)
-export_all(calibration_charts, out / "calibration")
+calibration_charts = sim.plotting.calibration_figures(cal, log.schema.credit)
+sim.plotting.export_all(calibration_charts, out / "calibration")
 
 # %% [markdown]
 # ### Arrival profile
@@ -100,7 +96,7 @@ display(calibration_charts["patience_survival"])
 
 # %%
 fitted_patience = cal.erlang_patience_s  # exponential fits of the plain waits, for Erlang A
-in_sample = validate(
+in_sample = sim.validate(
     log,
     cal.scenario(),
     replications=replications,
@@ -112,8 +108,8 @@ in_sample = validate(
 )
 print(in_sample.table())
 in_sample.write(out / "in_sample")
-in_sample_charts = validation_figures(in_sample)
-export_all(in_sample_charts, out / "in_sample")
+in_sample_charts = sim.plotting.validation_figures(in_sample)
+sim.plotting.export_all(in_sample_charts, out / "in_sample")
 display(in_sample_charts["overview"])
 display(in_sample_charts["by_hour_abandon_rate"])
 
@@ -123,8 +119,8 @@ display(in_sample_charts["by_hour_abandon_rate"])
 
 # %%
 if holdout_paths:
-    holdout = validate(
-        read_logs(holdout_paths, schema),
+    holdout = sim.validate(
+        sim.read_logs(holdout_paths, schema),
         cal.scenario(),
         replications=replications,
         seed=seed,
@@ -135,8 +131,8 @@ if holdout_paths:
     )
     print(holdout.table())
     holdout.write(out / "out_of_sample")
-    holdout_charts = validation_figures(holdout)
-    export_all(holdout_charts, out / "out_of_sample")
+    holdout_charts = sim.plotting.validation_figures(holdout)
+    sim.plotting.export_all(holdout_charts, out / "out_of_sample")
     display(holdout_charts["overview"])
     display(holdout_charts["by_hour_abandon_rate"])
 else:

@@ -1,7 +1,142 @@
-"""Service-desk workbench: a SimPy model that connects the queue to the customer base.
+"""Service-desk workbench: a SimPy model that follows the queue to the customer base and to money.
 
-Start with :func:`sim.loading.load_scenario` and :func:`sim.experiment.run_scenario`, or the command
-line: ``python -m sim --help``.
+``import sim`` gives what a notebook or a script needs; the packages behind it may be rearranged
+without breaking these names::
+
+    import sim
+
+    scenario = sim.load_scenario("params/baseline.yaml", {"calendar.horizon_days": 28})
+    result = sim.run_scenario(scenario, replications=5)
+    print(sim.kpi_table(result))
+    sim.plotting.complaint_funnel(...)       # charts: see sim.plotting
+
+Names are imported on first use, so ``import sim`` itself is instant (the command line,
+``python -m sim``, imports only what the chosen command needs).
+
+The package, lowest layer first (a layer imports only from the layers below it; see
+``docs/architecture.md``):
+
+* :mod:`sim.scenario` and :mod:`sim.queueing`: what a desk is (validated scenario files) and the
+  analytic queueing formulas;
+* :mod:`sim.model`: one replication of the desk and its customer base in SimPy;
+* :mod:`sim.measures`: KPIs, per-interval tables, customer and money measures of a replication;
+* :mod:`sim.experiments` (replications, comparisons, sweeps, run folders) and :mod:`sim.logs`
+  (real contact logs: reading, calibration, validation);
+* :mod:`sim.plotting`: charts and slide decks;
+* :mod:`sim.cli` and :mod:`sim.notebook`: the command line and what the notebook templates
+call.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+_PUBLIC = {
+    # scenarios
+    "Scenario": "sim.scenario.scenario",
+    "ScenarioError": "sim.scenario.errors",
+    "load_scenario": "sim.scenario.loading",
+    # running and comparing
+    "run_scenario": "sim.experiments.replications",
+    "ScenarioResult": "sim.experiments.replications",
+    "compare": "sim.experiments.compare",
+    "Comparison": "sim.experiments.compare",
+    "run_sweep": "sim.experiments.sweep",
+    "StationaryDesk": "sim.experiments.erlang_check",
+    "RunWriter": "sim.experiments.store",
+    "kpi_table": "sim.experiments.report",
+    "comparison_table": "sim.experiments.report",
+    "scorecard_table": "sim.experiments.report",
+    "run_template": "sim.experiments.templates",
+    # real contact logs
+    "read_logs": "sim.logs.contact_log",
+    "calibrate": "sim.logs.calibrate",
+    "validate": "sim.logs.validation",
+    # what the notebook templates call
+    "run_policies": "sim.notebook.policies",
+    "summary_table": "sim.notebook.tables",
+    "differences_table": "sim.notebook.tables",
+    "erlang_agreement": "sim.notebook.tables",
+    "conservation_table": "sim.notebook.tables",
+    "littles_law_table": "sim.notebook.tables",
+    "explore_run": "sim.notebook.explorer",
+    "explore_show": "sim.notebook.explorer",
+}
+"""Public name → the module that defines it."""
+
+_SUBPACKAGES = ("plotting", "queueing")
+"""Namespaces reached as ``sim.plotting.<chart>`` and ``sim.queueing.<formula>``."""
+
+__all__ = [
+    "Comparison",
+    "RunWriter",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioResult",
+    "StationaryDesk",
+    "calibrate",
+    "compare",
+    "comparison_table",
+    "conservation_table",
+    "differences_table",
+    "erlang_agreement",
+    "explore_run",
+    "explore_show",
+    "kpi_table",
+    "littles_law_table",
+    "load_scenario",
+    "plotting",
+    "queueing",
+    "read_logs",
+    "run_policies",
+    "run_scenario",
+    "run_sweep",
+    "run_template",
+    "scorecard_table",
+    "summary_table",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"sim.{name}")
+    else:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # what editors and type checkers see
+    from sim import plotting, queueing
+    from sim.experiments.compare import Comparison, compare
+    from sim.experiments.erlang_check import StationaryDesk
+    from sim.experiments.replications import ScenarioResult, run_scenario
+    from sim.experiments.report import comparison_table, kpi_table, scorecard_table
+    from sim.experiments.store import RunWriter
+    from sim.experiments.sweep import run_sweep
+    from sim.experiments.templates import run_template
+    from sim.logs.calibrate import calibrate
+    from sim.logs.contact_log import read_logs
+    from sim.logs.validation import validate
+    from sim.notebook.explorer import explore_run, explore_show
+    from sim.notebook.policies import run_policies
+    from sim.notebook.tables import (
+        conservation_table,
+        differences_table,
+        erlang_agreement,
+        littles_law_table,
+        summary_table,
+    )
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.loading import load_scenario
+    from sim.scenario.scenario import Scenario

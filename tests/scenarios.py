@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sim.config import WEEKDAYS, Scenario
+from sim.scenario.desk import WEEKDAYS
+from sim.scenario.scenario import Scenario
 
 
 def deep_update(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

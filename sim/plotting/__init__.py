@@ -1,14 +1,31 @@
-"""Slide-ready charts and PowerPoint decks from run folders.
+"""Slide-ready charts and PowerPoint decks from run folders, comparisons, sweeps and contact logs.
 
-Read a run folder with :func:`read_run`, draw charts with the functions of
-:mod:`sim.plotting.figures` (tables in, matplotlib Figure out; ``lang="zh"`` for Simplified
-Chinese), write them with :func:`export` (PNG 1920 × 1080 and SVG), or build a whole deck with
-:func:`build_deck` (``python -m sim slides RUN_DIR``).
+Owns every figure and deck; runs no simulation. May import :mod:`sim.scenario`, :mod:`sim.model`
+(for the satisfaction curves it draws), :mod:`sim.measures`, :mod:`sim.experiments` and
+:mod:`sim.logs`; nothing below imports it.
+
+Read a run folder with :func:`read_run`, draw charts (tables or results in, matplotlib Figure out;
+``lang="zh"`` for Simplified Chinese), write them with :func:`export` (PNG 1920 × 1080 and SVG),
+or build a whole deck with :func:`build_deck` (``python -m sim slides RUN_DIR``). The charts of
+one run are in :mod:`sim.plotting.figures`, of policies compared in
+:mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`, of the simulator's
+checks against theory in :mod:`sim.plotting.checks`, and of a calibration and validation against
+a contact log in :mod:`sim.plotting.validation`.
 """
 
+from sim.plotting.checks import erlang_agreement_chart, validation_checks_chart
+from sim.plotting.comparisons import (
+    cost_service_frontier,
+    defections_by_reason,
+    intraday_roster_by_policy,
+    intraday_service_level_by_policy,
+    kpi_by_policy,
+    paired_differences_chart,
+    retention_curve,
+)
 from sim.plotting.data import RunData, RunInfo, read_run
 from sim.plotting.deck import build_deck, run_charts
-from sim.plotting.export import export
+from sim.plotting.export import export, export_all
 from sim.plotting.figures import (
     complaint_funnel,
     customer_base,
@@ -19,20 +36,37 @@ from sim.plotting.figures import (
     response_curves,
 )
 from sim.plotting.style import house_style
+from sim.plotting.sweeps import pareto_frontier, sweep_heatmap, sweep_wide
+from sim.plotting.validation import calibration_figures, validation_figures
 
 __all__ = [
     "RunData",
     "RunInfo",
     "build_deck",
+    "calibration_figures",
     "complaint_funnel",
+    "cost_service_frontier",
     "customer_base",
     "daily_service",
+    "defections_by_reason",
+    "erlang_agreement_chart",
     "export",
+    "export_all",
     "house_style",
+    "intraday_roster_by_policy",
     "intraday_service_level",
+    "intraday_service_level_by_policy",
     "intraday_staffing",
+    "kpi_by_policy",
     "kpi_comparison",
+    "paired_differences_chart",
+    "pareto_frontier",
     "read_run",
     "response_curves",
+    "retention_curve",
     "run_charts",
+    "sweep_heatmap",
+    "sweep_wide",
+    "validation_checks_chart",
+    "validation_figures",
 ]

@@ -1,10 +1,12 @@
 """A run folder's tables, and the estimates across replications that charts and slides show.
 
-:func:`read_run` loads what :class:`sim.store.RunWriter` wrote (the manifest and the Parquet
+:func:`read_run` loads what :class:`sim.experiments.store.RunWriter` wrote (the manifest and the
+Parquet
 tables, not the per-contact files). The other functions turn per-replication tables into a mean
 and confidence interval per group (interval of the day, day, ...), always the same way: the
 measure is computed within each replication first (a rate from the replication's pooled counts),
-then :func:`sim.metrics.estimate` gives the mean and Student-t interval across replications.
+then :func:`sim.measures.metrics.estimate` gives the mean and Student-t interval across
+replications.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.config import Scenario
-from sim.customers import REASONS
-from sim.metrics import CI_LEVEL, Estimate, estimate
+from sim.measures.metrics import CI_LEVEL, Estimate, estimate
+from sim.model.customers import REASONS
+from sim.scenario.scenario import Scenario
 
 Table = pd.DataFrame | Mapping[str, Any]
 """A table as read from a run folder (DataFrame) or as built in memory (column → array)."""
@@ -30,7 +32,7 @@ Table = pd.DataFrame | Mapping[str, Any]
 TABLES = ("summary", "kpis", "scorecard", "intervals", "daily", "customers_daily", "complaints")
 DAY_TYPES = ("weekday", "saturday", "sunday")
 LOSS_REASONS = REASONS[1:]
-"""Reasons a customer leaves, in the order of ``sim.customers.REASONS``."""
+"""Reasons a customer leaves, in the order of ``sim.model.customers.REASONS``."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class RunData:
 
 
 def read_run(path: Path) -> RunData:
-    """Load a run folder written by :class:`sim.store.RunWriter`.
+    """Load a run folder written by :class:`sim.experiments.store.RunWriter`.
 
     Raises:
         FileNotFoundError: the folder has no ``manifest.json`` (not a finished run folder).
@@ -89,7 +91,7 @@ def read_run(path: Path) -> RunData:
 
 
 def summary_estimate(summary: Table, kpi: str) -> Estimate:
-    """One KPI's row of ``summary.parquet`` as an :class:`~sim.metrics.Estimate`."""
+    """One KPI's row of ``summary.parquet`` as an :class:`~sim.measures.metrics.Estimate`."""
     df = pd.DataFrame(summary).set_index("kpi")
     row = df.loc[kpi]
     return Estimate(

@@ -21,9 +21,8 @@ from pptx.dml.color import RGBColor
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from sim.config import WEEKDAYS, Scenario
-from sim.config_customers import RecoveryPolicy
-from sim.metrics import kpi_info
+from sim.measures.metrics import kpi_info
+from sim.model.satisfaction import impact
 from sim.plotting import data, figures
 from sim.plotting.data import RunData, RunInfo, read_run, summary_estimate
 from sim.plotting.export import export
@@ -37,7 +36,10 @@ from sim.plotting.labels import (
     share_digits,
 )
 from sim.plotting.style import SLIDE_SIZE_IN
-from sim.satisfaction import impact
+from sim.scenario.base import clock
+from sim.scenario.customers import RecoveryPolicy
+from sim.scenario.desk import WEEKDAYS
+from sim.scenario.scenario import Scenario
 
 HEADLINE_KPIS = (
     "service_level",
@@ -352,7 +354,7 @@ def _opening_hours(scenario: Scenario, lang: Lang) -> str:
         text = (
             label("closed", lang)
             if hours is None
-            else f"{_clock(hours.open_h)}–{_clock(hours.close_h)}"
+            else f"{clock(hours.open_h)}–{clock(hours.close_h)}"
         )
         if spans and spans[-1][2] == text:
             spans[-1] = (spans[-1][0], i, text)
@@ -361,11 +363,6 @@ def _opening_hours(scenario: Scenario, lang: Lang) -> str:
     return label("separator", lang).join(
         f"{names[a]}{'' if a == b else '–' + names[b]} {text}" for a, b, text in spans
     )
-
-
-def _clock(hours: float) -> str:
-    minutes = round(hours * 60)
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _volume_per_open_day(scenario: Scenario) -> tuple[float, float]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from sim.experiments.store import atomic_write_bytes
 from sim.plotting.style import SLIDE_DPI, SLIDE_SIZE_IN
-from sim.store import atomic_write_bytes
 
 
 def export_all(figures: dict[str, Figure], out_dir: Path) -> list[Path]:

@@ -17,8 +17,8 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from sim.config_customers import Satisfaction
-from sim.metrics import kpi_info
+from sim.measures.metrics import kpi_info
+from sim.model.satisfaction import impact, moment_scores
 from sim.plotting import data
 from sim.plotting.data import RunInfo, Table
 from sim.plotting.labels import Lang, format_value, kpi_name, label, unit_text
@@ -47,7 +47,7 @@ from sim.plotting.style import (
     whisker_handle,
     whiskers,
 )
-from sim.satisfaction import impact, moment_scores
+from sim.scenario.customers import Satisfaction
 
 DAY_TYPE_COLOURS = {"weekday": BLUE, "saturday": ORANGE, "sunday": GREEN}
 REASON_COLOURS = dict(
@@ -346,7 +346,7 @@ def response_curves(
 ) -> Figure:
     """How a phone contact's moment score (left) and its impact on satisfaction (right) change
     with the wait, for an answer that solves the problem, one that does not, and hanging up
-    (:func:`sim.satisfaction.moment_scores` and :func:`~sim.satisfaction.impact`)."""
+    (:func:`sim.model.satisfaction.moment_scores` and :func:`~sim.model.satisfaction.impact`)."""
     expected_min = sat.expected_phone_wait_s / 60.0
     wait = np.linspace(0.0, max_wait_min or 5.0 * expected_min, 301)
     cases = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from sim.metrics import KPIS, kpi_info
+from sim.measures.metrics import KPIS, kpi_info
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -24,9 +24,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{date}",
     ),
     "source_model": (
-        "Source: moments-of-truth model (sim.satisfaction) · parameters of scenario {scenario} · "
-        "{date}",
-        "来源：关键时刻模型（sim.satisfaction）· 情景 {scenario} 的参数 · {date}",
+        "Source: moments-of-truth model (sim.model.satisfaction) · parameters of scenario "
+        "{scenario} · {date}",
+        "来源：关键时刻模型（sim.model.satisfaction）· 情景 {scenario} 的参数 · {date}",
     ),
     "ci_band": (
         "shaded: {level:.0%} CI across replications",
@@ -275,8 +275,8 @@ KPI_ZH: dict[str, str] = {
     "complainant_value_retained": "挽留投诉客户的终身价值",
     "net_value": "净价值",
 }
-"""Chinese names of :data:`sim.metrics.KPIS` (the English ones are the labels there, so a KPI is
-named the same in terminal reports and on charts)."""
+"""Chinese names of :data:`sim.measures.metrics.KPIS` (the English ones are the labels there, so a
+KPI is named the same in terminal reports and on charts)."""
 
 
 def label(key: str, lang: Lang, **values: object) -> str:
@@ -299,7 +299,8 @@ def kpi_name(name: str, lang: Lang) -> str:
 
 
 def unit_text(unit: str, lang: Lang, currency: str = "") -> str:
-    """How a :class:`~sim.metrics.KpiInfo` unit is written on an axis: ``%``, ``s``, ``GBP``."""
+    """How a :class:`~sim.measures.metrics.KpiInfo` unit is written on an axis: ``%``, ``s``,
+    ``GBP``."""
     if unit == "share":
         return "%"
     if unit == "money":

@@ -17,11 +17,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, MultipleLocator
 from scipy import stats
 
-from sim.calibration import POOLED, Calibration
-from sim.config import WEEKDAYS
+from sim.logs.bands import POOLED, band_name
+from sim.logs.calibration import Calibration
+from sim.logs.observed import MEASURES
+from sim.logs.validation import SOURCES, Validation, short_label
 from sim.plotting.style import BLACK, BLUE, ORANGE, PALETTE, finish, house_style, slide_figure
-from sim.scenario_file import band_name
-from sim.validation import MEASURES, SOURCES, Validation, short_label
+from sim.scenario.desk import WEEKDAYS
 
 
 def validation_figures(v: Validation) -> dict[str, Figure]:

@@ -21,18 +21,23 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim import cli_calibrate
-from sim.calibration import POOLED, Calibration, calibrate
-from sim.config import WEEKDAYS, Scenario
-from sim.contact_log import CleanLog, LogSchema, read_logs
-from sim.desk import Desk, DeskRun
-from sim.duration_fits import fit_handle_time, fit_patience, kaplan_meier
-from sim.experiment import run_scenario
-from sim.loading import load_scenario
-from sim.log_staffing import after_call_gap_s, agents_on_duty
-from sim.records import ABANDONED, ANSWERED, DISCONNECTED
-from sim.rng import Streams
-from sim.scenario_file import exponential_patience_s
+from sim.cli import calibrate as cli_calibrate
+from sim.experiments.replications import run_scenario
+from sim.logs.agent_activity import after_call_gap_s, agents_on_duty
+from sim.logs.bands import POOLED
+from sim.logs.calibrate import calibrate
+from sim.logs.calibration import Calibration
+from sim.logs.contact_log import CleanLog, read_logs
+from sim.logs.duration_fits import fit_handle_time, fit_patience, kaplan_meier
+from sim.logs.log_schema import LogSchema
+from sim.logs.scenario_file import exponential_patience_s
+from sim.model.desk import DeskRun
+from sim.model.records import ABANDONED, ANSWERED, DISCONNECTED
+from sim.model.replication import simulate
+from sim.model.rng import Streams
+from sim.scenario.desk import WEEKDAYS
+from sim.scenario.loading import load_scenario
+from sim.scenario.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"
@@ -267,7 +272,7 @@ SYNTHETIC_SCHEMA = LogSchema.model_validate(
 
 def calibrate_synthetic(scenario: Scenario, folder: Path) -> tuple[CleanLog, Calibration]:
     """One run of ``scenario`` written as a log, read back and calibrated."""
-    run = Desk(scenario, Streams(2027, 0)).run()
+    run = simulate(scenario, Streams(2027, 0))
     path = folder / "log.csv"
     to_log(run, "2027-01-04").to_csv(path, index=False)
     log = read_logs([path], SYNTHETIC_SCHEMA)

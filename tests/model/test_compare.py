@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.compare import BETTER, SAME, WORSE, compare, paired_differences, replications_for_precision
-from sim.experiment import run_scenario
-from sim.metrics import estimate
+from sim.experiments.compare import (
+    BETTER,
+    SAME,
+    WORSE,
+    compare,
+    paired_differences,
+    replications_for_precision,
+)
+from sim.experiments.replications import run_scenario
+from sim.measures.metrics import estimate
 from tests.scenarios import busy_desk
 
 MORE_AGENTS = {"staffing": {"tier1": {"kind": "fixed", "agents": 9}}}

@@ -16,9 +16,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.calendar import CalendarPlan
-from sim.config import WEEKDAYS, Scenario
-from sim.customers import (
+from sim.experiments.replications import ReplicationResult, run_scenario
+from sim.measures.value import customer_kpis, lifetime_value_factor
+from sim.model import replication as replication_
+from sim.model.calendar import CalendarPlan
+from sim.model.customers import (
     ACTIVE,
     FORECAST,
     FRONT_LINE,
@@ -26,12 +28,13 @@ from sim.customers import (
     NOWHERE,
     REASONS,
     SILENT,
+    CustomerModel,
 )
-from sim.desk import Desk, DeskRun
-from sim.experiment import ReplicationResult, run_scenario
-from sim.rng import Streams
-from sim.satisfaction import complaint_retention
-from sim.value import customer_kpis, lifetime_value_factor
+from sim.model.desk import Desk, DeskRun
+from sim.model.rng import Streams
+from sim.model.satisfaction import complaint_retention
+from sim.scenario.desk import WEEKDAYS
+from sim.scenario.scenario import Scenario
 from tests.scenarios import customer_desk, deep_update
 
 LEVEL = 0.999
@@ -63,7 +66,7 @@ COMPLAINING = {
 
 
 def simulate(scenario: Scenario, seed: int = 1, replication: int = 0) -> DeskRun:
-    return Desk(scenario, Streams(seed, replication)).run()
+    return replication_.simulate(scenario, Streams(seed, replication))
 
 
 def clopper_pearson(successes: int, trials: int) -> tuple[float, float]:
@@ -162,7 +165,7 @@ def test_decision_shares_match_the_parameters() -> None:
     """Feed dissatisfied customers straight into the decision step (half with a large problem)."""
     n = 100_000
     scenario = coupled(recovery={"kind": "none"}, customers={**DECIDE, "accounts": n})
-    model = Desk(scenario, Streams(5, 0)).customers
+    model = CustomerModel(scenario, Streams(5, 0), Desk(scenario, Streams(5, 0)))
     cfg = model.cfg
     model.sat[: n // 2] = cfg.satisfaction.large_problem_below - 1.0  # large problems
     model.sat[n // 2 : n] = cfg.satisfaction.dissatisfied_below - 1.0  # small problems
@@ -224,7 +227,7 @@ def test_retention_after_resolution_follows_the_curve(rule: str) -> None:
     scenario = coupled(
         recovery={"kind": "none"}, customers={"retention_after_complaint": {"kind": rule}}
     )
-    model = Desk(scenario, Streams(9, 0)).customers
+    model = CustomerModel(scenario, Streams(9, 0), Desk(scenario, Streams(9, 0)))
     cfg = model.cfg
     opened = 600.0
     for large in (False, True):

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.config import Scenario
-from sim.desk import Desk, DeskRun
-from sim.metrics import step_at
-from sim.records import (
+from sim.measures.metrics import step_at
+from sim.model import replication
+from sim.model.desk import DeskRun
+from sim.model.records import (
     ABANDONED,
     ANSWERED,
     DISCONNECTED,
@@ -28,12 +28,13 @@ from sim.records import (
     WAITING,
     ContactTable,
 )
-from sim.rng import Streams
+from sim.model.rng import Streams
+from sim.scenario.scenario import Scenario
 from tests.scenarios import busy_desk
 
 
 def simulate(scenario: Scenario, seed: int = 3) -> DeskRun:
-    return Desk(scenario, Streams(seed, 0)).run()
+    return replication.simulate(scenario, Streams(seed, 0))
 
 
 def busy_intervals(run: DeskRun, tier: int) -> tuple[np.ndarray, np.ndarray]:

@@ -30,9 +30,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.erlang_check import StationaryDesk
-from sim.experiment import run_scenario
-from sim.metrics import estimate
+from sim.experiments.erlang_check import StationaryDesk
+from sim.experiments.replications import run_scenario
+from sim.measures.metrics import estimate
 from sim.queueing import erlang_a_kpis
 
 MEASURES = {

@@ -6,10 +6,10 @@ import dataclasses
 
 import numpy as np
 
-from sim.desk import Desk
-from sim.experiment import run_scenario
-from sim.records import ContactTable
-from sim.rng import Streams
+from sim.experiments.replications import run_scenario
+from sim.model.records import ContactTable
+from sim.model.replication import simulate
+from sim.model.rng import Streams
 from tests.scenarios import busy_desk
 
 
@@ -22,16 +22,16 @@ def tables_equal(a: ContactTable, b: ContactTable) -> bool:
 
 def test_same_seed_gives_identical_contacts() -> None:
     scenario = busy_desk()
-    first = Desk(scenario, Streams(5, 0)).run().contacts
-    again = Desk(scenario, Streams(5, 0)).run().contacts
+    first = simulate(scenario, Streams(5, 0)).contacts
+    again = simulate(scenario, Streams(5, 0)).contacts
     assert tables_equal(first, again)
 
 
 def test_other_seed_or_replication_differs() -> None:
     scenario = busy_desk()
-    base = Desk(scenario, Streams(5, 0)).run().contacts
-    assert not tables_equal(base, Desk(scenario, Streams(6, 0)).run().contacts)
-    assert not tables_equal(base, Desk(scenario, Streams(5, 1)).run().contacts)
+    base = simulate(scenario, Streams(5, 0)).contacts
+    assert not tables_equal(base, simulate(scenario, Streams(6, 0)).contacts)
+    assert not tables_equal(base, simulate(scenario, Streams(5, 1)).contacts)
 
 
 def test_workers_do_not_change_results() -> None:
@@ -43,12 +43,10 @@ def test_workers_do_not_change_results() -> None:
 
 def test_common_random_numbers_across_staffing() -> None:
     """Changing staffing leaves every primary arrival, handle time and patience untouched."""
-    lean = Desk(busy_desk(), Streams(5, 0)).run().contacts
-    rich = (
-        Desk(busy_desk(staffing={"tier2": {"kind": "fixed", "agents": 6}}), Streams(5, 0))
-        .run()
-        .contacts
-    )
+    lean = simulate(busy_desk(), Streams(5, 0)).contacts
+    rich = simulate(
+        busy_desk(staffing={"tier2": {"kind": "fixed", "agents": 6}}), Streams(5, 0)
+    ).contacts
     p0, p1 = lean.parent < 0, rich.parent < 0
     assert np.array_equal(lean.arrival_min[p0], rich.arrival_min[p1])
     assert np.array_equal(lean.handle_min[p0], rich.handle_min[p1])

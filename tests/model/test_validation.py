@@ -17,21 +17,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import cli_calibrate, cli_validate
-from sim.calibration import IDLE_MAX_MIN, SLACK_MIN, calibrate
-from sim.config import ServiceLevel
-from sim.contact_log import load_schema, read_logs
+from sim.cli import calibrate as cli_calibrate
+from sim.cli import validate as cli_validate
+from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
+from sim.logs.bands import band_name, split_band
+from sim.logs.calibrate import calibrate
+from sim.logs.contact_log import read_logs
+from sim.logs.erlang_baseline import erlang_a_totals
+from sim.logs.log_schema import load_schema
+from sim.logs.observed import MEASURES, measures, scenario_type_of, tally
+from sim.logs.scenario_file import exponential_patience_s, staffing_rule
+from sim.logs.validation import pooled_targets, validate
 from sim.queueing import erlang_a_kpis
-from sim.scenario_file import band_name, exponential_patience_s, split_band, staffing_rule
-from sim.validation import (
-    MEASURES,
-    erlang_a_totals,
-    measures,
-    pooled_targets,
-    scenario_type_of,
-    tally,
-    validate,
-)
+from sim.scenario.desk import ServiceLevel
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"

@@ -16,7 +16,7 @@ import nbformat
 import papermill
 import pytest
 
-from sim.notebooks import NOTEBOOKS, start_kernel, template_parameters
+from sim.experiments.templates import NOTEBOOKS, start_kernel, template_parameters
 
 ROOT = NOTEBOOKS.parent
 TEMPLATES = (
@@ -202,7 +202,7 @@ def test_the_explorer_run_button_runs_and_shows_charts(capsys: pytest.CaptureFix
     button clicked, the charts displayed."""
     import ipywidgets as widgets
 
-    from sim.explore import explore_show
+    from sim.notebook.explorer import explore_show
 
     explorer = widgets.interactive(
         explore_show,

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.agents import AgentPool, staffing_steps
-from sim.calendar import CalendarPlan
-from sim.config import Scenario
-from sim.metrics import span_integral, step_at, step_integral
+from sim.measures.metrics import span_integral, step_at, step_integral
+from sim.model.agents import AgentPool, staffing_steps
+from sim.model.calendar import CalendarPlan
+from sim.scenario.scenario import Scenario
 from tests.scenarios import busy_desk
 
 
@@ -64,7 +64,7 @@ def test_step_integral() -> None:
 def test_erlang_a_roster_meets_the_target_in_every_interval() -> None:
     """A stationary desk staffed by Erlang A gets exactly the analytic requirement, grossed up
     for shrinkage; on a peak day the roster surges with the volume."""
-    from sim.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk
     from sim.queueing import agents_for_service_level
 
     base = StationaryDesk(600, 50, 5.0, 8.0).scenario(10_000).model_dump(mode="json")
@@ -87,7 +87,7 @@ def test_erlang_a_roster_meets_the_target_in_every_interval() -> None:
 
 
 def test_square_root_and_erlang_c_rosters() -> None:
-    from sim.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk
     from sim.queueing import agents_for_service_level, square_root_staffing
 
     base = StationaryDesk(600, 50, 5.0).scenario(10_000).model_dump(mode="json")
@@ -103,7 +103,7 @@ def test_square_root_and_erlang_c_rosters() -> None:
 
 
 def test_queueing_rosters_are_front_line_only() -> None:
-    from sim.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk
 
     base = StationaryDesk(600, 50, 5.0).scenario(10_000).model_dump(mode="json")
     base["staffing"]["tier2"] = {"kind": "erlang_c"}
@@ -112,7 +112,7 @@ def test_queueing_rosters_are_front_line_only() -> None:
 
 
 def test_intervals_are_cut_to_each_kpis_range() -> None:
-    from sim.metrics import summarise
+    from sim.measures.metrics import summarise
 
     reps = [
         {"net_value": v, "service_level": s, "asa_s": a}

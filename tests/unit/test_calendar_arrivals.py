@@ -7,8 +7,8 @@ import datetime as dt
 import numpy as np
 from scipy import stats
 
-from sim.arrivals import day_arrivals, day_volume_factors, interval_rates
-from sim.calendar import CalendarPlan
+from sim.model.arrivals import day_arrivals, day_volume_factors, interval_rates
+from sim.model.calendar import CalendarPlan
 from tests.scenarios import busy_desk
 
 
@@ -26,7 +26,7 @@ def test_days_weekdays_holidays_and_periods() -> None:
 
 
 def test_round_the_clock_days_merge_into_one_period() -> None:
-    from sim.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk
 
     scenario = StationaryDesk(60, 5, 4).scenario(20_000)
     plan = CalendarPlan.from_config(scenario.calendar)

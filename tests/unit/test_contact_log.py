@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.contact_log import LogError, LogSchema, load_schema, presets, read_logs
+from sim.logs.contact_log import read_logs
+from sim.logs.log_schema import LogError, LogSchema, load_schema, presets
 
 COLUMNS = [
     "vru+line",

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from sim.loading import load_scenario
-from sim.schema_docs import DOCS_PATH, generated_files, scenario_json_schema
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema_docs import DOCS_PATH, generated_files, scenario_json_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = [

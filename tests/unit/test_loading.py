@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from sim.loading import ScenarioError, load_scenario, scenario_hash, scenario_to_dict
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import load_scenario, scenario_hash, scenario_to_dict
 
 TINY = textwrap.dedent(
     """\

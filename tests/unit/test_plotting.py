@@ -30,9 +30,10 @@ from matplotlib.ft2font import FT2Font
 from pptx import Presentation
 from pptx.util import Inches
 
-from sim import cli_slides
-from sim.experiment import run_scenario
-from sim.metrics import KPIS, kpi_info
+from sim.cli import slides as cli_slides
+from sim.experiments.replications import run_scenario
+from sim.experiments.store import RunWriter
+from sim.measures.metrics import KPIS, kpi_info
 from sim.plotting import (
     RunData,
     build_deck,
@@ -49,7 +50,6 @@ from sim.plotting import (
 from sim.plotting.figures import COMPARE_KPIS
 from sim.plotting.labels import CATALOGUE, KPI_ZH, LANGS, Lang, format_estimate, unit_text
 from sim.plotting.style import FONT_DIR, FONT_FAMILIES, source_line
-from sim.store import RunWriter
 from tests.scenarios import customer_desk
 
 FigureBuilder = Callable[[RunData, Lang], Figure]

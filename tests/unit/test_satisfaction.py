@@ -1,5 +1,5 @@
-"""The pure functions of :mod:`sim.satisfaction`: moments of truth, impact, decay, word of mouth
-and complaint retention.
+"""The pure functions of :mod:`sim.model.satisfaction`: moments of truth, impact, decay, word of
+mouth and complaint retention.
 
 Exact checks use the default parameters (the figures of ``DOMAIN.md``); the properties that must
 hold for *any* valid parameters (monotonicity, bounds, Kano shapes) are checked with hypothesis over
@@ -16,19 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from sim.config_customers import (
-    Satisfaction,
-    SeverityPair,
-    TarpRetention,
-    TimeDecayRetention,
-)
-from sim.satisfaction import (
+from sim.model.satisfaction import (
     complaint_retention,
     decayed,
     impact,
     moment_scores,
     word_of_mouth_distribution,
 )
+from sim.scenario.customers import Satisfaction, SeverityPair, TarpRetention, TimeDecayRetention
 
 SAT = Satisfaction()
 PHONE_EXPECTED_MIN = SAT.expected_phone_wait_s / 60.0  # 1 minute

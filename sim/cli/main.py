@@ -1,0 +1,549 @@
+"""Command line: ``python -m sim COMMAND``.
+
+Commands:
+
+* ``run``    simulate a scenario file and write an output folder;
+* ``compare`` run scenarios with common random numbers and compare them with a baseline;
+* ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
+* ``notebook`` run a notebook template headless into an output folder;
+* ``calibrate`` fit a scenario to a real contact log (ACD export);
+* ``validate-log`` re-simulate a logged period and compare with what happened (and Erlang A);
+* ``slides`` build a 16:9 PowerPoint deck (charts, takeaways, KPI table) from a run folder;
+* ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
+* ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
+* ``schema`` regenerate ``params/schema.json`` and ``docs/parameters.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from sim.cli import calibrate as calibrate_command
+from sim.cli import slides as slides_command
+from sim.cli import validate as validate_command
+from sim.cli.arguments import non_negative_int, positive_float, positive_int
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import load_scenario
+
+if TYPE_CHECKING:
+    from sim.experiments.erlang_check import SimulatedErlang
+
+EXIT_BAD_INPUT = 2
+
+EPILOG = """examples:
+  python -m sim run params/baseline.yaml
+  python -m sim run params/baseline.yaml -p staffing.tier1.agents=42 --replications 20
+  python -m sim check params/scenarios/understaffed.yaml
+  python -m sim compare params/baseline.yaml params/scenarios/fast_recovery.yaml
+  python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim",
+        description="Service-desk workbench: simulate a desk, check a scenario, size a team.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="simulate a scenario and write an output folder",
+        description="Simulate SCENARIO with independent replications, print the KPIs with 95% "
+        "confidence intervals and the standards scorecard, and write Parquet tables and a "
+        "manifest to outputs/<scenario>-<timestamp>/.",
+    )
+    run.add_argument("scenario", type=Path, help="scenario YAML file (see params/)")
+    _add_override(run)
+    _add_replication_options(run, "the scenario's")
+    run.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help="parent folder of the run folder (default: outputs)",
+    )
+
+    cmp_ = sub.add_parser(
+        "compare",
+        help="compare scenarios against a baseline (paired, common random numbers)",
+        description="Run BASELINE and each ALTERNATIVE with the same seed, so that replication r "
+        "of each sees the same customers, arrivals and handle times, and report every KPI's "
+        "paired difference with its 95% confidence interval and a verdict (better / worse / no "
+        "significant difference).",
+    )
+    cmp_.add_argument("baseline", type=Path, help="the reference scenario file")
+    cmp_.add_argument(
+        "alternatives",
+        type=Path,
+        nargs="+",
+        metavar="ALTERNATIVE",
+        help="scenario files to compare with it (often extends: the baseline)",
+    )
+    _add_override(cmp_)
+    _add_replication_options(cmp_, "the baseline's")
+
+    swp = sub.add_parser(
+        "sweep",
+        help="run every point of a sweep file, in parallel, resumably",
+        description="Run each point of SPEC (params/sweeps/*.yaml: a base scenario and a grid, a "
+        "list of points or a Latin hypercube) and write outputs/sweeps/<name>/: sweep.yaml, "
+        "points.parquet (status of every point), runs/<point>/ and summary.parquet (one row per "
+        "point and KPI). Finished points are never lost: after a crash or Ctrl-C, run again with "
+        "--resume. Exit status 1 if any point failed (see points.parquet and runs/<point>/"
+        "error.txt).",
+    )
+    swp.add_argument("spec", type=Path, help="sweep file (see params/sweeps/)")
+    swp.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        default=None,
+        help="points run at once (default: all cores)",
+    )
+    swp.add_argument(
+        "--engine",
+        choices=["papermill", "direct"],
+        default=None,
+        help="papermill executes the sweep's notebook per point (kept with the "
+        "point); direct calls the Python API (faster); same tables either way "
+        "(default: the sweep file's engine)",
+    )
+    where = swp.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask-local",
+        action="store_true",
+        help="run on a dask.distributed LocalCluster (pip install '.[cluster]')",
+    )
+    where.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786; results "
+        "come back to this machine (no shared file system needed)",
+    )
+    swp.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted sweep: points already finished are kept",
+    )
+    swp.add_argument(
+        "--force",
+        action="store_true",
+        help="delete an existing sweep folder of the same name and start over",
+    )
+    swp.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help="parent of sweeps/<name>/ (default: outputs)",
+    )
+    swp.add_argument(
+        "--cell-timeout-s",
+        type=positive_float,
+        metavar="S",
+        default=None,
+        help="papermill engine: fail a point whose notebook cell runs longer",
+    )
+
+    nb = sub.add_parser(
+        "notebook",
+        help="run a notebook template headless (papermill) into an output folder",
+        description="Execute a template from notebooks/ (e.g. 00_scenario) with papermill into "
+        "outputs/<template>-<timestamp>/: the executed notebook beside the tables and charts it "
+        "writes. Parameters are the template's 'parameters' cell; values are read as YAML.",
+    )
+    nb.add_argument("name", help="template name (e.g. 00_scenario) or a path to a notebook")
+    nb.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("KEY", "VALUE"),
+        help="set a template parameter (repeatable)",
+    )
+    nb.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help="parent of the output folder (default: outputs)",
+    )
+
+    calibrate_command.add_parser(sub)
+    validate_command.add_parser(sub)
+    slides_command.add_parser(sub)
+
+    check = sub.add_parser(
+        "check",
+        help="validate a scenario file",
+        description="Validate SCENARIO (with its extends: chain and overrides). Exit status 0 "
+        "when valid; 2 with one line per problem (file:line:column: field: problem) otherwise.",
+    )
+    check.add_argument("scenario", type=Path)
+    _add_override(check)
+
+    erl = sub.add_parser(
+        "erlang",
+        help="Erlang C / Erlang A calculator (optionally simulated)",
+        description="Steady-state service measures of a single queue with exponential handle "
+        "times: Erlang C (M/M/n) without --patience-min, Erlang A (M/M/n+M, exponential "
+        "patience) with it. --simulate runs the same desk through the simulation engine and "
+        "prints analytic and simulated values side by side.",
+    )
+    erl.add_argument(
+        "--arrivals-per-h",
+        type=positive_float,
+        required=True,
+        metavar="X",
+        help="calls arriving per hour",
+    )
+    erl.add_argument(
+        "--agents", type=positive_int, required=True, metavar="N", help="agents answering"
+    )
+    erl.add_argument(
+        "--aht-min",
+        type=positive_float,
+        required=True,
+        metavar="M",
+        help="mean handle time in minutes",
+    )
+    erl.add_argument(
+        "--patience-min",
+        type=positive_float,
+        metavar="P",
+        help="mean patience in minutes (Erlang A); omit for Erlang C",
+    )
+    erl.add_argument(
+        "--sl-seconds",
+        type=positive_float,
+        default=20.0,
+        metavar="T",
+        help="service-level threshold in seconds (default 20)",
+    )
+    erl.add_argument(
+        "--simulate", action="store_true", help="also simulate the same desk and compare"
+    )
+    erl.add_argument(
+        "--contacts",
+        type=positive_int,
+        default=50_000,
+        metavar="K",
+        help="simulated calls per replication after warm-up (default 50000)",
+    )
+    erl.add_argument(
+        "--replications",
+        type=positive_int,
+        default=10,
+        metavar="R",
+        help="simulation replications (default 10)",
+    )
+    erl.add_argument("--seed", type=non_negative_int, default=1, metavar="S")
+    erl.add_argument("--workers", type=positive_int, default=None, metavar="N")
+    erl.add_argument("--json", action="store_true", help="print one JSON object")
+
+    sub.add_parser(
+        "schema",
+        help="regenerate params/schema.json and docs/parameters.md",
+        description="Write the JSON schema of scenario files (params/schema.json, for editor "
+        "completion) and the parameter reference (docs/parameters.md: every field with its unit, "
+        "bounds, default and description), generated from the Scenario model. Run it from the "
+        "repository root after changing sim/config*.py; a test fails while either is stale.",
+    )
+    return parser
+
+
+def _add_replication_options(parser: argparse.ArgumentParser, whose: str) -> None:
+    """--replications, --seed, --workers and --json, shared by the commands that simulate."""
+    parser.add_argument(
+        "--replications",
+        type=positive_int,
+        metavar="N",
+        help=f"independent replications (default: {whose} simulation.replications)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=non_negative_int,
+        metavar="S",
+        help=f"master seed (default: {whose} simulation.seed); same seed, same results",
+    )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        default=None,
+        help="worker processes (default: all cores); results do not depend on it",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _add_override(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter by its dotted path, e.g. -p staffing.tier1.agents=42 "
+        "(repeatable; VALUE is read as YAML)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        match args.command:
+            case "run":
+                return _cmd_run(args)
+            case "slides":
+                return slides_command.run(args)
+            case "validate-log":
+                return validate_command.run(args)
+            case "calibrate":
+                return calibrate_command.run(args)
+            case "notebook":
+                return _cmd_notebook(args)
+            case "sweep":
+                return _cmd_sweep(args)
+            case "compare":
+                return _cmd_compare(args)
+            case "check":
+                scenario = load_scenario(args.scenario, args.param)
+                print(f"{args.scenario}: valid scenario '{scenario.name}'")
+                return 0
+            case "erlang":
+                return _cmd_erlang(args)
+            case "schema":
+                from sim.scenario.schema_docs import write_generated
+
+                root = Path.cwd()
+                for path in write_generated(root):
+                    print(f"wrote {path.relative_to(root)}")
+                return 0
+    except ScenarioError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    raise AssertionError(args.command)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.experiments.replications import run_scenario
+    from sim.experiments.report import kpi_table, scorecard_table
+    from sim.experiments.store import RunWriter, new_run_dir
+
+    scenario = load_scenario(args.scenario, args.param)
+    try:
+        out_dir = new_run_dir(args.out, scenario.name)
+    except OSError as exc:
+        return _bad_input(f"run: --out {args.out}: cannot create the run folder there ({exc})")
+    writer = RunWriter(out_dir)
+    result = run_scenario(
+        scenario,
+        args.replications,
+        args.seed,
+        workers=args.workers or 0,
+        on_replication=writer.replication,
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    writer.finish(result)
+    if args.json:
+        payload: dict = {k: e.as_dict() for k, e in result.summary.items()}
+        if "customers_start" in result.summary:
+            payload["defections_by_reason"] = {
+                k.split(".", 1)[1]: e.as_dict()
+                for k, e in result.summary.items()
+                if k.startswith("defections.")
+            }
+            payload["complaints"] = result.summary["funnel.complaints"].as_dict()
+        payload["contacts_simulated"] = result.contacts_simulated
+        payload["wall_s"] = round(result.wall_s, 3)
+        payload["service_level_definition"] = scenario.service_level.describe()
+        payload["output_dir"] = str(out_dir)
+        print(json.dumps(_jsonable(payload)))
+    else:
+        print(kpi_table(result))
+        print()
+        print(scorecard_table(result))
+        print(f"\nwrote {out_dir}/")
+    return 0
+
+
+def _bad_input(message: str) -> int:
+    """Report a bad command-line input on stderr; the exit status for it."""
+    print(f"python -m sim {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _cmd_notebook(args: argparse.Namespace) -> int:
+    import papermill
+    import yaml
+
+    from sim.experiments.templates import NotebookError, run_template
+
+    try:
+        params = {key: yaml.safe_load(value) for key, value in args.param}
+        out = run_template(args.name, params, args.out, progress=sys.stderr.isatty())
+    except (NotebookError, yaml.YAMLError) as err:
+        print(f"notebook: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except papermill.PapermillExecutionError as err:
+        print(
+            f"notebook: a cell failed ({err.ename}: {err.evalue}); the executed notebook is "
+            "kept in the output folder",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"wrote {out}/")
+    for name in ("deck.pptx", "charts"):
+        if (out / name).exists():
+            print(f"  {name}: {out / name}")
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiments.sweep import SweepError, run_sweep
+
+    try:
+        outcome = run_sweep(
+            args.spec,
+            args.out,
+            workers=args.workers or os.cpu_count() or 1,
+            engine=args.engine,
+            resume=args.resume,
+            force=args.force,
+            dask_scheduler=args.dask_scheduler,
+            dask_local=args.dask_local,
+            cell_timeout_s=args.cell_timeout_s,
+            progress=sys.stderr.isatty(),
+        )
+    except SweepError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished points are kept; run again with --resume", file=sys.stderr)
+        return 130
+    done = sum(s == "finished" for s in outcome.statuses.values())
+    print(f"{done} of {len(outcome.statuses)} points finished; wrote {outcome.out_dir}/")
+    if outcome.failed:
+        print(
+            f"{len(outcome.failed)} failed: {', '.join(outcome.failed)} (see points.parquet "
+            "and runs/<point>/error.txt)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from sim.experiments.compare import compare
+    from sim.experiments.report import comparison_table
+
+    paths = [args.baseline, *args.alternatives]
+    scenarios = {}
+    for path in paths:
+        scenario = load_scenario(path, args.param)
+        if scenario.name in scenarios:
+            print(
+                f"{path}: scenario name '{scenario.name}' is used twice; names must differ",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        scenarios[scenario.name] = scenario
+    base = scenarios[next(iter(scenarios))]
+    result = compare(
+        scenarios,
+        base.name,
+        replications=args.replications or base.simulation.replications,
+        seed=base.simulation.seed if args.seed is None else args.seed,
+        workers=args.workers or 0,
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    if args.json:
+        payload = {
+            "baseline": result.baseline,
+            "alternatives": {
+                name: {
+                    kpi: {
+                        "baseline": d.baseline.as_dict(),
+                        "alternative": d.alternative.as_dict(),
+                        "difference": d.difference.as_dict(),
+                        "verdict": d.verdict,
+                    }
+                    for kpi, d in diffs.items()
+                }
+                for name, diffs in result.differences.items()
+            },
+        }
+        print(json.dumps(_jsonable(payload)))
+    else:
+        print(comparison_table(result))
+    return 0
+
+
+def _jsonable(value: object) -> object:
+    """JSON-safe copy: NaN and infinities (a measure with no data) become null."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _cmd_erlang(args: argparse.Namespace) -> int:
+    from sim.experiments.erlang_check import StationaryDesk
+    from sim.experiments.report import erlang_table
+
+    load = args.arrivals_per_h / 60.0 * args.aht_min
+    if args.patience_min is None and load >= args.agents:
+        return _bad_input(
+            f"erlang: Erlang C has no steady state: offered load {load:g} Erlangs "
+            f"(--arrivals-per-h x --aht-min / 60) is not below --agents {args.agents}, so the "
+            "queue grows without end; add agents, lower the load, or give --patience-min "
+            "for Erlang A (callers who hang up)"
+        )
+    desk = StationaryDesk(
+        args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds
+    )
+    try:
+        analytic = desk.analytic()
+    except ValueError as exc:
+        return _bad_input(f"erlang: {exc}")
+    simulated = None
+    if args.simulate:
+        try:
+            simulated = desk.simulated_measures(
+                args.contacts, args.replications, args.seed, workers=args.workers or 0
+            )
+        except ValidationError as exc:
+            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            return _bad_input(
+                f"erlang --simulate: cannot build the simulated desk ({details}); "
+                "lower --contacts or raise --arrivals-per-h"
+            )
+    if args.json:
+        print(json.dumps(_jsonable(_erlang_json(analytic, simulated))))
+    else:
+        print(erlang_table(args, analytic, simulated))
+    return 0
+
+
+def _erlang_json(analytic: dict[str, float], simulated: SimulatedErlang | None) -> dict:
+    out: dict = {"analytic": analytic}
+    if simulated is not None:
+        out["simulated"] = {k: e.as_dict() for k, e in simulated.estimates.items()}
+        out["contacts_simulated"] = simulated.contacts_simulated
+        out["wall_s"] = round(simulated.wall_s, 3)
+    return out

@@ -1,0 +1,160 @@
+"""``python -m sim validate-log``: re-simulate a logged period and compare it with what happened.
+
+Reads contact-log files with a log schema, re-simulates their period with the calibrated scenario
+(observed arrivals per interval and day, staffing inferred per interval and day; see
+:mod:`sim.logs.validation`), prints observed vs simulated vs Erlang A per hour of the day and
+overall,
+and writes the numbers (Parquet, CSV, JSON) and the charts (PNG and SVG) into an output folder. With
+``--json`` it prints one JSON object instead of the tables. Exit status 0 on success, 2 when the
+log, the schema or the scenario cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from sim.cli.arguments import at_least
+from sim.cli.calibrate import (
+    add_log_arguments,
+    add_staffing_rule_arguments,
+    staffing_rule_problem,
+)
+from sim.experiments.store import new_run_dir
+from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
+from sim.logs.contact_log import read_logs
+from sim.logs.log_schema import LogError
+from sim.logs.scenario_file import exponential_patience_s, staffing_rule
+from sim.logs.validation import validate
+from sim.plotting.export import export_all
+from sim.plotting.validation import validation_figures
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import load_scenario
+
+EXIT_BAD_INPUT = 2
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``validate-log`` command on ``subparsers`` (from ``add_subparsers``)."""
+    parser = subparsers.add_parser(
+        "validate-log",
+        help="re-simulate a contact log's period and compare with what happened",
+        description="Re-simulate the period of the contact-log files with a calibrated "
+        "scenario: the observed calls per interval of every day and the agents inferred per "
+        "interval of every day are the inputs; handle times, patience and wrap-up are the "
+        "scenario's. Prints observed vs simulated (95% CI) vs Erlang A per hour of the day and "
+        "overall (abandonment, mean wait of answered and of abandoned calls, share answered "
+        "without waiting, service level) and writes the numbers and charts to an output folder. "
+        "Method: docs/validation.md.",
+    )
+    add_log_arguments(parser)
+    parser.add_argument(
+        "--scenario",
+        type=Path,
+        default=Path("params/calibrated.yaml"),
+        metavar="FILE",
+        help="calibrated scenario (python -m sim calibrate; default: params/calibrated.yaml)",
+    )
+    parser.add_argument(
+        "--replications",
+        type=at_least(int, 2),
+        default=10,
+        metavar="R",
+        help="replications of the period (default: 10)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=at_least(int, 0),
+        default=None,
+        metavar="S",
+        help="master seed (default: the scenario's)",
+    )
+    add_staffing_rule_arguments(parser, default="the scenario's, else")
+    parser.add_argument(
+        "--workers",
+        type=at_least(int, 1),
+        default=None,
+        metavar="W",
+        help="worker processes (default: all cores)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="output folder (default: a new outputs/validate-log-<timestamp>/)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; returns the exit status."""
+    try:
+        scenario = load_scenario(args.scenario)
+        scenario_text = args.scenario.read_text(encoding="utf-8")
+    except ScenarioError as err:
+        print(f"python -m sim validate-log: --scenario {args.scenario}:\n{err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"python -m sim validate-log: --scenario: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    recorded = staffing_rule(scenario_text) or {}
+    slack_min = (
+        args.slack_min if args.slack_min is not None else recorded.get("slack_min", SLACK_MIN)
+    )
+    idle_max_min = (
+        args.idle_max_min
+        if args.idle_max_min is not None
+        else recorded.get("idle_max_min", IDLE_MAX_MIN)
+    )
+    problem = staffing_rule_problem(slack_min, idle_max_min)
+    if problem:
+        print(f"python -m sim validate-log: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        log = read_logs(args.logs, args.schema)
+        if not args.json:
+            print(log.report.describe())
+            print()
+        result = validate(
+            log,
+            scenario,
+            replications=args.replications,
+            seed=args.seed,
+            slack_min=slack_min,
+            idle_max_min=idle_max_min,
+            erlang_patience=exponential_patience_s(scenario_text),
+            workers=args.workers or os.cpu_count() or 1,
+        )
+    except LogError as err:
+        print(f"python -m sim validate-log: cannot validate:\n{err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        out = args.out or new_run_dir(Path("outputs"), "validate-log")
+        files = result.write(out) + export_all(validation_figures(result), out)
+    except OSError as exc:
+        print(f"python -m sim validate-log: --out: cannot write ({exc})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(json.dumps(_finite(result.to_json()), indent=2))
+    else:
+        print(result.table())
+        print(f"\nwrote {len(files)} files to {out}")
+    return 0
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity replaced by None (strict JSON)."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,173 @@
+"""Plain-text reports for the terminal: KPI table, standards scorecard, Erlang comparison."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Mapping, Sequence
+
+from sim.experiments.compare import Comparison
+from sim.experiments.erlang_check import SimulatedErlang
+from sim.experiments.replications import ScenarioResult
+from sim.measures.metrics import Estimate, kpi_info
+
+UNIT_STYLE = {
+    "share": "pct",
+    "count": "count",
+    "s": "num",
+    "h": "num",
+    "callers": "num",
+    "money": "count",
+}
+UNIT_SUFFIX = {"s": " (s)", "h": " (h)"}
+
+
+def _fmt(value: float, style: str) -> str:
+    if math.isnan(value):
+        return "–"
+    if style == "pct":
+        return f"{100 * value:.1f}%"
+    if style == "pp":
+        return f"{100 * value:+.1f} pp"
+    if style == "count":
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _label(kpi: str) -> tuple[str, str]:
+    info = kpi_info(kpi)
+    return info.label + UNIT_SUFFIX.get(info.unit, ""), UNIT_STYLE[info.unit]
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w)
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+    ]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(lines)
+
+
+def _ci(e: Estimate, style: str) -> str:
+    if e.n < 2:
+        return "–"
+    return f"{_fmt(e.ci_low, style)} – {_fmt(e.ci_high, style)}"
+
+
+def kpi_table(result: ScenarioResult) -> str:
+    """The headline KPIs with 95% confidence intervals."""
+    rows = []
+    for kpi, e in result.summary.items():
+        if kpi == "contacts_simulated":
+            continue
+        label, style = _label(kpi)
+        if kpi_info(kpi).unit == "money":
+            label += f" ({result.scenario.economics.currency})"
+        rows.append([label, _fmt(e.mean, style), _ci(e, style)])
+    head = (
+        f"Scenario '{result.scenario.name}': {result.replications} replications, seed "
+        f"{result.seed}, {result.contacts_simulated:,} contacts in {result.wall_s:.1f} s\n"
+        f"Service level = {result.scenario.service_level.describe()}\n"
+    )
+    return head + _table(["KPI", "mean", "95% CI"], rows)
+
+
+def scorecard_table(result: ScenarioResult) -> str:
+    """Standards met / not met / inconclusive (the CI straddles the target)."""
+    rows = []
+    for s in result.scorecard:
+        style = "pct"
+        sign = "≥" if s.higher_is_better else "≤"
+        rows.append(
+            [
+                s.standard,
+                f"{sign} {_fmt(s.target, style)}",
+                _fmt(s.estimate.mean, style),
+                _ci(s.estimate, style),
+                s.status,
+            ]
+        )
+    return "Standards scorecard\n" + _table(
+        ["standard", "target", "mean", "95% CI", "status"], rows
+    )
+
+
+def erlang_table(
+    args: argparse.Namespace, analytic: Mapping[str, float], simulated: SimulatedErlang | None
+) -> str:
+    """Analytic (and simulated) measures of the Erlang calculator."""
+    model = "Erlang C (M/M/n)" if args.patience_min is None else "Erlang A (M/M/n+M)"
+    load = args.arrivals_per_h * args.aht_min / 60.0
+    head = (
+        f"{model}: {args.arrivals_per_h:g} calls/h, {args.agents} agents, AHT "
+        f"{args.aht_min:g} min"
+        + ("" if args.patience_min is None else f", mean patience {args.patience_min:g} min")
+        + f"; offered load {load:.2f} Erl ({load / args.agents:.0%} per agent)\n"
+        f"Service level = answered within {args.sl_seconds:g} s / all calls "
+        "(abandons are misses)\n"
+    )
+    styles = {"p_wait": "pct", "asa_s": "num", "service_level": "pct", "p_abandon": "pct"}
+    names = {
+        "p_wait": "P(wait)",
+        "asa_s": "ASA (s)",
+        "service_level": "service level",
+        "p_abandon": "P(abandon)",
+    }
+    header = ["measure", "analytic"]
+    if simulated is not None:
+        header += ["simulated", "95% CI", "inside CI"]
+    rows = []
+    for key, style in styles.items():
+        row = [names[key], _fmt(analytic[key], style)]
+        if simulated is not None:
+            e = simulated.estimates[key]
+            inside = e.ci_low <= analytic[key] <= e.ci_high
+            row += [_fmt(e.mean, style), _ci(e, style), "yes" if inside else "no"]
+        rows.append(row)
+    tail = ""
+    if simulated is not None:
+        tail = f"\n{simulated.contacts_simulated:,} simulated calls in {simulated.wall_s:.1f} s"
+    return head + _table(header, rows) + tail
+
+
+def comparison_table(comparison: Comparison) -> str:
+    """Each alternative against the baseline: means, paired difference with its CI, verdict."""
+    blocks = []
+    base = comparison.results[comparison.baseline]
+    for name, diffs in comparison.differences.items():
+        rows = []
+        for kpi, d in diffs.items():
+            if kpi == "contacts_simulated":
+                continue
+            label, style = _label(kpi)
+            diff_style = style if style != "pct" else "pp"
+            rows.append(
+                [
+                    label,
+                    _fmt(d.baseline.mean, style),
+                    _fmt(d.alternative.mean, style),
+                    _fmt(d.difference.mean, diff_style),
+                    _ci(d.difference, diff_style),
+                    d.verdict,
+                ]
+            )
+        head = (
+            f"'{name}' against '{comparison.baseline}': {base.replications} paired "
+            f"replications, seed {base.seed} (common random numbers)"
+        )
+        blocks.append(
+            head
+            + "\n"
+            + _table(["KPI", comparison.baseline, name, "difference", "95% CI", "verdict"], rows)
+        )
+    return "\n\n".join(blocks)

@@ -1,0 +1,420 @@
+"""Running a sweep: every point, in parallel, on one machine or a Dask cluster, never losing work.
+
+Each point runs on a worker — a local process, or a Dask worker with no shared file system — into
+a private temporary folder, either through the Python API (``direct``) or by executing the
+sweep's notebook template with papermill (``papermill``; the executed notebook is kept with the
+point). The worker sends the folder's files back, and this process writes them into
+``runs/<point id>/`` atomically, ``manifest.json`` last: a point folder with a manifest is
+finished. So a crash, a killed worker or Ctrl-C loses only the points in flight, and ``--resume``
+re-runs exactly the points without a finished folder. Results do not depend on the number of
+workers, the engine, or where the workers run: a point's result is a pure function of the
+scenario, the seed and the replications.
+
+Output folder ``outputs/sweeps/<name>/``: ``sweep.yaml`` (the sweep as run, with every point),
+``points.parquet`` (one row per point: parameters, status, wall time, error), ``runs/<id>/``,
+``summary.parquet`` (one tidy row per point and KPI: mean and 95% CI) and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow.parquet as pq
+import yaml
+from tqdm.auto import tqdm
+
+from sim.experiments.store import atomic_write_bytes, git_revision, versions, write_table
+from sim.experiments.sweep_spec import Point, Sweep, expand, load_sweep, point_scenario, resolved
+from sim.experiments.templates import start_kernel
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import scenario_to_dict
+from sim.scenario.scenario import Scenario
+
+Engine = Literal["papermill", "direct"]
+FINISHED, FAILED, PENDING, INVALID = "finished", "failed", "pending", "invalid"
+
+
+class SweepError(Exception):
+    """A sweep cannot start (bad file, existing folder, ...): the message says why."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs for one point (no file system shared with the client)."""
+
+    point_id: str
+    scenario: dict[str, Any]
+    replications: int
+    seed: int
+    engine: Engine
+    notebook: bytes | None
+    cell_timeout_s: float | None
+
+
+@dataclass
+class PointOutcome:
+    """What came back from a worker."""
+
+    point_id: str
+    status: str
+    wall_s: float
+    error: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Relative path → content of every file the point produced."""
+
+
+def run_point(task: Task) -> PointOutcome:
+    """Run one point in a private temporary folder and return its files (never raises)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sweep-point-") as tmp:
+        out = Path(tmp) / "run"
+        try:
+            if task.engine == "direct":
+                _run_direct(task, out)
+            else:
+                _run_notebook(task, Path(tmp), out)
+            status, error = FINISHED, ""
+        except Exception:
+            status, error = FAILED, traceback.format_exc()
+        files = (
+            {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+            if out.exists()
+            else {}
+        )
+    return PointOutcome(task.point_id, status, time.perf_counter() - started, error, files)
+
+
+def _run_direct(task: Task, out: Path) -> None:
+    from sim.experiments.replications import run_scenario
+    from sim.experiments.store import RunWriter
+
+    scenario = Scenario.model_validate(task.scenario)
+    out.mkdir(parents=True)
+    writer = RunWriter(out, contacts=False)
+    result = run_scenario(
+        scenario, task.replications, task.seed, workers=1, on_replication=writer.replication
+    )
+    writer.finish(result, command=["sweep", "direct"])
+
+
+def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
+    import papermill
+
+    scenario_path = tmp / "scenario.yaml"
+    scenario_path.write_text(yaml.safe_dump(task.scenario, sort_keys=False), encoding="utf-8")
+    template = tmp / "template.ipynb"
+    template.write_bytes(task.notebook or b"")
+    executed = out / "notebook.ipynb"
+    out.mkdir(parents=True)
+    papermill.execute_notebook(
+        str(template),
+        str(executed),
+        parameters={
+            "scenario_path": str(scenario_path),
+            "overrides": {},
+            "replications": task.replications,
+            "seed": task.seed,
+            "output_dir": str(out),
+            "write_contacts": False,
+            "workers": 1,
+        },
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=task.cell_timeout_s,
+        kernel_name="python3",
+        km=_worker_kernel(),
+    )
+
+
+_KERNELS: list[Any] = []
+"""The worker process's Jupyter kernel, started once and reused for every point it runs."""
+
+
+def _worker_kernel() -> Any:
+    """A live kernel for this worker process, so that a point pays the notebook's own run time,
+    not a kernel start and the package imports each time. Notebooks set every input in their
+    parameters cell, so nothing carries over between points that could change a result."""
+    if not _KERNELS or not _KERNELS[0].is_alive():
+        km = start_kernel()
+        atexit.register(km.shutdown_kernel, now=True)
+        _KERNELS[:] = [km]
+    return _KERNELS[0]
+
+
+# --- the client side -----------------------------------------------------------------------------
+
+
+@dataclass
+class SweepRun:
+    """The outcome of ``run_sweep``."""
+
+    out_dir: Path
+    statuses: dict[str, str]
+
+    @property
+    def failed(self) -> list[str]:
+        """Ids of points that failed or were invalid."""
+        return [p for p, s in self.statuses.items() if s in (FAILED, INVALID)]
+
+
+def run_sweep(
+    sweep_path: Path,
+    out_root: Path,
+    workers: int,
+    engine: Engine | None = None,
+    resume: bool = False,
+    force: bool = False,
+    dask_scheduler: str | None = None,
+    dask_local: bool = False,
+    cell_timeout_s: float | None = None,
+    progress: bool = True,
+) -> SweepRun:
+    """Run (or resume) a sweep into ``out_root/sweeps/<name>/``.
+
+    Raises:
+        SweepError: the folder exists (without ``resume`` or ``force``), or the file is invalid.
+        KeyboardInterrupt: after saving every finished point.
+    """
+    try:
+        sweep = load_sweep(sweep_path)
+    except ScenarioError as err:
+        raise SweepError(str(err)) from None
+    engine = engine or sweep.engine
+    out = out_root / "sweeps" / sweep.name
+    _prepare_folder(out, resume, force)
+    points = expand(sweep)
+    atomic_write_bytes(
+        out / "sweep.yaml", yaml.safe_dump(resolved(sweep, points), sort_keys=False).encode()
+    )
+    table = _PointTable(out, points)
+    tasks = []
+    notebook = (sweep_path.parent / sweep.notebook).read_bytes() if engine == "papermill" else None
+    for point in points:
+        if resume and table.finished_on_disk(point):
+            table.set(point.id, FINISHED)
+            continue
+        try:
+            scenario = point_scenario(sweep, sweep_path, point)
+        except ScenarioError as err:
+            table.set(point.id, INVALID, error=str(err))
+            continue
+        tasks.append(
+            Task(
+                point.id,
+                scenario_to_dict(scenario),
+                sweep.replications,
+                sweep.seed,
+                engine,
+                notebook,
+                cell_timeout_s,
+            )
+        )
+    table.save()
+    started = time.perf_counter()
+    bar = tqdm(total=len(tasks), desc=sweep.name, unit="point", disable=not progress)
+    try:
+        for outcome in _execute(tasks, workers, dask_scheduler, dask_local):
+            table.record(outcome)
+            bar.update()
+    finally:
+        bar.close()
+        table.save()
+    _write_summary(out, points, table)
+    _write_manifest(
+        out, sweep, engine, workers, dask_scheduler, dask_local, time.perf_counter() - started
+    )
+    return SweepRun(out, dict(table.status))
+
+
+def _prepare_folder(out: Path, resume: bool, force: bool) -> None:
+    if out.exists() and any(out.iterdir()):
+        if force and not resume:
+            shutil.rmtree(out)
+        elif not resume:
+            raise SweepError(
+                f"{out} already holds a sweep: use --resume to finish it, or --force to start over"
+            )
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+
+
+def _execute(
+    tasks: list[Task], workers: int, dask_scheduler: str | None, dask_local: bool
+) -> Iterator[PointOutcome]:
+    """Run tasks and yield outcomes as they finish."""
+    if dask_scheduler or dask_local:
+        yield from _execute_dask(tasks, workers, dask_scheduler)
+        return
+    if workers <= 1:
+        for task in tasks:
+            yield run_point(task)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
+        futures = {pool.submit(run_point, t): t for t in tasks}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield _result(future, futures[future])
+    except BaseException:
+        # Ctrl-C or a crash here: stop the workers now rather than let them finish the points
+        # already handed to them (their results could no longer be recorded).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _result(future: Future[PointOutcome], task: Task) -> PointOutcome:
+    """A worker's outcome; a worker that died (e.g. killed) fails its point only."""
+    try:
+        return future.result()
+    except Exception:
+        return PointOutcome(task.point_id, FAILED, 0.0, traceback.format_exc())
+
+
+def _execute_dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[PointOutcome]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise SweepError(
+            "Dask is not installed: pip install '.[cluster]' (or pip install 'dask[distributed]')"
+        ) from None
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    client = Client(scheduler or cluster)
+    try:
+        futures = [
+            client.submit(run_point, t, key=f"point-{t.point_id}", pure=False) for t in tasks
+        ]
+        by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+        for future in as_completed(futures):
+            yield _result(future, by_key[future.key])
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class _PointTable:
+    """``points.parquet``: one row per point with its parameters, status, wall time and error."""
+
+    def __init__(self, out: Path, points: list[Point]) -> None:
+        self.out = out
+        self.points = points
+        self.status = {p.id: PENDING for p in points}
+        self.wall_s = {p.id: np.nan for p in points}
+        self.error = {p.id: "" for p in points}
+
+    def finished_on_disk(self, point: Point) -> bool:
+        return (self.out / "runs" / point.id / "manifest.json").exists()
+
+    def set(self, point_id: str, status: str, wall_s: float = np.nan, error: str = "") -> None:
+        self.status[point_id] = status
+        self.wall_s[point_id] = wall_s
+        self.error[point_id] = error
+
+    def record(self, outcome: PointOutcome) -> None:
+        """Write a finished point's files (manifest last) and its row."""
+        run_dir = self.out / "runs" / outcome.point_id
+        run_dir.mkdir(parents=True, exist_ok=True)
+        for name, data in sorted(outcome.files.items(), key=lambda kv: kv[0] == "manifest.json"):
+            if outcome.status != FINISHED and name == "manifest.json":
+                continue  # a failed point keeps its partial notebook, never a manifest
+            target = run_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, data)
+        if outcome.error:
+            atomic_write_bytes(run_dir / "error.txt", outcome.error.encode())
+        self.set(outcome.point_id, outcome.status, outcome.wall_s, outcome.error)
+        self.save()
+
+    def save(self) -> None:
+        keys = sorted({k for p in self.points for k in p.params})
+        write_table(
+            self.out / "points.parquet",
+            {
+                "point": [p.index for p in self.points],
+                "point_id": [p.id for p in self.points],
+                **{f"param.{k}": [_cell(p.params.get(k)) for p in self.points] for k in keys},
+                "status": [self.status[p.id] for p in self.points],
+                "wall_s": [self.wall_s[p.id] for p in self.points],
+                "error": [self.error[p.id] for p in self.points],
+            },
+        )
+
+
+def _cell(value: Any) -> str:
+    """A parameter value as text (numbers, policies and lists alike)."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _write_summary(out: Path, points: list[Point], table: _PointTable) -> None:
+    """One tidy row per finished point and KPI, in point order."""
+    columns: dict[str, list[Any]] = {
+        "point": [],
+        "point_id": [],
+        "kpi": [],
+        "mean": [],
+        "ci_low": [],
+        "ci_high": [],
+    }
+    keys = sorted({k for p in points for k in p.params})
+    params: dict[str, list[str]] = {f"param.{k}": [] for k in keys}
+    for point in points:
+        if table.status[point.id] != FINISHED:
+            continue
+        summary = pq.read_table(out / "runs" / point.id / "summary.parquet").to_pydict()
+        for i, kpi in enumerate(summary["kpi"]):
+            columns["point"].append(point.index)
+            columns["point_id"].append(point.id)
+            columns["kpi"].append(kpi)
+            for col in ("mean", "ci_low", "ci_high"):
+                columns[col].append(summary[col][i])
+            for k in keys:
+                params[f"param.{k}"].append(_cell(point.params.get(k)))
+    write_table(out / "summary.parquet", {**columns, **params})
+
+
+def _write_manifest(
+    out: Path,
+    sweep: Sweep,
+    engine: str,
+    workers: int,
+    dask_scheduler: str | None,
+    dask_local: bool,
+    wall_s: float,
+) -> None:
+    manifest = {
+        "sweep": sweep.name,
+        "engine": engine,
+        "workers": workers,
+        "backend": "dask" if (dask_scheduler or dask_local) else "local processes",
+        "seed": sweep.seed,
+        "replications": sweep.replications,
+        "wall_s_this_run": round(wall_s, 3),
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": sys.argv,
+        "git_revision": git_revision(),
+        "versions": versions(),
+    }
+    atomic_write_bytes(
+        out / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    )

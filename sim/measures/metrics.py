@@ -1,0 +1,481 @@
+"""From contact records to the measures a desk is run by, with confidence intervals.
+
+Definitions used in every report:
+
+* **Offered** phone calls: front-line phone contacts arriving in the reporting window (after the
+  warm-up). Each attempt counts, as an ACD counts it: a caller who abandons and calls back is
+  offered twice. Calls still waiting at the horizon are left out of the rates (outcome unknown).
+* **Service level**: its definition is a scenario parameter (``service_level``) and is printed
+  with every report; by default, answered within 20 s over all offered calls, abandons counting
+  as misses.
+* **ASA** (average speed of answer): mean wait of answered calls. **Mean time to abandon**: mean
+  wait of callers who hung up. **P(wait)**: share of calls not answered at once.
+* **Abandonment rate**: callers who hung up over offered calls; callers cut off at closing time are
+  reported separately (``disconnect_rate``).
+* **Occupancy**: agent-minutes busy (talk and wrap-up) over agent-minutes present, per tier.
+* **Response within target**: for each ``standards.response_targets`` type, the share of its
+  front-line contacts answered within the target; unanswered ones count as misses once the target
+  has passed.
+
+Across replications, each measure is the mean of the per-replication values with a Student-t 95%
+confidence interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from sim.model.desk import DeskRun
+from sim.model.records import ABANDONED, ANSWERED, DISCONNECTED, ESCALATED, REPEAT, WAITING
+from sim.scenario.scenario import Scenario
+
+CI_LEVEL = 0.95
+
+
+@dataclass(frozen=True)
+class KpiInfo:
+    """How to read a KPI: a label for reports, its unit (``share`` is a fraction in [0, 1]) and
+    which direction is better (``+1`` higher, ``-1`` lower, ``0`` neither: a volume or a mix)."""
+
+    label: str
+    unit: Literal["share", "count", "s", "h", "callers", "money"]
+    better: Literal[-1, 0, 1] = 0
+
+
+KPIS: dict[str, KpiInfo] = {
+    "offered_phone": KpiInfo("phone calls offered", "count"),
+    "answered_phone": KpiInfo("phone calls answered", "count"),
+    "abandoned_phone": KpiInfo("phone calls abandoned", "count", -1),
+    "disconnected_phone": KpiInfo("callers cut off at closing", "count", -1),
+    "service_level": KpiInfo("service level", "share", 1),
+    "asa_s": KpiInfo("average speed of answer", "s", -1),
+    "p_wait": KpiInfo("share of calls that waited", "share", -1),
+    "abandon_rate": KpiInfo("abandonment rate", "share", -1),
+    "disconnect_rate": KpiInfo("cut off at closing", "share", -1),
+    "mean_time_to_abandon_s": KpiInfo("mean time to abandon", "s"),
+    "mean_queue_phone": KpiInfo("mean phone queue while open", "callers", -1),
+    "occupancy_tier1": KpiInfo("occupancy, front line", "share"),
+    "occupancy_tier2": KpiInfo("occupancy, tier 2", "share"),
+    "email_received": KpiInfo("emails received", "count"),
+    "email_mean_response_h": KpiInfo("email mean response", "h", -1),
+    "fcr_rate": KpiInfo("first-contact resolution", "share", 1),
+    "escalation_rate": KpiInfo("escalated to tier 2", "share", -1),
+    "repeat_contacts": KpiInfo("repeat contacts", "count", -1),
+    "contacts_simulated": KpiInfo("contacts simulated", "count"),
+    "customers_start": KpiInfo("customers at start", "count"),
+    "customers_end": KpiInfo("customers at end", "count", 1),
+    "acquired": KpiInfo("customers acquired", "count"),
+    "defections": KpiInfo("customers lost", "count", -1),
+    "service_defections": KpiInfo("customers lost to service", "count", -1),
+    "complaint_rate_monthly": KpiInfo("complaints per customer per month", "share", -1),
+    "complaints_resolved_24h_share": KpiInfo("desk complaints resolved within 24 h", "share", 1),
+    "complaint_retention": KpiInfo("complainants retained", "share", 1),
+    "revenue": KpiInfo("revenue", "money", 1),
+    "staffing_cost": KpiInfo("staffing cost", "money", -1),
+    "recovery_cost": KpiInfo("recovery cost (compensation)", "money", -1),
+    "acquisition_cost": KpiInfo("acquisition cost", "money", -1),
+    "revenue_lost_to_defection": KpiInfo("revenue lost to defection", "money", -1),
+    "lifetime_value_lost_service": KpiInfo("lifetime value lost to service", "money", -1),
+    "customer_equity_change": KpiInfo("change in customer equity", "money", 1),
+    "complainant_value_retained": KpiInfo("lifetime value of complainants kept", "money", 1),
+    "net_value": KpiInfo("net value", "money", 1),
+}
+"""Every KPI by name; ``within_target.*`` are shares, ``defections.*`` and ``funnel.*`` counts."""
+
+
+FUNNEL_BETTER: dict[str, Literal[-1, 1]] = {
+    "dissatisfied": -1,
+    "silent_leaving": -1,
+    "never_resolved": -1,
+    "lost": -1,
+    "retained": 1,
+    "resolved_within_24h": 1,
+}
+"""Funnel stages with a better direction (the others are a mix, e.g. complaints made)."""
+
+
+def kpi_info(name: str) -> KpiInfo:
+    """Label and unit of a KPI name."""
+    if name in KPIS:
+        return KPIS[name]
+    group, _, item = name.partition(".")
+    if group == "within_target":
+        return KpiInfo(f"{item} answered within target", "share", 1)
+    if group == "defections":
+        return KpiInfo(f"lost: {item.replace('_', ' ')}", "count", -1)
+    if group == "funnel":
+        return KpiInfo(f"funnel: {item.replace('_', ' ')}", "count", FUNNEL_BETTER.get(item, 0))
+    return KPIS[name]
+
+
+# --- time integrals ------------------------------------------------------------------------------
+
+
+def span_integral(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Integral of the number of open spans ``[start, end)`` over each ``[edges[i], edges[i+1])``.
+
+    With spans = queue stays it gives queue-minutes per interval; with spans = busy periods,
+    busy agent-minutes. Vectorised: ``F(x) = Σ_{s<x} (x − s) − Σ_{e<x} (x − e)``.
+    """
+    s = np.sort(starts)
+    e = np.sort(ends)
+    cs = np.concatenate([[0.0], np.cumsum(s)])
+    ce = np.concatenate([[0.0], np.cumsum(e)])
+    ns = np.searchsorted(s, edges, side="left")
+    ne = np.searchsorted(e, edges, side="left")
+    cumulative = (edges * ns - cs[ns]) - (edges * ne - ce[ne])
+    return np.diff(cumulative)
+
+
+def step_integral(times: np.ndarray, levels: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Integral of a step function (``levels[i]`` from ``times[i]``) over each edge interval."""
+    area = np.concatenate([[0.0], np.cumsum(levels[:-1] * np.diff(times))])
+    j = np.clip(np.searchsorted(times, edges, side="right") - 1, 0, len(times) - 1)
+    cumulative = area[j] + levels[j] * (edges - times[j])
+    return np.diff(cumulative)
+
+
+def step_at(times: np.ndarray, levels: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Value of a step function at the given times."""
+    return levels[np.clip(np.searchsorted(times, at, side="right") - 1, 0, len(times) - 1)]
+
+
+# --- per-replication measures --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """The reporting window ``[start_min, end_min)``."""
+
+    start_min: float
+    end_min: float
+
+
+def reporting_window(run: DeskRun, scenario: Scenario) -> Window:
+    """After the warm-up, until the horizon."""
+    return Window(scenario.calendar.warmup_min, run.horizon_min)
+
+
+def _busy_spans(run: DeskRun, tier: int) -> tuple[np.ndarray, np.ndarray]:
+    c = run.contacts
+    m = (c.tier == tier) & (c.outcome == ANSWERED)
+    start = c.answer_min[m]
+    end = c.end_min[m] + run.wrap_up_min[c.type_code[m]]
+    return start, np.where(np.isnan(end), run.horizon_min, end)
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den > 0 else math.nan
+
+
+def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
+    """Every headline measure of one replication (see the module docstring for definitions)."""
+    c = run.contacts
+    win = reporting_window(run, scenario)
+    sl = scenario.service_level
+    in_win = (c.arrival_min >= win.start_min) & (c.arrival_min < win.end_min)
+    phone = in_win & (c.tier == 1) & run.is_phone[c.type_code]
+    wait_s = c.wait_min * 60.0
+    outcome = c.outcome
+    answered = phone & (outcome == ANSWERED)
+    abandoned = phone & (outcome == ABANDONED)
+    disconnected = phone & (outcome == DISCONNECTED)
+    settled = phone & (outcome != WAITING)
+    n_settled = int(settled.sum())
+    good = answered & (wait_s <= sl.threshold_s)
+    if sl.abandoned == "exclude":
+        denominator = int(answered.sum())
+    else:
+        short = (abandoned | disconnected) & (wait_s < sl.short_abandon_s)
+        denominator = n_settled - int(short.sum())
+    k: dict[str, float] = {
+        "offered_phone": float(phone.sum()),
+        "answered_phone": float(answered.sum()),
+        "abandoned_phone": float(abandoned.sum()),
+        "disconnected_phone": float(disconnected.sum()),
+        "service_level": _ratio(good.sum(), denominator),
+        "asa_s": float(wait_s[answered].mean()) if answered.any() else math.nan,
+        "p_wait": _ratio((settled & (wait_s > 0.0)).sum(), n_settled),
+        "abandon_rate": _ratio(abandoned.sum(), n_settled),
+        "disconnect_rate": _ratio(disconnected.sum(), n_settled),
+        "mean_time_to_abandon_s": float(wait_s[abandoned].mean()) if abandoned.any() else math.nan,
+    }
+    open_edges = np.array(
+        [
+            x
+            for a, b in run.plan.open_periods
+            for x in (max(a, win.start_min), max(min(b, win.end_min), win.start_min))
+        ]
+    )
+    open_min = float(np.sum(open_edges[1::2] - open_edges[0::2]))
+    queue_min = float(np.sum(span_integral(*_phone_queue_spans(run), open_edges)[0::2]))
+    k["mean_queue_phone"] = _ratio(queue_min, open_min)
+    edges = np.array([win.start_min, win.end_min])
+    for tier in (1, 2):
+        busy = span_integral(*_busy_spans(run, tier), edges)[0]
+        present = step_integral(*run.present[tier], edges)[0]
+        k[f"occupancy_tier{tier}"] = _ratio(busy, present)
+    front = in_win & (c.tier == 1)
+    email = front & ~run.is_phone[c.type_code]
+    k["email_received"] = float(email.sum())
+    answered_email = email & (outcome == ANSWERED)
+    k["email_mean_response_h"] = (
+        float(c.wait_min[answered_email].mean() / 60.0) if answered_email.any() else math.nan
+    )
+    answered_front = front & (outcome == ANSWERED) & (c.resolved >= 0)
+    k["fcr_rate"] = _ratio(
+        (answered_front & (c.resolved == 1) & (c.attempt == 1)).sum(),
+        (answered_front & (c.attempt == 1)).sum(),
+    )
+    k["escalation_rate"] = _ratio(
+        (answered_front & (c.follow_up == ESCALATED)).sum(), answered_front.sum()
+    )
+    k["repeat_contacts"] = float((front & (c.follow_up == REPEAT)).sum())
+    for type_name, (due, met) in _response_targets(run, scenario).items():
+        k[f"within_target.{type_name}"] = _ratio((met & in_win).sum(), (due & in_win).sum())
+    k["contacts_simulated"] = float(len(c))
+    return k
+
+
+def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-day phone measures from an :func:`interval_table`: counts summed, rates recomputed from
+    the day's counts (not averaged over intervals)."""
+    days, idx = np.unique(intervals["day"], return_inverse=True)
+
+    def total(col: str) -> np.ndarray:
+        return np.bincount(idx, weights=intervals[col], minlength=len(days))
+
+    def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        return np.divide(num, den, out=np.full(len(days), np.nan), where=den > 0)
+
+    answered = total("answered")
+    wait_total = np.bincount(
+        idx, weights=np.nan_to_num(intervals["asa_s"]) * intervals["answered"], minlength=len(days)
+    )
+    return {
+        "day": days,
+        "offered": total("offered"),
+        "answered": answered,
+        "abandoned": total("abandoned"),
+        "service_level": ratio(
+            total("answered_within_threshold"), total("service_level_denominator")
+        ),
+        "asa_s": ratio(wait_total, answered),
+        "abandon_rate": ratio(total("abandoned"), total("settled")),
+        "within_target": ratio(total("targets_met"), total("targets_due")),
+        "occupancy_tier1": ratio(total("agents_busy_tier1"), total("agents_present_tier1")),
+    }
+
+
+def _phone_queue_spans(run: DeskRun) -> tuple[np.ndarray, np.ndarray]:
+    """Front-line phone queue stays ``[arrival, leaving the queue)`` (horizon if still waiting)."""
+    c = run.contacts
+    m = (c.tier == 1) & run.is_phone[c.type_code]
+    end = np.where(c.outcome[m] == WAITING, run.horizon_min, c.arrival_min[m] + c.wait_min[m])
+    return c.arrival_min[m], end
+
+
+def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
+    """Front-line phone measures per planning interval of the open hours, for intraday charts.
+
+    Contacts are counted in the interval they arrived in; agents and queue are time-weighted means
+    over the interval.
+    """
+    c = run.contacts
+    plan = run.plan
+    width = plan.interval_min
+    starts = np.concatenate([plan.interval_starts(d) for d in plan.days] + [np.empty(0)])
+    n = len(starts)
+    idx = np.searchsorted(starts, c.arrival_min, side="right") - 1
+    inside = idx >= 0
+    inside[inside] = c.arrival_min[inside] < starts[idx[inside]] + width
+    phone = inside & (c.tier == 1) & run.is_phone[c.type_code]
+    wait_s = c.wait_min * 60.0
+    sl = scenario.service_level
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(idx[mask], minlength=n).astype(float)
+
+    def total(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.bincount(idx[mask], weights=values[mask], minlength=n)
+
+    def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+
+    settled = phone & (c.outcome != WAITING)
+    abandoned = phone & (c.outcome == ABANDONED)
+    due = np.zeros(len(c), dtype=bool)
+    met = np.zeros(len(c), dtype=bool)
+    for type_due, type_met in _response_targets(run, scenario).values():
+        due |= type_due
+        met |= type_met
+    answered = phone & (c.outcome == ANSWERED)
+    good = answered & (wait_s <= sl.threshold_s)
+    if sl.abandoned == "exclude":
+        den = count(answered)
+    else:
+        den = count(settled) - count(
+            settled & (c.outcome != ANSWERED) & (wait_s < sl.short_abandon_s)
+        )
+    table = {
+        "interval_start_min": starts,
+        "day": (starts // 1440).astype(np.int64),
+        "offered": count(phone),
+        "answered": count(answered),
+        "abandoned": count(abandoned),
+        "settled": count(settled),
+        "answered_within_threshold": count(good),
+        "service_level_denominator": den,
+        "service_level": share(count(good), den),
+        "asa_s": share(total(answered, wait_s), count(answered)),
+        "abandon_rate": share(count(abandoned), count(settled)),
+        "mean_time_to_abandon_s": share(total(abandoned, wait_s), count(abandoned)),
+        "targets_due": count(inside & due),
+        "targets_met": count(inside & met),
+        "within_target": share(count(inside & met), count(inside & due)),
+    }
+    edges = np.empty(2 * n)
+    edges[0::2] = starts
+    edges[1::2] = starts + width
+    for tier in (1, 2):
+        table[f"agents_rostered_tier{tier}"] = step_at(*run.roster[tier], starts).astype(float)
+        table[f"agents_present_tier{tier}"] = step_integral(*run.present[tier], edges)[0::2] / width
+        table[f"agents_busy_tier{tier}"] = (
+            span_integral(*_busy_spans(run, tier), edges)[0::2] / width
+        )
+    table["mean_queue_phone"] = span_integral(*_phone_queue_spans(run), edges)[0::2] / width
+    table["occupancy_tier1"] = share(table["agents_busy_tier1"], table["agents_present_tier1"])
+    return table
+
+
+def _response_targets(run: DeskRun, scenario: Scenario) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per contact type with a response target, front-line contacts whose target has come
+    (answered, gave up, or older than the target at the horizon), and those that met it."""
+    c = run.contacts
+    masks = {}
+    for type_name, target in scenario.standards.response_targets.items():
+        mine = (c.tier == 1) & (c.type_code == run.type_names.index(type_name))
+        due = mine & (
+            (c.outcome != WAITING) | (run.horizon_min - c.arrival_min > target.within_min)
+        )
+        masks[type_name] = (due, mine & (c.outcome == ANSWERED) & (c.wait_min <= target.within_min))
+    return masks
+
+
+# --- across replications -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A measure across replications: mean and confidence interval."""
+
+    mean: float
+    ci_low: float
+    ci_high: float
+    n: int
+
+    def as_dict(self) -> dict[str, float]:
+        """``{"mean", "ci_low", "ci_high"}`` for JSON output."""
+        return {"mean": self.mean, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+def estimate(
+    values: Sequence[float], level: float = CI_LEVEL, lower: float = 0.0, upper: float = math.inf
+) -> Estimate:
+    """Mean and Student-t confidence interval of independent replication values (NaNs dropped).
+
+    The interval is cut to the measure's possible range: ``[0, 1]`` for shares, ``[0, ∞)`` for
+    counts and times; money may be negative.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    from scipy import stats
+
+    mean = float(x.mean())
+    if len(x) == 1:
+        return Estimate(mean, math.nan, math.nan, 1)
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return Estimate(mean, max(mean - half, lower), min(mean + half, upper), len(x))
+
+
+def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
+    """KPI name → :class:`Estimate`, over replications; each interval cut to the KPI's possible
+    range (shares in [0, 1], counts and times non-negative, money unbounded)."""
+    bounds = {"share": (0.0, 1.0), "money": (-math.inf, math.inf)}
+    return {
+        name: estimate(
+            [r[name] for r in per_replication],
+            CI_LEVEL,
+            *bounds.get(kpi_info(name).unit, (0.0, math.inf)),
+        )
+        for name in per_replication[0]
+    }
+
+
+@dataclass(frozen=True)
+class StandardResult:
+    """One line of the standards scorecard."""
+
+    standard: str
+    kpi: str
+    target: float
+    higher_is_better: bool
+    estimate: Estimate
+
+    @property
+    def status(self) -> str:
+        """``met`` / ``not met`` when the whole CI is on one side of the target, else
+        ``inconclusive`` (more replications would tell)."""
+        e = self.estimate
+        lo, hi = (e.ci_low, e.ci_high) if e.n > 1 else (e.mean, e.mean)
+        if math.isnan(e.mean):
+            return "no data"
+        if self.higher_is_better:
+            return "met" if lo >= self.target else "not met" if hi < self.target else "inconclusive"
+        return "met" if hi <= self.target else "not met" if lo > self.target else "inconclusive"
+
+
+def scorecard(scenario: Scenario, kpis: Mapping[str, Estimate]) -> list[StandardResult]:
+    """Score the scenario's standards against the estimated KPIs."""
+    std = scenario.standards
+    sl = scenario.service_level
+    rows = [
+        StandardResult(
+            f"service level ({sl.describe()})",
+            "service_level",
+            std.service_level_target,
+            True,
+            kpis["service_level"],
+        ),
+        StandardResult(
+            "abandonment rate", "abandon_rate", std.max_abandon_rate, False, kpis["abandon_rate"]
+        ),
+    ]
+    for type_name, target in std.response_targets.items():
+        rows.append(
+            StandardResult(
+                f"{type_name} answered within {target.within_min:g} min",
+                f"within_target.{type_name}",
+                target.target_fraction,
+                True,
+                kpis[f"within_target.{type_name}"],
+            )
+        )
+    if "complaint_rate_monthly" in kpis:
+        rows.append(
+            StandardResult(
+                "monthly complaint rate",
+                "complaint_rate_monthly",
+                std.max_monthly_complaint_rate,
+                False,
+                kpis["complaint_rate_monthly"],
+            )
+        )
+    return rows

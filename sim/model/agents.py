@@ -1,0 +1,148 @@
+"""Agents: rosters turned into staffing over time, and the pool of agents of one tier.
+
+A roster (a fixed team, counts per planning interval, shifts with breaks, or counts worked out
+from the forecast by queueing theory, see :mod:`sim.model.staffing`) becomes a step function: the
+number of agents available at each moment, after shrinkage. SimPy's ``Resource`` has a fixed
+capacity, so agents are modelled as a pool of fungible tokens whose size follows that step
+function. When the roster shrinks, idle agents leave at once; busy agents finish their current
+contact and then leave (``staffing.shift_end: finish_contact``). When the roster grows again before
+they have left, they stay.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+from sim.model.calendar import CalendarPlan
+from sim.model.staffing import required_agents
+from sim.scenario.desk import FixedTeam, IntervalRoster, QueueingRoster, ShiftRoster
+from sim.scenario.scenario import Scenario
+
+Roster = FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster
+
+
+def _spans(
+    roster: Roster, plan: CalendarPlan, scenario: Scenario
+) -> list[tuple[float, float, int]]:
+    """Rostered agents as ``(start_min, end_min, agents)`` spans, before shrinkage."""
+    match roster:
+        case QueueingRoster():
+            return required_agents(roster, scenario, plan)
+        case FixedTeam():
+            return [(a, b, roster.agents) for a, b in plan.open_periods]
+        case IntervalRoster():
+            spans = []
+            for day in plan.days:
+                counts = roster.agents.get(day.weekday)  # type: ignore[call-overload]
+                if counts is None or not day.is_open:
+                    continue
+                for start, n in zip(plan.interval_starts(day), counts, strict=True):
+                    spans.append((float(start), float(start) + plan.interval_min, n))
+            return spans
+        case ShiftRoster():
+            spans = []
+            for day in plan.days:
+                if not day.is_open:
+                    continue
+                base = day.index * 1440.0
+                for shift in roster.shifts:
+                    if day.weekday not in shift.days:
+                        continue
+                    start = base + shift.start_h * 60.0
+                    end = start + shift.length_h * 60.0
+                    spans.append((start, end, shift.agents))
+                    for brk in shift.breaks:
+                        b0 = start + brk.after_h * 60.0
+                        spans.append((b0, b0 + brk.length_min, -shift.agents))
+            return spans
+    raise TypeError(roster)
+
+
+def staffing_steps(
+    roster: Roster, plan: CalendarPlan, scenario: Scenario, paid: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Agents available over time, after the headcount scale and shrinkage, as a step function
+    (``paid=True``: the agents paid for, before shrinkage).
+
+    Returns:
+        ``(times_min, agents)``: ``agents[i]`` agents from ``times_min[i]`` until the next time.
+        Starts at time 0; consecutive equal levels are merged.
+    """
+    changes: dict[float, int] = {}
+    for start, end, n in _spans(roster, plan, scenario):
+        if start >= plan.horizon_min or n == 0:
+            continue
+        changes[start] = changes.get(start, 0) + n
+        changes[min(end, plan.horizon_min)] = changes.get(min(end, plan.horizon_min), 0) - n
+    times = np.array(sorted(changes), dtype=float)
+    levels = np.cumsum([changes[t] for t in times]).astype(np.int64) if len(times) else np.zeros(0)
+    available = roster.headcount_scale * (1.0 if paid else 1.0 - roster.shrinkage_fraction)
+    levels = np.floor(levels * available + 0.5).astype(np.int64)
+    times = np.concatenate([[0.0], times])
+    levels = np.concatenate([[0], levels])
+    keep = np.concatenate([[True], levels[1:] != levels[:-1]])
+    return times[keep], levels[keep]
+
+
+class AgentPool:
+    """The agents of one tier as counts: idle, busy, and busy-but-leaving.
+
+    Every change in the number of agents present is logged, so occupancy can be computed exactly
+    after the run.
+    """
+
+    __slots__ = ("busy", "idle", "leaving", "log_present", "log_t")
+
+    def __init__(self) -> None:
+        self.idle = 0
+        self.busy = 0
+        self.leaving = 0
+        self.log_t = array("d", [0.0])
+        self.log_present = array("l", [0])
+
+    @property
+    def present(self) -> int:
+        """Agents at work (idle or busy)."""
+        return self.idle + self.busy
+
+    def set_roster(self, now: float, agents: int) -> None:
+        """Follow a roster change: join as idle, or leave (idle at once, busy when done)."""
+        current = self.present - self.leaving
+        if agents > current:
+            stay = min(agents - current, self.leaving)
+            self.leaving -= stay
+            self.idle += agents - current - stay
+        elif agents < current:
+            go_now = min(current - agents, self.idle)
+            self.idle -= go_now
+            self.leaving += current - agents - go_now
+        self._log(now)
+
+    def release(self, now: float) -> bool:
+        """A busy agent has finished; return True if they stay for more work (they stay busy until
+        the caller assigns work or calls :meth:`rest`), False if their shift is over."""
+        if self.leaving:
+            self.leaving -= 1
+            self.busy -= 1
+            self._log(now)
+            return False
+        return True
+
+    def rest(self) -> None:
+        """A released agent found no work and waits idle."""
+        self.busy -= 1
+        self.idle += 1
+
+    def take(self) -> None:
+        """An idle agent starts a contact."""
+        self.idle -= 1
+        self.busy += 1
+
+    def _log(self, now: float) -> None:
+        if self.log_t[-1] == now:
+            self.log_present[-1] = self.present
+        else:
+            self.log_t.append(now)
+            self.log_present.append(self.present)

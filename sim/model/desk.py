@@ -1,0 +1,647 @@
+"""The service desk in SimPy: contacts arrive, queue, are answered or abandon, resolve or come back.
+
+The contact process, step by step:
+
+1. **Arrival.** Primary contacts come from :mod:`sim.model.arrivals`; retrials (an abandoned caller
+   calling back) and repeat contacts (an unresolved problem) come from earlier contacts. A phone
+   contact that would arrive while the desk is closed arrives soon after it next opens, spread
+   over ``routing.after_hours_spread_min``.
+2. **Queue.** Each tier keeps one first-come-first-served queue per class — channel and priority
+   — shared by the contact types in it. A free agent takes waiting phone callers before email
+   (deferred) work, lower priority numbers first; at tier 1,
+   ``routing.email_reserved_agents`` agents keep working email while a backlog exists.
+3. **Abandonment.** A caller hangs up when their patience runs out before an agent answers; callers
+   still waiting when the desk closes are disconnected. Either may call back (``retrial``). A
+   caller who finds a longer queue may be less patient: their patience is scaled by
+   ``demand.patience_factor_by_queue_ahead`` for the phone callers already waiting at the tier.
+   A front-line caller who finds a free agent may still wait (``routing.answer_delay``: the agent
+   is not ready), then is offered again.
+4. **Service.** Talk time, then wrap-up (the agent stays busy). The front line resolves the contact
+   with the first-contact-resolution probability; an unresolved contact is escalated to tier 2 at
+   once or comes back later as a repeat contact.
+
+For speed the model schedules bare SimPy timeouts with callbacks rather than one generator process
+per contact: an answered contact costs two or three events, against about eight for the textbook
+``Resource`` + ``request | timeout`` pattern, with the same event semantics.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from array import array
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from sim.model.agents import AgentPool, staffing_steps
+from sim.model.arrivals import day_arrivals, day_volume_factors
+from sim.model.calendar import CalendarPlan
+from sim.model.records import (
+    ABANDONED,
+    ANSWERED,
+    DISCONNECTED,
+    ESCALATED,
+    REPEAT,
+    RESOLVED,
+    RETRIAL,
+    UNRESOLVED,
+    WAITING,
+    ContactLog,
+    ContactTable,
+    CustomerRun,
+)
+from sim.model.rng import Draws, Streams, duration_draws, sample
+from sim.scenario.base import NoPatience
+from sim.scenario.customers import EmpoweredFrontLine, ProactiveFollowUp
+from sim.scenario.desk import ContactType
+from sim.scenario.scenario import Scenario
+
+TIERS = (1, 2)
+
+
+@dataclass(frozen=True)
+class DeskRun:
+    """Everything one replication of the desk recorded."""
+
+    contacts: ContactTable
+    type_names: tuple[str, ...]
+    is_phone: np.ndarray
+    """Per contact type: True for phone (real time), False for email (deferred)."""
+    roster: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Tier → (times_min, agents) rostered after shrinkage (available to take contacts)."""
+    paid: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Tier → (times_min, agents) rostered before shrinkage (paid)."""
+    present: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Tier → (times_min, agents) actually at work (rostered plus those finishing a contact)."""
+    wrap_up_min: np.ndarray
+    """Per contact type: wrap-up minutes after each answered contact."""
+    plan: CalendarPlan
+    horizon_min: float
+    customers: CustomerRun | None
+    """The customer base's records, when the scenario has one."""
+
+
+class CustomerBase(Protocol):
+    """What the desk asks of the customer base behind it (:class:`sim.model.customers.
+    CustomerModel`): who raises each primary contact, how demand scales with the active base,
+    complaints from the forecast complaint types, and whether a complaint still needs the customer
+    to call. The customer base runs on the desk's SimPy environment alongside it."""
+
+    def process(self) -> Generator[simpy.Event, None, None]:
+        """The customer base's own clock (ticks and days)."""
+        ...
+
+    def finish(self, now: float) -> None:
+        """Process what is left at the horizon."""
+        ...
+
+    def result(self) -> CustomerRun:
+        """The customer base's records."""
+        ...
+
+    def volume_scale(self) -> float:
+        """Active customers relative to the initial base."""
+        ...
+
+    def pick(self, count: int) -> np.ndarray:
+        """Customers raising ``count`` primary contacts."""
+        ...
+
+    def open_forecast_complaint(self, customer: int, now: float) -> int:
+        """A complaint raised by a contact of a forecast complaint type; its id."""
+        ...
+
+    def handed_over(self, complaint: int) -> bool:
+        """Whether a complaint no longer needs the customer to call again."""
+        ...
+
+
+CALLBACK, FOLLOW_UP = "complaint_callback", "follow_up"
+"""Work the customer base adds to the desk: tier-2 callbacks on complaints made to management,
+large or overdue; and proactive follow-up calls to recovered complainants. Both are deferred
+(queued like email: nobody waits on the line)."""
+
+
+class _TypeModel:
+    """Per contact type: the numbers and random draws the hot path needs."""
+
+    __slots__ = (
+        "escalate_prob",
+        "fcr_prob",
+        "is_phone",
+        "max_repeat_attempts",
+        "max_retrial_attempts",
+        "patience",
+        "patience_dist",
+        "repeat_delay",
+        "retrial_delay",
+        "retrial_prob",
+        "tier1_handle",
+        "tier2_handle",
+        "tier2_resolve_prob",
+        "wrap_min",
+    )
+
+
+class Desk:
+    """One replication of the desk: build it, :meth:`run` it, read the :class:`DeskRun`."""
+
+    def __init__(self, scenario: Scenario, streams: Streams) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        self.plan = CalendarPlan.from_config(scenario.calendar)
+        self.log = ContactLog()
+        self.streams = streams
+        contact_types = dict(scenario.demand.contact_types)
+        contact_types.update(self._customer_work(scenario))
+        self.type_names = tuple(contact_types)
+        self.types: list[_TypeModel] = [
+            self._type_model(name, ct) for name, ct in contact_types.items()
+        ]
+        self.is_phone_by_code = np.array([m.is_phone for m in self.types])
+        complaint_types = (
+            set(scenario.customers.complaints.contact_types) | {CALLBACK}
+            if scenario.customers
+            else set()
+        )
+        if isinstance(scenario.recovery, EmpoweredFrontLine):
+            for name in complaint_types:  # resolved on the spot, never passed on
+                model = self.types[self.type_code(name)]
+                model.fcr_prob = scenario.recovery.front_line_resolve_prob
+                model.escalate_prob = 0.0
+        jump = scenario.recovery.jump_queue
+
+        def rank(k: int) -> tuple[bool, int]:
+            name = self.type_names[k]
+            priority = 0 if jump and name in complaint_types else contact_types[name].priority
+            return (not self.types[k].is_phone, priority)
+
+        # Queue classes: phone before email, then priority; one first-come-first-served queue per
+        # class and tier, shared by the contact types of equal channel and priority.
+        classes = sorted({rank(k) for k in range(len(self.types))})
+        self.class_of = [classes.index(rank(k)) for k in range(len(self.types))]
+        self.queues: dict[int, list[deque[int]]] = {t: [deque() for _ in classes] for t in TIERS}
+        self.phone_classes = [c for c, (email, _) in enumerate(classes) if not email]
+        self.email_classes = [c for c, (email, _) in enumerate(classes) if email]
+        self.class_is_email = [email for email, _ in classes]
+        self.waiting_email = {t: 0 for t in TIERS}
+        self.waiting_phone = {t: 0 for t in TIERS}
+        factors = sorted(scenario.demand.patience_factor_by_queue_ahead.items())
+        self.queue_ahead = [ahead for ahead, _ in factors]
+        self.queue_factor = [f for _, f in factors]
+        self.patience_by_queue = any(f != 1.0 for f in self.queue_factor)
+        delay = scenario.routing.answer_delay
+        self.answer_delay_prob = delay.probability
+        self.answer_delay = duration_draws(delay.delay, streams("answer-delay"))
+        self.u_not_ready = Draws(streams("decisions/not-ready").random)
+        self.delayed: set[int] = set()
+        self.on_email = 0
+        self.email_reserved = scenario.routing.email_reserved_agents
+        self.pools = {t: AgentPool() for t in TIERS}
+        self.roster = {
+            t: staffing_steps(getattr(scenario.staffing, f"tier{t}"), self.plan, scenario)
+            for t in TIERS
+        }
+        self.u_escalate = Draws(streams("decisions/escalate").random)
+        self.u_retry = Draws(streams("decisions/retry").random)
+        self.u_resolve = Draws(streams("decisions/resolve-secondary").random)
+        self.u_after_hours = Draws(streams("arrivals/after-hours").random)
+        self.finished = array("l")
+        """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
+        self.customers: CustomerBase | None = None
+        self.follow_up_code = self.type_code(FOLLOW_UP) if FOLLOW_UP in self.type_names else -1
+
+    def attach_customers(self, customers: CustomerBase) -> None:
+        """Put a customer base behind the desk (before :meth:`run`): it raises the primary
+        contacts, scales their volumes and adds work of its own."""
+        self.customers = customers
+
+    def type_code(self, name: str) -> int:
+        """Index of a contact type."""
+        return self.type_names.index(name)
+
+    @staticmethod
+    def _customer_work(scenario: Scenario) -> dict[str, ContactType]:
+        """The callback and follow-up contact types the customer base needs, if any."""
+        if scenario.customers is None:
+            return {}
+        first = scenario.demand.contact_types[
+            next(iter(scenario.customers.complaints.contact_types))
+        ]
+        deferred = {
+            "channel": "email",
+            "priority": first.priority,
+            "daily_volume": {},
+            "profile": "-",
+        }
+        work = {
+            CALLBACK: ContactType.model_validate(
+                {
+                    **deferred,
+                    "handle_time": first.resolution.tier2_handle_time,
+                    "resolution": {
+                        "tier2_handle_time": first.resolution.tier2_handle_time,
+                        "tier2_resolve_prob": 1.0,
+                    },
+                }
+            )
+        }
+        if isinstance(scenario.recovery, ProactiveFollowUp):
+            work[FOLLOW_UP] = ContactType.model_validate(
+                {
+                    **deferred,
+                    "handle_time": scenario.recovery.follow_up_handle,
+                    "resolution": {"first_contact_prob": 1.0},
+                }
+            )
+        return work
+
+    def _type_model(self, name: str, ct: ContactType) -> _TypeModel:
+        s = self.streams
+        m = _TypeModel()
+        m.is_phone = ct.channel == "phone"
+        m.wrap_min = ct.wrap_up_s / 60.0
+        m.patience_dist = ct.patience
+        m.patience = (
+            None
+            if isinstance(ct.patience, NoPatience)
+            else duration_draws(ct.patience, s(f"patience-secondary/{name}"))
+        )
+        m.tier1_handle = duration_draws(ct.handle_time, s(f"handle-secondary/{name}"))
+        m.tier2_handle = duration_draws(ct.resolution.tier2_handle_time, s(f"tier2-handle/{name}"))
+        m.fcr_prob = ct.resolution.first_contact_prob
+        m.escalate_prob = ct.resolution.escalate_prob
+        m.tier2_resolve_prob = ct.resolution.tier2_resolve_prob
+        m.repeat_delay = duration_draws(ct.resolution.repeat_delay, s(f"repeat-delay/{name}"))
+        m.max_repeat_attempts = ct.resolution.max_attempts
+        m.retrial_prob = ct.retrial.probability
+        m.retrial_delay = duration_draws(ct.retrial.delay, s(f"retrial-delay/{name}"))
+        m.max_retrial_attempts = ct.retrial.max_attempts
+        return m
+
+    # --- driving processes -----------------------------------------------------------------------
+
+    def run(self) -> DeskRun:
+        """Simulate to the horizon and return the records."""
+        env = self.env
+        for tier in TIERS:
+            env.process(self._follow_roster(tier))
+        env.process(self._close_periods())
+        env.process(self._primary_arrivals())
+        if self.customers is not None:
+            env.process(self.customers.process())
+        env.run(until=self.plan.horizon_min)
+        if self.customers is not None:
+            self.customers.finish(self.plan.horizon_min)
+        return DeskRun(
+            contacts=self.log.to_table(),
+            type_names=self.type_names,
+            is_phone=self.is_phone_by_code,
+            roster=self.roster,
+            paid={
+                t: staffing_steps(
+                    getattr(self.scenario.staffing, f"tier{t}"), self.plan, self.scenario, paid=True
+                )
+                for t in TIERS
+            },
+            present={
+                t: (np.array(p.log_t), np.array(p.log_present)) for t, p in self.pools.items()
+            },
+            wrap_up_min=np.array([m.wrap_min for m in self.types]),
+            plan=self.plan,
+            horizon_min=self.plan.horizon_min,
+            customers=None if self.customers is None else self.customers.result(),
+        )
+
+    def _follow_roster(self, tier: int) -> Generator[simpy.Event, None, None]:
+        pool = self.pools[tier]
+        times, levels = self.roster[tier]
+        for t, n in zip(times.tolist(), levels.tolist(), strict=True):
+            if t > self.env.now:
+                yield self.env.timeout(t - self.env.now)
+            pool.set_roster(self.env.now, n)
+            while pool.idle:
+                cid = self._next_work(tier)
+                if cid < 0:
+                    break
+                pool.take()
+                self._serve(cid, tier)
+
+    def _close_periods(self) -> Generator[simpy.Event, None, None]:
+        """At each closing time, callers still queued are disconnected (email waits)."""
+        for _, end in self.plan.open_periods:
+            if end >= self.plan.horizon_min:
+                return
+            yield self.env.timeout(end - self.env.now)
+            for tier in TIERS:
+                for c in self.phone_classes:
+                    queue = self.queues[tier][c]
+                    while queue:
+                        cid = queue.popleft()
+                        if self.log.outcome[cid] == WAITING:
+                            self.waiting_phone[tier] -= 1
+                            self._give_up(cid, DISCONNECTED)
+            for cid in sorted(self.delayed):  # callers in their answer delay are on the line too
+                self._give_up(cid, DISCONNECTED)
+            self.delayed.clear()
+
+    def _primary_arrivals(self) -> Generator[simpy.Event, None, None]:
+        """Generate each day's primary contacts at midnight, then release them one by one."""
+        env = self.env
+        plan = self.plan
+        demand = self.scenario.demand
+        names = tuple(demand.contact_types)
+        customers = self.customers
+        complaint_codes = (
+            {self.type_code(t) for t in self.scenario.customers.complaints.contact_types}
+            if self.scenario.customers
+            else set()
+        )
+        factors = day_volume_factors(
+            demand.day_volume_cv, len(plan.days), self.streams("arrivals/day-volume")
+        )
+        arrival_rngs = [self.streams(f"arrivals/{n}") for n in names]
+        handle_rngs = [self.streams(f"handle/{n}") for n in names]
+        patience_rngs = [self.streams(f"patience/{n}") for n in names]
+        resolve_rngs = [self.streams(f"decisions/resolve/{n}") for n in names]
+        cts = list(demand.contact_types.values())
+        for day in plan.days:
+            if not day.is_open:
+                continue
+            start = day.index * 1440.0
+            if start > env.now:
+                yield env.timeout(start - env.now)
+            scale = float(factors[day.index]) * (customers.volume_scale() if customers else 1.0)
+            times, codes = day_arrivals(plan, demand, day, scale, arrival_rngs)
+            who = customers.pick(len(times)).tolist() if customers else [-1] * len(times)
+            handle = np.empty(len(times))
+            patience = np.empty(len(times))
+            u_resolve = np.empty(len(times))
+            for k, ct in enumerate(cts):
+                mask = codes == k
+                n = int(mask.sum())
+                handle[mask] = sample(ct.handle_time, handle_rngs[k], n)
+                patience[mask] = sample(ct.patience, patience_rngs[k], n)
+                u_resolve[mask] = resolve_rngs[k].random(n)
+            log = self.log
+            for t, k, h, p, u, c in zip(
+                times.tolist(),
+                codes.tolist(),
+                handle.tolist(),
+                patience.tolist(),
+                u_resolve.tolist(),
+                who,
+                strict=True,
+            ):
+                if t > env.now:
+                    yield Timeout(env, t - env.now)
+                complaint = -1
+                if k in complaint_codes:  # a complaint about something other than the desk
+                    complaint = customers.open_forecast_complaint(c, t)
+                cid = log.add(t, k, 1, 1, h, u, -1, c, complaint)
+                self._offer(cid, k, 1, p)
+
+    # --- the contact's path ----------------------------------------------------------------------
+
+    def _offer(
+        self, cid: int, k: int, tier: int, patience_min: float, may_delay: bool = True
+    ) -> None:
+        """A contact reaches a tier: an idle agent answers (or, for a front-line caller, the
+        answer may be delayed), or it queues (with a patience clock)."""
+        pool = self.pools[tier]
+        if pool.idle:
+            if (
+                self.answer_delay_prob
+                and may_delay
+                and tier == 1
+                and self.types[k].is_phone
+                and self.u_not_ready() < self.answer_delay_prob
+            ):
+                self._delay_answer(cid, k, patience_min)
+                return
+            pool.take()
+            self._serve(cid, tier)
+            return
+        self.queues[tier][self.class_of[k]].append(cid)
+        if not self.types[k].is_phone:
+            self.waiting_email[tier] += 1
+            return
+        if self.patience_by_queue:
+            ahead = self.waiting_phone[tier]
+            patience_min *= self.queue_factor[bisect.bisect_right(self.queue_ahead, ahead) - 1]
+        self.waiting_phone[tier] += 1
+        if patience_min != math.inf:
+            Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+
+    def _delay_answer(self, cid: int, k: int, patience_min: float) -> None:
+        """A caller who found a free agent waits the answer delay (patience running), then is
+        offered again."""
+        delay = self.answer_delay()
+        self.delayed.add(cid)
+        if patience_min <= delay:
+            Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+        else:
+            event = Timeout(self.env, delay, (cid, k, patience_min - delay))
+            event.callbacks.append(self._on_delay_end)
+
+    def _on_delay_end(self, event: Timeout) -> None:
+        cid, k, patience_min = event.value
+        self.delayed.discard(cid)
+        if self.log.outcome[cid] == WAITING:  # not disconnected at closing time meanwhile
+            self._offer(cid, k, 1, patience_min, may_delay=False)
+
+    def _on_patience(self, event: Timeout) -> None:
+        cid = event.value
+        if self.log.outcome[cid] != WAITING:
+            return
+        if cid in self.delayed:
+            self.delayed.discard(cid)
+        else:
+            self.waiting_phone[self.log.tier[cid]] -= 1
+        self._give_up(cid, ABANDONED)
+
+    def _give_up(self, cid: int, outcome: int) -> None:
+        """A caller leaves the queue unanswered; they may call back later."""
+        log = self.log
+        now = self.env.now
+        log.outcome[cid] = outcome
+        log.end_min[cid] = now
+        self.finished.append(cid)
+        k = log.type_code[cid]
+        m = self.types[k]
+        if (
+            m.retrial_prob
+            and log.attempt[cid] < m.max_retrial_attempts
+            and self.u_retry() < m.retrial_prob
+        ):
+            log.follow_up[cid] = RETRIAL
+            self._later(cid, m.retrial_delay(), is_phone=True)
+
+    def _serve(self, cid: int, tier: int) -> None:
+        """An agent (already counted busy) answers contact ``cid``."""
+        log = self.log
+        log.outcome[cid] = ANSWERED
+        log.answer_min[cid] = self.env.now
+        if tier == 1 and not self.types[log.type_code[cid]].is_phone:
+            self.on_email += 1
+        Timeout(self.env, log.handle_min[cid], cid).callbacks.append(self._on_talk_end)
+
+    def _on_talk_end(self, event: Timeout) -> None:
+        cid = event.value
+        log = self.log
+        now = self.env.now
+        log.end_min[cid] = now
+        self.finished.append(cid)
+        k = log.type_code[cid]
+        tier = log.tier[cid]
+        m = self.types[k]
+        if log.u_resolve[cid] < (m.fcr_prob if tier == 1 else m.tier2_resolve_prob):
+            log.resolved[cid] = RESOLVED
+        else:
+            log.resolved[cid] = UNRESOLVED
+            if tier == 1 and self.u_escalate() < m.escalate_prob:
+                log.follow_up[cid] = ESCALATED
+                child = log.add(
+                    now,
+                    k,
+                    2,
+                    log.attempt[cid],
+                    m.tier2_handle(),
+                    self.u_resolve(),
+                    cid,
+                    log.customer[cid],
+                    log.complaint[cid],
+                )
+                if m.is_phone and self.plan.next_open(now) != now:
+                    self._give_up(child, DISCONNECTED)  # transferred after closing time
+                else:
+                    self._offer(child, k, 2, m.patience() if m.patience else math.inf)
+            elif log.attempt[cid] < m.max_repeat_attempts:
+                log.follow_up[cid] = REPEAT
+                self._later(cid, m.repeat_delay(), is_phone=m.is_phone)
+        if m.wrap_min > 0.0:
+            Timeout(self.env, m.wrap_min, cid).callbacks.append(self._on_agent_free)
+        else:
+            self._agent_free(cid)
+
+    def _on_agent_free(self, event: Timeout) -> None:
+        self._agent_free(event.value)
+
+    def _agent_free(self, cid: int) -> None:
+        """The agent who handled ``cid`` takes the next contact, rests, or ends their shift."""
+        tier = self.log.tier[cid]
+        if tier == 1 and not self.types[self.log.type_code[cid]].is_phone:
+            self.on_email -= 1
+        pool = self.pools[tier]
+        if not pool.release(self.env.now):
+            return
+        nxt = self._next_work(tier)
+        if nxt < 0:
+            pool.rest()
+        else:
+            self._serve(nxt, tier)
+
+    def _next_work(self, tier: int) -> int:
+        """Pop the next contact for a free agent of ``tier`` (-1 if nothing waits)."""
+        queues = self.queues[tier]
+        if tier == 1 and self.waiting_email[1] and self.on_email < self.email_reserved:
+            cid = self._pop(queues, self.email_classes)
+            if cid >= 0:
+                return cid
+        cid = self._pop(queues, self.phone_classes)
+        return cid if cid >= 0 else self._pop(queues, self.email_classes)
+
+    def _pop(self, queues: list[deque[int]], classes: list[int]) -> int:
+        outcome = self.log.outcome
+        for c in classes:
+            queue = queues[c]
+            while queue:
+                cid = queue.popleft()
+                if outcome[cid] == WAITING:
+                    if self.class_is_email[c]:
+                        self.waiting_email[self.log.tier[cid]] -= 1
+                    else:
+                        self.waiting_phone[self.log.tier[cid]] -= 1
+                    return cid
+        return -1
+
+    # --- contacts that come back later -----------------------------------------------------------
+
+    def _arrival_time(self, when: float, is_phone: bool) -> float | None:
+        """When a contact due at ``when`` arrives: phone calls due while the desk is closed come
+        soon after it next opens; None if that is past the horizon."""
+        if is_phone:
+            opens = self.plan.next_open(when)
+            if opens is None:
+                return None
+            if opens > when:  # due while closed: spread over the first part of the next opening
+                spread = min(
+                    self.scenario.routing.after_hours_spread_min,
+                    self.plan.open_until(opens) - opens,
+                )
+                opens += self.u_after_hours() * spread
+            when = opens
+        return when if when < self.plan.horizon_min else None
+
+    def _later(self, parent: int, delay_min: float, is_phone: bool) -> None:
+        """Schedule the customer's next attempt (a retrial or a repeat contact) at tier 1."""
+        when = self._arrival_time(self.env.now + delay_min, is_phone)
+        if when is not None:
+            Timeout(self.env, when - self.env.now, parent).callbacks.append(self._on_come_back)
+
+    def _on_come_back(self, event: Timeout) -> None:
+        parent = event.value
+        log = self.log
+        k = log.type_code[parent]
+        customer, complaint = log.customer[parent], log.complaint[parent]
+        if complaint >= 0 and self.customers is not None and self.customers.handed_over(complaint):
+            return  # settled, or tier 2 calls back
+        m = self.types[k]
+        cid = log.add(
+            self.env.now,
+            k,
+            1,
+            log.attempt[parent] + 1,
+            m.tier1_handle(),
+            self.u_resolve(),
+            parent,
+            customer,
+            complaint,
+        )
+        self._offer(cid, k, 1, m.patience() if m.patience else math.inf)
+
+    # --- work raised by the customer base --------------------------------------------------------
+
+    def inject_complaint(self, k: int, customer: int, complaint: int, when: float) -> None:
+        """A customer's complaint reaches the front line as a contact of type ``k``."""
+        self._new_contact(k, 1, customer, complaint, when)
+
+    def inject_callback(self, customer: int, complaint: int, when: float) -> None:
+        """Tier 2 calls a complainant back (management complaint, large or overdue problem)."""
+        self._new_contact(self.type_code(CALLBACK), 2, customer, complaint, when)
+
+    def inject_follow_up(self, customer: int, when: float) -> None:
+        """The front line calls a recovered complainant to check all is well."""
+        self._new_contact(self.follow_up_code, 1, customer, -1, when)
+
+    def _new_contact(self, k: int, tier: int, customer: int, complaint: int, when: float) -> None:
+        when = self._arrival_time(max(when, self.env.now), self.types[k].is_phone)
+        if when is not None:
+            Timeout(self.env, when - self.env.now, (k, tier, customer, complaint)).callbacks.append(
+                self._on_new_contact
+            )
+
+    def _on_new_contact(self, event: Timeout) -> None:
+        k, tier, customer, complaint = event.value
+        m = self.types[k]
+        handle = m.tier1_handle() if tier == 1 else m.tier2_handle()
+        cid = self.log.add(
+            self.env.now, k, tier, 1, handle, self.u_resolve(), -1, customer, complaint
+        )
+        self._offer(cid, k, tier, m.patience() if m.patience else math.inf)

@@ -1,0 +1,157 @@
+"""What a replication records: every contact in compact columns, and the customer base's tables.
+
+One row per contact attempt at one tier: a caller who abandons and calls back is two rows (the
+second with ``attempt`` 2 and ``parent`` pointing at the first); a contact escalated to tier 2 is a
+new row at tier 2 whose parent is the front-line row. Columns are typed ``array.array`` buffers (a
+few dozen bytes per contact, no Python object per contact) and become numpy arrays at the end.
+"""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+WAITING, ANSWERED, ABANDONED, DISCONNECTED = 0, 1, 2, 3
+OUTCOMES = ("waiting", "answered", "abandoned", "disconnected")
+"""Outcome codes: still waiting at the horizon; answered (service started); abandoned (caller hung
+up); disconnected (caller still waiting when the desk closed)."""
+
+NO_FOLLOW_UP, ESCALATED, REPEAT, RETRIAL = 0, 1, 2, 3
+FOLLOW_UPS = ("none", "escalated", "repeat", "retrial")
+"""What a contact led to: nothing, an escalation to tier 2, a later repeat contact, a retrial."""
+
+NOT_YET, UNRESOLVED, RESOLVED = -1, 0, 1
+
+
+class ContactLog:
+    """Append-only columns, one entry per contact; state and record at once."""
+
+    __slots__ = (
+        "answer_min",
+        "arrival_min",
+        "attempt",
+        "complaint",
+        "customer",
+        "end_min",
+        "follow_up",
+        "handle_min",
+        "outcome",
+        "parent",
+        "resolved",
+        "tier",
+        "type_code",
+        "u_resolve",
+    )
+
+    def __init__(self) -> None:
+        self.arrival_min = array("d")
+        self.answer_min = array("d")
+        self.end_min = array("d")
+        self.handle_min = array("f")
+        self.u_resolve = array("f")
+        self.type_code = array("b")
+        self.tier = array("b")
+        self.attempt = array("b")
+        self.outcome = array("b")
+        self.resolved = array("b")
+        self.follow_up = array("b")
+        self.parent = array("l")
+        self.customer = array("l")
+        self.complaint = array("l")
+
+    def __len__(self) -> int:
+        return len(self.arrival_min)
+
+    def add(
+        self,
+        arrival_min: float,
+        type_code: int,
+        tier: int,
+        attempt: int,
+        handle_min: float,
+        u_resolve: float,
+        parent: int = -1,
+        customer: int = -1,
+        complaint: int = -1,
+    ) -> int:
+        """Append a waiting contact and return its id."""
+        cid = len(self.arrival_min)
+        self.arrival_min.append(arrival_min)
+        self.answer_min.append(np.nan)
+        self.end_min.append(np.nan)
+        self.handle_min.append(handle_min)
+        self.u_resolve.append(u_resolve)
+        self.type_code.append(type_code)
+        self.tier.append(tier)
+        self.attempt.append(min(attempt, 127))
+        self.outcome.append(WAITING)
+        self.resolved.append(NOT_YET)
+        self.follow_up.append(NO_FOLLOW_UP)
+        self.parent.append(parent)
+        self.customer.append(customer)
+        self.complaint.append(complaint)
+        return cid
+
+    def to_table(self) -> ContactTable:
+        """Numpy views of the columns, without copying (``u_resolve`` is simulation state and is
+        left out). The log must not be appended to afterwards."""
+        return ContactTable(
+            **{
+                name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)
+                for name in ContactTable.__dataclass_fields__
+            }
+        )
+
+
+@dataclass(frozen=True)
+class ContactTable:
+    """Per-contact columns (numpy). Times are clock minutes; NaN where not reached."""
+
+    arrival_min: np.ndarray
+    answer_min: np.ndarray
+    end_min: np.ndarray
+    """Abandon/disconnect time, or end of talk for answered contacts (before wrap-up)."""
+    handle_min: np.ndarray
+    type_code: np.ndarray
+    tier: np.ndarray
+    attempt: np.ndarray
+    outcome: np.ndarray
+    resolved: np.ndarray
+    follow_up: np.ndarray
+    parent: np.ndarray
+    customer: np.ndarray
+    """The customer who made the contact (-1 without a customer base)."""
+    complaint: np.ndarray
+    """The complaint this contact is about (-1 if none)."""
+
+    def __len__(self) -> int:
+        return len(self.arrival_min)
+
+    @property
+    def wait_min(self) -> np.ndarray:
+        """Time in queue: until answered, abandoned or disconnected (NaN if still waiting)."""
+        left = np.where(np.isnan(self.answer_min), self.end_min, self.answer_min)
+        return left - self.arrival_min
+
+
+@dataclass(frozen=True)
+class CustomerRun:
+    """What the customer base recorded in one replication."""
+
+    segment_names: tuple[str, ...]
+    daily: dict[str, np.ndarray]
+    """Per day: active customers (total and per segment), acquired, defected by reason,
+    advocates, dissatisfied episodes and complaints opened."""
+    episodes: dict[str, np.ndarray]
+    """One row per dissatisfaction episode: customer, time, large problem, voice, complaint,
+    decided to leave."""
+    complaints: dict[str, np.ndarray]
+    """One row per complaint: customer, opened, large, voice, resolved time, retained, escalated."""
+    accounts: dict[str, np.ndarray]
+    """Every account ever active: segment, status (0 active, else reason code), joined, left."""
+    initial: int
+    initial_by_segment: np.ndarray
+    compensation_paid: float
+    """Total compensation paid to complainants."""

@@ -1,0 +1,143 @@
+"""The root of a scenario: every section of the desk and its customers, checked against each other.
+
+A scenario file (YAML, see ``params/``) is validated into a frozen :class:`Scenario`; the checks
+that need more than one section (profiles that fit the opening hours, rosters that fit the
+interval grid, complaint types that exist) live here.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from sim.scenario.base import Model, Name, clock
+from sim.scenario.customers import CustomerBase, Economics, RecoveryPolicy, StandardRecovery
+from sim.scenario.desk import (
+    WEEKDAYS,
+    Calendar,
+    Demand,
+    FixedTeam,
+    IntervalRoster,
+    QueueingRoster,
+    Routing,
+    ServiceLevel,
+    ShiftRoster,
+    Staffing,
+    Standards,
+)
+
+
+class Simulation(Model):
+    """How many independent replications to run and from which seed."""
+
+    replications: int = Field(10, ge=1, le=10_000, description="Independent replications.")
+    seed: int = Field(20_240_601, ge=0, description="Master seed; same seed → identical outputs.")
+
+
+# --- the scenario --------------------------------------------------------------------------------
+
+
+class Scenario(Model):
+    """A complete, validated description of a service desk and how to simulate it."""
+
+    name: Name = Field(
+        description="Short name used in output folders (letters, digits, '_', '.', '-')."
+    )
+    description: str = Field("", description="What this scenario represents.")
+    calendar: Calendar = Field(description="Simulated days, opening hours, holidays, peaks.")
+    demand: Demand = Field(description="Contact types, volumes and intraday profiles.")
+    staffing: Staffing = Field(description="Front-line and escalation rosters.")
+    routing: Routing = Field(default_factory=Routing, description="Who answers what first.")
+    service_level: ServiceLevel = Field(
+        default_factory=ServiceLevel, description="Definition of the phone service level."
+    )
+    standards: Standards = Field(
+        default_factory=Standards, description="Targets the desk reports against."
+    )
+    simulation: Simulation = Field(default_factory=Simulation, description="Replications and seed.")
+
+    customers: CustomerBase | None = Field(
+        None, description="The customer base; omit to simulate the desk alone."
+    )
+    recovery: RecoveryPolicy = Field(
+        default_factory=lambda: StandardRecovery(kind="standard"),
+        description="What the desk does with complaints (needs customers).",
+    )
+    economics: Economics | None = Field(None, description="Costs and values; omit for no money.")
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        cal = self.calendar
+        for type_name, ctype in self.demand.contact_types.items():
+            for day in WEEKDAYS:
+                n_intervals = cal.intervals_on(day)
+                if n_intervals == 0:
+                    continue
+                name = ctype.profile_on(day)
+                if name is None:
+                    if ctype.daily_volume.of(day) > 0:
+                        raise ValueError(
+                            f"demand.contact_types.{type_name}.profile gives no profile for "
+                            f"'{day}', which is open with volume {ctype.daily_volume.of(day):g}"
+                        )
+                    continue
+                got = len(self.demand.profiles[name])
+                if got != n_intervals:
+                    hours = cal.opening_hours.of(day)
+                    raise ValueError(
+                        f"demand.profiles.{name} has {got} values but {day} "
+                        f"({clock(hours.open_h)}–{clock(hours.close_h)}) has {n_intervals} "
+                        f"intervals of {cal.interval_min} min (used by contact type '{type_name}')"
+                    )
+        for tier_name in ("tier1", "tier2"):
+            _check_roster(tier_name, getattr(self.staffing, tier_name), cal)
+        if self.customers is not None:
+            for type_name in self.customers.complaints.contact_types:
+                if type_name not in self.demand.contact_types:
+                    known = ", ".join(sorted(self.demand.contact_types))
+                    raise ValueError(
+                        f"customers.complaints.contact_types.{type_name}: no such contact type "
+                        f"(known: {known})"
+                    )
+        for type_name in self.standards.response_targets:
+            if type_name not in self.demand.contact_types:
+                known = ", ".join(sorted(self.demand.contact_types))
+                raise ValueError(
+                    f"standards.response_targets.{type_name}: no such contact type (known: {known})"
+                )
+        return self
+
+
+def _check_roster(
+    tier_name: str,
+    roster: FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster,
+    cal: Calendar,
+) -> None:
+    """Rosters must fit the opening hours and the interval grid."""
+    where = f"staffing.{tier_name}"
+    if isinstance(roster, QueueingRoster) and tier_name != "tier1":
+        raise ValueError(
+            f"{where}.kind: {roster.kind} staffs from the arrival forecast, which only the front "
+            "line has; use fixed, by_interval or shifts for tier 2"
+        )
+    if isinstance(roster, IntervalRoster):
+        for day, counts in roster.agents.items():
+            n_intervals = cal.intervals_on(day)
+            if n_intervals == 0:
+                raise ValueError(f"{where}.agents.{day}: the desk is closed on {day}")
+            if len(counts) != n_intervals:
+                raise ValueError(
+                    f"{where}.agents.{day} has {len(counts)} values but {day} has {n_intervals} "
+                    f"intervals of {cal.interval_min} min"
+                )
+    elif isinstance(roster, ShiftRoster):
+        for i, shift in enumerate(roster.shifts):
+            end_h = shift.start_h + shift.length_h
+            for day in shift.days:
+                hours = cal.opening_hours.of(day)
+                if hours is None:
+                    raise ValueError(f"{where}.shifts.{i}: works on {day}, when the desk is closed")
+                if shift.start_h < hours.open_h - 1e-9 or end_h > hours.close_h + 1e-9:
+                    raise ValueError(
+                        f"{where}.shifts.{i}: {clock(shift.start_h)}–{clock(end_h)} on {day} is "
+                        f"outside the opening hours {clock(hours.open_h)}–{clock(hours.close_h)}"
+                    )
