@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema bench clean
+.PHONY: run test test-long lint schema bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m sim notebook 00_scenario -p scenario_path params/baseline.yaml
 
-## test: install if needed, lint, run the whole test suite
+## test: install if needed, lint, run the test suite (all but the checks on whole scenarios)
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m "not long"
+
+## test-long: the checks on whole shipped scenarios (a simulated year or half-year each)
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -q -m long
 
 ## schema: regenerate params/schema.json and docs/parameters.md from the Scenario model
 schema: $(STAMP)

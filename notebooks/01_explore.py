@@ -35,7 +35,7 @@ complain_prob = 0.04
 replications = 3
 seed = 20270426
 output_dir = "../outputs/notebook-01_explore"
-quick = True  # quick: two weeks, so a run takes seconds
+quick = True  # quick: two weeks after a four-week burn-in (not 13), so a run takes seconds
 
 # %%
 from pathlib import Path
@@ -45,7 +45,8 @@ import ipywidgets as widgets
 import sim
 
 out = Path(output_dir)
-settings = {"calendar.horizon_days": 14, **overrides} if quick else dict(overrides)
+QUICK = {"calendar.horizon_days": 14, "customers.warm_start.burn_in_days": 28}
+settings = {**QUICK, **overrides} if quick else dict(overrides)
 
 # %% [markdown]
 # ## The run with the parameters above

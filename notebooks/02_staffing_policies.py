@@ -39,7 +39,7 @@ shrinkage_fraction = 0.26  # for the queueing rosters (the baseline's calibrated
 # resolution) and retrials (~2%) add load the queueing rosters must also carry (baseline header).
 load_factor = 1.2
 output_dir = "../outputs/notebook-02_staffing_policies"
-quick = True  # quick: four weeks and at most 3 replications
+quick = True  # quick: four weeks after a four-week burn-in, at most 3 replications
 
 # %%
 from pathlib import Path
@@ -47,7 +47,8 @@ from pathlib import Path
 import sim
 
 out = Path(output_dir)
-settings = {"calendar.horizon_days": 28, **overrides} if quick else dict(overrides)
+QUICK = {"calendar.horizon_days": 28, "customers.warm_start.burn_in_days": 28}
+settings = {**QUICK, **overrides} if quick else dict(overrides)
 reps = min(replications, 3) if quick else replications
 policies = {
     "baseline": {},

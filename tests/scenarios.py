@@ -107,6 +107,7 @@ CUSTOMERS = {
         "premium": {"share": 0.2, "revenue_per_month": 120.0},
     },
     "complaints": {"contact_types": {"complaint": 1.0}},
+    "warm_start": {"burn_in_days": 0},  # cold, for speed; the warm start has its own tests
 }
 
 

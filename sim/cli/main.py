@@ -80,8 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         help="compare scenarios against a baseline (paired, common random numbers)",
         description="Run BASELINE and each ALTERNATIVE with the same seed, so that replication r "
         "of each sees the same customers, arrivals and handle times, and report every KPI's "
-        "paired difference with its 95% confidence interval and a verdict (better / worse / no "
-        "significant difference).",
+        "paired difference with its 95% confidence interval and a verdict: better / worse / no "
+        "significant difference, read in the KPI's own direction, or higher / lower for a volume "
+        "or mix with no better direction.",
     )
     cmp_.add_argument("baseline", type=Path, help="the reference scenario file")
     cmp_.add_argument(
@@ -93,6 +94,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_override(cmp_)
     _add_replication_options(cmp_, "the baseline's")
+    cmp_.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print Markdown tables (means with intervals, then paired differences) instead",
+    )
+    cmp_.add_argument(
+        "--kpis",
+        type=lambda text: [k.strip() for k in text.split(",") if k.strip()],
+        default=[],
+        metavar="K1,K2,...",
+        help="with --markdown: the KPIs to show, in this order (default: all)",
+    )
 
     swp = sub.add_parser(
         "sweep",
@@ -449,8 +462,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare
-    from sim.experiments.report import comparison_table
+    from sim.experiments.report import comparison_markdown, comparison_table
+    from sim.measures.metrics import KPI_GROUPS, KPIS
 
+    unknown = [k for k in args.kpis if k not in KPIS and k.split(".")[0] not in KPI_GROUPS]
+    if unknown:
+        return _bad_input(
+            f"compare --kpis: unknown KPI {', '.join(map(repr, unknown))} (KPIs: "
+            f"{', '.join(KPIS)}, and within_target.TYPE, defections.REASON, funnel.STAGE)"
+        )
     paths = [args.baseline, *args.alternatives]
     scenarios = {}
     for path in paths:
@@ -488,6 +508,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             },
         }
         print(json.dumps(_jsonable(payload)))
+    elif args.markdown:
+        try:
+            print(comparison_markdown(result, args.kpis), end="")
+        except ValueError as exc:
+            return _bad_input(f"compare --kpis: {exc}")
     else:
         print(comparison_table(result))
     return 0

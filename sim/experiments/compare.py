@@ -7,7 +7,8 @@ is far narrower than the one from comparing two independent runs, because the no
 share cancels out.
 
 Each KPI gets a verdict: ``better``, ``worse`` (the 95% interval of the difference lies entirely on
-one side of zero, read with the KPI's direction), or ``no significant difference``.
+one side of zero, read with the KPI's direction), or ``no significant difference``. A KPI with no
+better direction (a volume, a mix) is ``higher`` or ``lower`` when its interval excludes zero.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from sim.measures.metrics import Estimate, estimate, kpi_info
 from sim.scenario.scenario import Scenario
 
 BETTER, WORSE, SAME = "better", "worse", "no significant difference"
+HIGHER, LOWER = "higher", "lower"
+"""Verdicts of KPIs with no better direction (volumes, mixes) whose interval excludes zero."""
 
 
 @dataclass(frozen=True)
@@ -36,16 +39,16 @@ class Difference:
 
     @property
     def verdict(self) -> str:
-        """``better``, ``worse`` or ``no significant difference`` (``SAME`` for direction-less
-        KPIs such as volumes, whatever the interval says)."""
+        """``better``, ``worse`` or ``no significant difference``; for KPIs without a better
+        direction (volumes, mixes) ``higher`` or ``lower`` when the interval excludes zero."""
         d = self.difference
         direction = kpi_info(self.kpi).better
-        if direction == 0 or d.n < 2 or math.isnan(d.mean):
+        if d.n < 2 or math.isnan(d.mean):
             return SAME
         if d.ci_low > 0:
-            return BETTER if direction > 0 else WORSE
+            return HIGHER if direction == 0 else BETTER if direction > 0 else WORSE
         if d.ci_high < 0:
-            return WORSE if direction > 0 else BETTER
+            return LOWER if direction == 0 else WORSE if direction > 0 else BETTER
         return SAME
 
 

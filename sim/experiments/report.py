@@ -25,10 +25,10 @@ UNIT_SUFFIX = {"s": " (s)", "h": " (h)"}
 def _fmt(value: float, style: str) -> str:
     if math.isnan(value):
         return "–"
-    if style == "pct":
-        return f"{100 * value:.1f}%"
+    if style == "pct":  # small shares (a monthly complaint rate) need a second decimal
+        return f"{100 * value:.{2 if abs(value) < 0.1 else 1}f}%"
     if style == "pp":
-        return f"{100 * value:+.1f} pp"
+        return f"{100 * value:+.{2 if abs(value) < 0.01 else 1}f} pp"
     if style == "count":
         return f"{value:,.0f}"
     return f"{value:,.2f}"
@@ -171,3 +171,44 @@ def comparison_table(comparison: Comparison) -> str:
             + _table(["KPI", comparison.baseline, name, "difference", "95% CI", "verdict"], rows)
         )
     return "\n\n".join(blocks)
+
+
+def comparison_markdown(comparison: Comparison, kpis: Sequence[str] = ()) -> str:
+    """The comparison as two Markdown tables: each scenario's mean and 95% interval per KPI, then
+    each alternative's paired difference against the baseline with its interval and verdict.
+    ``kpis`` selects and orders the rows (default: every KPI)."""
+    base = comparison.results[comparison.baseline]
+    names = list(comparison.results)
+    rows = [k for k in (kpis or base.summary) if k != "contacts_simulated"]
+    missing = [k for k in rows if k not in base.summary]
+    if missing:
+        raise ValueError(f"no such KPI in the results: {', '.join(missing)}")
+
+    def cell(e: Estimate, style: str) -> str:
+        return _fmt(e.mean, style) if e.n < 2 else f"{_fmt(e.mean, style)} ({_ci(e, style)})"
+
+    means = [f"| KPI | {' | '.join(names)} |", "|---" * (len(names) + 1) + "|"]
+    for kpi in rows:
+        label, style = _label(kpi)
+        values = [cell(comparison.results[n].summary[kpi], style) for n in names]
+        means.append(f"| {label} | {' | '.join(values)} |")
+    alternatives = list(comparison.differences)
+    diffs = [
+        f"| difference against {comparison.baseline} (paired) | {' | '.join(alternatives)} |",
+        "|---" * (len(alternatives) + 1) + "|",
+    ]
+    for kpi in rows:
+        label, style = _label(kpi)
+        style = "pp" if style == "pct" else style
+        values = []
+        for name in alternatives:
+            d = comparison.differences[name][kpi]
+            values.append(
+                f"{_fmt(d.difference.mean, style)} ({_ci(d.difference, style)}): {d.verdict}"
+            )
+        diffs.append(f"| {label} | {' | '.join(values)} |")
+    head = (
+        f"{base.replications} replications per scenario, seed {base.seed}; means with 95% "
+        "confidence intervals (Student t over replications)."
+    )
+    return "\n".join([head, "", *means, "", *diffs]) + "\n"

@@ -9,10 +9,12 @@ Layout of ``outputs/<scenario>-<timestamp>/``:
 * ``scorecard.parquet`` — each standard, its target, estimate and status;
 * ``intervals.parquet`` — per replication and planning interval: volumes, service level, agents,
   queue; ``daily.parquet`` — the same per day;
-* ``customers_daily.parquet`` — per replication and day: active customers (by segment), acquired,
-  defected by reason, advocates, dissatisfied, complaints; ``complaints.parquet`` — every
-  complaint: customer, opened, size, voice, resolved, retained (with a customer base);
-* ``contacts/rep-NNN.parquet`` — every contact of each replication.
+* ``customers_daily.parquet`` — per replication and day from the start date: open accounts (by
+  segment), accounts open but leaving, acquired, closed, customers lost by reason, advocates,
+  dissatisfied, complaints; ``complaints.parquet`` — every complaint: customer, the bad moment,
+  received, recovery clock, size, voice, resolved, settled, retained (with a customer base);
+* ``contacts/rep-NNN.parquet`` — every contact of each replication (with a burn-in, those before
+  the start date too, at negative times).
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves a
 half-written table behind.

@@ -69,18 +69,26 @@ KPIS: dict[str, KpiInfo] = {
     "contacts_simulated": KpiInfo("contacts simulated", "count"),
     "customers_start": KpiInfo("customers at start", "count"),
     "customers_end": KpiInfo("customers at end", "count", 1),
+    "customers_leaving_end": KpiInfo("decided to leave, account still open at end", "count", -1),
     "acquired": KpiInfo("customers acquired", "count"),
     "defections": KpiInfo("customers lost", "count", -1),
+    "accounts_closed": KpiInfo("accounts closed", "count", -1),
     "service_defections": KpiInfo("customers lost to service", "count", -1),
     "complaint_rate_monthly": KpiInfo("complaints per customer per month", "share", -1),
-    "complaints_resolved_24h_share": KpiInfo("desk complaints resolved within 24 h", "share", 1),
+    "complaint_rate_service_monthly": KpiInfo(
+        "complaints about the service per customer per month", "share", -1
+    ),
+    "complaints_resolved_on_time": KpiInfo("complaints resolved within the standard", "share", 1),
     "complaint_retention": KpiInfo("complainants retained", "share", 1),
+    "advocates": KpiInfo("advocates on an average day", "count", 1),
     "revenue": KpiInfo("revenue", "money", 1),
     "staffing_cost": KpiInfo("staffing cost", "money", -1),
     "recovery_cost": KpiInfo("recovery cost (compensation)", "money", -1),
     "acquisition_cost": KpiInfo("acquisition cost", "money", -1),
     "revenue_lost_to_defection": KpiInfo("revenue lost to defection", "money", -1),
     "lifetime_value_lost_service": KpiInfo("lifetime value lost to service", "money", -1),
+    "customer_equity_start": KpiInfo("customer equity at start", "money"),
+    "customer_equity_end": KpiInfo("customer equity at end", "money", 1),
     "customer_equity_change": KpiInfo("change in customer equity", "money", 1),
     "complainant_value_retained": KpiInfo("lifetime value of complainants kept", "money", 1),
     "net_value": KpiInfo("net value", "money", 1),
@@ -91,12 +99,19 @@ KPIS: dict[str, KpiInfo] = {
 FUNNEL_BETTER: dict[str, Literal[-1, 1]] = {
     "dissatisfied": -1,
     "silent_leaving": -1,
+    "complaints_from_service": -1,
     "never_resolved": -1,
-    "lost": -1,
-    "retained": 1,
-    "resolved_within_24h": 1,
+    "resolved_late": -1,
+    "resolved_on_time": 1,
+    "complainants_retained": 1,
+    "complainants_lost": -1,
+    "leaving_at_horizon": -1,
 }
 """Funnel stages with a better direction (the others are a mix, e.g. complaints made)."""
+
+
+KPI_GROUPS = ("within_target", "defections", "funnel")
+"""Prefixes of KPI families named by their member (``within_target.urgent``)."""
 
 
 def kpi_info(name: str) -> KpiInfo:
@@ -289,7 +304,7 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     c = run.contacts
     plan = run.plan
     width = plan.interval_min
-    starts = np.concatenate([plan.interval_starts(d) for d in plan.days] + [np.empty(0)])
+    starts = np.concatenate([plan.interval_starts(d) for d in plan.reported_days] + [np.empty(0)])
     n = len(starts)
     idx = np.searchsorted(starts, c.arrival_min, side="right") - 1
     inside = idx >= 0
@@ -476,6 +491,17 @@ def scorecard(scenario: Scenario, kpis: Mapping[str, Estimate]) -> list[Standard
                 std.max_monthly_complaint_rate,
                 False,
                 kpis["complaint_rate_monthly"],
+            )
+        )
+        received = scenario.recovery.clock_starts == "received"
+        clock = "from receipt" if received else "from the problem"
+        rows.append(
+            StandardResult(
+                f"complaints resolved within {std.complaint_resolution_h:g} h ({clock})",
+                "complaints_resolved_on_time",
+                std.complaint_resolution_target,
+                True,
+                kpis["complaints_resolved_on_time"],
             )
         )
     return rows

@@ -1,33 +1,49 @@
 """What the queue does to the customer base, and what that is worth.
 
-Per replication, from the customer base's records:
+Everything is measured over the reporting window ``(start, end]`` (after the warm-up, to the
+horizon; with a burn-in, nothing before the start date counts). Per replication, from the
+customer base's records:
 
-* the **customer base**: accounts at the start and end, acquired, defections by reason (the
-  service-driven ones — silent exit after indifference, and poor complaint recovery — beside the
-  reasons outside service);
-* the **complaint funnel**: dissatisfied → complained (front line / management / to nobody who
-  acts) or silent → resolved within 24 h / later / never → retained or lost;
-* the **monthly complaint rate**: complaints the company received (front line, management, and the
-  forecast complaint contacts) per month over active customers (a common standard is at most 1%);
-* **money** (when ``economics`` is given): revenue earned, staffing cost (every rostered hour,
-  shrinkage included, plus overtime for time worked past shift end), recovery cost
-  (compensation), acquisition cost, and the change in customer equity — the lifetime value of the
-  accounts at the end minus at the start — so that a defection late in the horizon still counts.
-  ``net_value`` adds them up: one money axis on which "more agents" and "faster recovery" can be
-  compared.
+* the **customer base**: customers at the start and at the end (accounts open and not leaving),
+  acquired, lost by reason (a customer is lost when they decide to leave: after silent
+  indifference or a poor complaint recovery, or for a reason outside service), accounts closed,
+  and pending exits at the end (decided, account still open);
+* the **complaint funnel**: dissatisfied → complained (front line / management, received; to
+  nobody who acts, never received) or silent (leaving or staying); complaints received (from the
+  desk's service, and about things outside the desk) → resolved within the standard / later /
+  never / still open; complainants (customers, not complaints) retained or lost;
+* the **monthly complaint rate**: complaints received per month over open accounts (a common
+  standard is at most 1%), in all and from the desk's service alone;
+* **money** (when ``economics`` is given). The identity, each term over the window::
+
+      net value = revenue − staffing cost − recovery cost − acquisition cost
+                  + (customer equity at the end − customer equity at the start)
+
+  *Revenue* is what open accounts pay, month by month, until they close (a customer who decided
+  to leave still pays until then). *Staffing cost* is every paid agent-hour (shrinkage included)
+  plus overtime past shift end. *Recovery cost* is the compensation paid with complaints resolved
+  in the window. *Acquisition cost* is the cost of each customer won. *Customer equity* at a time
+  is the lifetime value (``economics.lifetime_years`` of monthly revenue, discounted) of the
+  customers committed then: account open and no decision to leave. So a customer who decides to
+  leave takes their future value with them at the decision, whenever their account closes, and
+  the exit delay only moves revenue. ``docs/domain.md`` §6 writes the identity out with its
+  sources.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from sim.measures.metrics import step_integral
+from sim.measures.metrics import reporting_window, step_integral
 from sim.model.customers import (
-    FORECAST,
     FRONT_LINE,
     MANAGEMENT,
     NOWHERE,
+    OUTSIDE_DESK,
     REASONS,
+    RECEIVED,
     SERVICE_REASONS,
     SILENT,
 )
@@ -37,6 +53,7 @@ from sim.scenario.customers import Economics
 from sim.scenario.scenario import Scenario
 
 DAYS_PER_MONTH = 365.25 / 12.0
+MINUTES_PER_MONTH = DAYS_PER_MONTH * 1440.0
 
 
 def lifetime_value_factor(econ: Economics) -> float:
@@ -45,104 +62,182 @@ def lifetime_value_factor(econ: Economics) -> float:
     return float(np.sum((1.0 + econ.annual_discount_rate) ** (-months / 12.0)))
 
 
+@dataclass(frozen=True)
+class Accounts:
+    """The accounts of one replication, and who is a customer when."""
+
+    segment: np.ndarray
+    joined_min: np.ndarray
+    decided_min: np.ndarray
+    decided_reason: np.ndarray
+    left_min: np.ndarray
+
+    @classmethod
+    def of(cls, run: CustomerRun) -> Accounts:
+        a = run.accounts
+        return cls(
+            a["segment"], a["joined_min"], a["decided_min"], a["decided_reason"], a["left_min"]
+        )
+
+    def committed(self, t: float) -> np.ndarray:
+        """Customers at ``t``: account open and no decision to leave."""
+        return (self.joined_min <= t) & ~(self.decided_min <= t)
+
+    def leaving(self, t: float) -> np.ndarray:
+        """Accounts open at ``t`` whose customer has decided to leave (pending exits)."""
+        return (self.decided_min <= t) & ~(self.left_min <= t)
+
+    def open(self, t: float) -> np.ndarray:
+        """Accounts open at ``t`` (paying, and able to contact the desk)."""
+        return (self.joined_min <= t) & ~(self.left_min <= t)
+
+    def open_minutes(self, start: float, end: float) -> np.ndarray:
+        """Minutes each account was open within ``[start, end]``."""
+        close = np.where(np.isnan(self.left_min), end, self.left_min)
+        return np.clip(np.minimum(close, end) - np.maximum(self.joined_min, start), 0.0, None)
+
+
+def _within(t: np.ndarray, start: float, end: float) -> np.ndarray:
+    return (t > start) & (t <= end)
+
+
 def customer_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     """Customer-base, funnel and money KPIs of one replication (empty without customers)."""
     cr = run.customers
     if cr is None:
         return {}
-    daily = cr.daily
+    win = reporting_window(run, scenario)
+    start, end = win.start_min, win.end_min
+    acc = Accounts.of(cr)
+    decided = _within(acc.decided_min, start, end)
     k: dict[str, float] = {
-        "customers_start": float(cr.initial),
-        "customers_end": float(daily["active"][-1]) if len(daily["active"]) else float(cr.initial),
-        "acquired": float(daily["acquired"].sum()),
+        "customers_start": float(acc.committed(start).sum()),
+        "customers_end": float(acc.committed(end).sum()),
+        "customers_leaving_end": float(acc.leaving(end).sum()),
+        "acquired": float(_within(acc.joined_min, start, end).sum()),
+        "defections": float(decided.sum()),
+        "accounts_closed": float(_within(acc.left_min, start, end).sum()),
     }
-    defected = {r: float(daily[f"defected_{r}"].sum()) for r in REASONS[1:]}
-    k["defections"] = sum(defected.values())
-    k["service_defections"] = sum(defected[r] for r in SERVICE_REASONS)
-    k.update({f"defections.{r}": v for r, v in defected.items()})
-    k.update(_funnel(cr, run.horizon_min))
-    months = run.horizon_min / 1440.0 / DAYS_PER_MONTH
-    mean_active = float(daily["active"].mean()) if len(daily["active"]) else float(cr.initial)
-    k["complaint_rate_monthly"] = k["funnel.complaints_to_desk"] / months / mean_active
+    lost = {r: float((decided & (acc.decided_reason == i)).sum()) for i, r in enumerate(REASONS)}
+    k["service_defections"] = sum(lost[r] for r in SERVICE_REASONS)
+    k.update({f"defections.{r}": lost[r] for r in REASONS[1:]})
+    k.update(_funnel(cr, acc, scenario, start, end))
+    days = cr.daily["day"] >= start // 1440.0
+    k["advocates"] = float(cr.daily["advocates"][days].mean()) if days.any() else np.nan
+    months = (end - start) / MINUTES_PER_MONTH
+    open_accounts = float(acc.open_minutes(start, end).sum()) / (end - start)
+    k["complaint_rate_monthly"] = k["funnel.complaints"] / months / open_accounts
+    k["complaint_rate_service_monthly"] = (
+        k["funnel.complaints_from_service"] / months / open_accounts
+    )
     if scenario.economics is not None:
-        k.update(_money(run, cr, scenario))
+        k.update(_money(run, cr, acc, scenario, start, end))
     return k
 
 
-def _funnel(cr: CustomerRun, horizon_min: float) -> dict[str, float]:
+def _funnel(
+    cr: CustomerRun, acc: Accounts, scenario: Scenario, start: float, end: float
+) -> dict[str, float]:
     ep = cr.episodes
+    ep_in = _within(ep["time_min"], start, end)
+    voice = ep["voice"][ep_in]
     c = cr.complaints
-    hours = (c["resolved_min"] - c["opened_min"]) / 60.0
-    settled = c["closed"]
-    resolved = settled & ~np.isnan(hours)
-    to_desk = np.isin(c["voice"], [FRONT_LINE, MANAGEMENT, FORECAST])
+    received = _within(c["received_min"], start, end) & np.isin(c["voice"], RECEIVED)
+    within_h = scenario.standards.complaint_resolution_h
+    hours = (c["resolved_min"] - c["clock_min"]) / 60.0
+    resolved = received & c["closed"] & ~np.isnan(hours)
+    on_time = resolved & (hours <= within_h)
+    due = received & (c["closed"] | (c["clock_min"] + within_h * 60.0 <= end))
+    kept, lost, _ = complainant_outcomes(cr, received)
     return {
-        "funnel.dissatisfied": float(len(ep["customer"])),
-        "funnel.silent": float((ep["voice"] == SILENT).sum()),
-        "funnel.silent_leaving": float(((ep["voice"] == SILENT) & ep["leaves"]).sum()),
-        "funnel.complained_front_line": float((ep["voice"] == FRONT_LINE).sum()),
-        "funnel.complained_management": float((ep["voice"] == MANAGEMENT).sum()),
-        "funnel.complained_to_nobody": float((ep["voice"] == NOWHERE).sum()),
-        "funnel.complaints": float(len(c["customer"])),
-        "funnel.complaints_to_desk": float(to_desk.sum()),
-        "funnel.resolved_within_24h": float((resolved & (hours <= 24.0)).sum()),
-        "funnel.resolved_later": float((resolved & (hours > 24.0)).sum()),
-        "funnel.never_resolved": float((settled & ~resolved).sum()),
-        "funnel.open_at_horizon": float((~settled).sum()),
-        "funnel.retained": float((c["retained"] == 1).sum()),
-        "funnel.lost": float((c["retained"] == 0).sum()),
-        "complaints_resolved_24h_share": (
-            float((resolved & (hours <= 24.0) & to_desk).sum() / to_desk.sum())
-            if to_desk.any()
-            else np.nan
+        "funnel.dissatisfied": float(ep_in.sum()),
+        "funnel.silent": float((voice == SILENT).sum()),
+        "funnel.silent_leaving": float(((voice == SILENT) & ep["leaves"][ep_in]).sum()),
+        "funnel.complained_front_line": float((voice == FRONT_LINE).sum()),
+        "funnel.complained_management": float((voice == MANAGEMENT).sum()),
+        "funnel.complained_to_nobody": float((voice == NOWHERE).sum()),
+        "funnel.complaints": float(received.sum()),
+        "funnel.complaints_from_service": float(
+            (received & np.isin(c["voice"], [FRONT_LINE, MANAGEMENT])).sum()
         ),
-        "complaint_retention": (
-            float((c["retained"] == 1).sum() / settled.sum()) if settled.any() else np.nan
-        ),
+        "funnel.complaints_outside_desk": float((received & (c["voice"] == OUTSIDE_DESK)).sum()),
+        "funnel.resolved_on_time": float(on_time.sum()),
+        "funnel.resolved_late": float((resolved & (hours > within_h)).sum()),
+        "funnel.never_resolved": float((received & c["closed"] & np.isnan(hours)).sum()),
+        "funnel.open_at_horizon": float((received & ~c["closed"]).sum()),
+        "funnel.complainants_retained": float(kept),
+        "funnel.complainants_lost": float(lost),
+        "funnel.leaving_at_horizon": float(acc.leaving(end).sum()),
+        "complaints_resolved_on_time": (float(on_time.sum() / due.sum()) if due.any() else np.nan),
+        "complaint_retention": float(kept / (kept + lost)) if kept + lost else np.nan,
     }
 
 
-def _money(run: DeskRun, cr: CustomerRun, scenario: Scenario) -> dict[str, float]:
+def complainant_outcomes(cr: CustomerRun, complaints: np.ndarray) -> tuple[int, int, np.ndarray]:
+    """Customers behind the selected complaints: how many were kept (every complaint settled and
+    retained), how many lost (a complaint settled without keeping them), and the kept ids."""
+    c = cr.complaints
+    who = c["customer"][complaints]
+    if not len(who):
+        return 0, 0, np.empty(0, np.int64)
+    ids, inverse = np.unique(who, return_inverse=True)
+    lost = np.bincount(inverse, weights=c["retained"][complaints] == 0, minlength=len(ids)) > 0
+    settled = np.bincount(inverse, weights=~c["closed"][complaints], minlength=len(ids)) == 0
+    kept = ~lost & settled
+    return int(kept.sum()), int(lost.sum()), ids[kept]
+
+
+def _money(
+    run: DeskRun, cr: CustomerRun, acc: Accounts, scenario: Scenario, start: float, end: float
+) -> dict[str, float]:
     econ = scenario.economics
-    assert econ is not None
-    revenue_pm = np.array([s.revenue_per_month for s in scenario.customers.segments.values()])
-    active_days = np.array([cr.daily[f"active_{s}"].sum() for s in cr.segment_names], dtype=float)
-    revenue = float(active_days @ revenue_pm) / DAYS_PER_MONTH
-    edges = np.array([0.0, run.horizon_min])
+    assert econ is not None and scenario.customers is not None
+    per_month = np.array([s.revenue_per_month for s in scenario.customers.segments.values()])
+    value = per_month[acc.segment]
+    factor = lifetime_value_factor(econ)
+    revenue = float(value @ acc.open_minutes(start, end)) / MINUTES_PER_MONTH
+    edges = np.array([start, end])
     staffing = 0.0
     for tier, cost in ((1, econ.tier1), (2, econ.tier2)):
         paid_min = step_integral(*run.paid[tier], edges)[0]
-        overtime_min = _overtime_minutes(run, tier)
+        overtime_min = _overtime_minutes(run, tier, start, end)
         staffing += cost.cost_per_hour / 60.0 * (paid_min + cost.overtime_multiplier * overtime_min)
-    factor = lifetime_value_factor(econ)
-    end_by_segment = np.array([cr.daily[f"active_{s}"][-1] for s in cr.segment_names], float)
-    equity_change = float((end_by_segment - cr.initial_by_segment) @ revenue_pm) * factor
-    acc = cr.accounts
-    gone = acc["status"] != 0
-    service = np.isin(acc["status"], [REASONS.index(r) for r in SERVICE_REASONS])
-    months_left = (run.horizon_min - acc["left_min"]) / 1440.0 / DAYS_PER_MONTH
-    lost_in_horizon = float(np.sum(np.where(gone, months_left, 0.0) * revenue_pm[acc["segment"]]))
-    acquisition_cost = float(cr.daily["acquired"].sum()) * econ.acquisition_cost
-    kept = cr.complaints["customer"][cr.complaints["retained"] == 1]
-    retained_value = float(np.sum(revenue_pm[acc["segment"][kept]])) * factor
-    net = revenue - staffing - cr.compensation_paid - acquisition_cost + equity_change
+    c = cr.complaints
+    recovery_cost = float(c["compensation"][_within(c["resolved_min"], start, end)].sum())
+    acquisition_cost = float(_within(acc.joined_min, start, end).sum()) * econ.acquisition_cost
+    equity_start = float(value[acc.committed(start)].sum()) * factor
+    equity_end = float(value[acc.committed(end)].sum()) * factor
+    decided = _within(acc.decided_min, start, end)
+    service = np.isin(acc.decided_reason, [REASONS.index(r) for r in SERVICE_REASONS])
+    closed = _within(acc.left_min, start, end)
+    months_after_exit = np.where(closed, (end - acc.left_min) / MINUTES_PER_MONTH, 0.0)
+    received = _within(c["received_min"], start, end) & np.isin(c["voice"], RECEIVED)
+    _, _, kept = complainant_outcomes(cr, received)
     return {
         "revenue": revenue,
         "staffing_cost": staffing,
-        "recovery_cost": cr.compensation_paid,
+        "recovery_cost": recovery_cost,
         "acquisition_cost": acquisition_cost,
-        "revenue_lost_to_defection": lost_in_horizon,
-        "lifetime_value_lost_service": float(np.sum(revenue_pm[acc["segment"][service]])) * factor,
-        "customer_equity_change": equity_change,
-        "complainant_value_retained": retained_value,
-        "net_value": net,
+        "revenue_lost_to_defection": float(value @ months_after_exit),
+        "lifetime_value_lost_service": float(value[decided & service].sum()) * factor,
+        "customer_equity_start": equity_start,
+        "customer_equity_end": equity_end,
+        "customer_equity_change": equity_end - equity_start,
+        "complainant_value_retained": float(value[kept].sum()) * factor,
+        "net_value": revenue
+        - staffing
+        - recovery_cost
+        - acquisition_cost
+        + (equity_end - equity_start),
     }
 
 
-def _overtime_minutes(run: DeskRun, tier: int) -> float:
-    """Agent-minutes present beyond the roster: agents finishing a contact after shift end."""
+def _overtime_minutes(run: DeskRun, tier: int, start: float, end: float) -> float:
+    """Agent-minutes present beyond the roster within ``[start, end]``: agents finishing a
+    contact after their shift ended."""
     times = np.union1d(run.present[tier][0], run.roster[tier][0])
-    times = np.append(times[times < run.horizon_min], run.horizon_min)
+    times = np.clip(np.concatenate([times, [start, end]]), start, end)
+    times = np.unique(times)
     mids = times[:-1]
     present = run.present[tier][1][np.searchsorted(run.present[tier][0], mids, "right") - 1]
     roster = run.roster[tier][1][np.searchsorted(run.roster[tier][0], mids, "right") - 1]

@@ -68,7 +68,8 @@ def staffing_steps(
 
     Returns:
         ``(times_min, agents)``: ``agents[i]`` agents from ``times_min[i]`` until the next time.
-        Starts at time 0; consecutive equal levels are merged.
+        Starts when the simulation starts (``plan.start_min``); consecutive equal levels are
+        merged.
     """
     changes: dict[float, int] = {}
     for start, end, n in _spans(roster, plan, scenario):
@@ -80,7 +81,7 @@ def staffing_steps(
     levels = np.cumsum([changes[t] for t in times]).astype(np.int64) if len(times) else np.zeros(0)
     available = roster.headcount_scale * (1.0 if paid else 1.0 - roster.shrinkage_fraction)
     levels = np.floor(levels * available + 0.5).astype(np.int64)
-    times = np.concatenate([[0.0], times])
+    times = np.concatenate([[plan.start_min], times])
     levels = np.concatenate([[0], levels])
     keep = np.concatenate([[True], levels[1:] != levels[:-1]])
     return times[keep], levels[keep]
@@ -95,11 +96,11 @@ class AgentPool:
 
     __slots__ = ("busy", "idle", "leaving", "log_present", "log_t")
 
-    def __init__(self) -> None:
+    def __init__(self, start_min: float = 0.0) -> None:
         self.idle = 0
         self.busy = 0
         self.leaving = 0
-        self.log_t = array("d", [0.0])
+        self.log_t = array("d", [start_min])
         self.log_present = array("l", [0])
 
     @property

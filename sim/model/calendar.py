@@ -1,7 +1,9 @@
 """The simulated calendar: which days exist, when the desk is open, and how busy each day is.
 
-The simulation clock runs in minutes from midnight of ``calendar.start_date``. Each simulated day
-has a weekday (which selects opening hours, volumes and profiles), may be a holiday (closed) or a
+The simulation clock runs in minutes from midnight of ``calendar.start_date``. With a customer
+base, the simulation may start earlier: a burn-in of whole days before the start date (negative
+clock times) lets the customer base settle before anything is reported. Each simulated day has a
+weekday (which selects opening hours, volumes and profiles), may be a holiday (closed) or a
 peak day (volume multiplier). Consecutive open spans that touch (a 24-hour desk) are merged into one
 open period, so nothing artificial happens at midnight.
 """
@@ -43,17 +45,21 @@ class CalendarPlan:
 
     interval_min: int
     horizon_min: float
+    start_min: float
+    """Clock time the simulation starts: 0, or minus the burn-in."""
     days: tuple[Day, ...]
+    """Every simulated day, burn-in days first (negative indices)."""
     open_periods: tuple[tuple[float, float], ...]
     """Maximal spans ``[start, end)`` during which the desk is open, in clock minutes."""
 
     @classmethod
-    def from_config(cls, cal: Calendar) -> CalendarPlan:
-        """Lay out ``cal`` day by day."""
+    def from_config(cls, cal: Calendar, burn_in_days: int = 0) -> CalendarPlan:
+        """Lay out ``cal`` day by day, with ``burn_in_days`` simulated days before its start (the
+        weekly pattern continued backwards)."""
         holidays = set(cal.holidays)
         peaks = {p.date: p.volume_multiplier for p in cal.peak_days}
         days = []
-        for i in range(cal.horizon_days):
+        for i in range(-burn_in_days, cal.horizon_days):
             date = cal.start_date + dt.timedelta(days=i)
             weekday = WEEKDAYS[date.weekday()]
             hours = None if date in holidays else cal.opening_hours.of(weekday)
@@ -79,9 +85,15 @@ class CalendarPlan:
         return cls(
             interval_min=cal.interval_min,
             horizon_min=cal.horizon_days * MINUTES_PER_DAY,
+            start_min=-burn_in_days * MINUTES_PER_DAY,
             days=tuple(days),
             open_periods=tuple((a, b) for a, b in periods),
         )
+
+    @property
+    def reported_days(self) -> tuple[Day, ...]:
+        """The days from the start date on (the burn-in left out)."""
+        return tuple(day for day in self.days if day.index >= 0)
 
     def interval_starts(self, day: Day) -> np.ndarray:
         """Clock minutes at which the planning intervals of an open day start."""

@@ -5,16 +5,34 @@ the customer base has its own, slower clock: every ``customers.tick_min`` it tak
 finished since the last tick and, vectorised,
 
 1. scores each as a moment of truth and moves its customer's satisfaction
-(:mod:`sim.model.satisfaction`);
+   (:mod:`sim.model.satisfaction`);
 2. settles complaints that were resolved (retention by the recovery curve) or reached a dead end;
-3. lets newly dissatisfied customers decide: complain (front line, management, or to nobody who
-   acts), or stay silent and perhaps leave; all of them tell others (word of mouth);
-4. carries out defections that are due, and churn for reasons outside service (died, moved,
-   natural turnover, friend's advice, price) at yearly hazards.
+3. lets newly dissatisfied customers decide: complain (to the front line or management, where the
+   complaint is received, or to nobody who acts), or stay silent and perhaps leave; all of them
+   tell others (word of mouth);
+4. closes the accounts of customers whose exit is due, and lets customers leave for reasons
+   outside service (died, moved, natural turnover, friend's advice, price) at yearly hazards.
+
+**Deciding to leave and leaving.** A customer who decides to leave (after silent indifference or
+a poor recovery) is lost at that moment; the account stays open, paying and calling, until the
+exit delay runs out and it closes. Both times are recorded per account (``decided_min``,
+``left_min``): money counts the customer's future value as gone at the decision and their revenue
+until the account closes (:mod:`sim.measures.value`). A closed account contacts nobody.
+
+**The recovery clock** of a complaint starts when it reaches the company (or at the bad moment
+behind it, ``recovery.clock_starts``); targets, overdue escalation and the retention curve run on
+it.
+
+**Warm start.** With ``customers.warm_start.burn_in_days``, the model runs from before the start
+date: the first ``history_pilot_days`` give every customer present the satisfaction history of a
+long-standing customer (earlier windows bootstrapped from the pilot, decayed by the half-life);
+during the burn-in closed accounts are replaced, so the start date has ``accounts`` accounts; at
+the start date word of mouth is set to its stationary level for the burn-in's dissatisfaction
+rate. Nothing before the start date is reported.
 
 Once a day it adds new customers (a base rate, plus referrals by advocates, minus prospects put
-off by word of mouth) and records the day. Primary contacts are raised by active customers, and
-the desk's arrival volumes scale with the active base: defections shrink demand.
+off by word of mouth) and records the day. Primary contacts are raised by customers with an open
+account, and the desk's arrival volumes scale with the open accounts: defections shrink demand.
 """
 
 from __future__ import annotations
@@ -55,10 +73,13 @@ REASONS = (
 CHURN_REASONS = REASONS[1:6]
 SERVICE_REASONS = ("indifference", "poor_recovery")
 
-SILENT, FRONT_LINE, MANAGEMENT, NOWHERE, FORECAST = 0, 1, 2, 3, 4
-VOICES = ("silent", "front_line", "management", "nowhere", "forecast")
-"""How a dissatisfied customer voiced it (``forecast``: a complaint contact from the demand
-forecast, i.e. a problem not caused by the desk)."""
+SILENT, FRONT_LINE, MANAGEMENT, NOWHERE, OUTSIDE_DESK = 0, 1, 2, 3, 4
+VOICES = ("silent", "front_line", "management", "nowhere", "outside_desk")
+"""How a complaint came about: a dissatisfied customer stayed silent, complained to the front line
+or management (received), or to nobody who acts (never received); ``outside_desk``: a complaint
+contact from the demand forecast, about something the desk did not cause (billing, products)."""
+RECEIVED = (FRONT_LINE, MANAGEMENT, OUTSIDE_DESK)
+"""Voices whose complaint reaches the company."""
 
 MINUTES_PER_YEAR = 365.25 * 1440.0
 
@@ -99,6 +120,7 @@ class CustomerModel:
         self.rng_wom = streams("customers/word-of-mouth")
         self.rng_churn = streams("customers/churn")
         self.rng_acquisition = streams("customers/acquisition")
+        self.rng_history = streams("customers/history")
         self.pick_rng = streams("customers/pick")
         self.u_channel = Draws(streams("customers/complaint-channel").random)
         self.exit_delay = duration_draws(cfg.exit_delay, streams("customers/exit-delay"))
@@ -111,12 +133,15 @@ class CustomerModel:
         self.segment_names = tuple(cfg.segments)
         self.segment_share = np.array([s.share for s in cfg.segments.values()])
         self.initial = cfg.accounts
+        self.start_min = desk.plan.start_min
         cap = max(64, int(cfg.accounts * 1.5))
         self.n = 0
         self.segment = np.zeros(cap, np.int8)
         self.status = np.zeros(cap, np.int8)
         self.joined_min = np.zeros(cap)
         self.left_min = np.full(cap, np.nan)
+        self.decided_min = np.full(cap, np.nan)
+        self.decided_reason = np.zeros(cap, np.int8)
         self.sat = np.zeros(cap)
         self.sat_t = np.zeros(cap)
         self.dissatisfied = np.zeros(cap, bool)
@@ -124,20 +149,36 @@ class CustomerModel:
         self.active = np.zeros(cap, np.int64)
         self.pos = np.full(cap, -1, np.int64)
         self.n_active = 0
-        self._add_customers(cfg.accounts, 0.0, streams("customers/segments"))
-        self.exits: list[tuple[float, int, int]] = []
+        self.n_leaving = 0
+        self.segments_stream = streams("customers/segments")
+        self._add_customers(cfg.accounts, self.start_min, self.segments_stream)
+        self.exits: list[tuple[float, int]] = []
         self.seen = 0
         self.listeners = 0.0
-        self.compensation_paid = 0.0
+        warm = cfg.warm_start
+        self.burning_in = self.start_min < 0
+        self.pilot_end: float | None = (
+            self.start_min + warm.history_pilot_days * 1440.0
+            if self.burning_in and warm.history_pilot_days
+            else None
+        )
+        self.told_since = self.start_min if self.pilot_end is None else self.pilot_end
+        self.told = 0.0
+        """People told by dissatisfied customers since ``told_since`` (for the warm start)."""
+        self.next_day = self.start_min + 1440.0
         self.complaints = _Columns(
             customer="i8",
-            opened_min="f8",
+            problem_min="f8",
+            received_min="f8",
+            clock_min="f8",
             large="bool",
             voice="i1",
             resolved_min="f8",
             closed="bool",
+            settled_min="f8",
             retained="i1",
             escalated="bool",
+            compensation="f8",
         )
         self.episodes = _Columns(
             customer="i8", time_min="f8", large="bool", voice="i1", complaint="i8", leaves="bool"
@@ -145,23 +186,25 @@ class CustomerModel:
         self.daily = _Columns(
             day="i8",
             active="i8",
+            leaving="i8",
             acquired="i8",
+            closed="i8",
             advocates="i8",
             dissatisfied="i8",
             complaints="i8",
-            **{f"defected_{r}": "i8" for r in REASONS[1:]},
+            **{f"lost_{r}": "i8" for r in REASONS[1:]},
             **{f"active_{s}": "i8" for s in self.segment_names},
         )
         self._today = {
             "acquired": 0,
+            "closed": 0,
             "dissatisfied": 0,
             "complaints": 0,
-            **{f"defected_{r}": 0 for r in REASONS[1:]},
+            **{f"lost_{r}": 0 for r in REASONS[1:]},
         }
         self.complaint_codes = {
             desk.type_code(t): share for t, share in cfg.complaints.contact_types.items()
         }
-        self.segments_stream = streams("customers/segments")
 
     # --- population --------------------------------------------------------------------------
 
@@ -172,6 +215,8 @@ class CustomerModel:
                 "status",
                 "joined_min",
                 "left_min",
+                "decided_min",
+                "decided_reason",
                 "sat",
                 "sat_t",
                 "dissatisfied",
@@ -180,7 +225,8 @@ class CustomerModel:
                 "pos",
             ):
                 old = getattr(self, name)
-                fill = np.nan if name == "left_min" else (-1 if name == "pos" else 0)
+                nan_filled = name in ("left_min", "decided_min")
+                fill = np.nan if nan_filled else (-1 if name == "pos" else 0)
                 setattr(self, name, np.concatenate([old, np.full_like(old, fill)]))
         ids = np.arange(self.n, self.n + count)
         self.segment[ids] = rng.choice(len(self.segment_share), count, p=self.segment_share)
@@ -191,51 +237,86 @@ class CustomerModel:
         self.n_active += count
         self.n += count
 
-    def _defect(self, customer: int, reason: int, now: float) -> None:
+    def _decide_to_leave(self, customer: int, reason: int, now: float) -> bool:
+        """The customer decides to leave for ``reason``: lost from now (their account stays open
+        until it closes). False if they had already decided or left."""
+        if self.leaving[customer] or self.status[customer] != ACTIVE:
+            return False
+        self.leaving[customer] = True
+        self.decided_min[customer] = now
+        self.decided_reason[customer] = reason
+        self.n_leaving += 1
+        self._today[f"lost_{REASONS[reason]}"] += 1
+        return True
+
+    def _schedule_exit(self, customer: int, reason: int, now: float) -> None:
+        """Decide to leave now; the account closes after the exit delay."""
+        if self._decide_to_leave(customer, reason, now):
+            heapq.heappush(self.exits, (now + self.exit_delay(), customer))
+
+    def _close(self, customer: int, now: float) -> None:
+        """Close the account of a customer who decided to leave."""
         if self.status[customer] != ACTIVE:
             return
-        self.status[customer] = reason
+        self.status[customer] = self.decided_reason[customer]
         self.left_min[customer] = now
+        self.n_leaving -= 1
         i = self.pos[customer]
         last = self.active[self.n_active - 1]
         self.active[i] = last
         self.pos[last] = i
         self.pos[customer] = -1
         self.n_active -= 1
-        self._today[f"defected_{REASONS[reason]}"] += 1
+        self._today["closed"] += 1
 
     def volume_scale(self) -> float:
-        """Active customers relative to the initial base: scales the forecast arrival volumes."""
+        """Open accounts relative to the initial base: scales the forecast arrival volumes."""
         return self.n_active / self.initial
 
     def pick(self, count: int) -> np.ndarray:
-        """Customers raising ``count`` primary contacts (uniformly among the active)."""
+        """Customers raising ``count`` primary contacts (uniformly among the open accounts)."""
         return self.active[self.pick_rng.integers(0, self.n_active, count)]
+
+    def gone(self, customer: int) -> bool:
+        """Whether the customer's account is closed."""
+        return bool(self.status[customer] != ACTIVE)
 
     # --- complaints --------------------------------------------------------------------------
 
-    def open_complaint(self, customer: int, now: float, large: bool, voice: int) -> int:
-        """Record a new complaint and return its id; start its recovery-target clock."""
-        self._today["complaints"] += 1
+    def open_complaint(
+        self, customer: int, problem_min: float, received_min: float, large: bool, voice: int
+    ) -> int:
+        """Record a new complaint and return its id; start its overdue timer on the recovery
+        clock. ``received_min`` is NaN for a complaint that never reaches the company."""
+        if voice in RECEIVED:
+            self._today["complaints"] += 1
+        clock = problem_min if self.recovery.clock_starts == "problem" else received_min
         complaint = self.complaints.add(
             customer=customer,
-            opened_min=now,
+            problem_min=problem_min,
+            received_min=received_min,
+            clock_min=clock,
             large=large,
             voice=voice,
             resolved_min=np.nan,
             closed=False,
+            settled_min=np.nan,
             retained=-1,
             escalated=False,
+            compensation=0.0,
         )
-        if self.recovery.escalate_overdue and self.recovery.target_h is not None:
-            timer = Timeout(self.desk.env, self.recovery.target_h * 60.0, complaint)
+        target_h = self.recovery.target_h
+        if self.recovery.escalate_overdue and target_h is not None and not math.isnan(clock):
+            # overdue on the recovery clock, but nobody can act before the complaint is received
+            due = max(clock + target_h * 60.0, received_min)
+            timer = Timeout(self.desk.env, max(due - self.desk.env.now, 0.0), complaint)
             timer.callbacks.append(self._on_overdue)
         return complaint
 
-    def open_forecast_complaint(self, customer: int, now: float) -> int:
-        """A complaint raised by a contact of a forecast complaint type (a problem the desk did not
-        cause); its id."""
-        return self.open_complaint(customer, now, False, FORECAST)
+    def open_outside_complaint(self, customer: int, now: float) -> int:
+        """A complaint about something outside the desk (billing, products), raised by a contact of
+        a complaint type from the demand forecast; received as it is made. Its id."""
+        return self.open_complaint(customer, now, now, False, OUTSIDE_DESK)
 
     def handed_over(self, complaint: int) -> bool:
         """Whether a complaint no longer needs the customer to call again: settled, or with
@@ -255,21 +336,30 @@ class CustomerModel:
             self._escalate(complaint, self.desk.env.now)
 
     def _settle(self, complaints: np.ndarray, resolved_min: np.ndarray, now: float) -> None:
-        """Close complaints (resolved at ``resolved_min``, or never if NaN) and decide who stays."""
+        """Close complaints (resolved at ``resolved_min``, or never if NaN) and decide who stays.
+
+        A complainant who has already decided to leave (or left) is not retained, whatever the
+        recovery: their decision stands.
+        """
         c = self.complaints.cols
         c["closed"][complaints] = True
+        c["settled_min"][complaints] = now
         c["resolved_min"][complaints] = resolved_min
-        hours = (resolved_min - c["opened_min"][complaints]) / 60.0
+        hours = (resolved_min - c["clock_min"][complaints]) / 60.0
         large = c["large"][complaints]
         keep = complaint_retention(
             self.cfg.retention_after_complaint, hours, large, self.cfg.unresolved_retention
         )
         resolved = ~np.isnan(hours)
         keep = np.clip(keep + np.where(resolved, self.recovery.retention_uplift, 0.0), 0.0, 1.0)
-        stays = self.rng_retention.random(len(complaints)) < keep
-        c["retained"][complaints] = stays
+        would_stay = self.rng_retention.random(len(complaints)) < keep
         customers = c["customer"][complaints]
-        self.compensation_paid += self.recovery.compensation_per_complaint * int(resolved.sum())
+        decided = self.leaving[customers] | (self.status[customers] != ACTIVE)
+        stays = would_stay & ~decided
+        c["retained"][complaints] = stays
+        c["compensation"][complaints] = np.where(
+            resolved, self.recovery.compensation_per_complaint, 0.0
+        )
         won_back = customers[stays & resolved]
         self.sat[won_back] = np.maximum(
             decayed(
@@ -281,7 +371,7 @@ class CustomerModel:
         )
         self.sat_t[won_back] = now
         self.dissatisfied[won_back] = False
-        for customer in customers[~stays]:
+        for customer in customers[~would_stay & ~decided]:
             self._schedule_exit(int(customer), REASONS.index("poor_recovery"), now)
         if isinstance(self.recovery, ProactiveFollowUp):
             for customer, at in zip(customers[resolved], resolved_min[resolved], strict=True):
@@ -289,27 +379,93 @@ class CustomerModel:
                     int(customer), float(at) + self.recovery.follow_up_after_h * 60.0
                 )
 
-    def _schedule_exit(self, customer: int, reason: int, now: float) -> None:
-        if self.leaving[customer]:
-            return
-        self.leaving[customer] = True
-        heapq.heappush(self.exits, (now + self.exit_delay(), customer, reason))
-
     # --- the customer clock ------------------------------------------------------------------
 
     def process(self) -> Generator[simpy.Event, None, None]:
         """Tick every ``tick_min``; once a day, acquire customers and record the day."""
         env = self.desk.env
-        next_day = 1440.0
         while True:
             yield env.timeout(self.cfg.tick_min)
             now = env.now
             self._moments(now)
             self._due_exits(now)
             self._churn(now)
-            if now >= next_day - 1e-9:
+            if self.pilot_end is not None and now >= self.pilot_end - 1e-9:
+                self._give_history(now)
+                self.pilot_end = None
+            if now >= self.next_day - 1e-9:
                 self._end_of_day(now)
-                next_day += 1440.0
+            if self.burning_in and now >= -1e-9:
+                self._start_reporting(now)
+
+    def _give_history(self, now: float) -> None:
+        """End of the pilot: give every customer present since the start of the burn-in the
+        satisfaction history a long-standing customer carries.
+
+        The pilot's satisfaction changes over its ``P`` days are a sample of what ``P`` days at
+        this desk do to a customer. Each customer's past is built window by window, oldest first
+        (until a window's weight ``2^(-kP/h)`` falls below 1/1000): satisfaction decays by the
+        half-life over a window and adds a window drawn from the pilot (from a random customer:
+        customers are alike). Whenever it falls below the dissatisfaction threshold the customer
+        decides as :meth:`_decide` would: one who stays silent and stays is dissatisfied until
+        satisfaction climbs back; one who complained was settled (back to neutral); one who left
+        silently was replaced by a new customer (neutral) in the same place. Last comes the
+        customer's own pilot window.
+        """
+        cfg = self.cfg
+        sat_cfg = cfg.satisfaction
+        n = self.n
+        current = decayed(self.sat[:n], (now - self.sat_t[:n]) / 1440.0, sat_cfg.half_life_days)
+        veterans = np.flatnonzero(
+            (self.joined_min[:n] <= self.start_min) & (self.status[:n] == ACTIVE)
+        )
+        if not len(veterans):
+            return
+        window = current[veterans]
+        weight = 2.0 ** (-(now - self.start_min) / 1440.0 / sat_cfg.half_life_days)
+        past = np.zeros(len(veterans))
+        dissatisfied = np.zeros(len(veterans), bool)
+        for _ in range(math.ceil(math.log(1e-3) / math.log(weight))):
+            past = past * weight + window[self.rng_history.integers(0, len(window), len(past))]
+            dissatisfied &= past < sat_cfg.dissatisfied_below
+            self._decide_in_the_past(past, dissatisfied)
+        sat = past * weight + window
+        self.dissatisfied[veterans] |= dissatisfied & (sat < sat_cfg.dissatisfied_below)
+        fresh = ~self.dissatisfied[veterans] & ~self.leaving[veterans]
+        settled = sat.copy()
+        just_now = np.zeros(len(veterans), bool)
+        self._decide_in_the_past(settled, just_now, fresh)
+        self.sat[veterans] = settled
+        self.sat_t[veterans] = now
+        self.dissatisfied[veterans[just_now]] = True
+        self.told_since, self.told = now, 0.0
+
+    def _decide_in_the_past(
+        self, sat: np.ndarray, dissatisfied: np.ndarray, eligible: np.ndarray | None = None
+    ) -> None:
+        """Decisions of customers whose past satisfaction ``sat`` crossed the threshold (in
+        place): silent and staying → ``dissatisfied``; complained or replaced → neutral."""
+        cfg = self.cfg
+        crossed = (sat < cfg.satisfaction.dissatisfied_below) & ~dissatisfied
+        if eligible is not None:
+            crossed &= eligible
+        idx = np.flatnonzero(crossed)
+        if not len(idx):
+            return
+        large = sat[idx] < cfg.satisfaction.large_problem_below
+        u_voice, u_stay = self.rng_history.random((2, len(idx)))
+        keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
+        silent_stayed = (u_voice >= cfg.complaints.voice_prob) & (u_stay < keep)
+        dissatisfied[idx[silent_stayed]] = True
+        sat[idx[~silent_stayed]] = 0.0
+
+    def _start_reporting(self, now: float) -> None:
+        """The start date: word of mouth at its stationary level, acquisition by its own rule."""
+        self.burning_in = False
+        days = (now - self.told_since) / 1440.0
+        if days > 0:
+            decay = math.exp(-1.0 / self.cfg.word_of_mouth.effect_days)
+            self.listeners = self.told / days * decay / (1.0 - decay)
 
     def _moments(self, now: float) -> None:
         desk = self.desk
@@ -399,27 +555,30 @@ class CustomerModel:
         self._today["dissatisfied"] += n
         large = self.sat[customers] < cfg.satisfaction.large_problem_below
         u_voice, u_where, u_stay = self.rng_voice.random((3, n))
-        complains = u_voice < cfg.complaints.complain_prob
+        voiced = u_voice < cfg.complaints.voice_prob
         front = u_where < cfg.complaints.front_line_share
         mgmt = ~front & (
             u_where < cfg.complaints.front_line_share + cfg.complaints.management_share
         )
         voice = np.where(
-            complains, np.where(front, FRONT_LINE, np.where(mgmt, MANAGEMENT, NOWHERE)), SILENT
+            voiced, np.where(front, FRONT_LINE, np.where(mgmt, MANAGEMENT, NOWHERE)), SILENT
         )
         silent_keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
         leaves = (voice == SILENT) & (u_stay >= silent_keep)
-        self.listeners += float(self.rng_wom.negative_binomial(*self.wom_shape, size=n).sum())
+        told = float(self.rng_wom.negative_binomial(*self.wom_shape, size=n).sum())
+        self.listeners += told
+        self.told += told
         codes = list(self.complaint_codes)
         shares = np.array(list(self.complaint_codes.values()))
         for i, customer in enumerate(customers.tolist()):
             complaint = -1
-            if voice[i] in (FRONT_LINE, MANAGEMENT, NOWHERE):
-                complaint = self.open_complaint(customer, now, bool(large[i]), int(voice[i]))
+            if voice[i] == NOWHERE:
+                complaint = self.open_complaint(customer, now, np.nan, bool(large[i]), NOWHERE)
+                self._settle(np.array([complaint]), np.array([np.nan]), now)
+            elif voice[i] != SILENT:
                 when = now + self.complaint_delay()
-                if voice[i] == NOWHERE:
-                    self._settle(np.array([complaint]), np.array([np.nan]), now)
-                elif voice[i] == MANAGEMENT or large[i]:
+                complaint = self.open_complaint(customer, now, when, bool(large[i]), int(voice[i]))
+                if voice[i] == MANAGEMENT or large[i]:
                     self._escalate(complaint, when)
                 else:
                     code = codes[
@@ -441,11 +600,12 @@ class CustomerModel:
 
     def _due_exits(self, now: float) -> None:
         while self.exits and self.exits[0][0] <= now:
-            _, customer, reason = heapq.heappop(self.exits)
-            self._defect(customer, reason, now)
+            _, customer = heapq.heappop(self.exits)
+            self._close(customer, now)
 
     def _churn(self, now: float) -> None:
-        """Leaving for reasons outside service, at yearly hazards."""
+        """Leaving for reasons outside service, at yearly hazards: decided and gone at once (a
+        customer who had already decided keeps their reason)."""
         churn = self.cfg.churn
         hazards = np.array([getattr(churn, r) for r in CHURN_REASONS])
         per_tick = 1.0 - (1.0 - hazards) ** (self.cfg.tick_min / MINUTES_PER_YEAR)
@@ -458,7 +618,8 @@ class CustomerModel:
         chosen = self.active[self.rng_churn.choice(self.n_active, leaving, replace=False)].copy()
         reasons = np.repeat(np.arange(1, len(CHURN_REASONS) + 1), counts[:-1])
         for customer, reason in zip(chosen.tolist(), reasons.tolist(), strict=True):
-            self._defect(customer, reason, now)
+            self._decide_to_leave(customer, reason, now)
+            self._close(customer, now)
 
     def _end_of_day(self, now: float) -> None:
         cfg = self.cfg
@@ -468,55 +629,61 @@ class CustomerModel:
             (now - self.sat_t[: self.n]) / 1440.0,
             cfg.satisfaction.half_life_days,
         )
-        active = self.status[: self.n] == ACTIVE
-        advocates = int((active & (sat > cfg.satisfaction.advocate_above)).sum())
+        staying = (self.status[: self.n] == ACTIVE) & ~self.leaving[: self.n]
+        advocates = int((staying & (sat > cfg.satisfaction.advocate_above)).sum())
         recovered = self.dissatisfied[: self.n] & (sat >= cfg.satisfaction.dissatisfied_below)
         self.dissatisfied[: self.n][recovered] = False
         self.listeners *= math.exp(-1.0 / wom.effect_days)
-        rate = (
-            cfg.acquisition.base_per_year_fraction * self.initial / 365.25
-            + advocates * wom.referrals_per_advocate / wom.effect_days
-            - self.listeners * wom.lost_acquisitions_per_listener / wom.effect_days
-        )
-        acquired = int(self.rng_acquisition.poisson(max(rate, 0.0)))
+        if self.burning_in:  # hold the base at its size until the start date
+            acquired = max(self.initial - self.n_active, 0)
+        else:
+            rate = (
+                cfg.acquisition.base_per_year_fraction * self.initial / 365.25
+                + advocates * wom.referrals_per_advocate / wom.effect_days
+                - self.listeners * wom.lost_acquisitions_per_listener / wom.effect_days
+            )
+            acquired = int(self.rng_acquisition.poisson(max(rate, 0.0)))
         if acquired:
             self._add_customers(acquired, now, self.segments_stream)
         self._today["acquired"] += acquired
-        per_segment = np.bincount(
-            self.segment[self.active[: self.n_active]], minlength=len(self.segment_names)
-        )
-        self.daily.add(
-            day=round(now / 1440.0) - 1,
-            active=self.n_active,
-            advocates=advocates,
-            **self._today,
-            **{f"active_{s}": per_segment[i] for i, s in enumerate(self.segment_names)},
-        )
+        day = round(now / 1440.0) - 1
+        if day >= 0:
+            per_segment = np.bincount(
+                self.segment[self.active[: self.n_active]], minlength=len(self.segment_names)
+            )
+            self.daily.add(
+                day=day,
+                active=self.n_active,
+                leaving=self.n_leaving,
+                advocates=advocates,
+                **self._today,
+                **{f"active_{s}": per_segment[i] for i, s in enumerate(self.segment_names)},
+            )
         self._today = dict.fromkeys(self._today, 0)
+        self.next_day += 1440.0
 
     def finish(self, now: float) -> None:
         """At the horizon: process the last moments and record the last day."""
         self._moments(now)
         self._due_exits(now)
-        if now >= (self.daily.n + 1) * 1440.0 - 1e-9:
+        if now >= self.next_day - 1e-9:
             self._end_of_day(now)
 
     def result(self) -> CustomerRun:
         """Freeze the records."""
+        n = self.n
         return CustomerRun(
             segment_names=self.segment_names,
             daily=self.daily.table(),
             episodes=self.episodes.table(),
             complaints=self.complaints.table(),
             accounts={
-                "segment": self.segment[: self.n].copy(),
-                "status": self.status[: self.n].copy(),
-                "joined_min": self.joined_min[: self.n].copy(),
-                "left_min": self.left_min[: self.n].copy(),
+                "segment": self.segment[:n].copy(),
+                "status": self.status[:n].copy(),
+                "joined_min": self.joined_min[:n].copy(),
+                "decided_min": self.decided_min[:n].copy(),
+                "decided_reason": self.decided_reason[:n].copy(),
+                "left_min": self.left_min[:n].copy(),
             },
             initial=self.initial,
-            initial_by_segment=np.bincount(
-                self.segment[: self.initial], minlength=len(self.segment_names)
-            ),
-            compensation_paid=self.compensation_paid,
         )

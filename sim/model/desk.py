@@ -113,12 +113,17 @@ class CustomerBase(Protocol):
         """Customers raising ``count`` primary contacts."""
         ...
 
-    def open_forecast_complaint(self, customer: int, now: float) -> int:
-        """A complaint raised by a contact of a forecast complaint type; its id."""
+    def open_outside_complaint(self, customer: int, now: float) -> int:
+        """A complaint about something outside the desk, raised by a contact of a complaint type
+        from the demand forecast; its id."""
         ...
 
     def handed_over(self, complaint: int) -> bool:
         """Whether a complaint no longer needs the customer to call again."""
+        ...
+
+    def gone(self, customer: int) -> bool:
+        """Whether the customer has left (their account is closed): they contact nobody."""
         ...
 
 
@@ -126,6 +131,18 @@ CALLBACK, FOLLOW_UP = "complaint_callback", "follow_up"
 """Work the customer base adds to the desk: tier-2 callbacks on complaints made to management,
 large or overdue; and proactive follow-up calls to recovered complainants. Both are deferred
 (queued like email: nobody waits on the line)."""
+
+
+@dataclass(frozen=True)
+class _PrimaryStreams:
+    """Random streams of primary contacts: a volume factor per day, and per contact type the
+    arrivals, handle times, patience and resolution draws."""
+
+    factors: list[float]
+    arrival: list[np.random.Generator]
+    handle: list[np.random.Generator]
+    patience: list[np.random.Generator]
+    resolve: list[np.random.Generator]
 
 
 class _TypeModel:
@@ -154,8 +171,9 @@ class Desk:
 
     def __init__(self, scenario: Scenario, streams: Streams) -> None:
         self.scenario = scenario
-        self.env = simpy.Environment()
-        self.plan = CalendarPlan.from_config(scenario.calendar)
+        burn_in = scenario.customers.warm_start.burn_in_days if scenario.customers else 0
+        self.plan = CalendarPlan.from_config(scenario.calendar, burn_in)
+        self.env = simpy.Environment(initial_time=self.plan.start_min)
         self.log = ContactLog()
         self.streams = streams
         contact_types = dict(scenario.demand.contact_types)
@@ -203,7 +221,7 @@ class Desk:
         self.delayed: set[int] = set()
         self.on_email = 0
         self.email_reserved = scenario.routing.email_reserved_agents
-        self.pools = {t: AgentPool() for t in TIERS}
+        self.pools = {t: AgentPool(self.plan.start_min) for t in TIERS}
         self.roster = {
             t: staffing_steps(getattr(scenario.staffing, f"tier{t}"), self.plan, scenario)
             for t in TIERS
@@ -356,29 +374,27 @@ class Desk:
         env = self.env
         plan = self.plan
         demand = self.scenario.demand
-        names = tuple(demand.contact_types)
         customers = self.customers
         complaint_codes = (
             {self.type_code(t) for t in self.scenario.customers.complaints.contact_types}
             if self.scenario.customers
             else set()
         )
-        factors = day_volume_factors(
-            demand.day_volume_cv, len(plan.days), self.streams("arrivals/day-volume")
-        )
-        arrival_rngs = [self.streams(f"arrivals/{n}") for n in names]
-        handle_rngs = [self.streams(f"handle/{n}") for n in names]
-        patience_rngs = [self.streams(f"patience/{n}") for n in names]
-        resolve_rngs = [self.streams(f"decisions/resolve/{n}") for n in names]
+        # The burn-in draws from streams of its own, so the days from the start date on see the
+        # same volumes and durations whatever the burn-in's length.
+        burn_in = self._primary_streams("burn-in/", sum(1 for d in plan.days if d.index < 0))
+        reported = self._primary_streams("", sum(1 for d in plan.days if d.index >= 0))
         cts = list(demand.contact_types.values())
         for day in plan.days:
+            s = burn_in if day.index < 0 else reported
+            factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
             if not day.is_open:
                 continue
             start = day.index * 1440.0
             if start > env.now:
                 yield env.timeout(start - env.now)
-            scale = float(factors[day.index]) * (customers.volume_scale() if customers else 1.0)
-            times, codes = day_arrivals(plan, demand, day, scale, arrival_rngs)
+            scale = factor * (customers.volume_scale() if customers else 1.0)
+            times, codes = day_arrivals(plan, demand, day, scale, s.arrival)
             who = customers.pick(len(times)).tolist() if customers else [-1] * len(times)
             handle = np.empty(len(times))
             patience = np.empty(len(times))
@@ -386,9 +402,9 @@ class Desk:
             for k, ct in enumerate(cts):
                 mask = codes == k
                 n = int(mask.sum())
-                handle[mask] = sample(ct.handle_time, handle_rngs[k], n)
-                patience[mask] = sample(ct.patience, patience_rngs[k], n)
-                u_resolve[mask] = resolve_rngs[k].random(n)
+                handle[mask] = sample(ct.handle_time, s.handle[k], n)
+                patience[mask] = sample(ct.patience, s.patience[k], n)
+                u_resolve[mask] = s.resolve[k].random(n)
             log = self.log
             for t, k, h, p, u, c in zip(
                 times.tolist(),
@@ -401,11 +417,27 @@ class Desk:
             ):
                 if t > env.now:
                     yield Timeout(env, t - env.now)
+                if customers is not None and customers.gone(c):
+                    continue  # left since the day's contacts were assigned
                 complaint = -1
                 if k in complaint_codes:  # a complaint about something other than the desk
-                    complaint = customers.open_forecast_complaint(c, t)
+                    complaint = customers.open_outside_complaint(c, t)
                 cid = log.add(t, k, 1, 1, h, u, -1, c, complaint)
                 self._offer(cid, k, 1, p)
+
+    def _primary_streams(self, prefix: str, n_days: int) -> _PrimaryStreams:
+        """The random streams of primary contacts over ``n_days`` days, named with ``prefix``."""
+        names = tuple(self.scenario.demand.contact_types)
+        s = self.streams
+        return _PrimaryStreams(
+            factors=day_volume_factors(
+                self.scenario.demand.day_volume_cv, n_days, s(f"{prefix}arrivals/day-volume")
+            ).tolist(),
+            arrival=[s(f"{prefix}arrivals/{n}") for n in names],
+            handle=[s(f"{prefix}handle/{n}") for n in names],
+            patience=[s(f"{prefix}patience/{n}") for n in names],
+            resolve=[s(f"{prefix}decisions/resolve/{n}") for n in names],
+        )
 
     # --- the contact's path ----------------------------------------------------------------------
 
@@ -600,7 +632,10 @@ class Desk:
         log = self.log
         k = log.type_code[parent]
         customer, complaint = log.customer[parent], log.complaint[parent]
-        if complaint >= 0 and self.customers is not None and self.customers.handed_over(complaint):
+        customers = self.customers
+        if customers is not None and customer >= 0 and customers.gone(customer):
+            return  # left in the meantime
+        if complaint >= 0 and customers is not None and customers.handed_over(complaint):
             return  # settled, or tier 2 calls back
         m = self.types[k]
         cid = log.add(
@@ -639,6 +674,8 @@ class Desk:
 
     def _on_new_contact(self, event: Timeout) -> None:
         k, tier, customer, complaint = event.value
+        if self.customers is not None and self.customers.gone(customer):
+            return  # left in the meantime
         m = self.types[k]
         handle = m.tier1_handle() if tier == 1 else m.tier2_handle()
         cid = self.log.add(

@@ -138,20 +138,23 @@ class ContactTable:
 
 @dataclass(frozen=True)
 class CustomerRun:
-    """What the customer base recorded in one replication."""
+    """What the customer base recorded in one replication (times on the simulation clock; with a
+    burn-in, negative times are before the start date)."""
 
     segment_names: tuple[str, ...]
     daily: dict[str, np.ndarray]
-    """Per day: active customers (total and per segment), acquired, defected by reason,
-    advocates, dissatisfied episodes and complaints opened."""
+    """Per day from the start date: open accounts (in all and per segment), accounts open but
+    leaving, acquired, closed, customers lost by reason (decisions), advocates, dissatisfied
+    episodes and complaints made that reach the company."""
     episodes: dict[str, np.ndarray]
     """One row per dissatisfaction episode: customer, time, large problem, voice, complaint,
     decided to leave."""
     complaints: dict[str, np.ndarray]
-    """One row per complaint: customer, opened, large, voice, resolved time, retained, escalated."""
+    """One row per complaint: customer, the bad moment, received (NaN: never), start of the
+    recovery clock, large, voice, resolved (NaN: not), closed and when (the stay-or-leave decision
+    is taken then), retained (-1 open, 0 lost, 1 kept), escalated, compensation paid."""
     accounts: dict[str, np.ndarray]
-    """Every account ever active: segment, status (0 active, else reason code), joined, left."""
+    """Every account: segment, status (0 open, else the reason it closed), joined, decided to
+    leave (NaN: never) and why, left (NaN: open)."""
     initial: int
-    initial_by_segment: np.ndarray
-    compensation_paid: float
-    """Total compensation paid to complainants."""
+    """Accounts at the start date (the scenario's ``customers.accounts``)."""

@@ -192,14 +192,17 @@ def daily_service(daily: Table) -> pd.DataFrame:
 
 
 def customer_base(customers_daily: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per day: active customers and cumulative customers lost (total), mean and CI across
-    replications; and the mean cumulative loss by reason (columns: reasons)."""
+    """Per day: customers (accounts open and not leaving) and cumulative customers lost (total:
+    decisions to leave), mean and CI across replications; and the mean cumulative loss by reason
+    (columns: reasons)."""
     df = pd.DataFrame(customers_daily).sort_values(["replication", "day"])
-    lost = {
-        reason: df.groupby("replication")[f"defected_{reason}"].cumsum() for reason in LOSS_REASONS
-    }
-    df = df.assign(**{f"lost_{r}": v for r, v in lost.items()}, lost=sum(lost.values()))
-    totals = across_replications(df, ["day"], ["active", "lost"])
-    by_reason = df.groupby("day")[[f"lost_{r}" for r in LOSS_REASONS]].mean()
+    lost = {reason: df.groupby("replication")[f"lost_{reason}"].cumsum() for reason in LOSS_REASONS}
+    df = df.assign(
+        **{f"cumulative_{r}": v for r, v in lost.items()},
+        lost=sum(lost.values()),
+        customers=df["active"] - df["leaving"],
+    )
+    totals = across_replications(df, ["day"], ["customers", "lost"])
+    by_reason = df.groupby("day")[[f"cumulative_{r}" for r in LOSS_REASONS]].mean()
     by_reason.columns = list(LOSS_REASONS)
     return totals, by_reason

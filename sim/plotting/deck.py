@@ -47,7 +47,7 @@ HEADLINE_KPIS = (
     "asa_s",
     "occupancy_tier1",
     "fcr_rate",
-    "complaints_resolved_24h_share",
+    "complaints_resolved_on_time",
     "complaint_retention",
     "defections",
     "service_defections",

@@ -63,13 +63,15 @@ FUNNEL_STAGES: tuple[tuple[str, str], ...] = (
     ("complained_front_line", "voice"),
     ("complained_management", "voice"),
     ("complaints", "handling"),
-    ("complaints_to_desk", "handling"),
-    ("resolved_within_24h", "handling"),
-    ("resolved_later", "handling"),
+    ("complaints_from_service", "handling"),
+    ("complaints_outside_desk", "handling"),
+    ("resolved_on_time", "handling"),
+    ("resolved_late", "handling"),
     ("never_resolved", "handling"),
     ("open_at_horizon", "handling"),
-    ("retained", "outcome"),
-    ("lost", "outcome"),
+    ("complainants_retained", "outcome"),
+    ("complainants_lost", "outcome"),
+    ("leaving_at_horizon", "outcome"),
 )
 """Funnel stages top to bottom, with the group that colours them."""
 FUNNEL_COLOURS = {"voice": BLUE, "handling": ORANGE, "outcome": GREEN}
@@ -248,9 +250,9 @@ def complaint_funnel(summary: Table, info: RunInfo, lang: Lang = "en") -> Figure
 
 
 def customer_base(customers_daily: Table, info: RunInfo, lang: Lang = "en") -> Figure:
-    """Active customers (top) and customers lost, cumulative and stacked by reason (bottom, the
-    reasons in a legend inside the panel), day by day, with confidence bands on the active count
-    and the total lost."""
+    """Customers (top: accounts open and not leaving) and customers lost, cumulative and stacked
+    by reason (bottom: decisions to leave, the reasons in a legend inside the panel), day by day,
+    with confidence bands on the customers and the total lost."""
     totals, by_reason = data.customer_base(customers_daily)
     x = dates(info.scenario.calendar.start_date, totals.index.to_numpy())
     with house_style(lang):
@@ -266,7 +268,7 @@ def customer_base(customers_daily: Table, info: RunInfo, lang: Lang = "en") -> F
             )
             lost_ax.legend(handles=stacks[::-1], loc="upper left", ncols=2, fontsize="small")
         handles = [
-            band(active_ax, x, totals["active"], BLUE, label("customers.active", lang)),
+            band(active_ax, x, totals["customers"], BLUE, label("customers.active", lang)),
             band(lost_ax, x, totals["lost"], BLACK, label("customers.total_lost", lang)),
             ci_band_handle(info.ci_level, lang),
         ]

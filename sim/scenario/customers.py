@@ -1,8 +1,9 @@
 """Scenario parameters of the customer base: satisfaction, voice and exit, recovery, and money.
 
 These are the figures customer-service training teaches as rules of thumb (TARP / White House
-Office of Consumer Affairs studies, see ``DOMAIN.md``). Each is a parameter a planner can replace
-with their own data; ``params/baseline.yaml`` cites the source of every default.
+Office of Consumer Affairs studies; ``docs/domain.md`` gives each figure and its source). Each is a
+parameter a planner can replace with their own data; ``params/baseline.yaml`` cites the source of
+every default.
 """
 
 from __future__ import annotations
@@ -90,32 +91,56 @@ class Satisfaction(Model):
 
 
 class Complaints(Model):
-    """Voice: how many dissatisfied customers complain, and where the complaint goes."""
+    """Voice: how many dissatisfied customers complain, and where the complaint goes.
+
+    Of dissatisfied customers, ``complain_prob`` complain to the company: the complaint reaches
+    the front line or management and is recorded. Voiced dissatisfaction splits
+    ``front_line_share`` / ``management_share`` / the rest to nobody who acts, so a further
+    ``complain_prob × rest / (front_line_share + management_share)`` voice it where it is never
+    received (they count as complained but never resolved); everyone else stays silent
+    (``docs/domain.md`` §1 explains the composition).
+    """
 
     complain_prob: Probability = Field(
-        0.04, description="Chance a dissatisfied customer complains at all."
+        0.04,
+        description="Share of dissatisfied customers whose complaint reaches the company (front "
+        "line or management).",
     )
     front_line_share: Probability = Field(
-        0.45, description="Share of complaints made to front-line staff (desk contacts)."
+        0.45, description="Share of voiced dissatisfaction that goes to front-line staff."
     )
     management_share: Probability = Field(
-        0.05, description="Share of complaints made to management (straight to tier 2)."
+        0.05,
+        description="Share of voiced dissatisfaction that goes to management (straight to tier 2).",
     )
     contact_types: dict[str, Probability] = Field(
-        description="Contact type → share of complaints raised through it (phone or email)."
+        description="Contact type → share of complaints raised through it (phone or email). "
+        "Their own forecast volume (demand) is the complaints about things outside the desk.",
     )
     delay: Duration = Field(
         default_factory=lambda: Exponential(kind="exponential", mean_min=240.0),
         description="Time from the bad moment to the complaint.",
     )
 
+    @property
+    def voice_prob(self) -> float:
+        """Share of dissatisfied customers who voice it at all (received or not)."""
+        received = self.front_line_share + self.management_share
+        return self.complain_prob / received if received > 0 else 0.0
+
     @model_validator(mode="after")
     def _shares(self) -> Complaints:
-        if self.front_line_share + self.management_share > 1.0 + 1e-9:
+        received = self.front_line_share + self.management_share
+        if received > 1.0 + 1e-9:
             raise ValueError(
-                f"front_line_share + management_share = "
-                f"{self.front_line_share + self.management_share:g} must be at most 1 (the rest "
-                "of the complaints go nowhere)"
+                f"front_line_share + management_share = {received:g} must be at most 1 (the rest "
+                "of voiced dissatisfaction goes to nobody who acts)"
+            )
+        if self.complain_prob > received + 1e-9:
+            raise ValueError(
+                f"complain_prob ({self.complain_prob:g}) must be at most front_line_share + "
+                f"management_share ({received:g}): the complaints received are that share of the "
+                "dissatisfied customers who voice it"
             )
         total = sum(self.contact_types.values())
         if abs(total - 1.0) > 1e-6:
@@ -190,6 +215,39 @@ class TarpRetention(Model):
 RetentionRule = Annotated[TimeDecayRetention | TarpRetention, Field(discriminator="kind")]
 
 
+class WarmStart(Model):
+    """How the customer base reaches its steady state before the start date.
+
+    The whole model (desk and customers) runs ``burn_in_days`` before the start date; nothing in
+    them is reported, and closed accounts are replaced so the run starts with ``accounts``
+    accounts. After the first ``history_pilot_days`` every customer's satisfaction is given the
+    history a long-standing customer would carry (earlier windows drawn from the pilot, decayed
+    by the half-life); at the start date word of mouth starts at its stationary level for the
+    burn-in's rate of dissatisfaction. ``burn_in_days: 0`` starts cold (everyone neutral).
+    """
+
+    burn_in_days: int = Field(
+        91, ge=0, le=3650, description="Days simulated before the start date, not reported."
+    )
+    history_pilot_days: int = Field(
+        14,
+        ge=0,
+        le=3650,
+        description="First days of the burn-in whose satisfaction changes give customers their "
+        "earlier history (0: no history).",
+    )
+
+    @model_validator(mode="after")
+    def _pilot_inside(self) -> WarmStart:
+        if self.burn_in_days and self.history_pilot_days >= self.burn_in_days:
+            raise ValueError(
+                f"history_pilot_days ({self.history_pilot_days}) must be shorter than "
+                f"burn_in_days ({self.burn_in_days}): the rest of the burn-in lets exits, "
+                "complaints and advocates settle"
+            )
+        return self
+
+
 class Acquisition(Model):
     """New customers."""
 
@@ -206,6 +264,9 @@ class CustomerBase(Model):
 
     accounts: int = Field(ge=1, le=10_000_000, description="Accounts at the start.")
     segments: dict[str, Segment] = Field(min_length=1, description="Value tiers by name.")
+    warm_start: WarmStart = Field(
+        default_factory=WarmStart, description="How the customer base starts in its steady state."
+    )
     tick_min: float = Field(
         60.0,
         ge=5.0,
@@ -258,8 +319,18 @@ class CustomerBase(Model):
 
 
 class RecoveryBase(Model):
-    """What the desk does with a complaint. Each policy is a set of actions with costs."""
+    """What the desk does with a complaint. Each policy is a set of actions with costs.
 
+    Every duration of a complaint (its target, overdue escalation, the resolution standard, the
+    retention curve) runs on one recovery clock, which starts when the complaint reaches the
+    company (``received``, the default) or at the bad moment behind it (``problem``).
+    """
+
+    clock_starts: Literal["received", "problem"] = Field(
+        "received",
+        description="When the recovery clock starts: when the complaint reaches the company, or "
+        "at the bad moment that caused it.",
+    )
     target_h: float | None = Field(
         24.0, gt=0.0, le=720.0, description="Resolve complaints within this many hours."
     )

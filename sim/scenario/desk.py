@@ -497,6 +497,18 @@ class Standards(Model):
     max_monthly_complaint_rate: Probability = Field(
         0.01, description="Highest acceptable complaints per customer per month (with customers)."
     )
+    complaint_resolution_h: float = Field(
+        24.0,
+        gt=0.0,
+        le=720.0,
+        description="Complaints resolved within this many hours on the recovery clock (with "
+        "customers).",
+    )
+    complaint_resolution_target: Probability = Field(
+        0.96,
+        description="Share of complaints received that must be resolved within "
+        "complaint_resolution_h (with customers).",
+    )
     response_targets: dict[str, ResponseTarget] = Field(
         default_factory=dict, description="Contact type name → response-time standard."
     )

@@ -24,8 +24,16 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 BASELINE = REPO / "params" / "baseline.yaml"
 EXIT_BAD_INPUT = 2
-FAST = ["--replications", "2", "-p", "calendar.horizon_days=3"]
-"""Keep ``run`` quick: two replications of three days of the baseline (about 1 s)."""
+FAST = [
+    "--replications",
+    "2",
+    "-p",
+    "calendar.horizon_days=3",
+    "-p",
+    "customers.warm_start.burn_in_days=0",
+]
+"""Keep ``run`` quick: two replications of three days of the baseline, started cold (about
+1 s)."""
 
 
 @dataclass(frozen=True)
@@ -439,3 +447,42 @@ def test_help_schema_and_top_level() -> None:
     top = sim("--help")
     assert top.returncode == 0
     assert "examples:" in top.stdout and "python -m sim erlang --arrivals-per-h" in top.stdout
+
+
+def test_compare_prints_markdown_tables_of_the_chosen_kpis() -> None:
+    result = sim(
+        "compare",
+        "params/baseline.yaml",
+        "params/scenarios/understaffed.yaml",
+        *FAST,
+        "--markdown",
+        "--kpis",
+        "service_level,net_value",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("2 replications per scenario, seed ")
+    assert "| KPI | baseline | understaffed |" in lines
+    assert "| difference against baseline (paired) | understaffed |" in lines
+    rows = [line.split(" | ")[0] for line in lines if line.startswith("| ") and "---" not in line]
+    assert rows == [
+        "| KPI",
+        "| service level",
+        "| net value",
+        "| difference against baseline (paired)",
+        "| service level",
+        "| net value",
+    ]
+
+
+def test_compare_refuses_an_unknown_kpi_before_running() -> None:
+    message = assert_bad_input(
+        sim(
+            "compare",
+            "params/baseline.yaml",
+            "params/scenarios/understaffed.yaml",
+            "--kpis",
+            "service_level,servise_level",
+        )
+    )
+    assert "'servise_level'" in message

@@ -30,7 +30,8 @@ def test_runs_a_template_from_the_repository_root(tmp_path: Path) -> None:
         "params/baseline.yaml",
         "-p",
         "overrides",
-        "{calendar.horizon_days: 2, customers.accounts: 1000}",
+        "{calendar.horizon_days: 2, customers.accounts: 1000, "
+        "customers.warm_start: {burn_in_days: 0}}",
         "-p",
         "replications",
         "2",

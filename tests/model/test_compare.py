@@ -6,8 +6,11 @@ import numpy as np
 
 from sim.experiments.compare import (
     BETTER,
+    HIGHER,
+    LOWER,
     SAME,
     WORSE,
+    Difference,
     compare,
     paired_differences,
     replications_for_precision,
@@ -52,7 +55,10 @@ def test_verdicts_follow_each_kpis_direction() -> None:
     assert diffs["service_level"].verdict == BETTER
     assert diffs["abandon_rate"].verdict == BETTER  # lower is better
     assert diffs["asa_s"].difference.mean < 0
-    assert diffs["offered_phone"].verdict == SAME  # a volume has no better direction
+    # a volume has no better direction: fewer retrials with more agents read "lower"
+    offered = diffs["offered_phone"]
+    assert offered.difference.ci_high < 0
+    assert offered.verdict == LOWER
     reverse = compare(
         {
             "rich": busy_desk(name="rich", **MORE_AGENTS),
@@ -65,6 +71,16 @@ def test_verdicts_follow_each_kpis_direction() -> None:
     assert reverse.differences["lean"]["service_level"].verdict == WORSE
     # The same seed gives the baseline the same replications in both comparisons.
     assert result.results["lean"].per_replication == reverse.results["lean"].per_replication
+
+
+def test_a_kpi_without_a_direction_reads_higher_lower_or_no_difference() -> None:
+    def verdict(values: list[float]) -> str:
+        d = estimate(np.array(values), lower=-np.inf)
+        return Difference("offered_phone", d, d, d).verdict
+
+    assert verdict([40.0, 23.0, 56.0, 44.0]) == HIGHER
+    assert verdict([-40.0, -23.0, -56.0, -44.0]) == LOWER
+    assert verdict([40.0, -23.0, 5.0, -44.0]) == SAME
 
 
 def test_replications_are_added_until_the_interval_is_narrow_enough() -> None:

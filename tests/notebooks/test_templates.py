@@ -28,7 +28,11 @@ TEMPLATES = (
     "05_validation",
     "06_calibrate_and_validate",
 )
-TINY = {"calendar.horizon_days": 3, "customers.accounts": 2000}
+TINY = {
+    "calendar.horizon_days": 3,
+    "customers.accounts": 2000,
+    "customers.warm_start.burn_in_days": 0,
+}
 SIMPLE = (str, int, float, bool, type(None), dict, list)
 
 EXPECTED_CHARTS = {
