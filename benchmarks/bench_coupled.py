@@ -74,7 +74,7 @@ def child(variant: str, scenario_path: str, overrides: list[str], seed: int) -> 
     streams = Streams(seed, 0)
     desk = Desk(scenario, streams)  # wired as sim.model.replication.simulate does
     if scenario.customers is not None:
-        desk.attach_customers(CustomerModel(scenario, streams, desk))
+        desk.attach_customers(CustomerModel(scenario, desk))
     built = time.perf_counter()
     run = desk.run()
     finished = time.perf_counter()

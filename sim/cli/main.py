@@ -100,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
         help="print Markdown tables (means with intervals, then paired differences) instead",
     )
     cmp_.add_argument(
+        "--pairing",
+        action="store_true",
+        help="with --markdown: add a table of what the pairing removed, var(difference) / "
+        "(var(baseline) + var(alternative)), per KPI (1: no better than independent runs)",
+    )
+    cmp_.add_argument(
         "--kpis",
         type=lambda text: [k.strip() for k in text.split(",") if k.strip()],
         default=[],
@@ -510,7 +516,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(json.dumps(_jsonable(payload)))
     elif args.markdown:
         try:
-            print(comparison_markdown(result, args.kpis), end="")
+            print(comparison_markdown(result, args.kpis, args.pairing), end="")
         except ValueError as exc:
             return _bad_input(f"compare --kpis: {exc}")
     else:

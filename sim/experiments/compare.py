@@ -36,6 +36,10 @@ class Difference:
     baseline: Estimate
     alternative: Estimate
     difference: Estimate
+    pairing: float = math.nan
+    """How much the pairing removed: var(difference) / (var(baseline) + var(alternative)) over
+    replications. 1 is what independent runs give; the smaller, the sharper the comparison (NaN
+    when neither run varies)."""
 
     @property
     def verdict(self) -> str:
@@ -107,10 +111,29 @@ def compare(
             continue
         diffs = paired_differences(base.per_replication, result.per_replication)
         differences[name] = {
-            kpi: Difference(kpi, base.summary[kpi], result.summary[kpi], d)
+            kpi: Difference(
+                kpi,
+                base.summary[kpi],
+                result.summary[kpi],
+                d,
+                variance_ratio(
+                    [r[kpi] for r in base.per_replication],
+                    [r[kpi] for r in result.per_replication],
+                ),
+            )
             for kpi, d in diffs.items()
         }
     return Comparison(baseline=baseline, results=results, differences=differences)
+
+
+def variance_ratio(base: Sequence[float], alternative: Sequence[float]) -> float:
+    """var(alternative − base) / (var(base) + var(alternative)) over paired replications: 1 for
+    independent runs, 0 when the pairing removes all the noise of the difference."""
+    a, b = np.asarray(base, dtype=float), np.asarray(alternative, dtype=float)
+    if len(a) < 2:
+        return math.nan
+    spread = a.var(ddof=1) + b.var(ddof=1)
+    return float((b - a).var(ddof=1) / spread) if spread > 0 else math.nan
 
 
 def replications_for_precision(

@@ -173,9 +173,12 @@ def comparison_table(comparison: Comparison) -> str:
     return "\n\n".join(blocks)
 
 
-def comparison_markdown(comparison: Comparison, kpis: Sequence[str] = ()) -> str:
-    """The comparison as two Markdown tables: each scenario's mean and 95% interval per KPI, then
-    each alternative's paired difference against the baseline with its interval and verdict.
+def comparison_markdown(
+    comparison: Comparison, kpis: Sequence[str] = (), pairing: bool = False
+) -> str:
+    """The comparison as Markdown tables: each scenario's mean and 95% interval per KPI, then
+    each alternative's paired difference against the baseline with its interval and verdict,
+    and with ``pairing`` what the pairing removed (var(difference) / (var(a) + var(b))).
     ``kpis`` selects and orders the rows (default: every KPI)."""
     base = comparison.results[comparison.baseline]
     names = list(comparison.results)
@@ -207,8 +210,21 @@ def comparison_markdown(comparison: Comparison, kpis: Sequence[str] = ()) -> str
                 f"{_fmt(d.difference.mean, style)} ({_ci(d.difference, style)}): {d.verdict}"
             )
         diffs.append(f"| {label} | {' | '.join(values)} |")
+    tables = [*means, "", *diffs]
+    if pairing:
+        tables += [
+            "",
+            "| var(difference) / (var(baseline) + var(alternative)) | "
+            + " | ".join(alternatives)
+            + " |",
+            "|---" * (len(alternatives) + 1) + "|",
+        ]
+        for kpi in rows:
+            ratios = [comparison.differences[name][kpi].pairing for name in alternatives]
+            cells = ["–" if math.isnan(r) else f"{r:.3f}" for r in ratios]
+            tables.append(f"| {_label(kpi)[0]} | {' | '.join(cells)} |")
     head = (
         f"{base.replications} replications per scenario, seed {base.seed}; means with 95% "
         "confidence intervals (Student t over replications)."
     )
-    return "\n".join([head, "", *means, "", *diffs]) + "\n"
+    return "\n".join([head, "", *tables]) + "\n"

@@ -5,6 +5,10 @@ Within an interval the arrival rate of a contact type is
 constant rate the process is simulated exactly by drawing a Poisson count per interval and placing
 that many arrivals uniformly inside it — no thinning, no error at interval edges.
 
+With a customer base, each open account raises its own contacts at its share of the forecast
+rate (:func:`account_day_arrivals`), so the volume follows the base and every contact belongs to a
+customer from the start.
+
 Real call-centre volumes vary more from day to day than Poisson allows (Brown et al. 2005). With
 ``demand.day_volume_cv > 0`` every day's rates are multiplied by a common gamma factor with mean 1
 (a gamma-mixed, i.e. negative-binomial, day volume), shared by all contact types that day.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.calendar import CalendarPlan, Day
+from sim.model.keyed import Keyed, poisson_counts
 from sim.scenario.desk import Demand
 
 
@@ -74,3 +79,49 @@ def day_arrivals(
     all_codes = np.concatenate(codes) if codes else np.empty(0, dtype=np.int8)
     order = np.argsort(all_times, kind="stable")
     return all_times[order], all_codes[order]
+
+
+def account_day_arrivals(
+    plan: CalendarPlan,
+    demand: Demand,
+    day: Day,
+    per_account: float,
+    accounts: np.ndarray,
+    keyed: Keyed,
+    count_key: int,
+    slot_key: int,
+    within_key: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Primary arrivals of one day raised by each open account: sorted clock times, contact-type
+    codes, the customer of each and its key (customer, day, rank that day).
+
+    Every account raises contacts at ``per_account`` times the forecast rate (the forecast is for
+    the whole base, so ``per_account`` is the day factor over the base size): a Poisson count for
+    the day, each contact placed in a (type, planning interval) slot with probability
+    proportional to the slot's rate and uniformly inside it. The superposition over accounts is the
+    forecast process scaled by the open accounts, exactly. Each number is keyed by the account
+    (:mod:`sim.model.keyed`), so an account raises the same contacts in every scenario in which it
+    is open that day, whoever else is.
+    """
+    starts = plan.interval_starts(day)
+    rates = interval_rates(plan, demand, day)
+    total = float(rates.sum())
+    empty = np.empty(0)
+    if total <= 0.0 or not len(accounts):
+        return empty, np.empty(0, np.int8), np.empty(0, np.int64), np.empty(0, np.uint64)
+    counts = poisson_counts(
+        keyed.uniforms(keyed.keys(accounts, day.index), count_key), total * per_account
+    )
+    who = np.repeat(accounts, counts)
+    first = np.cumsum(counts) - counts
+    rank = np.arange(len(who)) - np.repeat(first, counts)
+    keys = keyed.keys(who, day.index, rank)
+    cumulative = np.cumsum(rates.ravel()) / total
+    slot = np.minimum(
+        np.searchsorted(cumulative, keyed.uniforms(keys, slot_key), side="right"),
+        rates.size - 1,
+    )
+    codes = (slot // len(starts)).astype(np.int8)
+    times = starts[slot % len(starts)] + keyed.uniforms(keys, within_key) * plan.interval_min
+    order = np.argsort(times, kind="stable")
+    return times[order], codes[order], who[order], keys[order]

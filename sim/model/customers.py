@@ -43,11 +43,12 @@ from collections.abc import Generator
 
 import numpy as np
 import simpy
+from scipy import stats
 from simpy.events import Timeout
 
 from sim.model.desk import Desk
+from sim.model.keyed import Keyed, duration, durations, poisson_counts, purpose
 from sim.model.records import ANSWERED, ESCALATED, NO_FOLLOW_UP, RESOLVED, CustomerRun
-from sim.model.rng import Draws, Streams, duration_draws
 from sim.model.satisfaction import (
     complaint_retention,
     decayed,
@@ -83,6 +84,34 @@ RECEIVED = (FRONT_LINE, MANAGEMENT, OUTSIDE_DESK)
 
 MINUTES_PER_YEAR = 365.25 * 1440.0
 
+Q = {
+    name: purpose(name)
+    for name in (
+        "segment",
+        "churn-time",
+        "churn-reason",
+        "episode",
+        "voice",
+        "where",
+        "stay",
+        "told",
+        "complaint-delay",
+        "channel",
+        "complaint",
+        "retain",
+        "exit-delay",
+        "acquired",
+        "history",
+        "history-pick",
+        "contact",
+        "callback",
+        "follow-up",
+    )
+}
+"""What each keyed number of the customer base is for (:mod:`sim.model.keyed`): every draw is
+keyed by the customer (and their episode or complaint), so two policies give a customer the same
+decisions until their paths diverge."""
+
 
 class _Columns:
     """Append-only typed columns (grows by doubling)."""
@@ -107,29 +136,25 @@ class _Columns:
 class CustomerModel:
     """One replication's customer base, driven by the desk's SimPy environment."""
 
-    def __init__(self, scenario: Scenario, streams: Streams, desk: Desk) -> None:
+    def __init__(self, scenario: Scenario, desk: Desk) -> None:
         cfg = scenario.customers
         assert cfg is not None
         self.cfg = cfg
         self.recovery = scenario.recovery
         self.desk = desk
-        # One stream per kind of decision, so that a change in one (say, how many complaints
-        # are settled) does not shift the draws of the others: sharper paired comparisons.
-        self.rng_retention = streams("customers/retention")
-        self.rng_voice = streams("customers/voice")
-        self.rng_wom = streams("customers/word-of-mouth")
-        self.rng_churn = streams("customers/churn")
-        self.rng_acquisition = streams("customers/acquisition")
-        self.rng_history = streams("customers/history")
-        self.pick_rng = streams("customers/pick")
-        self.u_channel = Draws(streams("customers/complaint-channel").random)
-        self.exit_delay = duration_draws(cfg.exit_delay, streams("customers/exit-delay"))
-        self.complaint_delay = duration_draws(
-            cfg.complaints.delay, streams("customers/complaint-delay")
-        )
-        self.wom_shape = word_of_mouth_shape(
+        assert desk.keyed is not None
+        self.keyed: Keyed = desk.keyed
+        """Every draw keyed by the customer (and episode, complaint): sharp paired comparisons."""
+        hazards = np.array([getattr(cfg.churn, r) for r in CHURN_REASONS])
+        self.churn_rate_per_min = -np.log1p(-hazards) / MINUTES_PER_YEAR
+        self.churn_heap: list[tuple[float, int, int]] = []
+        shape = word_of_mouth_shape(
             cfg.word_of_mouth.tells_mean, cfg.word_of_mouth.tells_at_least_20_share
         )
+        told = stats.nbinom(*shape)
+        self.told_cdf = told.cdf(np.arange(int(told.ppf(1.0 - 1e-12)) + 1))
+        """Distribution function of how many people a dissatisfied customer tells (by
+        inversion: the count is where a keyed uniform falls in it)."""
         self.segment_names = tuple(cfg.segments)
         self.segment_share = np.array([s.share for s in cfg.segments.values()])
         self.initial = cfg.accounts
@@ -142,6 +167,8 @@ class CustomerModel:
         self.left_min = np.full(cap, np.nan)
         self.decided_min = np.full(cap, np.nan)
         self.decided_reason = np.zeros(cap, np.int8)
+        self.episodes_of = np.zeros(cap, np.int32)
+        self.complaints_of = np.zeros(cap, np.int32)
         self.sat = np.zeros(cap)
         self.sat_t = np.zeros(cap)
         self.dissatisfied = np.zeros(cap, bool)
@@ -150,8 +177,7 @@ class CustomerModel:
         self.pos = np.full(cap, -1, np.int64)
         self.n_active = 0
         self.n_leaving = 0
-        self.segments_stream = streams("customers/segments")
-        self._add_customers(cfg.accounts, self.start_min, self.segments_stream)
+        self._add_customers(cfg.accounts, self.start_min)
         self.exits: list[tuple[float, int]] = []
         self.seen = 0
         self.listeners = 0.0
@@ -179,6 +205,7 @@ class CustomerModel:
             retained="i1",
             escalated="bool",
             compensation="f8",
+            key="u8",
         )
         self.episodes = _Columns(
             customer="i8", time_min="f8", large="bool", voice="i1", complaint="i8", leaves="bool"
@@ -208,7 +235,10 @@ class CustomerModel:
 
     # --- population --------------------------------------------------------------------------
 
-    def _add_customers(self, count: int, now: float, rng: np.random.Generator) -> None:
+    def _add_customers(self, count: int, now: float) -> None:
+        """Open ``count`` accounts at ``now``; identities in order of arrival, each with its
+        segment and its time and reason of leaving for reasons outside service (competing yearly
+        hazards, keyed by the identity)."""
         while self.n + count > len(self.segment):
             for name in (
                 "segment",
@@ -217,6 +247,8 @@ class CustomerModel:
                 "left_min",
                 "decided_min",
                 "decided_reason",
+                "episodes_of",
+                "complaints_of",
                 "sat",
                 "sat_t",
                 "dissatisfied",
@@ -229,7 +261,27 @@ class CustomerModel:
                 fill = np.nan if nan_filled else (-1 if name == "pos" else 0)
                 setattr(self, name, np.concatenate([old, np.full_like(old, fill)]))
         ids = np.arange(self.n, self.n + count)
-        self.segment[ids] = rng.choice(len(self.segment_share), count, p=self.segment_share)
+        keys = self.keyed.keys(ids)
+        shares = np.cumsum(self.segment_share)
+        self.segment[ids] = np.minimum(
+            np.searchsorted(shares / shares[-1], self.keyed.uniforms(keys, Q["segment"]), "right"),
+            len(shares) - 1,
+        )
+        total = float(self.churn_rate_per_min.sum())
+        if total > 0.0:
+            wait = -np.log1p(-self.keyed.uniforms(keys, Q["churn-time"])) / total
+            reason = 1 + np.minimum(
+                np.searchsorted(
+                    np.cumsum(self.churn_rate_per_min) / total,
+                    self.keyed.uniforms(keys, Q["churn-reason"]),
+                    "right",
+                ),
+                len(CHURN_REASONS) - 1,
+            )
+            for customer, at, why in zip(
+                ids.tolist(), (now + wait).tolist(), reason.tolist(), strict=True
+            ):
+                heapq.heappush(self.churn_heap, (at, customer, why))
         self.joined_min[ids] = now
         self.sat_t[ids] = now
         self.active[self.n_active : self.n_active + count] = ids
@@ -252,7 +304,8 @@ class CustomerModel:
     def _schedule_exit(self, customer: int, reason: int, now: float) -> None:
         """Decide to leave now; the account closes after the exit delay."""
         if self._decide_to_leave(customer, reason, now):
-            heapq.heappush(self.exits, (now + self.exit_delay(), customer))
+            u = self.keyed.uniform(self.keyed.key(customer), Q["exit-delay"])
+            heapq.heappush(self.exits, (now + duration(self.cfg.exit_delay, u), customer))
 
     def _close(self, customer: int, now: float) -> None:
         """Close the account of a customer who decided to leave."""
@@ -269,13 +322,9 @@ class CustomerModel:
         self.n_active -= 1
         self._today["closed"] += 1
 
-    def volume_scale(self) -> float:
-        """Open accounts relative to the initial base: scales the forecast arrival volumes."""
-        return self.n_active / self.initial
-
-    def pick(self, count: int) -> np.ndarray:
-        """Customers raising ``count`` primary contacts (uniformly among the open accounts)."""
-        return self.active[self.pick_rng.integers(0, self.n_active, count)]
+    def accounts_open(self) -> np.ndarray:
+        """Customers whose account is open."""
+        return self.active[: self.n_active].copy()
 
     def gone(self, customer: int) -> bool:
         """Whether the customer's account is closed."""
@@ -291,6 +340,8 @@ class CustomerModel:
         if voice in RECEIVED:
             self._today["complaints"] += 1
         clock = problem_min if self.recovery.clock_starts == "problem" else received_min
+        seq = int(self.complaints_of[customer])
+        self.complaints_of[customer] = seq + 1
         complaint = self.complaints.add(
             customer=customer,
             problem_min=problem_min,
@@ -304,6 +355,7 @@ class CustomerModel:
             retained=-1,
             escalated=False,
             compensation=0.0,
+            key=self.keyed.key(customer, seq, Q["complaint"]),
         )
         target_h = self.recovery.target_h
         if self.recovery.escalate_overdue and target_h is not None and not math.isnan(clock):
@@ -326,8 +378,10 @@ class CustomerModel:
 
     def _escalate(self, complaint: int, when: float) -> None:
         """Hand a complaint to tier 2, who call the customer back."""
-        self.complaints.cols["escalated"][complaint] = True
-        self.desk.inject_callback(int(self.complaints.cols["customer"][complaint]), complaint, when)
+        c = self.complaints.cols
+        c["escalated"][complaint] = True
+        key = self.keyed.key(int(c["key"][complaint]), Q["callback"])
+        self.desk.inject_callback(int(c["customer"][complaint]), complaint, when, key)
 
     def _on_overdue(self, event: Timeout) -> None:
         """The recovery target has passed: an unresolved complaint escalates automatically."""
@@ -352,7 +406,7 @@ class CustomerModel:
         )
         resolved = ~np.isnan(hours)
         keep = np.clip(keep + np.where(resolved, self.recovery.retention_uplift, 0.0), 0.0, 1.0)
-        would_stay = self.rng_retention.random(len(complaints)) < keep
+        would_stay = self.keyed.uniforms(c["key"][complaints], Q["retain"]) < keep
         customers = c["customer"][complaints]
         decided = self.leaving[customers] | (self.status[customers] != ACTIVE)
         stays = would_stay & ~decided
@@ -374,9 +428,16 @@ class CustomerModel:
         for customer in customers[~would_stay & ~decided]:
             self._schedule_exit(int(customer), REASONS.index("poor_recovery"), now)
         if isinstance(self.recovery, ProactiveFollowUp):
-            for customer, at in zip(customers[resolved], resolved_min[resolved], strict=True):
+            for customer, at, key in zip(
+                customers[resolved],
+                resolved_min[resolved],
+                c["key"][complaints][resolved],
+                strict=True,
+            ):
                 self.desk.inject_follow_up(
-                    int(customer), float(at) + self.recovery.follow_up_after_h * 60.0
+                    int(customer),
+                    float(at) + self.recovery.follow_up_after_h * 60.0,
+                    self.keyed.key(int(key), Q["follow-up"]),
                 )
 
     # --- the customer clock ------------------------------------------------------------------
@@ -425,23 +486,31 @@ class CustomerModel:
         weight = 2.0 ** (-(now - self.start_min) / 1440.0 / sat_cfg.half_life_days)
         past = np.zeros(len(veterans))
         dissatisfied = np.zeros(len(veterans), bool)
-        for _ in range(math.ceil(math.log(1e-3) / math.log(weight))):
-            past = past * weight + window[self.rng_history.integers(0, len(window), len(past))]
+        windows = math.ceil(math.log(1e-3) / math.log(weight))
+        for back in range(windows, 0, -1):  # oldest first
+            keys = self.keyed.keys(veterans, back, Q["history"])
+            pick = self.keyed.uniforms(keys, Q["history-pick"]) * len(window)
+            past = past * weight + window[pick.astype(np.int64)]
             dissatisfied &= past < sat_cfg.dissatisfied_below
-            self._decide_in_the_past(past, dissatisfied)
+            self._decide_in_the_past(past, dissatisfied, keys)
         sat = past * weight + window
         self.dissatisfied[veterans] |= dissatisfied & (sat < sat_cfg.dissatisfied_below)
         fresh = ~self.dissatisfied[veterans] & ~self.leaving[veterans]
         settled = sat.copy()
         just_now = np.zeros(len(veterans), bool)
-        self._decide_in_the_past(settled, just_now, fresh)
+        keys = self.keyed.keys(veterans, 0, Q["history"])
+        self._decide_in_the_past(settled, just_now, keys, fresh)
         self.sat[veterans] = settled
         self.sat_t[veterans] = now
         self.dissatisfied[veterans[just_now]] = True
         self.told_since, self.told = now, 0.0
 
     def _decide_in_the_past(
-        self, sat: np.ndarray, dissatisfied: np.ndarray, eligible: np.ndarray | None = None
+        self,
+        sat: np.ndarray,
+        dissatisfied: np.ndarray,
+        keys: np.ndarray,
+        eligible: np.ndarray | None = None,
     ) -> None:
         """Decisions of customers whose past satisfaction ``sat`` crossed the threshold (in
         place): silent and staying → ``dissatisfied``; complained or replaced → neutral."""
@@ -453,7 +522,8 @@ class CustomerModel:
         if not len(idx):
             return
         large = sat[idx] < cfg.satisfaction.large_problem_below
-        u_voice, u_stay = self.rng_history.random((2, len(idx)))
+        u_voice = self.keyed.uniforms(keys[idx], Q["voice"])
+        u_stay = self.keyed.uniforms(keys[idx], Q["stay"])
         keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
         silent_stayed = (u_voice >= cfg.complaints.voice_prob) & (u_stay < keep)
         dissatisfied[idx[silent_stayed]] = True
@@ -554,7 +624,11 @@ class CustomerModel:
         self.dissatisfied[customers] = True
         self._today["dissatisfied"] += n
         large = self.sat[customers] < cfg.satisfaction.large_problem_below
-        u_voice, u_where, u_stay = self.rng_voice.random((3, n))
+        keys = self.keyed.keys(customers, self.episodes_of[customers], Q["episode"])
+        self.episodes_of[customers] += 1
+        u_voice, u_where, u_stay = (
+            self.keyed.uniforms(keys, Q[w]) for w in ("voice", "where", "stay")
+        )
         voiced = u_voice < cfg.complaints.voice_prob
         front = u_where < cfg.complaints.front_line_share
         mgmt = ~front & (
@@ -565,28 +639,31 @@ class CustomerModel:
         )
         silent_keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
         leaves = (voice == SILENT) & (u_stay >= silent_keep)
-        told = float(self.rng_wom.negative_binomial(*self.wom_shape, size=n).sum())
+        told = float(
+            np.searchsorted(self.told_cdf, self.keyed.uniforms(keys, Q["told"]), "left").sum()
+        )
         self.listeners += told
         self.told += told
         codes = list(self.complaint_codes)
-        shares = np.array(list(self.complaint_codes.values()))
+        shares = np.cumsum(list(self.complaint_codes.values()))
+        delay = durations(cfg.complaints.delay, self.keyed.uniforms(keys, Q["complaint-delay"]))
+        channel = np.minimum(
+            np.searchsorted(shares / shares[-1], self.keyed.uniforms(keys, Q["channel"]), "right"),
+            len(codes) - 1,
+        )
         for i, customer in enumerate(customers.tolist()):
             complaint = -1
             if voice[i] == NOWHERE:
                 complaint = self.open_complaint(customer, now, np.nan, bool(large[i]), NOWHERE)
                 self._settle(np.array([complaint]), np.array([np.nan]), now)
             elif voice[i] != SILENT:
-                when = now + self.complaint_delay()
+                when = now + float(delay[i])
                 complaint = self.open_complaint(customer, now, when, bool(large[i]), int(voice[i]))
                 if voice[i] == MANAGEMENT or large[i]:
                     self._escalate(complaint, when)
                 else:
-                    code = codes[
-                        int(np.searchsorted(np.cumsum(shares), self.u_channel(), side="right"))
-                        if len(codes) > 1
-                        else 0
-                    ]
-                    self.desk.inject_complaint(code, customer, complaint, when)
+                    key = self.keyed.key(int(self.complaints.cols["key"][complaint]), Q["contact"])
+                    self.desk.inject_complaint(codes[channel[i]], customer, complaint, when, key)
             elif leaves[i]:
                 self._schedule_exit(customer, REASONS.index("indifference"), now)
             self.episodes.add(
@@ -604,20 +681,11 @@ class CustomerModel:
             self._close(customer, now)
 
     def _churn(self, now: float) -> None:
-        """Leaving for reasons outside service, at yearly hazards: decided and gone at once (a
-        customer who had already decided keeps their reason)."""
-        churn = self.cfg.churn
-        hazards = np.array([getattr(churn, r) for r in CHURN_REASONS])
-        per_tick = 1.0 - (1.0 - hazards) ** (self.cfg.tick_min / MINUTES_PER_YEAR)
-        counts = self.rng_churn.multinomial(
-            self.n_active, np.append(per_tick, 1.0 - per_tick.sum())
-        )
-        leaving = int(counts[:-1].sum())
-        if not leaving:
-            return
-        chosen = self.active[self.rng_churn.choice(self.n_active, leaving, replace=False)].copy()
-        reasons = np.repeat(np.arange(1, len(CHURN_REASONS) + 1), counts[:-1])
-        for customer, reason in zip(chosen.tolist(), reasons.tolist(), strict=True):
+        """Leaving for reasons outside service, each customer at the time drawn when they joined:
+        decided and gone at once (a customer who had already decided keeps their reason)."""
+        heap = self.churn_heap
+        while heap and heap[0][0] <= now:
+            _, customer, reason = heapq.heappop(heap)
             self._decide_to_leave(customer, reason, now)
             self._close(customer, now)
 
@@ -642,9 +710,10 @@ class CustomerModel:
                 + advocates * wom.referrals_per_advocate / wom.effect_days
                 - self.listeners * wom.lost_acquisitions_per_listener / wom.effect_days
             )
-            acquired = int(self.rng_acquisition.poisson(max(rate, 0.0)))
+            u = self.keyed.uniform(self.keyed.key(round(now / 1440.0)), Q["acquired"])
+            acquired = int(poisson_counts(np.array([u]), max(rate, 0.0))[0])
         if acquired:
-            self._add_customers(acquired, now, self.segments_stream)
+            self._add_customers(acquired, now)
         self._today["acquired"] += acquired
         day = round(now / 1440.0) - 1
         if day >= 0:

@@ -31,7 +31,7 @@ import bisect
 import math
 from array import array
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -40,8 +40,9 @@ import simpy
 from simpy.events import Timeout
 
 from sim.model.agents import AgentPool, staffing_steps
-from sim.model.arrivals import day_arrivals, day_volume_factors
-from sim.model.calendar import CalendarPlan
+from sim.model.arrivals import account_day_arrivals, day_arrivals, day_volume_factors
+from sim.model.calendar import CalendarPlan, Day
+from sim.model.keyed import Dist, Keyed, durations, purpose
 from sim.model.records import (
     ABANDONED,
     ANSWERED,
@@ -63,6 +64,34 @@ from sim.scenario.desk import ContactType
 from sim.scenario.scenario import Scenario
 
 TIERS = (1, 2)
+
+Draw = Callable[[int], float]
+"""A number for the contact whose key is given: keyed by that identity with a customer base,
+the next number of a named stream without one (the key is then ignored)."""
+
+# What each keyed number is for, and the kinds of contact that follow another.
+P = {
+    name: purpose(name)
+    for name in (
+        "count",
+        "slot",
+        "within",
+        "handle",
+        "patience",
+        "resolve",
+        "tier2-handle",
+        "repeat-delay",
+        "retrial-delay",
+        "escalate",
+        "retry",
+        "not-ready",
+        "answer-delay",
+        "after-hours",
+        "retrial",
+        "repeat",
+        "escalation",
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -89,9 +118,9 @@ class DeskRun:
 
 class CustomerBase(Protocol):
     """What the desk asks of the customer base behind it (:class:`sim.model.customers.
-    CustomerModel`): who raises each primary contact, how demand scales with the active base,
-    complaints from the forecast complaint types, and whether a complaint still needs the customer
-    to call. The customer base runs on the desk's SimPy environment alongside it."""
+    CustomerModel`): whose accounts are open (they raise the primary contacts), complaints from
+    the forecast complaint types, whether a complaint still needs the customer to call, and who has
+    left. The customer base runs on the desk's SimPy environment alongside it."""
 
     def process(self) -> Generator[simpy.Event, None, None]:
         """The customer base's own clock (ticks and days)."""
@@ -105,12 +134,9 @@ class CustomerBase(Protocol):
         """The customer base's records."""
         ...
 
-    def volume_scale(self) -> float:
-        """Active customers relative to the initial base."""
-        ...
-
-    def pick(self, count: int) -> np.ndarray:
-        """Customers raising ``count`` primary contacts."""
+    def accounts_open(self) -> np.ndarray:
+        """Customers whose account is open (each raises primary contacts at the forecast rate
+        per account)."""
         ...
 
     def open_outside_complaint(self, customer: int, now: float) -> int:
@@ -151,6 +177,7 @@ class _TypeModel:
     __slots__ = (
         "escalate_prob",
         "fcr_prob",
+        "handle_dist",
         "is_phone",
         "max_repeat_attempts",
         "max_retrial_attempts",
@@ -176,6 +203,9 @@ class Desk:
         self.env = simpy.Environment(initial_time=self.plan.start_min)
         self.log = ContactLog()
         self.streams = streams
+        self.keyed = Keyed(streams.seed, streams.replication) if scenario.customers else None
+        """Keyed random numbers, with a customer base: every draw tied to the customer's contact
+        (:mod:`sim.model.keyed`); None: named streams, as a desk alone needs."""
         contact_types = dict(scenario.demand.contact_types)
         contact_types.update(self._customer_work(scenario))
         self.type_names = tuple(contact_types)
@@ -216,8 +246,8 @@ class Desk:
         self.patience_by_queue = any(f != 1.0 for f in self.queue_factor)
         delay = scenario.routing.answer_delay
         self.answer_delay_prob = delay.probability
-        self.answer_delay = duration_draws(delay.delay, streams("answer-delay"))
-        self.u_not_ready = Draws(streams("decisions/not-ready").random)
+        self.answer_delay = self._duration(delay.delay, "answer-delay", "answer-delay")
+        self.u_not_ready = self._uniform("not-ready", "decisions/not-ready")
         self.delayed: set[int] = set()
         self.on_email = 0
         self.email_reserved = scenario.routing.email_reserved_agents
@@ -226,10 +256,10 @@ class Desk:
             t: staffing_steps(getattr(scenario.staffing, f"tier{t}"), self.plan, scenario)
             for t in TIERS
         }
-        self.u_escalate = Draws(streams("decisions/escalate").random)
-        self.u_retry = Draws(streams("decisions/retry").random)
-        self.u_resolve = Draws(streams("decisions/resolve-secondary").random)
-        self.u_after_hours = Draws(streams("arrivals/after-hours").random)
+        self.u_escalate = self._uniform("escalate", "decisions/escalate")
+        self.u_retry = self._uniform("retry", "decisions/retry")
+        self.u_resolve = self._uniform("resolve", "decisions/resolve-secondary")
+        self.u_after_hours = self._uniform("after-hours", "arrivals/after-hours")
         self.finished = array("l")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
@@ -281,27 +311,50 @@ class Desk:
         return work
 
     def _type_model(self, name: str, ct: ContactType) -> _TypeModel:
-        s = self.streams
         m = _TypeModel()
         m.is_phone = ct.channel == "phone"
         m.wrap_min = ct.wrap_up_s / 60.0
         m.patience_dist = ct.patience
+        m.handle_dist = ct.handle_time
         m.patience = (
             None
             if isinstance(ct.patience, NoPatience)
-            else duration_draws(ct.patience, s(f"patience-secondary/{name}"))
+            else self._duration(ct.patience, "patience", f"patience-secondary/{name}")
         )
-        m.tier1_handle = duration_draws(ct.handle_time, s(f"handle-secondary/{name}"))
-        m.tier2_handle = duration_draws(ct.resolution.tier2_handle_time, s(f"tier2-handle/{name}"))
+        m.tier1_handle = self._duration(ct.handle_time, "handle", f"handle-secondary/{name}")
+        m.tier2_handle = self._duration(
+            ct.resolution.tier2_handle_time, "tier2-handle", f"tier2-handle/{name}"
+        )
         m.fcr_prob = ct.resolution.first_contact_prob
         m.escalate_prob = ct.resolution.escalate_prob
         m.tier2_resolve_prob = ct.resolution.tier2_resolve_prob
-        m.repeat_delay = duration_draws(ct.resolution.repeat_delay, s(f"repeat-delay/{name}"))
+        m.repeat_delay = self._duration(
+            ct.resolution.repeat_delay, "repeat-delay", f"repeat-delay/{name}"
+        )
         m.max_repeat_attempts = ct.resolution.max_attempts
         m.retrial_prob = ct.retrial.probability
-        m.retrial_delay = duration_draws(ct.retrial.delay, s(f"retrial-delay/{name}"))
+        m.retrial_delay = self._duration(ct.retrial.delay, "retrial-delay", f"retrial-delay/{name}")
         m.max_retrial_attempts = ct.retrial.max_attempts
         return m
+
+    def _duration(self, dist: Dist, what: str, stream: str) -> Draw:
+        """Durations of ``dist`` for ``what``: keyed by the contact, or from a named stream."""
+        if self.keyed is None:
+            draws = duration_draws(dist, self.streams(stream))
+            return lambda _key: draws()
+        return self.keyed.draws(P[what], dist)
+
+    def _uniform(self, what: str, stream: str) -> Draw:
+        """Uniforms for ``what``: keyed by the contact, or from a named stream."""
+        if self.keyed is None:
+            draws = Draws(self.streams(stream).random)
+            return lambda _key: draws()
+        return self.keyed.draws(P[what])
+
+    def _child_key(self, key: int, kind: str) -> int:
+        """The identity of the contact that follows the one keyed ``key`` (a retrial, a repeat,
+        an escalation)."""
+        return 0 if self.keyed is None else self.keyed.key(key, P[kind])
 
     # --- driving processes -----------------------------------------------------------------------
 
@@ -373,7 +426,6 @@ class Desk:
         """Generate each day's primary contacts at midnight, then release them one by one."""
         env = self.env
         plan = self.plan
-        demand = self.scenario.demand
         customers = self.customers
         complaint_codes = (
             {self.type_code(t) for t in self.scenario.customers.complaints.contact_types}
@@ -384,7 +436,6 @@ class Desk:
         # same volumes and durations whatever the burn-in's length.
         burn_in = self._primary_streams("burn-in/", sum(1 for d in plan.days if d.index < 0))
         reported = self._primary_streams("", sum(1 for d in plan.days if d.index >= 0))
-        cts = list(demand.contact_types.values())
         for day in plan.days:
             s = burn_in if day.index < 0 else reported
             factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
@@ -393,37 +444,72 @@ class Desk:
             start = day.index * 1440.0
             if start > env.now:
                 yield env.timeout(start - env.now)
-            scale = factor * (customers.volume_scale() if customers else 1.0)
-            times, codes = day_arrivals(plan, demand, day, scale, s.arrival)
-            who = customers.pick(len(times)).tolist() if customers else [-1] * len(times)
-            handle = np.empty(len(times))
-            patience = np.empty(len(times))
-            u_resolve = np.empty(len(times))
-            for k, ct in enumerate(cts):
-                mask = codes == k
-                n = int(mask.sum())
-                handle[mask] = sample(ct.handle_time, s.handle[k], n)
-                patience[mask] = sample(ct.patience, s.patience[k], n)
-                u_resolve[mask] = s.resolve[k].random(n)
+            if customers is None:
+                times, codes, who, keys, handle, patience, u_resolve = self._day_from_streams(
+                    day, factor, s
+                )
+            else:
+                times, codes, who, keys, handle, patience, u_resolve = self._day_from_accounts(
+                    day, factor, customers.accounts_open()
+                )
             log = self.log
-            for t, k, h, p, u, c in zip(
+            for t, k, h, p, u, c, key in zip(
                 times.tolist(),
                 codes.tolist(),
                 handle.tolist(),
                 patience.tolist(),
                 u_resolve.tolist(),
-                who,
+                who.tolist(),
+                keys.tolist(),
                 strict=True,
             ):
                 if t > env.now:
                     yield Timeout(env, t - env.now)
                 if customers is not None and customers.gone(c):
-                    continue  # left since the day's contacts were assigned
+                    continue  # left since the day's contacts were drawn
                 complaint = -1
                 if k in complaint_codes:  # a complaint about something other than the desk
                     complaint = customers.open_outside_complaint(c, t)
-                cid = log.add(t, k, 1, 1, h, u, -1, c, complaint)
+                cid = log.add(t, k, 1, 1, h, u, -1, c, complaint, key)
                 self._offer(cid, k, 1, p)
+
+    def _day_from_streams(self, day: Day, factor: float, s: _PrimaryStreams) -> tuple:
+        """A day's primary contacts of a desk alone, from named streams: times, types, customers
+        (none), keys (none), handle times, patience and resolution draws."""
+        times, codes = day_arrivals(self.plan, self.scenario.demand, day, factor, s.arrival)
+        handle, patience, u_resolve = (np.empty(len(times)) for _ in range(3))
+        for k, ct in enumerate(self.scenario.demand.contact_types.values()):
+            mask = codes == k
+            n = int(mask.sum())
+            handle[mask] = sample(ct.handle_time, s.handle[k], n)
+            patience[mask] = sample(ct.patience, s.patience[k], n)
+            u_resolve[mask] = s.resolve[k].random(n)
+        none = np.full(len(times), -1, np.int64)
+        return times, codes, none, np.zeros(len(times), np.uint64), handle, patience, u_resolve
+
+    def _day_from_accounts(self, day: Day, factor: float, accounts: np.ndarray) -> tuple:
+        """A day's primary contacts raised by the open accounts, every number keyed by the
+        customer's contact (:func:`sim.model.arrivals.account_day_arrivals`)."""
+        keyed = self.keyed
+        assert keyed is not None and self.scenario.customers is not None
+        times, codes, who, keys = account_day_arrivals(
+            self.plan,
+            self.scenario.demand,
+            day,
+            factor / self.scenario.customers.accounts,
+            accounts,
+            keyed,
+            P["count"],
+            P["slot"],
+            P["within"],
+        )
+        handle, patience = np.empty(len(times)), np.empty(len(times))
+        for k, m in enumerate(self.types[: len(self.scenario.demand.contact_types)]):
+            mask = codes == k
+            handle[mask] = durations(m.handle_dist, keyed.uniforms(keys[mask], P["handle"]))
+            patience[mask] = durations(m.patience_dist, keyed.uniforms(keys[mask], P["patience"]))
+        u_resolve = keyed.uniforms(keys, P["resolve"])
+        return times, codes, who, keys, handle, patience, u_resolve
 
     def _primary_streams(self, prefix: str, n_days: int) -> _PrimaryStreams:
         """The random streams of primary contacts over ``n_days`` days, named with ``prefix``."""
@@ -453,7 +539,7 @@ class Desk:
                 and may_delay
                 and tier == 1
                 and self.types[k].is_phone
-                and self.u_not_ready() < self.answer_delay_prob
+                and self.u_not_ready(self.log.key[cid]) < self.answer_delay_prob
             ):
                 self._delay_answer(cid, k, patience_min)
                 return
@@ -474,7 +560,7 @@ class Desk:
     def _delay_answer(self, cid: int, k: int, patience_min: float) -> None:
         """A caller who found a free agent waits the answer delay (patience running), then is
         offered again."""
-        delay = self.answer_delay()
+        delay = self.answer_delay(self.log.key[cid])
         self.delayed.add(cid)
         if patience_min <= delay:
             Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
@@ -507,13 +593,14 @@ class Desk:
         self.finished.append(cid)
         k = log.type_code[cid]
         m = self.types[k]
+        key = log.key[cid]
         if (
             m.retrial_prob
             and log.attempt[cid] < m.max_retrial_attempts
-            and self.u_retry() < m.retrial_prob
+            and self.u_retry(key) < m.retrial_prob
         ):
             log.follow_up[cid] = RETRIAL
-            self._later(cid, m.retrial_delay(), is_phone=True)
+            self._later(cid, m.retrial_delay(key), "retrial", is_phone=True)
 
     def _serve(self, cid: int, tier: int) -> None:
         """An agent (already counted busy) answers contact ``cid``."""
@@ -533,30 +620,33 @@ class Desk:
         k = log.type_code[cid]
         tier = log.tier[cid]
         m = self.types[k]
+        key = log.key[cid]
         if log.u_resolve[cid] < (m.fcr_prob if tier == 1 else m.tier2_resolve_prob):
             log.resolved[cid] = RESOLVED
         else:
             log.resolved[cid] = UNRESOLVED
-            if tier == 1 and self.u_escalate() < m.escalate_prob:
+            if tier == 1 and self.u_escalate(key) < m.escalate_prob:
                 log.follow_up[cid] = ESCALATED
+                child_key = self._child_key(key, "escalation")
                 child = log.add(
                     now,
                     k,
                     2,
                     log.attempt[cid],
-                    m.tier2_handle(),
-                    self.u_resolve(),
+                    m.tier2_handle(child_key),
+                    self.u_resolve(child_key),
                     cid,
                     log.customer[cid],
                     log.complaint[cid],
+                    child_key,
                 )
                 if m.is_phone and self.plan.next_open(now) != now:
                     self._give_up(child, DISCONNECTED)  # transferred after closing time
                 else:
-                    self._offer(child, k, 2, m.patience() if m.patience else math.inf)
+                    self._offer(child, k, 2, m.patience(child_key) if m.patience else math.inf)
             elif log.attempt[cid] < m.max_repeat_attempts:
                 log.follow_up[cid] = REPEAT
-                self._later(cid, m.repeat_delay(), is_phone=m.is_phone)
+                self._later(cid, m.repeat_delay(key), "repeat", is_phone=m.is_phone)
         if m.wrap_min > 0.0:
             Timeout(self.env, m.wrap_min, cid).callbacks.append(self._on_agent_free)
         else:
@@ -605,9 +695,9 @@ class Desk:
 
     # --- contacts that come back later -----------------------------------------------------------
 
-    def _arrival_time(self, when: float, is_phone: bool) -> float | None:
-        """When a contact due at ``when`` arrives: phone calls due while the desk is closed come
-        soon after it next opens; None if that is past the horizon."""
+    def _arrival_time(self, when: float, is_phone: bool, key: int) -> float | None:
+        """When the contact keyed ``key``, due at ``when``, arrives: phone calls due while the
+        desk is closed come soon after it next opens; None if that is past the horizon."""
         if is_phone:
             opens = self.plan.next_open(when)
             if opens is None:
@@ -617,18 +707,22 @@ class Desk:
                     self.scenario.routing.after_hours_spread_min,
                     self.plan.open_until(opens) - opens,
                 )
-                opens += self.u_after_hours() * spread
+                opens += self.u_after_hours(key) * spread
             when = opens
         return when if when < self.plan.horizon_min else None
 
-    def _later(self, parent: int, delay_min: float, is_phone: bool) -> None:
-        """Schedule the customer's next attempt (a retrial or a repeat contact) at tier 1."""
-        when = self._arrival_time(self.env.now + delay_min, is_phone)
+    def _later(self, parent: int, delay_min: float, kind: str, is_phone: bool) -> None:
+        """Schedule the customer's next attempt (a ``retrial`` or a ``repeat`` contact) at
+        tier 1."""
+        key = self._child_key(self.log.key[parent], kind)
+        when = self._arrival_time(self.env.now + delay_min, is_phone, key)
         if when is not None:
-            Timeout(self.env, when - self.env.now, parent).callbacks.append(self._on_come_back)
+            Timeout(self.env, when - self.env.now, (parent, key)).callbacks.append(
+                self._on_come_back
+            )
 
     def _on_come_back(self, event: Timeout) -> None:
-        parent = event.value
+        parent, key = event.value
         log = self.log
         k = log.type_code[parent]
         customer, complaint = log.customer[parent], log.complaint[parent]
@@ -643,42 +737,48 @@ class Desk:
             k,
             1,
             log.attempt[parent] + 1,
-            m.tier1_handle(),
-            self.u_resolve(),
+            m.tier1_handle(key),
+            self.u_resolve(key),
             parent,
             customer,
             complaint,
+            key,
         )
-        self._offer(cid, k, 1, m.patience() if m.patience else math.inf)
+        self._offer(cid, k, 1, m.patience(key) if m.patience else math.inf)
 
     # --- work raised by the customer base --------------------------------------------------------
 
-    def inject_complaint(self, k: int, customer: int, complaint: int, when: float) -> None:
-        """A customer's complaint reaches the front line as a contact of type ``k``."""
-        self._new_contact(k, 1, customer, complaint, when)
+    def inject_complaint(
+        self, k: int, customer: int, complaint: int, when: float, key: int
+    ) -> None:
+        """A customer's complaint reaches the front line as a contact of type ``k``, keyed
+        ``key``."""
+        self._new_contact(k, 1, customer, complaint, when, key)
 
-    def inject_callback(self, customer: int, complaint: int, when: float) -> None:
+    def inject_callback(self, customer: int, complaint: int, when: float, key: int) -> None:
         """Tier 2 calls a complainant back (management complaint, large or overdue problem)."""
-        self._new_contact(self.type_code(CALLBACK), 2, customer, complaint, when)
+        self._new_contact(self.type_code(CALLBACK), 2, customer, complaint, when, key)
 
-    def inject_follow_up(self, customer: int, when: float) -> None:
+    def inject_follow_up(self, customer: int, when: float, key: int) -> None:
         """The front line calls a recovered complainant to check all is well."""
-        self._new_contact(self.follow_up_code, 1, customer, -1, when)
+        self._new_contact(self.follow_up_code, 1, customer, -1, when, key)
 
-    def _new_contact(self, k: int, tier: int, customer: int, complaint: int, when: float) -> None:
-        when = self._arrival_time(max(when, self.env.now), self.types[k].is_phone)
+    def _new_contact(
+        self, k: int, tier: int, customer: int, complaint: int, when: float, key: int
+    ) -> None:
+        when = self._arrival_time(max(when, self.env.now), self.types[k].is_phone, key)
         if when is not None:
-            Timeout(self.env, when - self.env.now, (k, tier, customer, complaint)).callbacks.append(
-                self._on_new_contact
-            )
+            Timeout(
+                self.env, when - self.env.now, (k, tier, customer, complaint, key)
+            ).callbacks.append(self._on_new_contact)
 
     def _on_new_contact(self, event: Timeout) -> None:
-        k, tier, customer, complaint = event.value
+        k, tier, customer, complaint, key = event.value
         if self.customers is not None and self.customers.gone(customer):
             return  # left in the meantime
         m = self.types[k]
-        handle = m.tier1_handle() if tier == 1 else m.tier2_handle()
+        handle = m.tier1_handle(key) if tier == 1 else m.tier2_handle(key)
         cid = self.log.add(
-            self.env.now, k, tier, 1, handle, self.u_resolve(), -1, customer, complaint
+            self.env.now, k, tier, 1, handle, self.u_resolve(key), -1, customer, complaint, key
         )
-        self._offer(cid, k, tier, m.patience() if m.patience else math.inf)
+        self._offer(cid, k, tier, m.patience(key) if m.patience else math.inf)

@@ -37,6 +37,7 @@ class ContactLog:
         "end_min",
         "follow_up",
         "handle_min",
+        "key",
         "outcome",
         "parent",
         "resolved",
@@ -60,6 +61,9 @@ class ContactLog:
         self.parent = array("l")
         self.customer = array("l")
         self.complaint = array("l")
+        self.key = array("Q")
+        """Each contact's identity for keyed random numbers (:mod:`sim.model.keyed`); 0 when
+        the desk draws from named streams."""
 
     def __len__(self) -> int:
         return len(self.arrival_min)
@@ -75,6 +79,7 @@ class ContactLog:
         parent: int = -1,
         customer: int = -1,
         complaint: int = -1,
+        key: int = 0,
     ) -> int:
         """Append a waiting contact and return its id."""
         cid = len(self.arrival_min)
@@ -92,11 +97,12 @@ class ContactLog:
         self.parent.append(parent)
         self.customer.append(customer)
         self.complaint.append(complaint)
+        self.key.append(key)
         return cid
 
     def to_table(self) -> ContactTable:
-        """Numpy views of the columns, without copying (``u_resolve`` is simulation state and is
-        left out). The log must not be appended to afterwards."""
+        """Numpy views of the columns, without copying (``u_resolve`` and ``key`` are simulation
+        state and are left out). The log must not be appended to afterwards."""
         return ContactTable(
             **{
                 name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)

@@ -18,5 +18,5 @@ def simulate(scenario: Scenario, streams: Streams) -> DeskRun:
     """Simulate one replication to the horizon and return its records."""
     desk = Desk(scenario, streams)
     if scenario.customers is not None:
-        desk.attach_customers(CustomerModel(scenario, streams, desk))
+        desk.attach_customers(CustomerModel(scenario, desk))
     return desk.run()

@@ -173,7 +173,7 @@ def test_decision_shares_match_the_parameters() -> None:
     """Feed dissatisfied customers straight into the decision step (half with a large problem)."""
     n = 100_000
     scenario = coupled(recovery={"kind": "none"}, customers={**DECIDE, "accounts": n})
-    model = CustomerModel(scenario, Streams(5, 0), Desk(scenario, Streams(5, 0)))
+    model = CustomerModel(scenario, Desk(scenario, Streams(5, 0)))
     cfg = model.cfg
     model.sat[: n // 2] = cfg.satisfaction.large_problem_below - 1.0  # large problems
     model.sat[n // 2 : n] = cfg.satisfaction.dissatisfied_below - 1.0  # small problems
@@ -257,7 +257,7 @@ def test_retention_after_resolution_follows_the_curve(rule: str) -> None:
     scenario = coupled(
         recovery={"kind": "none"}, customers={"retention_after_complaint": {"kind": rule}}
     )
-    model = CustomerModel(scenario, Streams(9, 0), Desk(scenario, Streams(9, 0)))
+    model = CustomerModel(scenario, Desk(scenario, Streams(9, 0)))
     cfg = model.cfg
     opened = 600.0
     for large in (False, True):
@@ -843,16 +843,18 @@ def test_the_first_week_looks_like_the_weeks_after_it_only_with_a_warm_start(
     burn_in: int, starts_warm: bool
 ) -> None:
     """Dissatisfaction in the first week against weeks 2-4 (paired by replication, 95% t
-    interval of the relative difference): a cold start is far below, a warm start within 15%."""
+    interval of the relative difference over 16 replications): a cold start is far below; a
+    warm start shows no significant difference, and its mean is within 10% (the baseline's own
+    check, on 16 simulated half-years, is in `make test-long`)."""
     scenario = customer_desk(
         customers={"warm_start": {"burn_in_days": burn_in, "history_pilot_days": 7}},
         calendar={"horizon_days": 28},
     )
-    weeks = weekly_dissatisfied(scenario, replications=8, seed=21)
+    weeks = weekly_dissatisfied(scenario, replications=16, seed=21)
     later = weeks[:, 1:].mean(axis=1)
     mean, low, high = paired_ci(list(weeks[:, 0] / later.mean()), list(later / later.mean()))
     if starts_warm:
-        assert low > -0.15 and high < 0.15, (mean, low, high)
+        assert abs(mean) < 0.1 and low < 0.0 < high, (mean, low, high)
     else:
         assert high < -0.15, (mean, low, high)
 
@@ -910,3 +912,66 @@ def test_baseline_year_starts_in_its_steady_state() -> None:
     mean, low, high = paired_ci(ratios, [0.0] * len(ratios))
     assert abs(mean - 1.0) < 0.1, (mean, low, high, ratios)
     assert low > 0.9, (mean, low, high, ratios)
+
+
+# --- common random numbers by customer -----------------------------------------------------------
+
+
+def assert_same_contacts(first: DeskRun, second: DeskRun) -> None:
+    """Every contact column equal, row by row (NaN where nothing happened equals NaN)."""
+    assert len(first.contacts) == len(second.contacts)
+    for name in first.contacts.__dataclass_fields__:
+        np.testing.assert_array_equal(
+            getattr(first.contacts, name), getattr(second.contacts, name), err_msg=name
+        )
+
+
+def test_a_policy_change_that_touches_no_customer_changes_no_contact() -> None:
+    """Standard against fast-track recovery when nobody complains: the two runs are identical,
+    contact for contact and customer for customer."""
+    quiet = {
+        "demand": {
+            "contact_types": {"complaint": {"daily_volume": dict.fromkeys(WEEKDAYS[:5], 0)}}
+        },
+        "customers": {"complaints": {"complain_prob": 0.0}},
+    }
+    runs = [simulate(coupled(recovery={"kind": kind}, **quiet), seed=17) for kind in POLICIES[1:3]]
+    assert len(runs[0].contacts) > 1000
+    assert_same_contacts(*runs)
+    for name in ("joined_min", "decided_min", "left_min"):
+        np.testing.assert_array_equal(
+            runs[0].customers.accounts[name], runs[1].customers.accounts[name]
+        )
+
+
+def test_a_customer_gets_the_same_contacts_under_both_policies_while_a_customer_of_both() -> None:
+    """Standard against fast-track recovery with many complaints: the paths of the complainants
+    diverge, yet every customer raises the same primary contacts (time, type, handle time) in
+    both runs for as long as their account is open in both (keyed random numbers)."""
+    runs = [
+        simulate(coupled(recovery={"kind": kind}, customers=COMPLAINING), seed=18)
+        for kind in POLICIES[1:3]
+    ]
+    assert len(runs[0].contacts) != len(runs[1].contacts)  # the paths did diverge
+
+    def primaries(run: DeskRun, start: np.ndarray, end: np.ndarray) -> set[tuple]:
+        c = run.contacts
+        mine = (c.parent < 0) & (c.type_code < len(run.type_names) - 1) & (c.complaint < 0)
+        mine &= (c.arrival_min >= start[c.customer]) & (c.arrival_min < end[c.customer])
+        return set(
+            zip(
+                c.customer[mine].tolist(),
+                c.arrival_min[mine].tolist(),
+                c.type_code[mine].tolist(),
+                c.handle_min[mine].tolist(),
+                strict=True,
+            )
+        )
+
+    accounts = [run.customers.accounts for run in runs]
+    n = min(len(a["joined_min"]) for a in accounts)
+    start = np.maximum(*(a["joined_min"][:n] for a in accounts))
+    end = np.minimum(*(np.nan_to_num(a["left_min"][:n], nan=np.inf) for a in accounts))
+    first, second = (primaries(run, start, end) for run in runs)
+    assert len(first) > 1000
+    assert first == second

@@ -1,0 +1,180 @@
+"""Random numbers tied to identities: what happens to a customer draws on that customer's own
+numbers, whatever else happens in the run.
+
+Named streams (:mod:`sim.model.rng`) give two policies the same numbers only while both consume
+them in the same order; one extra retrial anywhere shifts every later draw of its stream, and the
+pairing of the two runs fades. Here every number is a function of *who* and *what for* instead:
+a uniform is a 64-bit hash of ``(seed, replication, purpose, key...)`` (the SplitMix64 mixing
+function, applied once per part), where the key names an identity — a customer, the ``j``-th
+contact of that customer on a day, the retrial of that contact. Two runs then give the same
+customer the same contacts, handle times, patience and decisions until their paths really
+diverge (counter-based random numbers; Salmon et al. 2011 for the idea, Steele et al. 2014 for
+the mixing function).
+
+Durations come from the uniforms by their inverse distribution function, so a draw keeps its
+rank across scenarios whose distributions differ only in their parameters.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import zlib
+from collections.abc import Callable
+
+import numpy as np
+from scipy import special
+
+from sim.scenario.base import Empirical, Exponential, Fixed, Lognormal, NoPatience
+
+Dist = Exponential | Lognormal | Fixed | Empirical | NoPatience
+
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+_M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_TO_UNIT = 2.0**-53
+_NORMAL = statistics.NormalDist()
+
+
+def purpose(name: str) -> int:
+    """A purpose's number (e.g. ``"retry"``): the hash of its name."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def _mix(z: int) -> int:
+    z = ((z ^ (z >> 30)) * _M1) & MASK
+    z = ((z ^ (z >> 27)) * _M2) & MASK
+    return z ^ (z >> 31)
+
+
+_GOLDEN, _11, _27, _30, _31 = (np.uint64(v) for v in (GOLDEN, 11, 27, 30, 31))
+_M1_ARRAY, _M2_ARRAY = np.uint64(_M1), np.uint64(_M2)
+
+
+def _mix_array(z: np.ndarray) -> np.ndarray:
+    z = (z ^ (z >> _30)) * _M1_ARRAY
+    z = (z ^ (z >> _27)) * _M2_ARRAY
+    return z ^ (z >> _31)
+
+
+class Keyed:
+    """The keyed random numbers of one replication."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, seed: int, replication: int) -> None:
+        self.root = _mix((_mix(seed & MASK) + GOLDEN * (replication + 1)) & MASK)
+
+    # --- scalars (one event at a time) ----------------------------------------------------------
+
+    def key(self, *parts: int) -> int:
+        """The key of an identity built from whole numbers (negative ones allowed)."""
+        h = self.root
+        for part in parts:
+            h = _mix((h ^ (part & MASK)) + GOLDEN & MASK)
+        return h
+
+    def uniform(self, key: int, what: int) -> float:
+        """A uniform in [0, 1) for ``what`` of the identity ``key``."""
+        return (_mix(((key ^ what) + GOLDEN) & MASK) >> 11) * _TO_UNIT
+
+    # --- arrays (many identities at once) -------------------------------------------------------
+
+    def keys(self, *parts: np.ndarray | int) -> np.ndarray:
+        """:meth:`key` of many identities at once (parts broadcast together; array arithmetic
+        wraps around silently, as the hash needs)."""
+        h = np.full(np.broadcast(*parts).shape, self.root, dtype=np.uint64)
+        for part in parts:
+            as_bits = np.asarray(part, dtype=np.int64).astype(np.uint64)
+            h = _mix_array((h ^ as_bits) + _GOLDEN)
+        return h
+
+    @staticmethod
+    def uniforms(keys: np.ndarray, what: int) -> np.ndarray:
+        """:meth:`uniform` of many identities at once."""
+        h = _mix_array((np.asarray(keys, dtype=np.uint64) ^ np.uint64(what)) + _GOLDEN)
+        return (h >> _11).astype(np.float64) * _TO_UNIT
+
+    @staticmethod
+    def draws(what: int, dist: Dist | None = None) -> Callable[[int], float]:
+        """A function giving, for a key, its uniform for ``what`` (with ``dist``: the duration
+        at that uniform), the hash and the inverse distribution inlined: the simulation calls it
+        once per event."""
+        inverse = _inverse(dist) if dist is not None else None
+
+        def uniform(key: int) -> float:
+            z = ((key ^ what) + GOLDEN) & MASK
+            z = ((z ^ (z >> 30)) * _M1) & MASK
+            z = ((z ^ (z >> 27)) * _M2) & MASK
+            return ((z ^ (z >> 31)) >> 11) * _TO_UNIT
+
+        if inverse is None:
+            return uniform
+        return lambda key: inverse(uniform(key))
+
+
+def duration(dist: Dist, u: float) -> float:
+    """The duration (minutes) of ``dist`` at probability ``u``: its inverse distribution
+    function (``inf`` for :class:`NoPatience`)."""
+    return _inverse(dist)(u)
+
+
+def _inverse(dist: Dist) -> Callable[[float], float]:
+    """The inverse distribution function of ``dist``, with its constants worked out once."""
+    match dist:
+        case Exponential():
+            mean = dist.mean_min
+            return lambda u: -mean * math.log1p(-u)
+        case Lognormal():
+            sigma = math.sqrt(math.log1p(dist.cv**2))
+            mu = math.log(dist.mean_min) - sigma * sigma / 2.0
+            return lambda u: math.exp(mu + sigma * _normal(u))
+        case Fixed():
+            value = dist.value_min
+            return lambda u: value
+        case Empirical():
+            values = list(dist.values_min)
+            last = len(values) - 1
+            return lambda u: values[min(int(u * len(values)), last)]
+        case NoPatience():
+            return lambda u: math.inf
+    raise TypeError(dist)
+
+
+def durations(dist: Dist, u: np.ndarray) -> np.ndarray:
+    """:func:`duration` of many probabilities at once."""
+    match dist:
+        case Exponential():
+            return -dist.mean_min * np.log1p(-u)
+        case Lognormal():
+            sigma2 = np.log1p(dist.cv**2)
+            return np.exp(np.log(dist.mean_min) - sigma2 / 2.0 + np.sqrt(sigma2) * special.ndtri(u))
+        case Fixed():
+            return np.full(len(u), dist.value_min)
+        case Empirical():
+            values = np.asarray(dist.values_min, dtype=float)
+            return values[np.minimum((u * len(values)).astype(np.int64), len(values) - 1)]
+        case NoPatience():
+            return np.full(len(u), np.inf)
+    raise TypeError(dist)
+
+
+def poisson_counts(u: np.ndarray, mean: float) -> np.ndarray:
+    """Poisson counts of one ``mean`` by inversion: for each uniform, the smallest ``k`` whose
+    distribution function reaches it (exact; suits small means, where most counts are 0)."""
+    k = np.zeros(u.shape, dtype=np.int64)
+    term = math.exp(-mean)
+    cdf = term
+    left = np.flatnonzero(u >= cdf)
+    step = 0
+    while len(left) and step < 10_000:  # past that, u is within rounding of 1
+        step += 1
+        term *= mean / step
+        cdf += term
+        k[left] = step
+        left = left[u[left] >= cdf]
+    return k
+
+
+def _normal(u: float) -> float:
+    return _NORMAL.inv_cdf(min(max(u, 1e-300), 1.0 - 2.0**-53))
