@@ -30,6 +30,7 @@ overrides = {}  # dotted overrides applied to every policy
 replications = 5
 seed = 20270426
 workers = 1
+max_replications = 20  # the money comparison adds replications up to this until resolved
 baseline_recovery = "standard"
 output_dir = "../outputs/notebook-03_recovery_policies"
 quick = True  # quick: 13 weeks after a four-week burn-in, at most 3 replications
@@ -124,6 +125,8 @@ differences.round(4)
 # The baseline against two ways to spend: 5% more front-line agents
 # (`staffing.tier1.headcount_scale: 1.05`), or the fast-track recovery policy. Paired
 # differences of net value (revenue kept minus staffing, recovery and acquisition costs).
+# Replications are added (up to `max_replications`) until each difference of net value is
+# resolved: its 95% interval excludes zero. The report says which were.
 
 # %%
 money = {
@@ -141,14 +144,23 @@ money = {
         scenario_path, {**settings, "name": "fast_recovery", "recovery": {"kind": "fast_track"}}
     ),
 }
-money_comparison, money_runs = sim.run_policies(money, "baseline", reps, seed, out / "money", workers)
+money_comparison, resolutions = sim.compare_until_resolved(
+    money,
+    "baseline",
+    ["net_value"],
+    seed,
+    pilot=reps,
+    max_replications=max(reps, max_replications),
+    workers=workers,
+)
+print(sim.resolution_report(resolutions))
 money_differences = sim.differences_table(
     money_comparison, ["net_value", "staffing_cost", "recovery_cost", "revenue"]
 )
 money_differences.to_csv(out / "agents_vs_recovery_differences.csv", index=False)
 fig = sim.plotting.paired_differences_chart(
     money_differences,
-    [money_runs["baseline"].info],
+    [sim.plotting.result_info(money_comparison.results["baseline"])],
     ["net_value", "staffing_cost", "recovery_cost", "revenue"],
 )
 sim.plotting.export(fig, "agents_vs_recovery_net_value", out)

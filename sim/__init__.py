@@ -43,6 +43,8 @@ _PUBLIC = {
     "run_scenario": "sim.experiments.replications",
     "ScenarioResult": "sim.experiments.replications",
     "compare": "sim.experiments.compare",
+    "compare_until_resolved": "sim.experiments.compare",
+    "resolution_report": "sim.experiments.report",
     "Comparison": "sim.experiments.compare",
     "run_sweep": "sim.experiments.sweep",
     "StationaryDesk": "sim.experiments.erlang_check",
@@ -79,6 +81,7 @@ __all__ = [
     "StationaryDesk",
     "calibrate",
     "compare",
+    "compare_until_resolved",
     "comparison_table",
     "conservation_table",
     "differences_table",
@@ -91,6 +94,7 @@ __all__ = [
     "plotting",
     "queueing",
     "read_logs",
+    "resolution_report",
     "run_policies",
     "run_scenario",
     "run_sweep",
@@ -118,10 +122,15 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what editors and type checkers see
     from sim import plotting, queueing
-    from sim.experiments.compare import Comparison, compare
+    from sim.experiments.compare import Comparison, compare, compare_until_resolved
     from sim.experiments.erlang_check import StationaryDesk
     from sim.experiments.replications import ScenarioResult, run_scenario
-    from sim.experiments.report import comparison_table, kpi_table, scorecard_table
+    from sim.experiments.report import (
+        comparison_table,
+        kpi_table,
+        resolution_report,
+        scorecard_table,
+    )
     from sim.experiments.store import RunWriter
     from sim.experiments.sweep import run_sweep
     from sim.experiments.templates import run_template

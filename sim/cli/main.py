@@ -17,6 +17,7 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -98,6 +99,29 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown",
         action="store_true",
         help="print Markdown tables (means with intervals, then paired differences) instead",
+    )
+    cmp_.add_argument(
+        "--resolve",
+        type=lambda text: [k.strip() for k in text.split(",") if k.strip()],
+        default=[],
+        metavar="K1,K2,...",
+        help="add replications until each of these KPIs' paired difference is resolved: its 95%% "
+        "interval excludes zero, or is within --half-width; --replications is then the pilot",
+    )
+    cmp_.add_argument(
+        "--half-width",
+        action="append",
+        default=[],
+        metavar="KPI=VALUE",
+        help="with --resolve: a difference whose interval is within ±VALUE is resolved too (too "
+        "small to matter), e.g. net_value=50000 (repeatable)",
+    )
+    cmp_.add_argument(
+        "--max-replications",
+        type=positive_int,
+        default=100,
+        metavar="N",
+        help="with --resolve: stop at N replications per scenario, resolved or not (default 100)",
     )
     cmp_.add_argument(
         "--pairing",
@@ -467,16 +491,34 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from sim.experiments.compare import compare
-    from sim.experiments.report import comparison_markdown, comparison_table
+    from sim.experiments.compare import compare, compare_until_resolved
+    from sim.experiments.report import comparison_markdown, comparison_table, resolution_report
     from sim.measures.metrics import KPI_GROUPS, KPIS
 
-    unknown = [k for k in args.kpis if k not in KPIS and k.split(".")[0] not in KPI_GROUPS]
-    if unknown:
-        return _bad_input(
-            f"compare --kpis: unknown KPI {', '.join(map(repr, unknown))} (KPIs: "
-            f"{', '.join(KPIS)}, and within_target.TYPE, defections.REASON, funnel.STAGE)"
-        )
+    def unknown(kpis: list[str]) -> list[str]:
+        return [k for k in kpis if k not in KPIS and k.split(".")[0] not in KPI_GROUPS]
+
+    half_widths: dict[str, float] = {}
+    for text in args.half_width:
+        kpi, sep, value = text.partition("=")
+        try:
+            half_widths[kpi.strip()] = positive_float(value)
+        except (argparse.ArgumentTypeError, ValueError):
+            sep = ""
+        if not sep:
+            return _bad_input(
+                f"compare --half-width {text!r}: expected KPI=VALUE with VALUE > 0, "
+                "e.g. net_value=50000"
+            )
+    for option, kpis in (("--kpis", args.kpis), ("--resolve", args.resolve)):
+        if unknown(kpis):
+            return _bad_input(
+                f"compare {option}: unknown KPI {', '.join(map(repr, unknown(kpis)))} (KPIs: "
+                f"{', '.join(KPIS)}, and within_target.TYPE, defections.REASON, funnel.STAGE)"
+            )
+    if not set(half_widths) <= set(args.resolve):
+        extra = ", ".join(sorted(set(half_widths) - set(args.resolve)))
+        return _bad_input(f"compare --half-width: {extra} is not among --resolve")
     paths = [args.baseline, *args.alternatives]
     scenarios = {}
     for path in paths:
@@ -489,17 +531,34 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         scenarios[scenario.name] = scenario
     base = scenarios[next(iter(scenarios))]
-    result = compare(
-        scenarios,
-        base.name,
-        replications=args.replications or base.simulation.replications,
-        seed=base.simulation.seed if args.seed is None else args.seed,
-        workers=args.workers or 0,
-        progress=not args.json and sys.stderr.isatty(),
-    )
+    seed = base.simulation.seed if args.seed is None else args.seed
+    progress = not args.json and sys.stderr.isatty()
+    resolutions = []
+    if args.resolve:
+        result, resolutions = compare_until_resolved(
+            scenarios,
+            base.name,
+            args.resolve,
+            seed,
+            half_widths,
+            pilot=args.replications or 5,
+            max_replications=args.max_replications,
+            workers=args.workers or 0,
+            progress=progress,
+        )
+    else:
+        result = compare(
+            scenarios,
+            base.name,
+            replications=args.replications or base.simulation.replications,
+            seed=seed,
+            workers=args.workers or 0,
+            progress=progress,
+        )
     if args.json:
         payload = {
             "baseline": result.baseline,
+            "replications": result.results[result.baseline].replications,
             "alternatives": {
                 name: {
                     kpi: {
@@ -507,11 +566,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                         "alternative": d.alternative.as_dict(),
                         "difference": d.difference.as_dict(),
                         "verdict": d.verdict,
+                        "pairing": d.pairing,
                     }
                     for kpi, d in diffs.items()
                 }
                 for name, diffs in result.differences.items()
             },
+            "resolution": [dataclasses.asdict(r) for r in resolutions],
         }
         print(json.dumps(_jsonable(payload)))
     elif args.markdown:
@@ -521,6 +582,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             return _bad_input(f"compare --kpis: {exc}")
     else:
         print(comparison_table(result))
+    if resolutions and not args.json:
+        print("\n" + resolution_report(resolutions))
     return 0
 
 

@@ -104,6 +104,11 @@ def compare(
         name: run_scenario(s, replications, seed, workers=workers, progress=progress)
         for name, s in scenarios.items()
     }
+    return _compare_results(results, baseline)
+
+
+def _compare_results(results: Mapping[str, ScenarioResult], baseline: str) -> Comparison:
+    """Each result against the baseline's, replication by replication."""
     base = results[baseline]
     differences = {}
     for name, result in results.items():
@@ -123,7 +128,91 @@ def compare(
             )
             for kpi, d in diffs.items()
         }
-    return Comparison(baseline=baseline, results=results, differences=differences)
+    return Comparison(baseline=baseline, results=dict(results), differences=differences)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Whether an alternative's paired difference of one KPI was resolved, and how."""
+
+    alternative: str
+    kpi: str
+    resolved: bool
+    how: str
+    """``excludes zero``, ``half-width within ±TARGET`` or why not (``cap of N replications``)."""
+
+
+def compare_until_resolved(
+    scenarios: Mapping[str, Scenario],
+    baseline: str,
+    kpis: Sequence[str],
+    seed: int,
+    half_widths: Mapping[str, float] | None = None,
+    pilot: int = 5,
+    max_replications: int = 100,
+    workers: int = 1,
+    progress: bool = False,
+) -> tuple[Comparison, list[Resolution]]:
+    """Compare as :func:`compare`, adding replications until every alternative's paired
+    difference of each KPI in ``kpis`` is resolved: its 95% interval excludes zero, or its
+    half-width is at most ``half_widths[kpi]`` (a difference too small to matter), or
+    ``max_replications`` is reached.
+
+    After the pilot, each round runs only the new replications (replication ``r`` is the same
+    whatever the total), sized from the spread of the unresolved differences so far: about
+    ``(t s / h)²`` replications for a half-width ``h`` (the target, or the difference's own size
+    for it to exclude zero), at most doubling per round.
+
+    Returns:
+        The comparison over all replications run, and one :class:`Resolution` per alternative
+        and KPI.
+    """
+    if baseline not in scenarios:
+        raise ValueError(f"baseline {baseline!r} is not one of {sorted(scenarios)}")
+    half_widths = dict(half_widths or {})
+    results = {
+        name: run_scenario(s, pilot, seed, workers=workers, progress=progress)
+        for name, s in scenarios.items()
+    }
+    while True:
+        comparison = _compare_results(results, baseline)
+        n = results[baseline].replications
+        resolutions = [
+            _resolution(name, kpi, diffs[kpi].difference, half_widths.get(kpi), n, max_replications)
+            for name, diffs in comparison.differences.items()
+            for kpi in kpis
+        ]
+        open_ = [r for r in resolutions if not r.resolved]
+        if not open_ or n >= max_replications:
+            return comparison, resolutions
+        needed = n + 1
+        for r in open_:
+            d = comparison.differences[r.alternative][r.kpi].difference
+            spread = (d.ci_high - d.ci_low) / 2.0 * math.sqrt(d.n)  # t × standard deviation
+            goal = half_widths.get(r.kpi) or abs(d.mean)
+            if goal > 0 and math.isfinite(spread):
+                needed = max(needed, math.ceil((spread / goal) ** 2))
+        total = min(needed, 2 * n, max_replications)
+        results = {
+            name: results[name].extended(
+                run_scenario(s, total - n, seed, workers=workers, progress=progress, first=n)
+            )
+            for name, s in scenarios.items()
+        }
+
+
+def _resolution(
+    alternative: str, kpi: str, d: Estimate, half_width: float | None, n: int, cap: int
+) -> Resolution:
+    half = (d.ci_high - d.ci_low) / 2.0
+    if d.n >= 2 and (d.ci_low > 0 or d.ci_high < 0):
+        return Resolution(alternative, kpi, True, f"excludes zero after {n} replications")
+    if half_width is not None and d.n >= 2 and half <= half_width:
+        return Resolution(
+            alternative, kpi, True, f"half-width {half:.4g} within ±{half_width:g} after {n}"
+        )
+    why = f"cap of {cap} replications reached" if n >= cap else "not yet"
+    return Resolution(alternative, kpi, False, f"{why} (half-width {half:.4g})")
 
 
 def variance_ratio(base: Sequence[float], alternative: Sequence[float]) -> float:

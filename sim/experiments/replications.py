@@ -7,6 +7,7 @@ replications run one after another or spread over worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -71,6 +72,19 @@ class ScenarioResult:
     scorecard: list[StandardResult]
     wall_s: float
 
+    def extended(self, more: ScenarioResult) -> ScenarioResult:
+        """This result with the replications of ``more`` (the next indices, same seed) added."""
+        per_rep = [*self.per_replication, *more.per_replication]
+        summary = summarise(per_rep)
+        return dataclasses.replace(
+            self,
+            replications=len(per_rep),
+            per_replication=per_rep,
+            summary=summary,
+            scorecard=scorecard(self.scenario, summary),
+            wall_s=self.wall_s + more.wall_s,
+        )
+
     @property
     def contacts_simulated(self) -> int:
         """Contact rows simulated over all replications."""
@@ -78,17 +92,16 @@ class ScenarioResult:
 
 
 def iter_replications(
-    scenario: Scenario, seed: int, replications: int, workers: int = 1
+    scenario: Scenario, seed: int, indices: range, workers: int = 1
 ) -> Iterator[ReplicationResult]:
-    """Yield replications in index order, computed in ``workers`` processes."""
-    if workers <= 1 or replications == 1:
-        for r in range(replications):
+    """Yield the replications ``indices`` in order, computed in ``workers`` processes."""
+    if workers <= 1 or len(indices) == 1:
+        for r in indices:
             yield run_replication(scenario, seed, r)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(
-            run_replication, [scenario] * replications, [seed] * replications, range(replications)
-        )
+        n = len(indices)
+        yield from pool.map(run_replication, [scenario] * n, [seed] * n, indices)
 
 
 def run_scenario(
@@ -98,6 +111,7 @@ def run_scenario(
     workers: int = 1,
     on_replication: Callable[[ReplicationResult], None] | None = None,
     progress: bool = False,
+    first: int = 0,
 ) -> ScenarioResult:
     """Run replications of ``scenario`` and summarise their KPIs with confidence intervals.
 
@@ -109,13 +123,15 @@ def run_scenario(
         on_replication: called with each finished replication (e.g. to write its tables), after
             which its records are released, keeping memory to one replication at a time.
         progress: show a progress bar.
+        first: index of the first replication (replications ``first`` to ``first +
+            replications - 1`` run; see :meth:`ScenarioResult.extended`).
     """
     replications = replications or scenario.simulation.replications
     seed = scenario.simulation.seed if seed is None else seed
     workers = min(workers or os.cpu_count() or 1, replications)
     started = time.perf_counter()
     per_rep = []
-    results = iter_replications(scenario, seed, replications, workers)
+    results = iter_replications(scenario, seed, range(first, first + replications), workers)
     for result in tqdm(
         results, total=replications, desc=scenario.name, unit="rep", disable=not progress
     ):

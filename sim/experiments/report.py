@@ -6,7 +6,7 @@ import argparse
 import math
 from collections.abc import Mapping, Sequence
 
-from sim.experiments.compare import Comparison
+from sim.experiments.compare import Comparison, Resolution
 from sim.experiments.erlang_check import SimulatedErlang
 from sim.experiments.replications import ScenarioResult
 from sim.measures.metrics import Estimate, kpi_info
@@ -228,3 +228,11 @@ def comparison_markdown(
         "confidence intervals (Student t over replications)."
     )
     return "\n".join([head, "", *tables]) + "\n"
+
+
+def resolution_report(resolutions: Sequence[Resolution]) -> str:
+    """One line per alternative and KPI: resolved (and how) or not (and why)."""
+    return "\n".join(
+        f"{'resolved' if r.resolved else 'NOT resolved'}: {r.alternative} - {r.kpi}: {r.how}"
+        for r in resolutions
+    )

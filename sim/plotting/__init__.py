@@ -21,6 +21,7 @@ from sim.plotting.comparisons import (
     intraday_service_level_by_policy,
     kpi_by_policy,
     paired_differences_chart,
+    result_info,
     retention_curve,
 )
 from sim.plotting.data import RunData, RunInfo, read_run
@@ -63,6 +64,7 @@ __all__ = [
     "pareto_frontier",
     "read_run",
     "response_curves",
+    "result_info",
     "retention_curve",
     "run_charts",
     "sweep_heatmap",

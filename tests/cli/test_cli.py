@@ -486,3 +486,39 @@ def test_compare_refuses_an_unknown_kpi_before_running() -> None:
         )
     )
     assert "'servise_level'" in message
+
+
+def test_compare_adds_replications_until_resolved_and_says_so() -> None:
+    result = sim(
+        "compare",
+        "params/baseline.yaml",
+        "params/scenarios/understaffed.yaml",
+        *FAST,
+        "--resolve",
+        "service_level,fcr_rate",
+        "--half-width",
+        "fcr_rate=0.5",
+        "--max-replications",
+        "4",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "resolved: understaffed - service_level: excludes zero after 2 replications" in (
+        result.stdout
+    )
+    assert "resolved: understaffed - fcr_rate: half-width" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--resolve", "net_value", "--half-width", "net_value"], "expected KPI=VALUE"),
+        (["--resolve", "net_value", "--half-width", "net_value=-3"], "expected KPI=VALUE"),
+        (["--resolve", "net_value", "--half-width", "service_level=0.1"], "not among --resolve"),
+        (["--resolve", "net_valu"], "--resolve: unknown KPI 'net_valu'"),
+    ],
+)
+def test_compare_refuses_bad_resolution_options(args: list[str], expected: str) -> None:
+    message = assert_bad_input(
+        sim("compare", "params/baseline.yaml", "params/scenarios/understaffed.yaml", *args)
+    )
+    assert expected in message

@@ -12,6 +12,7 @@ from sim.experiments.compare import (
     WORSE,
     Difference,
     compare,
+    compare_until_resolved,
     paired_differences,
     replications_for_precision,
 )
@@ -92,3 +93,35 @@ def test_replications_are_added_until_the_interval_is_narrow_enough() -> None:
     assert (e.ci_high - e.ci_low) / 2 <= target
     # The run is the same as asking for n replications directly.
     assert run_scenario(scenario, n, seed=4).per_replication == result.per_replication
+
+
+def test_replications_are_added_until_each_difference_is_resolved() -> None:
+    """A large effect is resolved by the pilot; a null one (the same desk under another name)
+    never excludes zero, so replications are added up to the cap, unless a half-width target
+    says how small a difference may stay unresolved. The replications added are those a single
+    run of the same total gives."""
+    scenarios = {
+        "lean": busy_desk(name="lean", **FEWER_AGENTS),
+        "rich": busy_desk(name="rich", **MORE_AGENTS),
+        "same": busy_desk(name="same", **FEWER_AGENTS),
+    }
+    comparison, resolutions = compare_until_resolved(
+        scenarios, "lean", ["service_level"], seed=5, pilot=3, max_replications=7
+    )
+    by_name = {r.alternative: r for r in resolutions}
+    assert by_name["rich"].resolved and "excludes zero" in by_name["rich"].how
+    assert not by_name["same"].resolved and "cap of 7" in by_name["same"].how
+    assert comparison.results["lean"].replications == 7
+    direct = run_scenario(scenarios["rich"], 7, seed=5)
+    assert comparison.results["rich"].per_replication == direct.per_replication
+    assert comparison.results["rich"].summary == direct.summary
+    _, resolutions = compare_until_resolved(
+        scenarios,
+        "lean",
+        ["service_level"],
+        seed=5,
+        half_widths={"service_level": 0.5},
+        pilot=3,
+        max_replications=7,
+    )
+    assert all(r.resolved for r in resolutions)

@@ -70,7 +70,7 @@ TINY_PARAMETERS: dict[str, dict[str, Any]] = {
     "00_scenario": {"overrides": TINY, "replications": 2, "workers": 1, "write_contacts": False},
     "01_explore": {"overrides": TINY, "replications": 2},
     "02_staffing_policies": {"overrides": TINY, "replications": 2},
-    "03_recovery_policies": {"overrides": TINY, "replications": 2},
+    "03_recovery_policies": {"overrides": TINY, "replications": 2, "max_replications": 3},
     "04_sweep_report": {},
     "05_validation": {
         "overrides": TINY,
