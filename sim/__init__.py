@@ -20,7 +20,8 @@ The package, lowest layer first (a layer imports only from the layers below it; 
   analytic queueing formulas;
 * :mod:`sim.model`: one replication of the desk and its customer base in SimPy;
 * :mod:`sim.measures`: KPIs, per-interval tables, customer and money measures of a replication;
-* :mod:`sim.experiments` (replications, comparisons, sweeps, run folders) and :mod:`sim.logs`
+* :mod:`sim.experiments` (replications, comparisons, sweeps, sensitivity studies, run folders)
+  and :mod:`sim.logs`
   (real contact logs: reading, calibration, validation);
 * :mod:`sim.plotting`: charts and slide decks;
 * :mod:`sim.cli` and :mod:`sim.notebook`: the command line and what the notebook templates
@@ -47,6 +48,8 @@ _PUBLIC = {
     "resolution_report": "sim.experiments.report",
     "Comparison": "sim.experiments.compare",
     "run_sweep": "sim.experiments.sweep",
+    "load_sensitivity": "sim.experiments.sensitivity_spec",
+    "run_sensitivity": "sim.experiments.sensitivity",
     "StationaryDesk": "sim.experiments.erlang_check",
     "RunWriter": "sim.experiments.store",
     "kpi_table": "sim.experiments.report",
@@ -91,12 +94,14 @@ __all__ = [
     "kpi_table",
     "littles_law_table",
     "load_scenario",
+    "load_sensitivity",
     "plotting",
     "queueing",
     "read_logs",
     "resolution_report",
     "run_policies",
     "run_scenario",
+    "run_sensitivity",
     "run_sweep",
     "run_template",
     "scorecard_table",
@@ -131,6 +136,8 @@ if TYPE_CHECKING:  # what editors and type checkers see
         resolution_report,
         scorecard_table,
     )
+    from sim.experiments.sensitivity import run_sensitivity
+    from sim.experiments.sensitivity_spec import load_sensitivity
     from sim.experiments.store import RunWriter
     from sim.experiments.sweep import run_sweep
     from sim.experiments.templates import run_template

@@ -5,6 +5,7 @@ Commands:
 * ``run``    simulate a scenario file and write an output folder;
 * ``compare`` run scenarios with common random numbers and compare them with a baseline;
 * ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
+* ``sensitivity`` which assumptions drive the KPIs: Morris / Sobol over their plausible ranges;
 * ``notebook`` run a notebook template headless into an output folder;
 * ``calibrate`` fit a scenario to a real contact log (ACD export);
 * ``validate-log`` re-simulate a logged period and compare with what happened (and Erlang A);
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from sim.cli import calibrate as calibrate_command
+from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
 from sim.cli.arguments import non_negative_int, positive_float, positive_int
@@ -45,6 +47,7 @@ EPILOG = """examples:
   python -m sim run params/baseline.yaml -p staffing.tier1.agents=42 --replications 20
   python -m sim check params/scenarios/understaffed.yaml
   python -m sim compare params/baseline.yaml params/scenarios/fast_recovery.yaml
+  python -m sim sensitivity params/sensitivity/customer_side.yaml --workers 2
   python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
 """
 
@@ -225,6 +228,7 @@ def _parser() -> argparse.ArgumentParser:
         help="parent of the output folder (default: outputs)",
     )
 
+    sensitivity_command.add_parser(sub)
     calibrate_command.add_parser(sub)
     validate_command.add_parser(sub)
     slides_command.add_parser(sub)
@@ -361,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_notebook(args)
             case "sweep":
                 return _cmd_sweep(args)
+            case "sensitivity":
+                return sensitivity_command.run(args)
             case "compare":
                 return _cmd_compare(args)
             case "check":

@@ -1,7 +1,9 @@
 """Experiments on the model: replications summarised (:mod:`~sim.experiments.replications`), paired
 comparisons with common random numbers (:mod:`~sim.experiments.compare`), sweeps of many points on
-workers or Dask (:mod:`~sim.experiments.sweep_spec`, :mod:`~sim.experiments.sweep`), notebook
-templates run headless (:mod:`~sim.experiments.templates`), run folders with their manifest
+workers or Dask (:mod:`~sim.experiments.sweep_spec`, :mod:`~sim.experiments.sweep`), global
+sensitivity studies run as sweeps (:mod:`~sim.experiments.sensitivity_spec`,
+:mod:`~sim.experiments.sensitivity`), notebook templates run headless
+(:mod:`~sim.experiments.templates`), run folders with their manifest
 (:mod:`~sim.experiments.store`), text reports (:mod:`~sim.experiments.report`) and the stationary
 desk checked against Erlang C / A (:mod:`~sim.experiments.erlang_check`).
 

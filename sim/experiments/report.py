@@ -1,4 +1,5 @@
-"""Plain-text reports for the terminal: KPI table, standards scorecard, Erlang comparison."""
+"""Plain-text reports for the terminal: KPI table, standards scorecard, Erlang comparison,
+sensitivity study."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from sim.experiments.compare import Comparison, Resolution
 from sim.experiments.erlang_check import SimulatedErlang
 from sim.experiments.replications import ScenarioResult
+from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
+from sim.experiments.sensitivity_spec import Sensitivity
 from sim.measures.metrics import Estimate, kpi_info
 
 UNIT_STYLE = {
@@ -235,4 +238,141 @@ def resolution_report(resolutions: Sequence[Resolution]) -> str:
     return "\n".join(
         f"{'resolved' if r.resolved else 'NOT resolved'}: {r.alternative} - {r.kpi}: {r.how}"
         for r in resolutions
+    )
+
+
+def sensitivity_table(spec: Sensitivity, analysis: Analysis, wall_s: float | None = None) -> str:
+    """Per KPI (and paired difference), the parameters ranked by influence — Morris mu* and
+    sigma, Sobol S1 and ST, each with its 95% CI — then how often policy A beats policy B."""
+    designs = analysis.samples["design"]
+    parts = []
+    if spec.morris is not None:
+        parts.append(
+            f"Morris {spec.morris.trajectories} trajectories x {spec.morris.levels} levels over "
+            f"{len(spec.varied('morris'))} parameters ({designs.count('morris')} samples)"
+        )
+    if spec.sobol is not None:
+        parts.append(
+            f"Sobol N={spec.sobol.samples} over {len(spec.varied('sobol'))} parameters "
+            f"({designs.count('sobol')} samples)"
+        )
+    policies = len(spec.policies())
+    head = (
+        f"Sensitivity study '{spec.name}': {'; '.join(parts)}; {policies} "
+        f"polic{'ies' if policies > 1 else 'y'} x {spec.replications} replications a sample, "
+        f"seed {spec.seed}" + (f", {wall_s:,.0f} s" if wall_s is not None else "")
+    )
+    blocks = [head]
+    if analysis.incomplete:
+        blocks.append(
+            f"NOT ANALYSED (a point did not finish): {', '.join(analysis.incomplete)}; run again "
+            "with --resume"
+        )
+    for kpi, kind in outputs(spec):
+        blocks.append(_sensitivity_block(spec, analysis, kpi, kind))
+    if analysis.wins is not None:
+        blocks.append(_wins_block(analysis.wins))
+    return "\n\n".join(blocks)
+
+
+def _sensitivity_block(spec: Sensitivity, analysis: Analysis, kpi: str, kind: str) -> str:
+    idx = analysis.indices
+    rows = [
+        i
+        for i, (k, o) in enumerate(zip(idx["kpi"], idx["output"], strict=True))
+        if (k, o) == (kpi, kind)
+    ]
+    by_param: dict[str, dict[str, int]] = {}
+    noise: dict[str, float] = {}
+    for i in rows:
+        by_param.setdefault(idx["parameter"][i], {})[idx["method"][i]] = i
+        noise[idx["method"][i]] = idx["noise_share"][i]
+    info = kpi_info(kpi)
+    title = info.label
+    if kind == DIFFERENCE:
+        assert spec.compare is not None
+        title += f": {spec.compare.label('b')} - {spec.compare.label('a')}"
+    elif spec.compare is not None:
+        title += f" under {spec.compare.label('a')}"
+    unit = "pp" if info.unit == "share" else info.unit
+    title += f" ({unit}; mu* and sigma: change across the whole range)"
+    if not rows:
+        return f"{title}\n(no method analysed)"
+
+    def order(param: str) -> tuple[int, int]:
+        found = by_param[param]
+        return (
+            idx["rank"][found["morris"]] if "morris" in found else len(rows),
+            idx["rank"][found["sobol"]] if "sobol" in found else len(rows),
+        )
+
+    table = []
+    for param in sorted(by_param, key=order):
+        m, s = by_param[param].get("morris"), by_param[param].get("sobol")
+        table.append(
+            [
+                param,
+                _effect(idx, "mu_star", m, info.unit),
+                _effect(idx, "sigma", m, info.unit),
+                _index(idx, "S1", s),
+                _index(idx, "ST", s),
+            ]
+        )
+    measured = [
+        f"{share:.0%} ({method})" for method, share in noise.items() if not math.isnan(share)
+    ]
+    foot = "replication noise, as a share of the spread across samples: " + (
+        ", ".join(measured) or "not measured (one replication a sample)"
+    )
+    header = ["parameter (ranked)", "mu* (95% CI)", "sigma", "S1 (95% CI)", "ST (95% CI)"]
+    return f"{title}\n{_table(header, table)}\n{foot}"
+
+
+def _effect(idx: Mapping[str, list], name: str, row: int | None, unit: str) -> str:
+    if row is None:
+        return "–"
+    text = _number(idx[name][row], unit)
+    if name == "mu_star":
+        text += f" ({_number(idx['mu_star_ci_low'][row], unit)} – "
+        text += f"{_number(idx['mu_star_ci_high'][row], unit)})"
+    return text
+
+
+def _number(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "–"
+    if unit == "share":
+        return f"{100 * value:.2f}"
+    if unit in ("count", "money"):
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _index(idx: Mapping[str, list], name: str, row: int | None) -> str:
+    if row is None or math.isnan(idx[name][row]):
+        return "–"
+    low, high = idx[f"{name}_ci_low"][row], idx[f"{name}_ci_high"][row]
+    return f"{idx[name][row]:.2f} ({low:.2f} – {high:.2f})"
+
+
+def _wins_block(wins: Mapping[str, list]) -> str:
+    a, b = wins["a"][0], wins["b"][0]
+    rows = []
+    for i, kpi in enumerate(wins["kpi"]):
+        n = wins["samples"][i]
+        rows.append(
+            [
+                kpi_info(kpi).label,
+                f"{wins['share_a_better'][i]:.0%} ({wins['share_ci_low'][i]:.0%} – "
+                f"{wins['share_ci_high'][i]:.0%})",
+                f"{wins['a_significantly_better'][i] / n:.0%}" if n else "–",
+                f"{wins['b_better'][i] / n:.0%}" if n else "–",
+                f"{wins['b_significantly_better'][i] / n:.0%}" if n else "–",
+            ]
+        )
+    header = ["KPI", f"{a} better (95% CI)", "significantly", f"{b} better", "significantly"]
+    n = wins["samples"][0]
+    return (
+        f"How often {a} beats {b} across the ranges: share of the {n} samples where the paired "
+        f"difference favours each (significantly: its 95% CI excludes zero)\n{_table(header, rows)}"
     )

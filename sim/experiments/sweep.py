@@ -192,13 +192,52 @@ def run_sweep(
         sweep = load_sweep(sweep_path)
     except ScenarioError as err:
         raise SweepError(str(err)) from None
-    engine = engine or sweep.engine
-    out = out_root / "sweeps" / sweep.name
-    _prepare_folder(out, resume, force)
-    points = expand(sweep)
-    atomic_write_bytes(
-        out / "sweep.yaml", yaml.safe_dump(resolved(sweep, points), sort_keys=False).encode()
+    return execute_sweep(
+        sweep,
+        sweep_path,
+        out_root / "sweeps" / sweep.name,
+        workers,
+        engine=engine,
+        resume=resume,
+        force=force,
+        dask_scheduler=dask_scheduler,
+        dask_local=dask_local,
+        cell_timeout_s=cell_timeout_s,
+        progress=progress,
     )
+
+
+def execute_sweep(
+    sweep: Sweep,
+    sweep_path: Path,
+    out: Path,
+    workers: int,
+    engine: Engine | None = None,
+    resume: bool = False,
+    force: bool = False,
+    dask_scheduler: str | None = None,
+    dask_local: bool = False,
+    cell_timeout_s: float | None = None,
+    progress: bool = True,
+    strict: bool = False,
+) -> SweepRun:
+    """Run (or resume) the points of a loaded sweep into the folder ``out``.
+
+    Args:
+        sweep: the sweep (e.g. built by a sensitivity study rather than read from a file).
+        sweep_path: the file its relative paths (scenario, overlays, notebook) are relative to,
+            and that its error messages name.
+        strict: when a point's scenario is invalid, start nothing and raise :class:`SweepError`
+            naming every invalid point (by default they are recorded and the others run).
+
+    Raises:
+        SweepError: the folder exists (without ``resume`` or ``force``), or (``strict``) a
+            point is invalid.
+        KeyboardInterrupt: after saving every finished point.
+    """
+    engine = engine or sweep.engine
+    _check_folder(out, resume, force)
+    points = expand(sweep)
     table = _PointTable(out, points)
     tasks = []
     notebook = (sweep_path.parent / sweep.notebook).read_bytes() if engine == "papermill" else None
@@ -222,6 +261,13 @@ def run_sweep(
                 cell_timeout_s,
             )
         )
+    invalid = [table.error[p.id] for p in points if table.status[p.id] == INVALID]
+    if strict and invalid:
+        raise SweepError("\n".join(invalid))
+    _prepare_folder(out, resume, force)
+    atomic_write_bytes(
+        out / "sweep.yaml", yaml.safe_dump(resolved(sweep, points), sort_keys=False).encode()
+    )
     table.save()
     started = time.perf_counter()
     bar = tqdm(total=len(tasks), desc=sweep.name, unit="point", disable=not progress)
@@ -239,14 +285,16 @@ def run_sweep(
     return SweepRun(out, dict(table.status))
 
 
+def _check_folder(out: Path, resume: bool, force: bool) -> None:
+    if out.exists() and any(out.iterdir()) and not (resume or force):
+        raise SweepError(
+            f"{out} already holds a sweep: use --resume to finish it, or --force to start over"
+        )
+
+
 def _prepare_folder(out: Path, resume: bool, force: bool) -> None:
-    if out.exists() and any(out.iterdir()):
-        if force and not resume:
-            shutil.rmtree(out)
-        elif not resume:
-            raise SweepError(
-                f"{out} already holds a sweep: use --resume to finish it, or --force to start over"
-            )
+    if force and not resume and out.exists():
+        shutil.rmtree(out)
     (out / "runs").mkdir(parents=True, exist_ok=True)
 
 

@@ -420,17 +420,17 @@ def estimate(
     return Estimate(mean, max(mean - half, lower), min(mean + half, upper), len(x))
 
 
-def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """KPI name → :class:`Estimate`, over replications; each interval cut to the KPI's possible
+def kpi_estimate(name: str, values: Sequence[float]) -> Estimate:
+    """One KPI's :class:`Estimate` over replications, its interval cut to the KPI's possible
     range (shares in [0, 1], counts and times non-negative, money unbounded)."""
     bounds = {"share": (0.0, 1.0), "money": (-math.inf, math.inf)}
+    return estimate(values, CI_LEVEL, *bounds.get(kpi_info(name).unit, (0.0, math.inf)))
+
+
+def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
+    """KPI name → :func:`kpi_estimate`, over replications."""
     return {
-        name: estimate(
-            [r[name] for r in per_replication],
-            CI_LEVEL,
-            *bounds.get(kpi_info(name).unit, (0.0, math.inf)),
-        )
-        for name in per_replication[0]
+        name: kpi_estimate(name, [r[name] for r in per_replication]) for name in per_replication[0]
     }
 
 

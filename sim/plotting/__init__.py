@@ -8,7 +8,8 @@ Read a run folder with :func:`read_run`, draw charts (tables or results in, matp
 ``lang="zh"`` for Simplified Chinese), write them with :func:`export` (PNG 1920 × 1080 and SVG),
 or build a whole deck with :func:`build_deck` (``python -m sim slides RUN_DIR``). The charts of
 one run are in :mod:`sim.plotting.figures`, of policies compared in
-:mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`, of the simulator's
+:mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`, of a sensitivity study
+in :mod:`sim.plotting.sensitivity`, of the simulator's
 checks against theory in :mod:`sim.plotting.checks`, and of a calibration and validation against
 a contact log in :mod:`sim.plotting.validation`.
 """
@@ -36,6 +37,13 @@ from sim.plotting.figures import (
     kpi_comparison,
     response_curves,
 )
+from sim.plotting.sensitivity import (
+    SensitivityData,
+    morris_chart,
+    policy_wins_chart,
+    read_sensitivity,
+    sobol_chart,
+)
 from sim.plotting.style import house_style
 from sim.plotting.sweeps import pareto_frontier, sweep_heatmap, sweep_wide
 from sim.plotting.validation import calibration_figures, validation_figures
@@ -43,6 +51,7 @@ from sim.plotting.validation import calibration_figures, validation_figures
 __all__ = [
     "RunData",
     "RunInfo",
+    "SensitivityData",
     "build_deck",
     "calibration_figures",
     "complaint_funnel",
@@ -60,13 +69,17 @@ __all__ = [
     "intraday_staffing",
     "kpi_by_policy",
     "kpi_comparison",
+    "morris_chart",
     "paired_differences_chart",
     "pareto_frontier",
+    "policy_wins_chart",
     "read_run",
+    "read_sensitivity",
     "response_curves",
     "result_info",
     "retention_curve",
     "run_charts",
+    "sobol_chart",
     "sweep_heatmap",
     "sweep_wide",
     "validation_checks_chart",

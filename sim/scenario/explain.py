@@ -339,9 +339,14 @@ def _has_key(annotation: Any, value: Any, name: str) -> bool:
 
 
 def _data_path(data: Any, base: PathKey, parts: list[str]) -> PathKey:
-    """``base`` extended by dotted ``parts``; digits become indices where the data is a list."""
+    """``base`` extended by dotted ``parts``; digits become indices where the data is a list, and
+    the rest of the parts is one key where a mapping is keyed by dotted paths (a sweep's
+    ``ranges``)."""
     path = list(base)
-    for part in parts:
+    for i, part in enumerate(parts):
         node = _get(data, tuple(path))
+        rest = ".".join(parts[i:])
+        if isinstance(node, dict) and part not in node and rest in node:
+            return (*path, rest)
         path.append(int(part) if isinstance(node, list) and part.isdigit() else part)
     return tuple(path)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import (
     Any,
@@ -39,6 +39,7 @@ from sim.scenario.explain import Sources, explain
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.scenario import Scenario
 from sim.scenario.source import Layer, Reader, merge
+from sim.scenario.wording import PathKey, dotted
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -71,10 +72,15 @@ def load_model(
     model: type[M],
     overrides: Sequence[str] | Mapping[str, Any] = (),
     overlays: Sequence[str | Path] = (),
+    check: Callable[[M], Iterable[tuple[PathKey, str]]] | None = None,
 ) -> M:
     """Read any YAML file described by a strict pydantic ``model`` (a scenario, a sweep), with
     ``extends:`` overlays, further overlay files, dotted overrides and the same
-    one-line-per-problem errors."""
+    one-line-per-problem errors.
+
+    ``check`` looks further at a valid model, for what the model alone cannot know (e.g. whether
+    the ranges of a sensitivity study give valid scenarios); it yields ``(path, problem)`` pairs,
+    each reported like a validation error, at the file, line and column of ``path``."""
     entry = Path(path)
     reader = Reader(entry, model)
     layers: list[Layer] = []
@@ -95,6 +101,10 @@ def load_model(
         raise ScenarioError([*reader.problems, *problems], entry) from None
     if reader.problems:
         raise ScenarioError(reader.problems, entry)
+    if check is not None:
+        found = [f"{sources.where(at)}: {dotted(at)}: {problem}" for at, problem in check(loaded)]
+        if found:
+            raise ScenarioError(found, entry)
     return loaded
 
 

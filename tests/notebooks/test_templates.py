@@ -27,6 +27,7 @@ TEMPLATES = (
     "04_sweep_report",
     "05_validation",
     "06_calibrate_and_validate",
+    "07_sensitivity",
 )
 TINY = {
     "calendar.horizon_days": 3,
@@ -58,6 +59,12 @@ EXPECTED_CHARTS = {
     ],
     "04_sweep_report": ["sweep_heatmap", "sweep_pareto"],
     "05_validation": ["validation_erlang", "validation_checks"],
+    "07_sensitivity": [
+        "sensitivity_morris_service_defections",
+        "sensitivity_sobol_net_value",
+        "sensitivity_policy_wins",
+        "sensitivity_morris_difference",
+    ],
 }
 EXPECTED_FILES = {
     "00_scenario": ["manifest.json", "summary.parquet", "intervals.parquet"],
@@ -65,6 +72,7 @@ EXPECTED_FILES = {
     "03_recovery_policies": ["recovery_differences.csv", "agents_vs_recovery_differences.csv"],
     "04_sweep_report": ["sweep_best_points.csv"],
     "05_validation": ["erlang_agreement.csv", "conservation.csv", "littles_law.csv"],
+    "07_sensitivity": ["sensitivity_policy_wins.csv", "sensitivity_ranking.csv"],
 }
 TINY_PARAMETERS: dict[str, dict[str, Any]] = {
     "00_scenario": {"overrides": TINY, "replications": 2, "workers": 1, "write_contacts": False},
@@ -79,6 +87,23 @@ TINY_PARAMETERS: dict[str, dict[str, Any]] = {
         "occupancies": [0.8, 0.9],
     },
     "06_calibrate_and_validate": {"replications": 2, "hour_bands": [20], "workers": 1},
+    "07_sensitivity": {
+        "spec_overrides": {
+            "overrides": TINY,
+            "morris.trajectories": 2,
+            "morris.parameters": [
+                "customers.satisfaction.bad_weight",
+                "customers.complaints.complain_prob",
+                "customers.satisfaction.half_life_days",
+            ],
+            "sobol.samples": 2,
+            "sobol.parameters": [
+                "customers.satisfaction.bad_weight",
+                "customers.complaints.complain_prob",
+            ],
+        },
+        "workers": 1,
+    },
 }
 
 
@@ -159,7 +184,11 @@ def test_parameters_cell_is_what_papermill_sees(name: str) -> None:
     assert len(tagged) == 1, f"{name}: exactly one cell tagged 'parameters'"
     params = template_parameters(path)
     assert "output_dir" in params
-    inputs = {"04_sweep_report": "sweep_dir", "06_calibrate_and_validate": "log_paths"}
+    inputs = {
+        "04_sweep_report": "sweep_dir",
+        "06_calibrate_and_validate": "log_paths",
+        "07_sensitivity": "spec_path",
+    }
     if name != "00_scenario":
         assert inputs.get(name, "scenario_path") in params
     if name not in ("00_scenario", "06_calibrate_and_validate"):
