@@ -20,8 +20,8 @@ The package, lowest layer first (a layer imports only from the layers below it; 
   analytic queueing formulas;
 * :mod:`sim.model`: one replication of the desk and its customer base in SimPy;
 * :mod:`sim.measures`: KPIs, per-interval tables, customer and money measures of a replication;
-* :mod:`sim.experiments` (replications, comparisons, sweeps, sensitivity studies, run folders)
-  and :mod:`sim.logs`
+* :mod:`sim.experiments` (replications, comparisons, sweeps, sensitivity studies, calibration
+  by simulation, run folders) and :mod:`sim.logs`
   (real contact logs: reading, calibration, validation);
 * :mod:`sim.plotting`: charts and slide decks;
 * :mod:`sim.cli` and :mod:`sim.notebook`: the command line and what the notebook templates
@@ -50,6 +50,9 @@ _PUBLIC = {
     "run_sweep": "sim.experiments.sweep",
     "load_sensitivity": "sim.experiments.sensitivity_spec",
     "run_sensitivity": "sim.experiments.sensitivity",
+    "load_fit": "sim.experiments.fit",
+    "fit": "sim.experiments.fit",
+    "write_fit": "sim.experiments.fit",
     "StationaryDesk": "sim.experiments.erlang_check",
     "RunWriter": "sim.experiments.store",
     "kpi_table": "sim.experiments.report",
@@ -91,8 +94,10 @@ __all__ = [
     "erlang_agreement",
     "explore_run",
     "explore_show",
+    "fit",
     "kpi_table",
     "littles_law_table",
+    "load_fit",
     "load_scenario",
     "load_sensitivity",
     "plotting",
@@ -107,6 +112,7 @@ __all__ = [
     "scorecard_table",
     "summary_table",
     "validate",
+    "write_fit",
 ]
 
 
@@ -129,6 +135,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim import plotting, queueing
     from sim.experiments.compare import Comparison, compare, compare_until_resolved
     from sim.experiments.erlang_check import StationaryDesk
+    from sim.experiments.fit import fit, load_fit, write_fit
     from sim.experiments.replications import ScenarioResult, run_scenario
     from sim.experiments.report import (
         comparison_table,

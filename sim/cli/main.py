@@ -6,6 +6,7 @@ Commands:
 * ``compare`` run scenarios with common random numbers and compare them with a baseline;
 * ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
 * ``sensitivity`` which assumptions drive the KPIs: Morris / Sobol over their plausible ranges;
+* ``fit``    calibrate a scenario by simulation, as its ``fit:`` section declares (``--write``);
 * ``notebook`` run a notebook template headless into an output folder;
 * ``calibrate`` fit a scenario to a real contact log (ACD export);
 * ``validate-log`` re-simulate a logged period and compare with what happened (and Erlang A);
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from sim.cli import calibrate as calibrate_command
+from sim.cli import fit as fit_command
 from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
@@ -48,6 +50,7 @@ EPILOG = """examples:
   python -m sim check params/scenarios/understaffed.yaml
   python -m sim compare params/baseline.yaml params/scenarios/fast_recovery.yaml
   python -m sim sensitivity params/sensitivity/customer_side.yaml --workers 2
+  python -m sim fit params/baseline.yaml --write --workers 2
   python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
 """
 
@@ -229,6 +232,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sensitivity_command.add_parser(sub)
+    fit_command.add_parser(sub)
     calibrate_command.add_parser(sub)
     validate_command.add_parser(sub)
     slides_command.add_parser(sub)
@@ -367,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _cmd_sweep(args)
             case "sensitivity":
                 return sensitivity_command.run(args)
+            case "fit":
+                return fit_command.run(args)
             case "compare":
                 return _cmd_compare(args)
             case "check":

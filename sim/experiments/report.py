@@ -1,5 +1,5 @@
 """Plain-text reports for the terminal: KPI table, standards scorecard, Erlang comparison,
-sensitivity study."""
+sensitivity study, calibration by simulation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from sim.experiments.compare import Comparison, Resolution
 from sim.experiments.erlang_check import SimulatedErlang
+from sim.experiments.fit import FitOutcome, Trial
 from sim.experiments.replications import ScenarioResult
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
@@ -376,3 +377,109 @@ def _wins_block(wins: Mapping[str, list]) -> str:
         f"How often {a} beats {b} across the ranges: share of the {n} samples where the paired "
         f"difference favours each (significantly: its 95% CI excludes zero)\n{_table(header, rows)}"
     )
+
+
+# --- calibration by simulation -----------------------------------------------------------------
+
+
+def _share(value: float) -> str:
+    return f"{100 * value:.2f}%"
+
+
+def _short_names(keys: Sequence[str]) -> dict[str, str]:
+    """Each dotted key by its shortest ending that no other key shares
+    (``customers.satisfaction.advocate_above`` → ``advocate_above``)."""
+    names = {}
+    for key in keys:
+        parts = key.split(".")
+        for n in range(1, len(parts) + 1):
+            tail = ".".join(parts[-n:])
+            if not any(other != key and other.endswith(f".{tail}") for other in keys):
+                names[key] = tail
+                break
+        else:
+            names[key] = key
+    return names
+
+
+def fit_trial_lines(
+    targets: Sequence[str], parameters: Sequence[str], trial: Trial, max_trials: int
+) -> str:
+    """Two lines of progress for a finished trial: the parameter values tried, then each
+    target's mean and its miss in tolerances (``*`` where met)."""
+    short = _short_names(parameters)
+    tried = "  ".join(
+        f"{short[key]} {value:.4g}" for key, value in zip(parameters, trial.values, strict=True)
+    )
+    got = "  ".join(
+        f"{name} {_share(e.mean)} ({miss:+.1f}{'*' if met else ''})"
+        for name, e, miss, met in zip(targets, trial.achieved, trial.misses, trial.met, strict=True)
+    )
+    head = f"trial {trial.number:>2}/{max_trials} {trial.kind:<8}"
+    return f"{head} {tried}\n{' ' * len(head)} {got}  [{trial.wall_s:.0f} s]"
+
+
+def fit_table(outcome: FitOutcome) -> str:
+    """The fit's outcome: each target (wanted, achieved with its 95% CI) beside the parameter
+    paired with it (start, fitted, 95% half-width), then the sensitivity of every fitted value
+    to every wanted value."""
+    best = outcome.best
+    spec = outcome.spec
+    rows = [
+        [
+            name,
+            _share(outcome.wanted[j]),
+            _share(best.achieved[j].mean),
+            f"{_share(best.achieved[j].ci_low)} – {_share(best.achieved[j].ci_high)}",
+            "yes" if best.met[j] else "NO",
+            key,
+            f"{outcome.starts[j]:.4g}",
+            f"{best.values[j]:.4g}",
+            f"{outcome.half_widths[j]:.2g}",
+        ]
+        for j, (name, key) in enumerate(zip(outcome.targets, outcome.parameters, strict=True))
+    ]
+    rule = (
+        "within its tolerance"
+        if spec.evaluation.stop_when == "tolerance"
+        else "wanted value inside the achieved 95% CI"
+    )
+    verdict = "every target met" if outcome.converged else "NOT every target met"
+    head = (
+        f"Fit: {verdict} ({rule}) after {len(outcome.trials)} trials of "
+        f"{spec.evaluation.replications} replications, {outcome.wall_s:,.0f} s"
+    )
+    fitted = _table(
+        [
+            "target",
+            "wanted",
+            "achieved",
+            "95% CI",
+            "met",
+            "parameter",
+            "start",
+            "fitted",
+            "±95%",
+        ],
+        rows,
+    )
+    short = _short_names(outcome.parameters)
+    sensitivity = _table(
+        [
+            "parameter",
+            *(
+                f"{name} +{100 * step:.2g} pp"
+                for name, step in zip(outcome.targets, outcome.steps, strict=True)
+            ),
+        ],
+        [
+            [short[key], *(f"{v:+.3g}" for v in outcome.sensitivity[i])]
+            for i, key in enumerate(outcome.parameters)
+        ],
+    )
+    note = (
+        "±95%: the statistical uncertainty of the fitted value implied by the targets' spread "
+        "over the replications.\nChange of each fitted value if one wanted value rose by 10% "
+        "(by 1 pp if it is 0), the others held (from the final Jacobian):"
+    )
+    return f"{head}\n{fitted}\n\n{note}\n{sensitivity}"

@@ -28,6 +28,7 @@ from sim.measures.metrics import KPI_GROUPS, KPIS, kpi_info
 from sim.scenario.base import Model, Name
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_model, load_scenario
+from sim.scenario.overrides import overlapping
 from sim.scenario.wording import PathKey, format_value
 
 Method = Literal["morris", "sobol"]
@@ -189,7 +190,7 @@ class Sensitivity(Model):
         if self.compare is not None:
             for side in ("a", "b"):
                 for key in getattr(self.compare, side):
-                    clash = next((r for r in self.ranges if _overlap(key, r)), None)
+                    clash = next((r for r in self.ranges if overlapping(key, r)), None)
                     if clash is not None:
                         yield (
                             f"compare.{side}.{key}: overlaps the range {clash!r}; a policy and a "
@@ -243,11 +244,6 @@ class Sensitivity(Model):
 def _guess(word: str, choices: Sequence[str] | Mapping[str, Any]) -> str:
     found = difflib.get_close_matches(word, list(choices), n=1)
     return f" — did you mean {found[0]!r}?" if found else ""
-
-
-def _overlap(a: str, b: str) -> bool:
-    """Whether two dotted paths set the same value (one is the other or inside it)."""
-    return a == b or a.startswith(f"{b}.") or b.startswith(f"{a}.")
 
 
 def load_sensitivity(

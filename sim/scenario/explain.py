@@ -340,13 +340,18 @@ def _has_key(annotation: Any, value: Any, name: str) -> bool:
 
 def _data_path(data: Any, base: PathKey, parts: list[str]) -> PathKey:
     """``base`` extended by dotted ``parts``; digits become indices where the data is a list, and
-    the rest of the parts is one key where a mapping is keyed by dotted paths (a sweep's
-    ``ranges``)."""
+    several parts are one key where a mapping is keyed by dotted paths (a sweep's ``ranges``, a
+    fit's ``parameters``): the longest such key wins."""
     path = list(base)
-    for i, part in enumerate(parts):
+    i = 0
+    while i < len(parts):
         node = _get(data, tuple(path))
-        rest = ".".join(parts[i:])
-        if isinstance(node, dict) and part not in node and rest in node:
-            return (*path, rest)
-        path.append(int(part) if isinstance(node, list) and part.isdigit() else part)
+        if isinstance(node, list) and parts[i].isdigit():
+            path.append(int(parts[i]))
+            i += 1
+            continue
+        keys = node if isinstance(node, dict) else {}
+        j = next((j for j in range(len(parts), i, -1) if ".".join(parts[i:j]) in keys), i + 1)
+        path.append(".".join(parts[i:j]))
+        i = j
     return tuple(path)

@@ -100,3 +100,8 @@ def _assign(node: Any, keys: list[str], value: Any) -> tuple[Any, PathKey]:
     copy = dict(node)
     copy[head], path = _assign(node.get(head), rest, value)
     return copy, (head, *path)
+
+
+def overlapping(a: str, b: str) -> bool:
+    """Whether two dotted paths set the same value (one is the other or inside it)."""
+    return a == b or a.startswith(f"{b}.") or b.startswith(f"{a}.")

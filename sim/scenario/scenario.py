@@ -24,6 +24,7 @@ from sim.scenario.desk import (
     Staffing,
     Standards,
 )
+from sim.scenario.fit import Fit
 
 
 class Simulation(Model):
@@ -63,6 +64,11 @@ class Scenario(Model):
         description="What the desk does with complaints (needs customers).",
     )
     economics: Economics | None = Field(None, description="Costs and values; omit for no money.")
+    fit: Fit | None = Field(
+        None,
+        description="A calibration by simulation (python -m sim fit) and its recorded result; "
+        "the simulation ignores it.",
+    )
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -104,6 +110,13 @@ class Scenario(Model):
                 raise ValueError(
                     f"standards.response_targets.{type_name}: no such contact type (known: {known})"
                 )
+        if self.fit is not None and self.customers is None:
+            raise ValueError(
+                "fit: its targets are measures of the customer base; add a customers section"
+            )
+        if self.fit is not None:
+            for problem in self.fit.problems_in(self.model_dump(exclude={"fit"})):
+                raise ValueError(problem)
         return self
 
 

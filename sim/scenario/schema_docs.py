@@ -71,7 +71,8 @@ In paths, `<name>` is a name you choose (a contact type, a profile), `<weekday>`
 A model used at several paths lists them once; its rows then start with `…`. Besides the bounds
 below, a scenario is checked as a whole: each intraday profile needs one weight per planning
 interval of the days it is used on, rosters must fit the opening hours and the interval grid,
-breaks must fall inside their shift, and response targets must name existing contact types.
+breaks must fall inside their shift, response targets must name existing contact types, and the
+parameters of a `fit` must name numbers of the scenario, each paired with one of its targets.
 """
 
 

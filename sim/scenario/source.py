@@ -23,15 +23,28 @@ from sim.scenario.wording import PathKey, dotted, format_value
 
 
 @dataclass(frozen=True)
-class Layer:
-    """One YAML file's data and where each of its entries is written.
+class Span:
+    """Where an entry is written in its file's text, as character offsets: its key (the whole
+    text for the top level), and its value from its first character to just after its last."""
 
-    ``marks`` maps a position to the ``file:line:column`` of its key and of its value.
+    key_start: int
+    value_start: int
+    value_end: int
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One YAML file's text, data and where each of its entries is written.
+
+    ``marks`` maps a position to the ``file:line:column`` of its key and of its value; ``spans``
+    to the same places as offsets into ``text`` (what an editor of the file needs).
     """
 
     path: Path
+    text: str
     data: dict[str, Any]
     marks: dict[PathKey, tuple[str, str]]
+    spans: dict[PathKey, Span]
 
 
 class Reader:
@@ -56,14 +69,14 @@ class Reader:
         """
         resolved = path.resolve()
         if resolved in chain:
-            cycle = " → ".join(_display(p) for p in (*chain[chain.index(resolved) :], resolved))
+            cycle = " → ".join(display(p) for p in (*chain[chain.index(resolved) :], resolved))
             self.fail(f"{cited_at}: extends: cycle {cycle}")
         layer = self._read(path, cited_at)
         bases = [self.layers(base, (*chain, resolved), at) for base, at in self._bases(layer)]
         return [*itertools.chain.from_iterable(bases), layer]
 
     def _read(self, path: Path, cited_at: str | None) -> Layer:
-        shown = _display(path)
+        shown = display(path)
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -72,7 +85,7 @@ class Reader:
             )
         except (OSError, UnicodeDecodeError) as exc:
             self.fail(f"{shown}: cannot read the file ({exc})")
-        data, marks = self._parse(text, shown)
+        data, marks, spans = self._parse(text, shown)
         if not isinstance(data, dict):
             sections = ", ".join(self.root.model_fields)
             got = "an empty file" if data is None else format_value(data)
@@ -80,17 +93,21 @@ class Reader:
                 f"{shown}:1:1: expected a mapping of {self.root.__name__.lower()} sections "
                 f"({sections}), got {got}"
             )
-        return Layer(path, data, marks)
+        return Layer(path, text, data, marks, spans)
 
-    def _parse(self, text: str, shown: str) -> tuple[Any, dict[PathKey, tuple[str, str]]]:
+    def _parse(
+        self, text: str, shown: str
+    ) -> tuple[Any, dict[PathKey, tuple[str, str]], dict[PathKey, Span]]:
         """YAML text → data, plus the position of every key and value."""
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
             marks: dict[PathKey, tuple[str, str]] = {(): (f"{shown}:1:1", f"{shown}:1:1")}
+            spans = {(): Span(0, 0, len(text))}
             if node is not None:
-                self._index(loader, node, (), shown, marks)
-            return loader.construct_document(node) if node is not None else None, marks
+                self._index(loader, node, (), shown, marks, spans)
+            data = loader.construct_document(node) if node is not None else None
+            return data, marks, spans
         except yaml.MarkedYAMLError as exc:
             self.fail(_yaml_problem(exc, shown))
         finally:
@@ -103,9 +120,15 @@ class Reader:
         path: PathKey,
         shown: str,
         marks: dict[PathKey, tuple[str, str]],
-    ) -> None:
+        spans: dict[PathKey, Span],
+    ) -> int:
         """Record the position of every entry under ``node``, checking keys and scalar values as
-        YAML constructs them (an impossible date such as 2027-02-30 is reported here)."""
+        YAML constructs them (an impossible date such as 2027-02-30 is reported here).
+
+        Returns:
+            The offset just after the node's last character (for a block mapping or list, after
+            its last entry's value, not after the comments and blank lines that may follow).
+        """
         if isinstance(node, yaml.MappingNode):
             self._check_keys(loader, node, path, shown)
             loader.flatten_mapping(node)  # resolve ``<<: *anchor`` merge keys
@@ -116,10 +139,16 @@ class Reader:
             children = [(index, item, item) for index, item in enumerate(node.value)]
         else:
             self._construct(loader, node, shown)
-            return
+            return node.end_mark.index
+        end = node.start_mark.index
         for key, key_node, value_node in children:
             marks[(*path, key)] = (_at(shown, key_node), _at(shown, value_node))
-            self._index(loader, value_node, (*path, key), shown, marks)
+            value_end = self._index(loader, value_node, (*path, key), shown, marks, spans)
+            spans[(*path, key)] = Span(
+                key_node.start_mark.index, value_node.start_mark.index, value_end
+            )
+            end = max(end, value_end)
+        return node.end_mark.index if node.flow_style else end
 
     def _check_keys(
         self, loader: yaml.SafeLoader, node: yaml.MappingNode, path: PathKey, shown: str
@@ -178,7 +207,7 @@ def _at(shown: str, node: yaml.Node) -> str:
     return f"{shown}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
 
 
-def _display(path: Path) -> str:
+def display(path: Path) -> str:
     """A path as the user would write it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

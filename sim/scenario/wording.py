@@ -72,6 +72,8 @@ def describe_type(
         return "one of " + ", ".join(map(str, args)) if len(args) > 1 else str(args[0])
     if origin is list:
         return f"list of {describe_type(args[0], name)}"
+    if origin is tuple:
+        return "[" + ", ".join(describe_type(arg, name) for arg in args) + "]"
     if origin is dict:
         key = strip_annotated(args[0])
         key_text = (
