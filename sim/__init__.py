@@ -51,6 +51,7 @@ _PUBLIC = {
     "load_sensitivity": "sim.experiments.sensitivity_spec",
     "run_sensitivity": "sim.experiments.sensitivity",
     "StationaryDesk": "sim.experiments.erlang_check",
+    "staff_for_targets": "sim.experiments.erlang_check",
     "RunWriter": "sim.experiments.store",
     "kpi_table": "sim.experiments.report",
     "comparison_table": "sim.experiments.report",
@@ -105,6 +106,7 @@ __all__ = [
     "run_sweep",
     "run_template",
     "scorecard_table",
+    "staff_for_targets",
     "summary_table",
     "validate",
 ]
@@ -128,7 +130,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what editors and type checkers see
     from sim import plotting, queueing
     from sim.experiments.compare import Comparison, compare, compare_until_resolved
-    from sim.experiments.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
     from sim.experiments.replications import ScenarioResult, run_scenario
     from sim.experiments.report import (
         comparison_table,

@@ -29,3 +29,16 @@ def at_least(kind: type, low: float, strictly: bool = False) -> Callable[[str], 
 positive_int = at_least(int, 0, strictly=True)
 non_negative_int = at_least(int, 0)
 positive_float = at_least(float, 0.0, strictly=True)
+
+
+def fraction(text: str) -> float:
+    """An argparse ``type=`` for a share strictly between 0 and 1 (e.g. 0.8 for 80%)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a share between 0 and 1 (write 0.8 for 80%)"
+        )
+    return value

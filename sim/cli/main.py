@@ -33,7 +33,7 @@ from sim.cli import calibrate as calibrate_command
 from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
-from sim.cli.arguments import non_negative_int, positive_float, positive_int
+from sim.cli.arguments import fraction, non_negative_int, positive_float, positive_int
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
 
@@ -247,8 +247,16 @@ def _parser() -> argparse.ArgumentParser:
         help="Erlang C / Erlang A calculator (optionally simulated)",
         description="Steady-state service measures of a single queue with exponential handle "
         "times: Erlang C (M/M/n) without --patience-min, Erlang A (M/M/n+M, exponential "
-        "patience) with it. --simulate runs the same desk through the simulation engine and "
-        "prints analytic and simulated values side by side.",
+        "patience) with it. Give --agents for the service a team gives, or targets "
+        "(--target-sl, --target-asa-s, --max-abandon) for the agents they need, with the "
+        "occupancy and the FTE to roster after --shrinkage. --simulate runs the same desk "
+        "through the simulation engine and prints analytic and simulated values side by side.",
+        epilog="examples:\n"
+        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --agents 50\n"
+        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --target-sl 0.8 --shrinkage 0.3\n"
+        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --patience-min 4 \\\n"
+        "      --target-asa-s 15 --max-abandon 0.03",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     erl.add_argument(
         "--arrivals-per-h",
@@ -258,7 +266,33 @@ def _parser() -> argparse.ArgumentParser:
         help="calls arriving per hour",
     )
     erl.add_argument(
-        "--agents", type=positive_int, required=True, metavar="N", help="agents answering"
+        "--agents", type=positive_int, metavar="N", help="agents answering (or give targets)"
+    )
+    erl.add_argument(
+        "--target-sl",
+        type=fraction,
+        metavar="P",
+        help="agents needed for this service level, e.g. 0.8 for 80%% within --sl-seconds",
+    )
+    erl.add_argument(
+        "--target-asa-s",
+        type=positive_float,
+        metavar="S",
+        help="agents needed for an average speed of answer of at most S seconds",
+    )
+    erl.add_argument(
+        "--max-abandon",
+        type=fraction,
+        metavar="P",
+        help="agents needed to keep abandonment at or below P (needs --patience-min)",
+    )
+    erl.add_argument(
+        "--shrinkage",
+        type=lambda text: 0.0 if text.strip() in ("0", "0.0") else fraction(text),
+        default=0.0,
+        metavar="F",
+        help="share of paid time not spent answering (breaks, training, absence): the FTE to "
+        "roster is agents / (1 - F) (default 0)",
     )
     erl.add_argument(
         "--aht-min",
@@ -603,9 +637,41 @@ def _jsonable(value: object) -> object:
 
 
 def _cmd_erlang(args: argparse.Namespace) -> int:
-    from sim.experiments.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
     from sim.experiments.report import erlang_table
 
+    targets = (args.target_sl, args.target_asa_s, args.max_abandon)
+    staffing = None
+    if any(t is not None for t in targets):
+        if args.agents is not None:
+            return _bad_input(
+                "erlang: give either --agents (the service a team gives) or targets "
+                "(--target-sl, --target-asa-s, --max-abandon: the team they need), not both"
+            )
+        if args.max_abandon is not None and args.patience_min is None:
+            return _bad_input(
+                "erlang --max-abandon: abandonment needs callers who hang up: give "
+                "--patience-min (Erlang A)"
+            )
+        try:
+            staffing = staff_for_targets(
+                args.arrivals_per_h,
+                args.aht_min,
+                args.patience_min,
+                args.sl_seconds,
+                args.target_sl,
+                args.target_asa_s,
+                args.max_abandon,
+                args.shrinkage,
+            )
+        except ValueError as exc:
+            return _bad_input(f"erlang: {exc}")
+        args.agents = staffing.agents
+    elif args.agents is None:
+        return _bad_input(
+            "erlang: give --agents N (the service N agents give) or a target: --target-sl 0.8, "
+            "--target-asa-s 20 or --max-abandon 0.05 (the agents it needs)"
+        )
     load = args.arrivals_per_h / 60.0 * args.aht_min
     if args.patience_min is None and load >= args.agents:
         return _bad_input(
@@ -634,9 +700,21 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
                 "lower --contacts or raise --arrivals-per-h"
             )
     if args.json:
-        print(json.dumps(_jsonable(_erlang_json(analytic, simulated))))
+        payload = _erlang_json(analytic, simulated)
+        if staffing is not None:
+            payload["staffing"] = {
+                "agents": staffing.agents,
+                "needed": staffing.needed,
+                "binding": staffing.binding,
+                "occupancy": staffing.occupancy,
+                "shrinkage": staffing.shrinkage,
+                "fte": staffing.fte,
+            }
+        elif args.shrinkage:
+            payload["fte"] = args.agents / (1.0 - args.shrinkage)
+        print(json.dumps(_jsonable(payload)))
     else:
-        print(erlang_table(args, analytic, simulated))
+        print(erlang_table(args, analytic, simulated, staffing))
     return 0
 
 

@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from sim.experiments.compare import Comparison, Resolution
-from sim.experiments.erlang_check import SimulatedErlang
+from sim.experiments.erlang_check import SimulatedErlang, StaffingAnswer
 from sim.experiments.replications import ScenarioResult
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
@@ -106,9 +106,13 @@ def scorecard_table(result: ScenarioResult) -> str:
 
 
 def erlang_table(
-    args: argparse.Namespace, analytic: Mapping[str, float], simulated: SimulatedErlang | None
+    args: argparse.Namespace,
+    analytic: Mapping[str, float],
+    simulated: SimulatedErlang | None,
+    staffing: StaffingAnswer | None = None,
 ) -> str:
-    """Analytic (and simulated) measures of the Erlang calculator."""
+    """Analytic (and simulated) measures of the Erlang calculator; with ``staffing``, first the
+    agents each target needs."""
     model = "Erlang C (M/M/n)" if args.patience_min is None else "Erlang A (M/M/n+M)"
     load = args.arrivals_per_h * args.aht_min / 60.0
     head = (
@@ -140,7 +144,28 @@ def erlang_table(
     tail = ""
     if simulated is not None:
         tail = f"\n{simulated.contacts_simulated:,} simulated calls in {simulated.wall_s:.1f} s"
-    return head + _table(header, rows) + tail
+    fte = args.agents / (1.0 - args.shrinkage)
+    tail += (
+        f"\nFTE to roster: {fte:.1f} (agents / (1 - shrinkage {args.shrinkage:.0%}))"
+        if args.shrinkage
+        else ""
+    )
+    return _staffing_text(staffing) + head + _table(header, rows) + tail
+
+
+def _staffing_text(staffing: StaffingAnswer | None) -> str:
+    if staffing is None:
+        return ""
+    rows = [
+        [target, str(n), "binding" if target == staffing.binding else ""]
+        for target, n in staffing.needed.items()
+    ]
+    return (
+        f"Agents needed: {staffing.agents} answering (occupancy {staffing.occupancy:.1%}); "
+        f"{staffing.fte:.1f} FTE to roster after {staffing.shrinkage:.0%} shrinkage\n"
+        + _table(["target", "agents", ""], rows)
+        + "\n\nAt that headcount:\n"
+    )
 
 
 def comparison_table(comparison: Comparison) -> str:
