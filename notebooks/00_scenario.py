@@ -54,13 +54,11 @@ print(sim.kpi_table(result))
 # %% [markdown]
 # ## Charts and deck
 # Every chart is written to `charts/` as PNG (1920 × 1080) and SVG, and a 16:9 PowerPoint deck
-# (`deck.pptx`) puts each on a slide with its takeaway. Set `lang = "zh"` for Simplified Chinese.
+# (`deck.pptx`) puts each on a slide headed by its takeaway, with the numbers behind it in the
+# speaker notes. Set `lang = "zh"` for Simplified Chinese (`deck-zh.pptx`, `charts-zh/`).
 
 # %%
-
-deck = sim.plotting.build_deck(
-    Path(output_dir), Path(output_dir) / "deck.pptx", lang=lang, charts_dir=Path(output_dir) / "charts"
-)
+deck = sim.plotting.build_deck(Path(output_dir), lang=lang)
 print(f"deck: {deck}")
 charts = sim.plotting.run_charts(sim.plotting.read_run(Path(output_dir)), lang)
 charts[0].figure

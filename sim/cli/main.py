@@ -490,9 +490,8 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"wrote {out}/")
-    for name in ("deck.pptx", "charts"):
-        if (out / name).exists():
-            print(f"  {name}: {out / name}")
+    for path in sorted([*out.glob("deck*.pptx"), *out.glob("charts*/")]):
+        print(f"  {path.name}: {path}")
     return 0
 
 

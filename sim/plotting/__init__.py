@@ -6,7 +6,8 @@ Owns every figure and deck; runs no simulation. May import :mod:`sim.scenario`, 
 
 Read a run folder with :func:`read_run`, draw charts (tables or results in, matplotlib Figure out;
 ``lang="zh"`` for Simplified Chinese), write them with :func:`export` (PNG 1920 × 1080 and SVG),
-or build a whole deck with :func:`build_deck` (``python -m sim slides RUN_DIR``). The charts of
+or build a whole deck with :func:`build_deck` (``python -m sim slides RUN_DIR``; on the built-in
+16:9 design or a corporate template's layouts, :mod:`sim.plotting.template`). The charts of
 one run are in :mod:`sim.plotting.figures`, of policies compared in
 :mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`, of a sensitivity study
 in :mod:`sim.plotting.sensitivity`, of the simulator's
