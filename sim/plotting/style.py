@@ -11,6 +11,8 @@ wrapped to their axes; fewer ticks, wrapped, smaller or turned tick labels until
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -29,8 +31,10 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.style import context as style_context
+from matplotlib.text import Text
 from matplotlib.ticker import (
     FixedLocator,
+    Formatter,
     FuncFormatter,
     MaxNLocator,
     MultipleLocator,
@@ -41,6 +45,7 @@ from matplotlib.ticker import (
 from matplotlib.transforms import Bbox
 from numpy.typing import ArrayLike
 
+from sim.measures.value import money_text
 from sim.plotting.labels import Lang, label
 
 HERE = Path(__file__).resolve().parent
@@ -56,6 +61,8 @@ FONT_FAMILIES: dict[Lang, list[str]] = {
 SLIDE_SIZE_IN = (40 / 3, 7.5)
 SLIDE_DPI = 144
 """13.33 × 7.5 in at 144 dpi is 1920 × 1080 px."""
+NOTEBOOK_DPI = 96
+"""A chart shown in a notebook: 1280 × 720 px, the same chart scaled."""
 
 PALETTE: tuple[str, ...] = tuple(
     mpl.rc_params_from_file(STYLE_FILE, use_default_template=False)["axes.prop_cycle"].by_key()[
@@ -104,6 +111,16 @@ def house_style(lang: Lang = "en") -> Iterator[None]:
         yield
 
 
+class SlideFigure(Figure):
+    """A chart in the house style. A notebook shows it as a picture (IPython's ``_repr_png_``),
+    although no pyplot backend is involved."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=NOTEBOOK_DPI)
+        return buffer.getvalue()
+
+
 def slide_figure(
     nrows: int = 1,
     ncols: int = 1,
@@ -111,7 +128,7 @@ def slide_figure(
     height_ratios: Sequence[float] | None = None,
 ) -> tuple[Figure, np.ndarray]:
     """A slide-sized figure (call inside :func:`house_style`) and its axes as a flat array."""
-    fig = Figure(figsize=SLIDE_SIZE_IN, dpi=SLIDE_DPI, layout="constrained")
+    fig = SlideFigure(figsize=SLIDE_SIZE_IN, dpi=SLIDE_DPI, layout="constrained")
     axes = fig.subplots(
         nrows, ncols, sharex=sharex, squeeze=False, height_ratios=height_ratios
     ).ravel()
@@ -379,12 +396,69 @@ def reference_line(
 def unit_axis(ax: Axes, unit: str) -> None:
     """Tick labels for a KPI unit on the y axis: per cent for shares, thousands separators for
     counts and money, plain numbers (no offset) otherwise."""
+    ax.yaxis.set_major_formatter(
+        StrMethodFormatter("{x:,.0f}") if unit == "money" else kpi_formatter(unit)
+    )
+
+
+def kpi_formatter(unit: str, currency: str = "") -> Formatter:
+    """Tick labels for a KPI unit: per cent for shares, thousands separators for counts, money
+    as a person writes it (``£3.68M``, :func:`sim.measures.value.money_text`), plain numbers (no
+    offset, no ``1e6``) otherwise."""
     if unit == "share":
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    elif unit in ("count", "money"):
-        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    else:
-        ax.yaxis.set_major_formatter(ScalarFormatter(useOffset=False))
+        return PercentFormatter(1.0)
+    if unit == "count":
+        return StrMethodFormatter("{x:,.0f}")
+    if unit == "money":
+        return FuncFormatter(lambda value, _: money_text(value, currency, trim=True))
+    return ScalarFormatter(useOffset=False)
+
+
+def fit_tick_labels(fig: Figure, axes: Sequence[Axes], smallest: float = 10.0) -> None:
+    """Make the tick labels of ``axes`` fit, once the chart is laid out: x labels that overlap
+    one another or leave the figure are turned 30°, then 45°, and then any axis whose labels
+    still do is given smaller labels, down to ``smallest`` points. The layout is redone after
+    each step."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            turns = [30, 45] if axis is ax.xaxis else []
+            while crowded(fig, axis):
+                if turns:
+                    angle = turns.pop(0)
+                    for text in axis.get_ticklabels():
+                        text.set(
+                            rotation=angle, horizontalalignment="right", rotation_mode="anchor"
+                        )
+                else:
+                    size = visible_tick_labels(axis)[0].get_fontsize()
+                    if size <= smallest:
+                        break
+                    axis.set_tick_params(labelsize=max(0.85 * size, smallest))
+                fig.draw_without_rendering()
+
+
+def visible_tick_labels(axis: Axis) -> list[Text]:
+    """The tick labels drawn on an axis: with text, at a tick inside the view."""
+    low, high = sorted(axis.get_view_interval())
+    margin = 1e-9 * max(abs(low), abs(high), 1.0)
+    along = 0 if axis.axis_name == "x" else 1
+    return [
+        text
+        for text in axis.get_ticklabels()
+        if text.get_visible()
+        and text.get_text()
+        and low - margin <= text.get_position()[along] <= high + margin
+    ]
+
+
+def crowded(fig: Figure, axis: Axis) -> bool:
+    """Whether two tick labels of ``axis`` overlap, or one reaches outside the figure."""
+    boxes = [text.get_window_extent() for text in visible_tick_labels(axis)]
+    frame = fig.bbox
+    outside = any(
+        b.x0 < frame.x0 or b.y0 < frame.y0 or b.x1 > frame.x1 or b.y1 > frame.y1 for b in boxes
+    )
+    return outside or any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
 
 
 def percent_axis(ax: Axes, top: float | None = 1.0) -> None:
