@@ -54,6 +54,7 @@ _PUBLIC = {
     "fit": "sim.experiments.fit",
     "write_fit": "sim.experiments.fit",
     "StationaryDesk": "sim.experiments.erlang_check",
+    "staff_for_targets": "sim.experiments.erlang_check",
     "RunWriter": "sim.experiments.store",
     "kpi_table": "sim.experiments.report",
     "comparison_table": "sim.experiments.report",
@@ -110,6 +111,7 @@ __all__ = [
     "run_sweep",
     "run_template",
     "scorecard_table",
+    "staff_for_targets",
     "summary_table",
     "validate",
     "write_fit",
@@ -134,7 +136,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what editors and type checkers see
     from sim import plotting, queueing
     from sim.experiments.compare import Comparison, compare, compare_until_resolved
-    from sim.experiments.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
     from sim.experiments.fit import fit, load_fit, write_fit
     from sim.experiments.replications import ScenarioResult, run_scenario
     from sim.experiments.report import (

@@ -54,6 +54,7 @@ from scipy import optimize, special
 __all__ = [
     "QueueKpis",
     "agents_for_abandonment",
+    "agents_for_asa",
     "agents_for_service_level",
     "erlang_a_kpis",
     "erlang_b",
@@ -378,6 +379,47 @@ def agents_for_abandonment(
         lowest=1,
         max_agents=max_agents,
         failure=f"abandonment {max_abandon_rate} not reachable with <= {max_agents} agents",
+    )
+
+
+def agents_for_asa(
+    arrival_rate_per_min: float,
+    mean_handle_min: float,
+    target_asa_s: float,
+    mean_patience_min: float | None = None,
+    max_agents: int = 100_000,
+) -> int:
+    """Fewest agents whose average speed of answer (mean wait of answered calls) is at most a
+    target: Erlang C when ``mean_patience_min`` is None, Erlang A otherwise.
+
+    Raises:
+        ValueError: On invalid inputs or if the target is not met by ``max_agents``.
+    """
+    _check_positive("arrival_rate_per_min", arrival_rate_per_min)
+    _check_positive("mean_handle_min", mean_handle_min)
+    _check_nonnegative("target_asa_s", target_asa_s)
+    _check_servers(max_agents, minimum=1, name="max_agents")
+    load = arrival_rate_per_min * mean_handle_min
+    if mean_patience_min is None or math.isinf(mean_patience_min):
+        lowest = math.floor(load) + 1
+
+        def asa_s(n: int) -> float:
+            return erlang_c_kpis(arrival_rate_per_min, n, mean_handle_min, 0.0).asa_min * 60.0
+
+    else:
+        _check_positive("mean_patience_min", mean_patience_min)
+        lowest = 1
+
+        def asa_s(n: int) -> float:
+            kpis = erlang_a_kpis(arrival_rate_per_min, n, mean_handle_min, mean_patience_min, 0.0)
+            return kpis.asa_min * 60.0
+
+    return _fewest_agents(
+        lambda n: asa_s(n) <= target_asa_s,
+        start=max(lowest, math.ceil(load)),
+        lowest=lowest,
+        max_agents=max_agents,
+        failure=f"ASA {target_asa_s} s not reachable with <= {max_agents} agents",
     )
 
 

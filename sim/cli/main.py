@@ -4,7 +4,8 @@ Commands:
 
 * ``run``    simulate a scenario file and write an output folder;
 * ``compare`` run scenarios with common random numbers and compare them with a baseline;
-* ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
+* ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably,
+  and print them best first (also written as ``summary.csv`` and ``summary.xlsx``);
 * ``sensitivity`` which assumptions drive the KPIs: Morris / Sobol over their plausible ranges;
 * ``fit``    calibrate a scenario by simulation, as its ``fit:`` section declares (``--write``);
 * ``notebook`` run a notebook template headless into an output folder;
@@ -35,7 +36,13 @@ from sim.cli import fit as fit_command
 from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
-from sim.cli.arguments import non_negative_int, positive_float, positive_int
+from sim.cli.arguments import (
+    fraction,
+    join_legacy_params,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
 
@@ -46,12 +53,17 @@ EXIT_BAD_INPUT = 2
 
 EPILOG = """examples:
   python -m sim run params/baseline.yaml
-  python -m sim run params/baseline.yaml -p staffing.tier1.agents=42 --replications 20
-  python -m sim check params/scenarios/understaffed.yaml
+  python -m sim run params/baseline.yaml -p staffing.tier1.headcount_scale=1.1 --replications 20
+  python -m sim check params/scenarios/understaffed.yaml -p calendar.horizon_days=28
   python -m sim compare params/baseline.yaml params/scenarios/fast_recovery.yaml
+  python -m sim sweep params/sweeps/staffing_vs_recovery.yaml --workers 2 --rank service_level
+  python -m sim notebook 00_scenario -p scenario_path=params/baseline.yaml -p replications=2
   python -m sim sensitivity params/sensitivity/customer_side.yaml --workers 2
   python -m sim fit params/baseline.yaml --write --workers 2
   python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
+
+-p KEY=VALUE sets a parameter by its dotted path in run, compare, check and sensitivity, and a
+template parameter in notebook; VALUE is read as YAML.
 """
 
 
@@ -147,11 +159,16 @@ def _parser() -> argparse.ArgumentParser:
         "sweep",
         help="run every point of a sweep file, in parallel, resumably",
         description="Run each point of SPEC (params/sweeps/*.yaml: a base scenario and a grid, a "
-        "list of points or a Latin hypercube) and write outputs/sweeps/<name>/: sweep.yaml, "
-        "points.parquet (status of every point), runs/<point>/ and summary.parquet (one row per "
-        "point and KPI). Finished points are never lost: after a crash or Ctrl-C, run again with "
-        "--resume. Exit status 1 if any point failed (see points.parquet and runs/<point>/"
-        "error.txt).",
+        "list of points or a Latin hypercube), print the points best first with their key KPIs "
+        "and 95% confidence intervals, and write outputs/sweeps/<name>/: sweep.yaml, "
+        "points.parquet (status of every point), runs/<point>/ (one folder per point, named by "
+        "its values, e.g. runs/headcount_scale-0.85__recovery-fast_track/), summary.parquet (one "
+        "row per point and KPI), and summary.csv and summary.xlsx (the points side by side, best "
+        "first). The papermill engine builds no slide deck per point unless the sweep file says "
+        "decks: true. Finished points are never lost: after a crash or Ctrl-C, run again with "
+        "--resume (which also reprints the summary of a finished sweep, e.g. with another "
+        "--rank). Exit status 1 if any point failed (see points.parquet and "
+        "runs/<point>/error.txt).",
     )
     swp.add_argument("spec", type=Path, help="sweep file (see params/sweeps/)")
     swp.add_argument(
@@ -199,6 +216,13 @@ def _parser() -> argparse.ArgumentParser:
         help="parent of sweeps/<name>/ (default: outputs)",
     )
     swp.add_argument(
+        "--rank",
+        metavar="KPI",
+        default=None,
+        help="rank the points by this KPI, best first in its own direction (default: net_value "
+        "when the scenario has money, else service_level)",
+    )
+    swp.add_argument(
         "--cell-timeout-s",
         type=positive_float,
         metavar="S",
@@ -217,11 +241,12 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument(
         "-p",
         "--param",
-        nargs=2,
         action="append",
         default=[],
-        metavar=("KEY", "VALUE"),
-        help="set a template parameter (repeatable)",
+        metavar="KEY=VALUE",
+        help="set a template parameter, e.g. -p scenario_path=params/baseline.yaml -p "
+        "replications=2 (repeatable; VALUE is read as YAML; the older form -p KEY VALUE still "
+        "works but is deprecated)",
     )
     nb.add_argument(
         "--out",
@@ -251,8 +276,16 @@ def _parser() -> argparse.ArgumentParser:
         help="Erlang C / Erlang A calculator (optionally simulated)",
         description="Steady-state service measures of a single queue with exponential handle "
         "times: Erlang C (M/M/n) without --patience-min, Erlang A (M/M/n+M, exponential "
-        "patience) with it. --simulate runs the same desk through the simulation engine and "
-        "prints analytic and simulated values side by side.",
+        "patience) with it. Give --agents for the service a team gives, or targets "
+        "(--target-sl, --target-asa-s, --max-abandon) for the agents they need, with the "
+        "occupancy and the FTE to roster after --shrinkage. --simulate runs the same desk "
+        "through the simulation engine and prints analytic and simulated values side by side.",
+        epilog="examples:\n"
+        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --agents 50\n"
+        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --target-sl 0.8 --shrinkage 0.3\n"
+        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --patience-min 4 \\\n"
+        "      --target-asa-s 15 --max-abandon 0.03",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     erl.add_argument(
         "--arrivals-per-h",
@@ -262,7 +295,33 @@ def _parser() -> argparse.ArgumentParser:
         help="calls arriving per hour",
     )
     erl.add_argument(
-        "--agents", type=positive_int, required=True, metavar="N", help="agents answering"
+        "--agents", type=positive_int, metavar="N", help="agents answering (or give targets)"
+    )
+    erl.add_argument(
+        "--target-sl",
+        type=fraction,
+        metavar="P",
+        help="agents needed for this service level, e.g. 0.8 for 80%% within --sl-seconds",
+    )
+    erl.add_argument(
+        "--target-asa-s",
+        type=positive_float,
+        metavar="S",
+        help="agents needed for an average speed of answer of at most S seconds",
+    )
+    erl.add_argument(
+        "--max-abandon",
+        type=fraction,
+        metavar="P",
+        help="agents needed to keep abandonment at or below P (needs --patience-min)",
+    )
+    erl.add_argument(
+        "--shrinkage",
+        type=lambda text: 0.0 if text.strip() in ("0", "0.0") else fraction(text),
+        default=0.0,
+        metavar="F",
+        help="share of paid time not spent answering (breaks, training, absence): the FTE to "
+        "roster is agents / (1 - F) (default 0)",
     )
     erl.add_argument(
         "--aht-min",
@@ -347,13 +406,21 @@ def _add_override(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a parameter by its dotted path, e.g. -p staffing.tier1.agents=42 "
-        "(repeatable; VALUE is read as YAML)",
+        help="override a parameter by its dotted path, e.g. -p staffing.tier1.headcount_scale=1.1 "
+        "-p calendar.horizon_days=28 (repeatable; VALUE is read as YAML)",
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv, legacy = join_legacy_params(argv)
+    if legacy:
+        print(
+            "python -m sim notebook: -p KEY VALUE is deprecated; write -p KEY=VALUE "
+            "(e.g. -p replications=2)",
+            file=sys.stderr,
+        )
     args = _parser().parse_args(argv)
     try:
         match args.command:
@@ -448,10 +515,20 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
 
     from sim.experiments.templates import NotebookError, run_template
 
+    params = {}
+    for text in args.param:
+        key, sep, raw = text.partition("=")
+        if not sep or not key.strip():
+            return _bad_input(f"notebook -p {text}: expected KEY=VALUE, e.g. -p replications=2")
+        try:
+            params[key.strip()] = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            return _bad_input(
+                f"notebook -p {text}: the value is not valid YAML ({getattr(exc, 'problem', exc)})"
+            )
     try:
-        params = {key: yaml.safe_load(value) for key, value in args.param}
         out = run_template(args.name, params, args.out, progress=sys.stderr.isatty())
-    except (NotebookError, yaml.YAMLError) as err:
+    except NotebookError as err:
         print(f"notebook: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except papermill.PapermillExecutionError as err:
@@ -462,15 +539,17 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"wrote {out}/")
-    for name in ("deck.pptx", "charts"):
-        if (out / name).exists():
-            print(f"  {name}: {out / name}")
+    for path in sorted([*out.glob("deck*.pptx"), *out.glob("charts*/")]):
+        print(f"  {path.name}: {path}")
     return 0
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiments.report import sweep_table
     from sim.experiments.sweep import SweepError, run_sweep
 
+    if args.rank is not None and _unknown_kpis([args.rank]):
+        return _bad_input(f"sweep --rank: {_unknown_kpi_message([args.rank])}")
     try:
         outcome = run_sweep(
             args.spec,
@@ -483,6 +562,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             dask_local=args.dask_local,
             cell_timeout_s=args.cell_timeout_s,
             progress=sys.stderr.isatty(),
+            rank=args.rank,
         )
     except SweepError as err:
         print(str(err), file=sys.stderr)
@@ -490,8 +570,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: finished points are kept; run again with --resume", file=sys.stderr)
         return 130
+    print(sweep_table(outcome.summary) + "\n")
+    if outcome.renamed:
+        print(
+            f"{outcome.renamed} point folders of an earlier version renamed by their parameters "
+            "(runs/<point>/)"
+        )
     done = sum(s == "finished" for s in outcome.statuses.values())
-    print(f"{done} of {len(outcome.statuses)} points finished; wrote {outcome.out_dir}/")
+    print(
+        f"{done} of {len(outcome.statuses)} points finished; wrote {outcome.out_dir}/ "
+        "(summary.csv, summary.xlsx)"
+    )
     if outcome.failed:
         print(
             f"{len(outcome.failed)} failed: {', '.join(outcome.failed)} (see points.parquet "
@@ -505,10 +594,6 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare, compare_until_resolved
     from sim.experiments.report import comparison_markdown, comparison_table, resolution_report
-    from sim.measures.metrics import KPI_GROUPS, KPIS
-
-    def unknown(kpis: list[str]) -> list[str]:
-        return [k for k in kpis if k not in KPIS and k.split(".")[0] not in KPI_GROUPS]
 
     half_widths: dict[str, float] = {}
     for text in args.half_width:
@@ -523,11 +608,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 "e.g. net_value=50000"
             )
     for option, kpis in (("--kpis", args.kpis), ("--resolve", args.resolve)):
-        if unknown(kpis):
-            return _bad_input(
-                f"compare {option}: unknown KPI {', '.join(map(repr, unknown(kpis)))} (KPIs: "
-                f"{', '.join(KPIS)}, and within_target.TYPE, defections.REASON, funnel.STAGE)"
-            )
+        if _unknown_kpis(kpis):
+            return _bad_input(f"compare {option}: {_unknown_kpi_message(kpis)}")
     if not set(half_widths) <= set(args.resolve):
         extra = ", ".join(sorted(set(half_widths) - set(args.resolve)))
         return _bad_input(f"compare --half-width: {extra} is not among --resolve")
@@ -599,6 +681,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_kpis(kpis: list[str]) -> list[str]:
+    """The names that are no KPI (nor a member of a KPI family such as ``funnel.STAGE``)."""
+    from sim.measures.metrics import KPI_GROUPS, KPIS
+
+    return [k for k in kpis if k not in KPIS and k.split(".")[0] not in KPI_GROUPS]
+
+
+def _unknown_kpi_message(kpis: list[str]) -> str:
+    from sim.measures.metrics import KPIS
+
+    return (
+        f"unknown KPI {', '.join(map(repr, _unknown_kpis(kpis)))} (KPIs: {', '.join(KPIS)}, "
+        "and within_target.TYPE, defections.REASON, funnel.STAGE)"
+    )
+
+
 def _jsonable(value: object) -> object:
     """JSON-safe copy: NaN and infinities (a measure with no data) become null."""
     if isinstance(value, dict):
@@ -609,9 +707,41 @@ def _jsonable(value: object) -> object:
 
 
 def _cmd_erlang(args: argparse.Namespace) -> int:
-    from sim.experiments.erlang_check import StationaryDesk
+    from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
     from sim.experiments.report import erlang_table
 
+    targets = (args.target_sl, args.target_asa_s, args.max_abandon)
+    staffing = None
+    if any(t is not None for t in targets):
+        if args.agents is not None:
+            return _bad_input(
+                "erlang: give either --agents (the service a team gives) or targets "
+                "(--target-sl, --target-asa-s, --max-abandon: the team they need), not both"
+            )
+        if args.max_abandon is not None and args.patience_min is None:
+            return _bad_input(
+                "erlang --max-abandon: abandonment needs callers who hang up: give "
+                "--patience-min (Erlang A)"
+            )
+        try:
+            staffing = staff_for_targets(
+                args.arrivals_per_h,
+                args.aht_min,
+                args.patience_min,
+                args.sl_seconds,
+                args.target_sl,
+                args.target_asa_s,
+                args.max_abandon,
+                args.shrinkage,
+            )
+        except ValueError as exc:
+            return _bad_input(f"erlang: {exc}")
+        args.agents = staffing.agents
+    elif args.agents is None:
+        return _bad_input(
+            "erlang: give --agents N (the service N agents give) or a target: --target-sl 0.8, "
+            "--target-asa-s 20 or --max-abandon 0.05 (the agents it needs)"
+        )
     load = args.arrivals_per_h / 60.0 * args.aht_min
     if args.patience_min is None and load >= args.agents:
         return _bad_input(
@@ -640,9 +770,21 @@ def _cmd_erlang(args: argparse.Namespace) -> int:
                 "lower --contacts or raise --arrivals-per-h"
             )
     if args.json:
-        print(json.dumps(_jsonable(_erlang_json(analytic, simulated))))
+        payload = _erlang_json(analytic, simulated)
+        if staffing is not None:
+            payload["staffing"] = {
+                "agents": staffing.agents,
+                "needed": staffing.needed,
+                "binding": staffing.binding,
+                "occupancy": staffing.occupancy,
+                "shrinkage": staffing.shrinkage,
+                "fte": staffing.fte,
+            }
+        elif args.shrinkage:
+            payload["fte"] = args.agents / (1.0 - args.shrinkage)
+        print(json.dumps(_jsonable(payload)))
     else:
-        print(erlang_table(args, analytic, simulated))
+        print(erlang_table(args, analytic, simulated, staffing))
     return 0
 
 

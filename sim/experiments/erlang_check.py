@@ -1,5 +1,9 @@
 """The Erlang calculator, and the same stationary desk run through the simulation engine.
 
+The calculator answers both ways round: the service a given team gives, and the team a service
+target needs (:func:`staff_for_targets`: agents for a service level, an average speed of answer
+or an abandonment cap, with occupancy and the FTE to roster once shrinkage is paid for).
+
 A stationary desk — constant arrival rate around the clock, one phone queue, exponential handle
 times (and exponential patience for Erlang A), a fixed team, everything resolved first time — is
 the case queueing theory solves exactly. Simulating it with the full engine and finding the
@@ -124,3 +128,76 @@ class SimulatedErlang:
     estimates: dict[str, Estimate]
     contacts_simulated: int
     wall_s: float
+
+
+@dataclass(frozen=True)
+class StaffingAnswer:
+    """The agents a stationary desk needs for its targets."""
+
+    agents: int
+    """The most any target needs: every target is met with this many agents answering."""
+    needed: dict[str, int]
+    """Each target (as text) → the fewest agents meeting it alone."""
+    binding: str
+    """The target that needs the most agents."""
+    occupancy: float
+    """Share of agent time busy at ``agents``."""
+    shrinkage: float
+    """Share of paid time not available to answer (breaks, training, absence)."""
+
+    @property
+    def fte(self) -> float:
+        """Paid agents to roster so that ``agents`` are answering: agents / (1 - shrinkage)."""
+        return self.agents / (1.0 - self.shrinkage)
+
+
+def staff_for_targets(
+    arrivals_per_h: float,
+    aht_min: float,
+    patience_min: float | None = None,
+    sl_seconds: float = 20.0,
+    target_service_level: float | None = None,
+    target_asa_s: float | None = None,
+    max_abandon_rate: float | None = None,
+    shrinkage: float = 0.0,
+) -> StaffingAnswer:
+    """Agents needed to meet every given target (Erlang C without patience, Erlang A with it),
+    with the occupancy they run at and the FTE after shrinkage.
+
+    Raises:
+        ValueError: no target given, an abandonment cap without patience, or a target out of
+            reach.
+    """
+    from sim.queueing import (
+        agents_for_abandonment,
+        agents_for_asa,
+        agents_for_service_level,
+        erlang_a_kpis,
+        erlang_c_kpis,
+    )
+
+    rate = arrivals_per_h / 60.0
+    needed: dict[str, int] = {}
+    if target_service_level is not None:
+        needed[f"service level >= {target_service_level:.0%} within {sl_seconds:g} s"] = (
+            agents_for_service_level(rate, aht_min, target_service_level, sl_seconds, patience_min)
+        )
+    if target_asa_s is not None:
+        needed[f"ASA <= {target_asa_s:g} s"] = agents_for_asa(
+            rate, aht_min, target_asa_s, patience_min
+        )
+    if max_abandon_rate is not None:
+        if patience_min is None:
+            raise ValueError("an abandonment cap needs a mean patience (Erlang A)")
+        needed[f"abandonment <= {max_abandon_rate:.1%}"] = agents_for_abandonment(
+            rate, aht_min, patience_min, max_abandon_rate
+        )
+    if not needed:
+        raise ValueError("give a target: service level, ASA or abandonment")
+    binding = max(needed, key=lambda k: needed[k])
+    agents = needed[binding]
+    if patience_min is None:
+        kpis = erlang_c_kpis(rate, agents, aht_min, sl_seconds)
+    else:
+        kpis = erlang_a_kpis(rate, agents, aht_min, patience_min, sl_seconds)
+    return StaffingAnswer(agents, needed, binding, kpis.occupancy, shrinkage)

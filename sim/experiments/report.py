@@ -1,5 +1,5 @@
 """Plain-text reports for the terminal: KPI table, standards scorecard, Erlang comparison,
-sensitivity study, calibration by simulation."""
+sensitivity study, sweep summary, calibration by simulation."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import math
 from collections.abc import Mapping, Sequence
 
 from sim.experiments.compare import Comparison, Resolution
-from sim.experiments.erlang_check import SimulatedErlang
+from sim.experiments.erlang_check import SimulatedErlang, StaffingAnswer
 from sim.experiments.fit import FitOutcome, Trial
 from sim.experiments.replications import ScenarioResult
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
+from sim.experiments.sweep_spec import short_names, value_text
+from sim.experiments.sweep_summary import KEY_KPIS, MeanCI, SweepSummary, direction_text
 from sim.measures.metrics import Estimate, kpi_info
+from sim.measures.value import money_text
 
 UNIT_STYLE = {
     "share": "pct",
@@ -107,9 +110,13 @@ def scorecard_table(result: ScenarioResult) -> str:
 
 
 def erlang_table(
-    args: argparse.Namespace, analytic: Mapping[str, float], simulated: SimulatedErlang | None
+    args: argparse.Namespace,
+    analytic: Mapping[str, float],
+    simulated: SimulatedErlang | None,
+    staffing: StaffingAnswer | None = None,
 ) -> str:
-    """Analytic (and simulated) measures of the Erlang calculator."""
+    """Analytic (and simulated) measures of the Erlang calculator; with ``staffing``, first the
+    agents each target needs."""
     model = "Erlang C (M/M/n)" if args.patience_min is None else "Erlang A (M/M/n+M)"
     load = args.arrivals_per_h * args.aht_min / 60.0
     head = (
@@ -141,7 +148,28 @@ def erlang_table(
     tail = ""
     if simulated is not None:
         tail = f"\n{simulated.contacts_simulated:,} simulated calls in {simulated.wall_s:.1f} s"
-    return head + _table(header, rows) + tail
+    fte = args.agents / (1.0 - args.shrinkage)
+    tail += (
+        f"\nFTE to roster: {fte:.1f} (agents / (1 - shrinkage {args.shrinkage:.0%}))"
+        if args.shrinkage
+        else ""
+    )
+    return _staffing_text(staffing) + head + _table(header, rows) + tail
+
+
+def _staffing_text(staffing: StaffingAnswer | None) -> str:
+    if staffing is None:
+        return ""
+    rows = [
+        [target, str(n), "binding" if target == staffing.binding else ""]
+        for target, n in staffing.needed.items()
+    ]
+    return (
+        f"Agents needed: {staffing.agents} answering (occupancy {staffing.occupancy:.1%}); "
+        f"{staffing.fte:.1f} FTE to roster after {staffing.shrinkage:.0%} shrinkage\n"
+        + _table(["target", "agents", ""], rows)
+        + "\n\nAt that headcount:\n"
+    )
 
 
 def comparison_table(comparison: Comparison) -> str:
@@ -379,6 +407,56 @@ def _wins_block(wins: Mapping[str, list]) -> str:
     )
 
 
+def sweep_table(summary: SweepSummary, top: int = 20) -> str:
+    """A sweep's points best first: each point's parameters, then the ranking KPI and the other
+    key KPIs (net value, service level, abandonment, service defections), each a mean with its
+    95% CI; ``top`` points at most, the rest left to ``summary.csv``."""
+    ranked = summary.ranked
+    kpis = [summary.rank_kpi]
+    kpis += [k for k in KEY_KPIS if k in summary.kpis and k != summary.rank_kpi][:3]
+    head = (
+        f"Sweep '{summary.name}': {len(ranked)} of {len(summary.rows)} points with results, best "
+        f"first by {kpi_info(summary.rank_kpi).label} ({direction_text(summary.rank_kpi)}); "
+        "means with 95% confidence intervals"
+    )
+    if summary.note:
+        head += f"\n{summary.note}"
+    if not ranked:
+        return head
+    short = short_names(summary.parameters)
+    header = ["rank", *(short[k] for k in summary.parameters)]
+    header += [_label(k)[0] + _currency_suffix(k, summary.currency) for k in kpis]
+    rows = [
+        [
+            str(row.rank),
+            *(value_text(row.point.params.get(k, "")) for k in summary.parameters),
+            *(_sweep_cell(k, row.estimates.get(k), summary.currency) for k in kpis),
+        ]
+        for row in ranked[:top]
+    ]
+    more = len(ranked) - top
+    tail = f"\n… and {more} more points in summary.csv" if more > 0 else ""
+    return f"{head}\n{_table(header, rows)}{tail}"
+
+
+def _currency_suffix(kpi: str, currency: str) -> str:
+    return f" ({currency})" if kpi_info(kpi).unit == "money" and currency else ""
+
+
+def _sweep_cell(kpi: str, estimate: MeanCI | None, currency: str) -> str:
+    if estimate is None:
+        return "–"
+    unit = kpi_info(kpi).unit
+
+    def text(value: float) -> str:
+        return money_text(value, currency) if unit == "money" else _fmt(value, UNIT_STYLE[unit])
+
+    mean, low, high = estimate
+    if math.isnan(low) or math.isnan(high):
+        return text(mean)
+    return f"{text(mean)} ({text(low)} – {text(high)})"
+
+
 # --- calibration by simulation -----------------------------------------------------------------
 
 
@@ -386,28 +464,12 @@ def _share(value: float) -> str:
     return f"{100 * value:.2f}%"
 
 
-def _short_names(keys: Sequence[str]) -> dict[str, str]:
-    """Each dotted key by its shortest ending that no other key shares
-    (``customers.satisfaction.advocate_above`` → ``advocate_above``)."""
-    names = {}
-    for key in keys:
-        parts = key.split(".")
-        for n in range(1, len(parts) + 1):
-            tail = ".".join(parts[-n:])
-            if not any(other != key and other.endswith(f".{tail}") for other in keys):
-                names[key] = tail
-                break
-        else:
-            names[key] = key
-    return names
-
-
 def fit_trial_lines(
     targets: Sequence[str], parameters: Sequence[str], trial: Trial, max_trials: int
 ) -> str:
     """Two lines of progress for a finished trial: the parameter values tried, then each
     target's mean and its miss in tolerances (``*`` where met)."""
-    short = _short_names(parameters)
+    short = short_names(parameters)
     tried = "  ".join(
         f"{short[key]} {value:.4g}" for key, value in zip(parameters, trial.values, strict=True)
     )
@@ -463,7 +525,7 @@ def fit_table(outcome: FitOutcome) -> str:
         ],
         rows,
     )
-    short = _short_names(outcome.parameters)
+    short = short_names(outcome.parameters)
     sensitivity = _table(
         [
             "parameter",

@@ -42,6 +42,11 @@ from sim.measures.metrics import daily_table
 from sim.model.records import FOLLOW_UPS, OUTCOMES
 from sim.scenario.loading import scenario_hash, scenario_to_dict
 
+PROGRESS = "progress.json"
+"""Replications written so far, while a run is under way (removed when the manifest is written):
+how a process that does not run the replications itself (``python -m sim notebook``) shows
+progress."""
+
 PACKAGES = ("simpy", "numpy", "scipy", "pydantic", "pyarrow", "pandas", "papermill")
 
 
@@ -104,9 +109,15 @@ def versions() -> dict[str, str]:
 class RunWriter:
     """Writes one scenario run's folder as replications finish, then the summary and manifest."""
 
-    def __init__(self, out_dir: Path, contacts: bool = True) -> None:
+    def __init__(
+        self, out_dir: Path, contacts: bool = True, replications: int | None = None
+    ) -> None:
+        """``replications``: how many are coming, for the progress file (None: unknown)."""
         self.out_dir = out_dir
         self.contacts = contacts
+        self.expected = replications
+        self._done = 0
+        self._wall_s = 0.0
         self._intervals: list[dict[str, np.ndarray]] = []
         self._daily: list[dict[str, np.ndarray]] = []
         self._customers: list[dict[str, np.ndarray]] = []
@@ -126,6 +137,11 @@ class RunWriter:
         for parts, table in parts_tables:
             n = len(next(iter(table.values())))
             parts.append({"replication": np.full(n, result.replication), **table})
+        self._done += 1
+        self._wall_s += result.wall_s
+        progress = {"replications_done": self._done, "replications": self.expected}
+        progress["replication_s"] = round(self._wall_s / self._done, 3)
+        atomic_write_bytes(self.out_dir / PROGRESS, json.dumps(progress).encode("utf-8"))
 
     def _write_contacts(self, result: ReplicationResult) -> None:
         c = result.contacts
@@ -211,3 +227,4 @@ class RunWriter:
             self.out_dir / "manifest.json",
             (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8"),
         )
+        (self.out_dir / PROGRESS).unlink(missing_ok=True)

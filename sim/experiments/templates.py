@@ -8,11 +8,14 @@ tables and charts it writes), and returns the folder.
 
 from __future__ import annotations
 
+import json
 import subprocess
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.store import new_run_dir
+from sim.experiments.store import PROGRESS, new_run_dir
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -66,18 +69,65 @@ def run_template(
     if "output_dir" in allowed:
         given.setdefault("output_dir", str(out.resolve()))
     km = start_kernel(cwd=path.resolve().parent)
-    try:
+
+    def execute() -> None:
         papermill.execute_notebook(
             str(path),
             str(out / path.name),
             parameters=given,
-            progress_bar=progress,
+            progress_bar=False,
             kernel_name="python3",
             km=km,
         )
+
+    try:
+        if progress:
+            output = given.get("output_dir")
+            _with_progress(execute, Path(output) / PROGRESS if output else None, path.stem)
+        else:
+            execute()
     finally:
         km.shutdown_kernel(now=True)
     return out
+
+
+def _with_progress(execute: Callable[[], None], progress_file: Path | None, name: str) -> None:
+    """Run ``execute`` in a thread while a bar shows the replications the notebook has written
+    (the run's progress file), with the time left estimated from the first ones."""
+    from tqdm.auto import tqdm
+
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            execute()
+        except BaseException as exc:  # re-raised in the caller's thread below
+            failure.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=target, daemon=True).start()
+    with tqdm(desc=f"{name}: replications", unit="rep", total=None) as bar:
+        while not done.wait(0.5):
+            state = _read_progress(progress_file)
+            if state is None:
+                continue
+            bar.total = state.get("replications") or bar.total
+            bar.update(int(state["replications_done"]) - bar.n)
+        if not failure and bar.total:
+            bar.update(bar.total - bar.n)  # the notebook finished: every replication is written
+    if failure:
+        raise failure[0]
+
+
+def _read_progress(path: Path | None) -> dict[str, Any] | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # being replaced: read it next time
 
 
 def _absolute_if_path(value: Any) -> Any:

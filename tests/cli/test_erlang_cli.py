@@ -179,3 +179,58 @@ def test_simulate_impossible_desk() -> None:
 def test_bad_arguments(args: list[str], expected: str) -> None:
     message = assert_bad_input(sim("erlang", *args))
     assert expected in message
+
+
+def test_targets_give_the_fewest_agents_the_analytic_solvers_give() -> None:
+    """The calculator's inverse: agents for each target are the analytic solvers' answers, the
+    binding one is the largest, one agent fewer misses it, and FTE adds the shrinkage."""
+    from sim.queueing import (
+        agents_for_abandonment,
+        agents_for_asa,
+        agents_for_service_level,
+        erlang_a_kpis,
+    )
+
+    out = erlang_json(
+        "--arrivals-per-h",
+        "540",
+        "--aht-min",
+        "5",
+        "--patience-min",
+        "4",
+        "--target-sl",
+        "0.8",
+        "--target-asa-s",
+        "15",
+        "--max-abandon",
+        "0.03",
+        "--shrinkage",
+        "0.3",
+    )
+    rate = 540 / 60
+    expected = {
+        "service level >= 80% within 20 s": agents_for_service_level(rate, 5, 0.8, 20, 4),
+        "ASA <= 15 s": agents_for_asa(rate, 5, 15, 4),
+        "abandonment <= 3.0%": agents_for_abandonment(rate, 5, 4, 0.03),
+    }
+    assert out["staffing"]["needed"] == expected
+    agents = out["staffing"]["agents"]
+    assert agents == max(expected.values())
+    assert out["staffing"]["fte"] == pytest.approx(agents / 0.7)
+    fewer = erlang_a_kpis(rate, agents - 1, 5, 4, 20)
+    assert fewer.p_abandon > 0.03  # abandonment binds: one agent fewer misses it
+    assert out["analytic"]["p_abandon"] <= 0.03
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--agents", "50", "--target-sl", "0.8"], "not both"),
+        ([], "give --agents N"),
+        (["--max-abandon", "0.05"], "needs callers who hang up"),
+        (["--target-sl", "80"], "share between 0 and 1"),
+    ],
+)
+def test_calculator_refuses_unclear_questions(args: list[str], expected: str) -> None:
+    message = assert_bad_input(sim("erlang", "--arrivals-per-h", "540", "--aht-min", "5", *args))
+    assert expected in message
