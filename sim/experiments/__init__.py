@@ -3,7 +3,8 @@ comparisons with common random numbers (:mod:`~sim.experiments.compare`), sweeps
 workers or Dask (:mod:`~sim.experiments.sweep_spec`, :mod:`~sim.experiments.sweep`) and their
 summary best first (:mod:`~sim.experiments.sweep_summary`), global
 sensitivity studies run as sweeps (:mod:`~sim.experiments.sensitivity_spec`,
-:mod:`~sim.experiments.sensitivity`), notebook templates run headless
+:mod:`~sim.experiments.sensitivity`), calibration by simulation (:mod:`~sim.experiments.fit`),
+notebook templates run headless
 (:mod:`~sim.experiments.templates`), run folders with their manifest
 (:mod:`~sim.experiments.store`), text reports (:mod:`~sim.experiments.report`) and the stationary
 desk checked against Erlang C / A (:mod:`~sim.experiments.erlang_check`).

@@ -1,19 +1,24 @@
 """``python -m sim fit``: ``--write`` changes the fitted numbers and the result block and not one
 other byte of the file, which then loads; a bad fit section or option is one line and exit
-status 2, before any trial runs; a file whose fitted values live in a base file is refused."""
+status 2, before any trial runs; a file whose fitted values live in a base file is refused.
+
+The fit that writes runs as the user runs it, in a subprocess; the refusals run the same entry
+point in this process (no interpreter start per case)."""
 
 from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
+from sim.cli import main as cli
 from sim.scenario.loading import load_scenario
 from sim.scenario.wording import number_text
-from tests.cli.test_cli import assert_bad_input, position, sim
+from tests.cli.test_cli import Result, assert_bad_input, position, sim
 from tests.scenarios import customer_desk
 
 FIT = """
@@ -63,6 +68,24 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
     return before, path.read_text(encoding="utf-8"), result.stdout
 
 
+@pytest.fixture
+def here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """``python -m sim ARGS`` run in this process in ``tmp_path``."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> Result:
+        try:
+            code = cli.main(list(args))
+        except SystemExit as stop:  # argparse
+            code = stop.code
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -89,11 +112,11 @@ def test_write_changes_only_the_fitted_numbers_and_the_result_block(
 
 
 def test_the_written_file_loads_with_the_fitted_values(
-    written: tuple[str, str, str], tmp_path: Path
+    written: tuple[str, str, str], tmp_path: Path, here: Callable[..., Result]
 ) -> None:
     _, after, stdout = written
     (tmp_path / "desk.yaml").write_text(after, encoding="utf-8")
-    check = sim("check", "desk.yaml", cwd=tmp_path)
+    check = here("check", "desk.yaml")
     assert check.returncode == 0, check
     scenario = load_scenario(tmp_path / "desk.yaml")
     record = scenario.fit.result
@@ -108,15 +131,17 @@ def test_the_written_file_loads_with_the_fitted_values(
     assert set(record.targets) == {"dissatisfied_per_year", "complaints_per_month"}
     assert set(record.sensitivity["complaint_volume"]) == set(record.targets)
     assert "every target met" in stdout and "±95%" in stdout
+    # the sensitivity table: a column per target, for a rise of 10% of its wanted value
+    assert "dissatisfied_per_year +33 pp" in stdout and "complaints_per_month +0.7 pp" in stdout
     assert stdout.startswith("trial  1/20 start")
 
 
 def test_a_second_fit_replaces_the_result_block(
-    written: tuple[str, str, str], tmp_path: Path
+    written: tuple[str, str, str], tmp_path: Path, here: Callable[..., Result]
 ) -> None:
     _, after, _ = written
     (tmp_path / "desk.yaml").write_text(after, encoding="utf-8")
-    result = sim("fit", "desk.yaml", "--write", "--workers", "1", cwd=tmp_path)
+    result = here("fit", "desk.yaml", "--write", "--workers", "1")
     assert result.returncode == 0, result
     again = (tmp_path / "desk.yaml").read_text(encoding="utf-8")
     assert again.count("result:") == 1
@@ -153,6 +178,13 @@ BAD_SECTIONS = [
         "customers.satisfaction.dissatisfied_belo: {range",
         "customers.satisfaction.dissatisfied_belo:",
         ["fit.parameters.customers.satisfaction.dissatisfied_belo", "is not a setting"],
+    ),
+    (
+        "not-a-number",
+        "customers.satisfaction.dissatisfied_below: {range",
+        "calendar.start_date: {range",
+        "calendar.start_date: {range",
+        ["fit.parameters.calendar.start_date", "is 2027-", "not a number"],
     ),
     (
         "bad-pairing",
@@ -198,12 +230,17 @@ BAD_SECTIONS = [
     ids=[case[0] for case in BAD_SECTIONS],
 )
 def test_check_and_fit_refuse_a_bad_section(
-    tmp_path: Path, old: str, new: str, needle: str, expected: list[str]
+    tmp_path: Path,
+    here: Callable[..., Result],
+    old: str,
+    new: str,
+    needle: str,
+    expected: list[str],
 ) -> None:
     text = commented_desk().replace(old, new)
     (tmp_path / "desk.yaml").write_text(text, encoding="utf-8")
     for command in ("check", "fit"):
-        message = assert_bad_input(sim(command, "desk.yaml", cwd=tmp_path))
+        message = assert_bad_input(here(command, "desk.yaml"))
         assert len(message.strip().splitlines()) == 1, message
         assert message.startswith(f"desk.yaml:{position(text, needle)}: "), message
         for part in expected:
@@ -233,30 +270,34 @@ def test_check_and_fit_refuse_a_bad_section(
     ids=["start-outside", "invalid-end"],
 )
 def test_fit_refuses_ranges_it_cannot_use(
-    tmp_path: Path, old: str, new: str, expected: list[str]
+    tmp_path: Path, here: Callable[..., Result], old: str, new: str, expected: list[str]
 ) -> None:
     text = commented_desk().replace(old, new)
     (tmp_path / "desk.yaml").write_text(text, encoding="utf-8")
-    assert sim("check", "desk.yaml", cwd=tmp_path).returncode == 0  # fine as a scenario
-    message = assert_bad_input(sim("fit", "desk.yaml", cwd=tmp_path))
+    assert here("check", "desk.yaml").returncode == 0  # fine as a scenario
+    message = assert_bad_input(here("fit", "desk.yaml"))
     assert len(message.strip().splitlines()) == 1, message
     assert message.startswith(f"desk.yaml:{position(text, 'range: [-')}: "), message
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
 
 
-def test_fit_refuses_a_scenario_without_a_fit_section(tmp_path: Path) -> None:
+def test_fit_refuses_a_scenario_without_a_fit_section(
+    tmp_path: Path, here: Callable[..., Result]
+) -> None:
     text = commented_desk().split("\n# The fit")[0]
     (tmp_path / "desk.yaml").write_text(text, encoding="utf-8")
-    message = assert_bad_input(sim("fit", "desk.yaml", cwd=tmp_path))
+    message = assert_bad_input(here("fit", "desk.yaml"))
     assert message.strip().startswith("desk.yaml:1:1: fit: the scenario has no fit section")
 
 
-def test_write_refuses_values_set_in_a_base_file_before_any_trial(tmp_path: Path) -> None:
+def test_write_refuses_values_set_in_a_base_file_before_any_trial(
+    tmp_path: Path, here: Callable[..., Result]
+) -> None:
     (tmp_path / "desk.yaml").write_text(commented_desk(), encoding="utf-8")
     overlay = "extends: desk.yaml\nname: overlay\nfit:\n  evaluation: {replications: 2}\n"
     (tmp_path / "overlay.yaml").write_text(overlay, encoding="utf-8")
-    result = sim("fit", "overlay.yaml", "--write", cwd=tmp_path)
+    result = here("fit", "overlay.yaml", "--write")
     message = assert_bad_input(result)
     lines = message.strip().splitlines()
     assert len(lines) == 2, message  # the threshold, and the weekday volumes on one line
@@ -279,12 +320,14 @@ def test_write_refuses_values_set_in_a_base_file_before_any_trial(tmp_path: Path
     ],
     ids=["zero-workers", "not-a-number", "unknown-option"],
 )
-def test_fit_refuses_bad_options(tmp_path: Path, args: list[str], expected: str) -> None:
+def test_fit_refuses_bad_options(
+    tmp_path: Path, here: Callable[..., Result], args: list[str], expected: str
+) -> None:
     (tmp_path / "desk.yaml").write_text(commented_desk(), encoding="utf-8")
-    message = assert_bad_input(sim("fit", "desk.yaml", *args, cwd=tmp_path))
+    message = assert_bad_input(here("fit", "desk.yaml", *args))
     assert message.strip().splitlines()[-1].endswith(expected), message
 
 
-def test_fit_of_a_missing_file(tmp_path: Path) -> None:
-    message = assert_bad_input(sim("fit", "nowhere.yaml", cwd=tmp_path))
+def test_fit_of_a_missing_file(here: Callable[..., Result]) -> None:
+    message = assert_bad_input(here("fit", "nowhere.yaml"))
     assert message.strip() == "nowhere.yaml: not found"

@@ -8,9 +8,10 @@ from typing import Any, get_args
 
 import numpy as np
 import pytest
+from scipy import stats
 
 import sim
-from sim.experiments.fit import FitError, fit, fit_problems
+from sim.experiments.fit import FitError, FitOutcome, Trial, fit, fit_problems
 from sim.measures.targets import reported_days, target_values
 from sim.scenario.fit import TargetName
 from sim.scenario.scenario import Scenario
@@ -211,3 +212,30 @@ def test_the_target_measures_follow_their_definitions() -> None:
             "base_change_per_year": -0.2,
         }
     )
+
+
+def test_sensitivity_and_uncertainty_solve_the_linearised_targets() -> None:
+    """For targets linear in the parameters (Jacobian J, targets × parameters): a rise of one
+    wanted value by its step moves the fitted values by J⁻¹ times it, and each replication's
+    targets, solved for the parameters, spread as the half-widths say."""
+    jacobian = np.array([[2.0, 0.5], [0.0, -4.0]])
+    per_replication = np.random.default_rng(1).normal(size=(6, 2)) * [0.01, 0.02]
+    best = Trial(1, "start", np.zeros(2), per_replication, (), np.zeros(2), (True, True), 0.0)
+    outcome = FitOutcome(
+        spec=one_parameter_fit(3.0).fit,
+        targets=("loss_per_year", "complaints_per_month"),
+        parameters=("x", "y"),
+        starts=np.zeros(2),
+        wanted=np.array([0.5, 0.0]),
+        trials=[best],
+        best=best,
+        jacobian=jacobian,
+        wall_s=0.0,
+    )
+    assert outcome.steps == pytest.approx([0.05, 0.01])  # +10%, or +1 pp of a target of 0
+    for j, step in enumerate(outcome.steps):
+        moved = np.linalg.solve(jacobian, step * np.eye(2)[j])
+        assert outcome.sensitivity[:, j] == pytest.approx(moved)
+    implied = np.linalg.solve(jacobian, per_replication.T).T
+    spread = stats.t.ppf(0.975, 5) * implied.std(axis=0, ddof=1) / np.sqrt(6)
+    assert outcome.half_widths == pytest.approx(spread)
