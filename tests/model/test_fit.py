@@ -4,6 +4,7 @@ other part of a scenario; the target measures are what their definitions say."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, get_args
 
 import numpy as np
@@ -11,9 +12,17 @@ import pytest
 from scipy import stats
 
 import sim
-from sim.experiments.fit import FitError, FitOutcome, Trial, fit, fit_problems
+from sim.experiments.fit import (
+    FitError,
+    FitOutcome,
+    Trial,
+    check_fit_writable,
+    fit,
+    fit_problems,
+    load_fit,
+)
 from sim.measures.targets import reported_days, target_values
-from sim.scenario.fit import TargetName
+from sim.scenario.fit import TargetName, lookup, parse_path
 from sim.scenario.scenario import Scenario
 from tests.scenarios import customer_desk
 
@@ -239,3 +248,22 @@ def test_sensitivity_and_uncertainty_solve_the_linearised_targets() -> None:
     implied = np.linalg.solve(jacobian, per_replication.T).T
     spread = stats.t.ppf(0.975, 5) * implied.std(axis=0, ddof=1) / np.sqrt(6)
     assert outcome.half_widths == pytest.approx(spread)
+
+
+def test_the_baseline_fit_is_ready_to_run_and_its_record_matches_the_file() -> None:
+    """The shipped fit can run and write (no refusal), and what fit.result says was fitted is
+    what the file holds, so a hand edit of a fitted value shows here."""
+    path = Path(__file__).resolve().parents[2] / "params" / "baseline.yaml"
+    scenario = load_fit(path)
+    check_fit_writable(path, scenario)
+    assert scenario.fit is not None and scenario.fit.result is not None
+    record = scenario.fit.result
+    assert record.converged and all(t.met for t in record.targets.values())
+    assert set(record.parameters) == set(scenario.fit.parameters)
+    data = scenario.model_dump()
+    for key, value in record.parameters.items():
+        if scenario.fit.parameters[key].scales is None:
+            assert lookup(data, parse_path(data, key)) == value.fitted, key
+    for name, target in record.targets.items():
+        assert target.wanted == scenario.fit.targets[name].value
+        assert target.ci_low <= target.achieved <= target.ci_high
