@@ -24,11 +24,10 @@ from typing import Any
 import yaml
 
 from sim.scenario.errors import ScenarioError
-from sim.scenario.fit import lookup
 from sim.scenario.loading import load_scenario
 from sim.scenario.scenario import Scenario
 from sim.scenario.source import Layer, Reader, display
-from sim.scenario.wording import PathKey, dotted, number_text
+from sim.scenario.wording import PathKey, dotted, lookup, number_text
 
 
 def check_writable(

@@ -24,14 +24,13 @@ from sim.scenario.wording import (
     dotted,
     format_value,
     kind_models,
+    lookup,
     number_text,
     or_list,
     strip_annotated,
     union_members,
     unwrap,
 )
-
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ class _Branch:
 
     def fits(self, data: dict[str, Any]) -> bool:
         """Whether the input has this member's shape (mapping, list, text, ...)."""
-        value = _get(data, self.path)
+        value = lookup(data, self.path)
         origin = get_origin(self.member) or self.member
         if isinstance(origin, type) and issubclass(origin, BaseModel | dict):
             return isinstance(value, dict)
@@ -209,7 +208,7 @@ def _validator_message(error: Any, step: _Step, data: dict[str, Any], sources: S
     path is made absolute and used to find the line."""
     text = re.sub(r"^(Value error|Assertion failed), ", "", error["msg"])
     match = re.match(r"[A-Za-z_]\w*(\.\w+)*", text)
-    if match and _has_key(step.annotation, _get(data, step.path), match.group().split(".")[0]):
+    if match and _has_key(step.annotation, lookup(data, step.path), match.group().split(".")[0]):
         path = _data_path(data, step.path, match.group().split("."))
         return f"{sources.where(path)}: {dotted(path)}{text[match.end() :]}"
     prefix = f"{dotted(step.path)}: " if step.path else ""
@@ -220,7 +219,7 @@ def _branch_message(branch: _Branch, data: dict[str, Any], sources: Sources) -> 
     allowed = " or ".join(describe_type(member) for member in branch.members)
     return (
         f"{sources.where(branch.path, value=True)}: {dotted(branch.path)}: "
-        f"{format_value(_get(data, branch.path))} is not allowed: must be {allowed}"
+        f"{format_value(lookup(data, branch.path))} is not allowed: must be {allowed}"
         f"{_about(branch.field)}"
     )
 
@@ -323,15 +322,6 @@ def _child(
     return None, field
 
 
-def _get(data: Any, path: PathKey) -> Any:
-    for key in path:
-        try:
-            data = data[key]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
-    return data
-
-
 def _has_key(annotation: Any, value: Any, name: str) -> bool:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return name in annotation.model_fields
@@ -345,7 +335,7 @@ def _data_path(data: Any, base: PathKey, parts: list[str]) -> PathKey:
     path = list(base)
     i = 0
     while i < len(parts):
-        node = _get(data, tuple(path))
+        node = lookup(data, tuple(path))
         if isinstance(node, list) and parts[i].isdigit():
             path.append(int(parts[i]))
             i += 1

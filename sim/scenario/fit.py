@@ -21,7 +21,7 @@ from pydantic import Field, model_validator
 
 from sim.scenario.base import Model
 from sim.scenario.overrides import overlapping
-from sim.scenario.wording import PathKey, format_value
+from sim.scenario.wording import MISSING, PathKey, format_value, lookup
 
 TargetName = Literal[
     "loss_per_year",
@@ -289,9 +289,6 @@ class Fit(Model):
                     yield f"{where}: {path} holds no number to scale"
 
 
-_MISSING = object()
-
-
 def parse_path(data: Any, path: str) -> PathKey:
     """A dotted path as a position in ``data``: parts that index a list become whole numbers."""
     position: list[str | int] = []
@@ -303,23 +300,11 @@ def parse_path(data: Any, path: str) -> PathKey:
     return tuple(position)
 
 
-def lookup(data: Any, position: PathKey) -> Any:
-    """The value at ``position`` in nested mappings and lists (a sentinel when absent)."""
-    node = data
-    for key in position:
-        inside_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
-        if inside_list or (isinstance(node, dict) and key in node):
-            node = node[key]
-        else:
-            return _MISSING
-    return node
-
-
 def numbers_under(data: Any, path: str) -> dict[PathKey, float] | None:
     """Every number at or under a dotted path of ``data``, by position (None: no such path)."""
     start = parse_path(data, path)
     node = lookup(data, start)
-    if node is _MISSING or node is None:
+    if node is MISSING or node is None:
         return None
     found: dict[PathKey, float] = {}
 

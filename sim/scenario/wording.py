@@ -1,7 +1,7 @@
 """How values, types and field paths are worded, in error messages and in the parameter reference.
 
-Also the small walks over type annotations (``Annotated``, unions, discriminated unions by
-``kind``) that both need.
+Also the small walks that both need: over type annotations (``Annotated``, unions,
+discriminated unions by ``kind``) and over data to a position (:func:`lookup`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,21 @@ from sim.scenario.desk import WEEKDAYS
 
 PathKey: TypeAlias = tuple[str | int, ...]
 """A position in the scenario data: mapping keys and list indices from the top."""
+
+MISSING = object()
+"""What :func:`lookup` returns for a position the data does not have."""
+
+
+def lookup(data: Any, position: PathKey) -> Any:
+    """The value at ``position`` in nested mappings and lists (:data:`MISSING` when absent)."""
+    node = data
+    for key in position:
+        inside_list = isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        if inside_list or (isinstance(node, dict) and key in node):
+            node = node[key]
+        else:
+            return MISSING
+    return node
 
 
 def format_value(value: Any, limit: int = 60) -> str:
