@@ -27,6 +27,7 @@ from sim.scenario.wording import (
     lookup,
     number_text,
     or_list,
+    parse_path,
     strip_annotated,
     union_members,
     unwrap,
@@ -209,7 +210,7 @@ def _validator_message(error: Any, step: _Step, data: dict[str, Any], sources: S
     text = re.sub(r"^(Value error|Assertion failed), ", "", error["msg"])
     match = re.match(r"[A-Za-z_]\w*(\.\w+)*", text)
     if match and _has_key(step.annotation, lookup(data, step.path), match.group().split(".")[0]):
-        path = _data_path(data, step.path, match.group().split("."))
+        path = parse_path(data, match.group(), step.path)
         return f"{sources.where(path)}: {dotted(path)}{text[match.end() :]}"
     prefix = f"{dotted(step.path)}: " if step.path else ""
     return f"{sources.where(step.path)}: {prefix}{text}"
@@ -326,22 +327,3 @@ def _has_key(annotation: Any, value: Any, name: str) -> bool:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return name in annotation.model_fields
     return isinstance(value, dict) and name in value
-
-
-def _data_path(data: Any, base: PathKey, parts: list[str]) -> PathKey:
-    """``base`` extended by dotted ``parts``; digits become indices where the data is a list, and
-    several parts are one key where a mapping is keyed by dotted paths (a sweep's ``ranges``, a
-    fit's ``parameters``): the longest such key wins."""
-    path = list(base)
-    i = 0
-    while i < len(parts):
-        node = lookup(data, tuple(path))
-        if isinstance(node, list) and parts[i].isdigit():
-            path.append(int(parts[i]))
-            i += 1
-            continue
-        keys = node if isinstance(node, dict) else {}
-        j = next((j for j in range(len(parts), i, -1) if ".".join(parts[i:j]) in keys), i + 1)
-        path.append(".".join(parts[i:j]))
-        i = j
-    return tuple(path)

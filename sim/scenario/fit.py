@@ -21,7 +21,7 @@ from pydantic import Field, model_validator
 
 from sim.scenario.base import Model
 from sim.scenario.overrides import overlapping
-from sim.scenario.wording import MISSING, PathKey, format_value, lookup
+from sim.scenario.wording import MISSING, PathKey, format_value, lookup, parse_path
 
 TargetName = Literal[
     "loss_per_year",
@@ -287,17 +287,6 @@ class Fit(Model):
                     )
                 elif not found:
                     yield f"{where}: {path} holds no number to scale"
-
-
-def parse_path(data: Any, path: str) -> PathKey:
-    """A dotted path as a position in ``data``: parts that index a list become whole numbers."""
-    position: list[str | int] = []
-    node = data
-    for part in path.split("."):
-        key: str | int = int(part) if isinstance(node, list) and part.isdigit() else part
-        position.append(key)
-        node = lookup(node, (key,))
-    return tuple(position)
 
 
 def numbers_under(data: Any, path: str) -> dict[PathKey, float] | None:

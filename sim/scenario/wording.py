@@ -42,6 +42,26 @@ def lookup(data: Any, position: PathKey) -> Any:
     return node
 
 
+def parse_path(data: Any, path: str, base: PathKey = ()) -> PathKey:
+    """A dotted path, relative to ``base``, as a position in ``data``: digits become indices
+    where the data is a list, and several parts are one key where a mapping is keyed by dotted
+    paths (a sweep's ``ranges``, a fit's ``parameters``): the longest such key wins."""
+    parts = path.split(".")
+    position = list(base)
+    i = 0
+    while i < len(parts):
+        node = lookup(data, tuple(position))
+        if isinstance(node, list) and parts[i].isdigit():
+            position.append(int(parts[i]))
+            i += 1
+            continue
+        keys = node if isinstance(node, dict) else {}
+        j = next((j for j in range(len(parts), i, -1) if ".".join(parts[i:j]) in keys), i + 1)
+        position.append(".".join(parts[i:j]))
+        i = j
+    return tuple(position)
+
+
 def format_value(value: Any, limit: int = 60) -> str:
     """Render a value the way it would be written in YAML (flow style), shortened to ``limit``."""
     match value:

@@ -22,9 +22,9 @@ from sim.experiments.fit import (
     load_fit,
 )
 from sim.measures.targets import reported_days, target_values
-from sim.scenario.fit import TargetName, parse_path
+from sim.scenario.fit import TargetName
 from sim.scenario.scenario import Scenario
-from sim.scenario.wording import lookup
+from sim.scenario.wording import lookup, parse_path
 from tests.scenarios import customer_desk
 
 SEED = 5
