@@ -212,14 +212,15 @@ class Fit(Model):
     def _problems(self) -> Iterator[str]:
         for key, parameter in self.parameters.items():
             low, high = parameter.range
-            if not (math.isfinite(low) and math.isfinite(high) and low < high):
-                yield f"parameters.{key}.range: low ({low:g}) must be below high ({high:g})"
+            shown = f"parameters.{key}.range: [{low:g}, {high:g}]"
+            if not (math.isfinite(low) and math.isfinite(high)):
+                yield f"{shown}: both ends must be finite numbers"
+            elif not low < high:
+                yield f"{shown}: low ({low:g}) must be below high ({high:g})"
             elif parameter.scales is not None and not low <= 1.0 <= high:
-                yield (
-                    f"parameters.{key}.range: [{low:g}, {high:g}] must hold 1, where a scale starts"
-                )
+                yield f"{shown}: must hold 1, where a scale starts"
             elif parameter.scales is not None and low <= 0.0:
-                yield f"parameters.{key}.range: a scale's range must start above 0"
+                yield f"{shown}: a scale's range must start above 0"
             if parameter.scales is not None and "." in key:
                 yield (
                     f"parameters.{key}: a scale is named by a word (letters, digits, '_'); its "

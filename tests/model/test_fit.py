@@ -183,11 +183,42 @@ def test_fit_problems_names_the_setting_behind_each() -> None:
             "must be below high",
         ),
         (
+            {
+                "parameters": {
+                    "customers.satisfaction.dissatisfied_below": {
+                        "range": [float("-inf"), -12.5],
+                        "moves": "dissatisfied_per_year",
+                    }
+                }
+            },
+            r"range: \[-inf, -12.5\]: both ends must be finite",
+        ),
+        (
+            {
+                "parameters": {
+                    "volume": {
+                        "scales": ["demand.contact_types.complaint.daily_volume"],
+                        "range": [0.0, 2.0],
+                        "moves": "dissatisfied_per_year",
+                    }
+                }
+            },
+            r"volume\.range: \[0, 2\]: a scale's range must start above 0",
+        ),
+        (
             {"targets": {"dissatisfied_per_year": {"value": 0.0, "source": "assumption"}}},
             "a target of 0 needs a tolerance",
         ),
     ],
-    ids=["unpaired-target", "no-such-setting", "not-a-number", "empty-range", "zero-target"],
+    ids=[
+        "unpaired-target",
+        "no-such-setting",
+        "not-a-number",
+        "empty-range",
+        "infinite-range",
+        "scale-from-0",
+        "zero-target",
+    ],
 )
 def test_a_bad_fit_section_is_invalid(section: dict[str, Any], expected: str) -> None:
     with pytest.raises(ValueError, match=expected):
