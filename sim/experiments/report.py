@@ -460,10 +460,6 @@ def _sweep_cell(kpi: str, estimate: MeanCI | None, currency: str) -> str:
 # --- calibration by simulation -----------------------------------------------------------------
 
 
-def _share(value: float) -> str:
-    return f"{100 * value:.2f}%"
-
-
 def fit_trial_lines(
     targets: Sequence[str], parameters: Sequence[str], trial: Trial, max_trials: int
 ) -> str:
@@ -474,7 +470,7 @@ def fit_trial_lines(
         f"{short[key]} {value:.4g}" for key, value in zip(parameters, trial.values, strict=True)
     )
     got = "  ".join(
-        f"{name} {_share(e.mean)} ({miss:+.1f}{'*' if met else ''})"
+        f"{name} {_fmt(e.mean, 'pct')} ({miss:+.1f}{'*' if met else ''})"
         for name, e, miss, met in zip(targets, trial.achieved, trial.misses, trial.met, strict=True)
     )
     head = f"trial {trial.number:>2}/{max_trials} {trial.kind:<8}"
@@ -490,9 +486,9 @@ def fit_table(outcome: FitOutcome) -> str:
     rows = [
         [
             name,
-            _share(outcome.wanted[j]),
-            _share(best.achieved[j].mean),
-            f"{_share(best.achieved[j].ci_low)} – {_share(best.achieved[j].ci_high)}",
+            _fmt(outcome.wanted[j], "pct"),
+            _fmt(best.achieved[j].mean, "pct"),
+            _ci(best.achieved[j], "pct"),
             "yes" if best.met[j] else "NO",
             key,
             f"{outcome.starts[j]:.4g}",
