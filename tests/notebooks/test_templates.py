@@ -174,6 +174,23 @@ def test_template_runs_and_writes_its_files(
     assert not missing, f"{name} did not write {missing}"
     for chart in EXPECTED_CHARTS.get(name, []):
         assert (tmp_path / f"{chart}.png").stat().st_size > 10_000
+    shown = shown_outputs(nbformat.read(tmp_path / f"{name}.ipynb", as_version=4))
+    as_text = [text for kind, text in shown if kind == "text/plain" and text.startswith("<Figure")]
+    assert not as_text, f"{name}: charts shown as text, not drawn: {as_text}"
+    assert any(kind == "image/png" for kind, _ in shown), f"{name} shows no chart"
+
+
+def shown_outputs(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(richest MIME type, text) of every displayed result of an executed notebook."""
+    shown = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                shown.append(("image/png", ""))
+            elif "text/plain" in data:
+                shown.append(("text/plain", str(data["text/plain"])))
+    return shown
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -221,6 +238,38 @@ def test_notebook_has_no_outputs_and_matches_its_text_version(name: str) -> None
     )
     for ipynb_cell, py_cell in pairs:
         assert ipynb_cell == py_cell, f"{name}: .ipynb and .py differ"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_opens_on_python3_with_a_title_and_no_empty_cells(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    empty = [i for i, cell in enumerate(nb.cells) if not cell.source.strip()]
+    assert not empty, f"{name}: empty cells {empty}"
+
+
+def test_opening_and_saving_the_templates_changes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What JupyterLab does on open and autosave (through jupytext's contents manager, with a
+    newer jupytext than wrote the files) leaves every tracked template byte for byte as it was."""
+    import shutil
+
+    import jupytext.header
+    from jupytext.sync_contentsmanager import TextFileContentsManager
+
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks", ignore=shutil.ignore_patterns(".*"))
+    shutil.copy(ROOT / "jupytext.toml", tmp_path)
+    files = sorted((tmp_path / "notebooks").glob("*.*"))
+    before = {path.name: path.read_bytes() for path in files}
+    monkeypatch.setattr(jupytext.header, "__version__", "99.0.0")
+    manager = TextFileContentsManager(root_dir=str(tmp_path))
+    for path in files:
+        relative = f"notebooks/{path.name}"
+        manager.save(manager.get(relative, content=True), relative)
+    changed = [path.name for path in files if path.read_bytes() != before[path.name]]
+    assert not changed, f"opening and saving changed {changed}"
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
