@@ -130,35 +130,49 @@ sim.erlang_staffing(
     target_asa_s,
     max_abandon_rate,
     shrinkage,
-)
+)[["shown"]]
 
 # %% [markdown]
 # In JupyterLab: set the desk and the targets (0 leaves a target out; a patience of 0 is
 # Erlang C) and press **Calculate**.
 
 # %%
+label = {"description_width": "9em"}
 widgets.interact_manual.options(manual_name="Calculate")(
     sim.erlang_show,
     arrivals_per_h=widgets.BoundedFloatText(
-        value=arrivals_per_h, min=1, max=100_000, description="calls / h"
+        value=arrivals_per_h, min=1, max=100_000, description="calls / h", style=label
     ),
-    aht_min=widgets.BoundedFloatText(value=aht_min, min=0.1, max=120, description="AHT (min)"),
+    aht_min=widgets.BoundedFloatText(
+        value=aht_min, min=0.1, max=120, description="AHT (min)", style=label
+    ),
     patience_min=widgets.BoundedFloatText(
-        value=patience_min or 0, min=0, max=120, description="patience (min)"
+        value=patience_min or 0, min=0, max=120, description="patience (min)", style=label
     ),
     sl_seconds=widgets.BoundedFloatText(
-        value=sl_seconds, min=1, max=3600, description="SL within (s)"
+        value=sl_seconds, min=1, max=3600, description="SL within (s)", style=label
     ),
     target_service_level=widgets.FloatSlider(
-        value=target_service_level or 0, min=0, max=0.99, step=0.01, description="target SL"
+        value=target_service_level or 0,
+        min=0,
+        max=0.99,
+        step=0.01,
+        description="target SL",
+        style=label,
     ),
     target_asa_s=widgets.BoundedFloatText(
-        value=target_asa_s or 0, min=0, max=3600, description="target ASA (s)"
+        value=target_asa_s or 0, min=0, max=3600, description="target ASA (s)", style=label
     ),
     max_abandon_rate=widgets.FloatSlider(
-        value=max_abandon_rate or 0, min=0, max=0.5, step=0.005, description="max abandon"
+        value=max_abandon_rate or 0,
+        min=0,
+        max=0.5,
+        step=0.005,
+        readout_format=".3f",
+        description="max abandon",
+        style=label,
     ),
     shrinkage=widgets.FloatSlider(
-        value=shrinkage, min=0, max=0.6, step=0.01, description="shrinkage"
+        value=shrinkage, min=0, max=0.6, step=0.01, description="shrinkage", style=label
     ),
 );

@@ -184,13 +184,13 @@ def erlang_staffing(
     shrinkage: float = 0.0,
 ) -> pd.DataFrame:
     """The agents a stationary desk needs for its targets (Erlang C without ``patience_min``,
-    Erlang A with it), one row per figure: the agents each target needs, the agents answering,
-    their occupancy, the FTE to roster after ``shrinkage``, and P(wait), ASA, service level and
-    P(abandon) at that headcount — the figures of ``python -m sim erlang --target-sl ...`` —
-with ``unit`` and the value as ``shown``.
+        Erlang A with it), one row per figure: the agents each target needs, the agents answering,
+        their occupancy, the FTE to roster after ``shrinkage``, and P(wait), ASA, service level and
+        P(abandon) at that headcount — the figures of ``python -m sim erlang --target-sl ...`` —
+    with ``unit`` and the value as ``shown``.
 
-    Raises:
-        ValueError: as :func:`~sim.experiments.erlang_check.staff_for_targets`.
+        Raises:
+            ValueError: as :func:`~sim.experiments.erlang_check.staff_for_targets`.
     """
     answer = staff_for_targets(
         arrivals_per_h,
@@ -239,8 +239,8 @@ def erlang_show(
     max_abandon_rate: float,
     shrinkage: float,
 ) -> None:
-    """The Erlang calculator's button: :func:`erlang_staffing` shown as a table, where 0 leaves
-    a target out (and a patience of 0 means Erlang C); a target out of reach is said, not
+    """The Erlang calculator's button: the figures of :func:`erlang_staffing` as shown, where 0
+    leaves a target out (and a patience of 0 means Erlang C); a target out of reach is said, not
     raised."""
     from IPython.display import display
 
@@ -258,4 +258,4 @@ def erlang_show(
     except ValueError as exc:
         print(f"No answer: {exc}")
         return
-    display(table)
+    display(table[["shown"]])

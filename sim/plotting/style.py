@@ -156,9 +156,7 @@ def finish(
             ncols -= 1
             legend = _legend(fig, handles, top, ncols)
         top -= _extent(fig, legend).height + GAP
-    line = fig.text(
-        0.01, 0.012, source, ha="left", va="bottom", fontsize="small", color=REFERENCE
-    )
+    line = fig.text(0.01, 0.012, source, ha="left", va="bottom", fontsize="small", color=REFERENCE)
     line.set_gid(SOURCE_GID)
     lines = source.count("\n") + 1
     strip = SOURCE_STRIP + _extent(fig, line).height * (lines - 1) / lines
