@@ -108,7 +108,7 @@ def jupyterlab(home: Path, port: int, token: str) -> Iterator[str]:
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
     command = [
-        *(sys.executable, "-m", "jupyter", "lab", "--no-browser"),
+        *(sys.executable, "-m", "jupyterlab", "--no-browser"),
         *("--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0"),
         *(f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home}"),
         "--LabApp.expose_app_in_browser=True",
@@ -144,6 +144,9 @@ def image_sources(area: Any) -> list[str]:
 
 
 def run(page: Any, url: str, token: str) -> None:
+    """Run all cells, check what they show, move the agents slider, click Run, check again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.goto(f"{url}/lab/tree/notebooks/01_explore.ipynb?token={token}")
     page.wait_for_function(
         "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel"
@@ -152,14 +155,22 @@ def run(page: Any, url: str, token: str) -> None:
     )
     start = time.monotonic()
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(  # the last cell ran: both buttons drawn, nothing left to run
-        "() => document.querySelectorAll('button.jupyter-button').length >= 2 && "
-        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-        timeout=TIMEOUT_MS,
-    )
+    try:
+        page.wait_for_function(  # the last cell ran (both buttons drawn), or a cell failed
+            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status"
+            " === 'idle' && (document.querySelectorAll('button.jupyter-button').length >= 2"
+            " || [...document.querySelectorAll('.jp-OutputArea-output')]"
+            ".some(o => o.innerText.includes('Traceback')))",
+            timeout=TIMEOUT_MS,
+        )
+    except PlaywrightTimeoutError:
+        raise CheckFailedError(
+            f"the cells did not finish within {TIMEOUT_MS // 1000} s, or the widgets did not "
+            "render as controls (shown as text: is jupyterlab_widgets installed?)"
+        ) from None
     text = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
     check("<Figure size" not in text, "a chart is shown as text (<Figure size ...>), not a picture")
-    check("Traceback" not in text, f"a cell failed: {text[-2000:]}")
+    check("Traceback" not in text, f"a cell failed:\n{text[-3000:]}")
     charts = image_sources(page.locator(".jp-Cell-outputArea .jp-RenderedImage"))
     check(len(charts) == CHARTS, f"expected {CHARTS} charts as images, found {len(charts)}")
     check(all(src.startswith("data:image/png") for src in charts), "a chart is not a PNG")
