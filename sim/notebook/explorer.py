@@ -24,7 +24,7 @@ from sim.scenario.scenario import Scenario
 
 QUICK = {"calendar.horizon_days": 14, "customers.warm_start.burn_in_days": 28}
 """Quick mode: two weeks after a four-week burn-in (not 13), so a run takes seconds."""
-FOLDER_LENGTH = 120
+FOLDER_LENGTH = 140
 """Longest readable part of a run folder's name (then cut and given a hash)."""
 
 
@@ -75,16 +75,18 @@ def explore_run(
 ) -> Exploration:
     """One short run of the explorer's settings (with ``quick``, :data:`QUICK` under
     ``overrides``), saved as a run folder under ``output_dir`` named by the settings (e.g.
-    ``agents-1.1__volume-0.9__recovery-fast_track__complain-0.05__reps-3__seed-7__days-14``;
-    other ``overrides`` add a hash) with its charts as PNG and SVG in ``charts/``: the intraday
-    service level, staffing and queue and (with a customer base) the complaint funnel. The
-    charts' source line states the settings; the same settings rewrite the same folder."""
+    ``scenario-baseline__agents-1.1__volume-0.9__recovery-fast_track__complain-0.05__reps-3__``
+    ``seed-7__mode-quick``; ``overrides`` add a hash) with its charts as PNG and SVG in
+    ``charts/``: the intraday service level, staffing and queue and (with a customer base) the
+    complaint funnel. The charts' source line states the settings; the same settings rewrite the
+    same folder."""
     from sim.plotting.export import export_all
     from sim.plotting.figures import complaint_funnel, intraday_service_level, intraday_staffing
 
+    base = {**QUICK, **overrides} if quick else dict(overrides)
     settings = explorer_overrides(
         scenario_path,
-        {**QUICK, **overrides} if quick else overrides,
+        base,
         headcount_scale,
         volume_multiplier,
         recovery,
@@ -92,14 +94,15 @@ def explore_run(
     )
     scenario = load_scenario(scenario_path, settings)
     values = {
+        "scenario": scenario.name,
         "agents": round(headcount_scale, 4),
         "volume": round(volume_multiplier, 4),
         "recovery": recovery,
         "complain": round(complain_prob, 4),
         "reps": replications,
         "seed": seed,
-        "days": scenario.calendar.horizon_days,
-        **({"overrides": dict(overrides)} if overrides else {}),
+        "mode": "quick" if quick else "full",
+        **({"overrides": base} if overrides else {}),
     }
     name = point_slugs([values], FOLDER_LENGTH)[0]
     _, runs = run_policies({name: scenario}, name, replications, seed, output_dir)

@@ -209,7 +209,7 @@ def run(page: Any, url: str, token: str) -> None:
     check(all(a != b for a, b in zip(before, after, strict=True)), "the charts did not change")
     print("agents × moved to 1.30 and Run clicked: the charts changed")
     saved = output.inner_text()
-    check("agents-1.3__" in saved, f"the run is not saved under its settings: {saved!r}")
+    check("__agents-1.3__" in saved, f"the run is not saved under its settings: {saved!r}")
     output.locator("img").first.scroll_into_view_if_needed()
     page.screenshot(path=OUT / "3-after-run-agents-1.3.png")
     calculator = page.locator(".widget-interact").nth(1)

@@ -69,11 +69,11 @@ EXPECTED_CHARTS = {
         "sensitivity_morris_difference",
     ],
 }
-CHART_FOLDERS = {"01_explore": "agents-*/charts/"}
+CHART_FOLDERS = {"01_explore": "scenario-*/charts/"}
 """Where a template writes its charts, if not in its output folder (a pattern)."""
 EXPECTED_FILES = {
     "00_scenario": ["manifest.json", "summary.parquet", "intervals.parquet"],
-    "01_explore": ["agents-*/manifest.json", "agents-*/summary.parquet"],
+    "01_explore": ["scenario-*/manifest.json", "scenario-*/summary.parquet"],
     "02_staffing_policies": ["staffing_differences.csv"],
     "03_recovery_policies": ["recovery_differences.csv", "agents_vs_recovery_differences.csv"],
     "04_sweep_report": ["sweep_best_points.csv"],
@@ -275,8 +275,9 @@ def test_the_explorer_run_button_runs_shows_and_saves_charts(
         )
     (folder,) = tmp_path.iterdir()
     assert folder.name.startswith(
-        "agents-1.1__volume-0.9__recovery-fast_track__complain-0.05__reps-2__seed-1__days-3__"
-    )  # and a hash for TINY's other overrides
+        "scenario-baseline__agents-1.1__volume-0.9__recovery-fast_track__complain-0.05__reps-2__"
+        "seed-1__mode-quick__"
+    )  # and a hash for TINY
     assert f"Saved to {folder}" in capsys.readouterr().out
     assert (folder / "manifest.json").is_file()
     assert len(list((folder / "charts").glob("explore_*.png"))) == 3
