@@ -73,6 +73,8 @@ _PUBLIC = {
     "littles_law_table": "sim.notebook.tables",
     "explore_run": "sim.notebook.explorer",
     "explore_show": "sim.notebook.explorer",
+    "erlang_staffing": "sim.notebook.explorer",
+    "erlang_show": "sim.notebook.explorer",
 }
 """Public name → the module that defines it."""
 
@@ -93,6 +95,8 @@ __all__ = [
     "conservation_table",
     "differences_table",
     "erlang_agreement",
+    "erlang_show",
+    "erlang_staffing",
     "explore_run",
     "explore_show",
     "fit",
@@ -153,7 +157,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim.logs.calibrate import calibrate
     from sim.logs.contact_log import read_logs
     from sim.logs.validation import validate
-    from sim.notebook.explorer import explore_run, explore_show
+    from sim.notebook.explorer import erlang_show, erlang_staffing, explore_run, explore_show
     from sim.notebook.policies import run_policies
     from sim.notebook.tables import (
         conservation_table,
