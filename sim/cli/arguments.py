@@ -1,5 +1,6 @@
 """Argument types for the command line: numbers with a lower bound, with messages that say why;
-and the deprecated ``notebook -p KEY VALUE`` form read as ``-p KEY=VALUE``."""
+the scenario override option ``-p KEY=VALUE``; and the deprecated ``notebook -p KEY VALUE`` form
+read as ``-p KEY=VALUE``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 _NEGATIVE_NUMBER = re.compile(r"-\d|-\.\d")
+
+
+def add_override(parser: argparse.ArgumentParser) -> None:
+    """Add ``-p/--param KEY=VALUE`` (repeatable) setting a scenario parameter by its dotted path."""
+    parser.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter by its dotted path, e.g. -p staffing.tier1.headcount_scale=1.1 "
+        "-p calendar.horizon_days=28 (repeatable; VALUE is read as YAML)",
+    )
 
 
 def at_least(kind: type, low: float, strictly: bool = False) -> Callable[[str], Any]:

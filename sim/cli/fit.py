@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.cli.arguments import positive_int
+from sim.cli.arguments import add_override, positive_int
 
 EXIT_BAD_INPUT = 2
 
@@ -36,6 +36,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "uncertainty, and how much each fitted value moves per 10% change of each target.",
     )
     parser.add_argument("scenario", type=Path, help="scenario file with a fit: section")
+    add_override(parser)
     parser.add_argument(
         "--write",
         action="store_true",
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from sim.experiments.report import fit_table, fit_trial_lines
 
-    scenario = load_fit(args.scenario)
+    scenario = load_fit(args.scenario, args.param)
     if args.write:
         check_fit_writable(args.scenario, scenario)
     spec = scenario.fit
@@ -93,7 +94,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"\nnot written: {args.scenario} is unchanged", file=sys.stderr)
         return 1
     if args.write:
-        command = shlex.join(["python", "-m", "sim", "fit", str(args.scenario), "--write"])
+        overrides = [word for value in args.param for word in ("-p", value)]
+        command = shlex.join(
+            ["python", "-m", "sim", "fit", str(args.scenario), *overrides, "--write"]
+        )
         write_fit(args.scenario, scenario, outcome, command, dt.date.today())
         print(f"\nwrote the fitted values and fit.result into {args.scenario}")
     return 0

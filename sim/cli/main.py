@@ -37,6 +37,7 @@ from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
 from sim.cli.arguments import (
+    add_override,
     fraction,
     join_legacy_params,
     non_negative_int,
@@ -62,8 +63,8 @@ EPILOG = """examples:
   python -m sim fit params/baseline.yaml --write --workers 2
   python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
 
--p KEY=VALUE sets a parameter by its dotted path in run, compare, check and sensitivity, and a
-template parameter in notebook; VALUE is read as YAML.
+-p KEY=VALUE sets a parameter by its dotted path in run, compare, check, fit and sensitivity, and
+a template parameter in notebook; VALUE is read as YAML.
 """
 
 
@@ -84,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         "manifest to outputs/<scenario>-<timestamp>/.",
     )
     run.add_argument("scenario", type=Path, help="scenario YAML file (see params/)")
-    _add_override(run)
+    add_override(run)
     _add_replication_options(run, "the scenario's")
     run.add_argument(
         "--out",
@@ -111,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ALTERNATIVE",
         help="scenario files to compare with it (often extends: the baseline)",
     )
-    _add_override(cmp_)
+    add_override(cmp_)
     _add_replication_options(cmp_, "the baseline's")
     cmp_.add_argument(
         "--markdown",
@@ -269,7 +270,7 @@ def _parser() -> argparse.ArgumentParser:
         "when valid; 2 with one line per problem (file:line:column: field: problem) otherwise.",
     )
     check.add_argument("scenario", type=Path)
-    _add_override(check)
+    add_override(check)
 
     erl = sub.add_parser(
         "erlang",
@@ -397,18 +398,6 @@ def _add_replication_options(parser: argparse.ArgumentParser, whose: str) -> Non
         help="worker processes (default: all cores); results do not depend on it",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def _add_override(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-p",
-        "--param",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter by its dotted path, e.g. -p staffing.tier1.headcount_scale=1.1 "
-        "-p calendar.horizon_days=28 (repeatable; VALUE is read as YAML)",
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

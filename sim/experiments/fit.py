@@ -31,7 +31,7 @@ import datetime as dt
 import math
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -387,10 +387,11 @@ def fit_problems(scenario: Scenario) -> Iterator[tuple[PathKey, str]]:
                 )
 
 
-def load_fit(path: str | Path) -> Scenario:
-    """Read a scenario file with a fit section, checked as :func:`fit_problems` says (one line
-    per problem, at the file, line and column of the setting behind it)."""
-    return load_model(path, Scenario, check=fit_problems)
+def load_fit(path: str | Path, overrides: Sequence[str] | Mapping[str, Any] = ()) -> Scenario:
+    """Read a scenario file with a fit section and dotted ``overrides``, checked as
+    :func:`fit_problems` says (one line per problem, at the file, line and column of the setting
+    behind it)."""
+    return load_model(path, Scenario, overrides, check=fit_problems)
 
 
 # --- recording the fit ---------------------------------------------------------------------------
@@ -440,15 +441,20 @@ def fit_record(outcome: FitOutcome, command: str, today: dt.date) -> FitRecord:
 
 
 def written_numbers(scenario: Scenario, outcome: FitOutcome) -> dict[PathKey, float]:
-    """The numbers ``--write`` changes in the file, by position, to :data:`SIGNIFICANT_DIGITS`
-    (a number a scale leaves as it was, such as a weekday volume of 0, is not written)."""
+    """The numbers ``--write`` writes into the file, by position, to :data:`SIGNIFICANT_DIGITS`:
+    every plain parameter, and every number a scale changes (not, say, a weekday volume of 0)."""
     data = scenario.model_dump(exclude={"fit"})
     values = {
         key: rounded(value)
         for key, value in zip(outcome.parameters, outcome.best.values, strict=True)
     }
+    plain = _plain_positions(data, outcome.spec)
     numbers = numbers_at(data, outcome.spec, values).items()
-    return {at: rounded(n) for at, n in numbers if rounded(n) != lookup(data, at)}
+    return {at: rounded(n) for at, n in numbers if at in plain or rounded(n) != lookup(data, at)}
+
+
+def _plain_positions(data: Mapping[str, Any], spec: Fit) -> set[PathKey]:
+    return {parse_path(data, key) for key, p in spec.parameters.items() if p.scales is None}
 
 
 def check_fit_writable(path: str | Path, scenario: Scenario) -> None:
@@ -461,7 +467,7 @@ def check_fit_writable(path: str | Path, scenario: Scenario) -> None:
     may_change = numbers_at(
         data, spec, {key: start_value(data, spec, key) for key in spec.parameters}
     )
-    plain = {parse_path(data, key) for key, p in spec.parameters.items() if p.scales is None}
+    plain = _plain_positions(data, spec)
     positions = {at: None for at, number in may_change.items() if at in plain or number != 0}
     check_writable(path, positions, ("fit", "result"))
 

@@ -77,8 +77,9 @@ def write_in_place(
     block: Mapping[str, Any],
     note: str,
 ) -> None:
-    """Write ``numbers`` at their positions in the scenario file ``path`` and set the mapping at
-    ``block_at`` to ``block`` (its key line gets ``# note``).
+    """Write ``numbers`` at their positions in the scenario file ``path`` (a number already
+    written with its value is left as written) and set the mapping at ``block_at`` to ``block``
+    (its key line gets ``# note``).
 
     Raises:
         ScenarioError: as :func:`check_writable` says, or when the new text would not load; the
@@ -86,9 +87,11 @@ def write_in_place(
     """
     path = Path(path)
     entry = check_writable(path, numbers, block_at)
+    spans = {at: entry.spans[at] for at in numbers}
     edits = [
-        (entry.spans[at].value_start, entry.spans[at].value_end, number_text(value))
-        for at, value in numbers.items()
+        (span.value_start, span.value_end, number_text(numbers[at]))
+        for at, span in spans.items()
+        if yaml.safe_load(entry.text[span.value_start : span.value_end]) != numbers[at]
     ]
     edits.append(_block_edit(entry, block_at, block, note))
     text = entry.text

@@ -141,13 +141,16 @@ def test_a_second_fit_replaces_the_result_block(
 ) -> None:
     _, after, _ = written
     (tmp_path / "desk.yaml").write_text(after, encoding="utf-8")
-    result = here("fit", "desk.yaml", "--write", "--workers", "1")
+    more = ("-p", "fit.evaluation.replications=3")  # an override is used and recorded
+    result = here("fit", "desk.yaml", *more, "--write", "--workers", "1")
     assert result.returncode == 0, result
+    assert "trials of 3 replications" in result.stdout
     again = (tmp_path / "desk.yaml").read_text(encoding="utf-8")
     assert again.count("result:") == 1
     old, new = after.split("  result:")[0], again.split("  result:")[0]
     assert NUMBER.sub("N", old) == NUMBER.sub("N", new)  # at most the fitted numbers moved
     record = load_scenario(tmp_path / "desk.yaml").fit.result
+    assert record.command == "python -m sim fit desk.yaml -p fit.evaluation.replications=3 --write"
     assert record.parameters["complaint_volume"].start == 1.0  # a scale starts at 1 again
     assert (
         record.parameters["customers.satisfaction.dissatisfied_below"].start
@@ -317,8 +320,13 @@ def test_write_refuses_values_set_in_a_base_file_before_any_trial(
             "argument --workers: 'two' is not a whole number above 0",
         ),
         (["--dry-run"], "unrecognized arguments: --dry-run"),
+        (
+            ["-p", "fit.evaluation.replications=1"],
+            "override -p fit.evaluation.replications=1: fit.evaluation.replications: 1 is not "
+            "allowed: must be >= 2 (replications of each trial (at least 2, for the CIs))",
+        ),
     ],
-    ids=["zero-workers", "not-a-number", "unknown-option"],
+    ids=["zero-workers", "not-a-number", "unknown-option", "bad-override"],
 )
 def test_fit_refuses_bad_options(
     tmp_path: Path, here: Callable[..., Result], args: list[str], expected: str

@@ -45,6 +45,9 @@ TINY_SENSITIVITY = {
 }
 FAST_COMMANDS = {"check", "erlang", "schema"}
 """Commands that need nothing made quick."""
+SLOW_COMMANDS = {"fit"}
+"""Commands that take minutes however they are called, run with the long tests: a fit of the
+baseline simulates trials of half a year, and on a tiny horizon there is nothing to fit."""
 PLACEHOLDER_RUN = re.compile(r"outputs/[\w-]*<timestamp>/?")
 
 
@@ -87,7 +90,7 @@ COMMANDS = documented_commands()
 
 def test_the_documents_show_every_command() -> None:
     shown = {command.split()[0] for command in COMMANDS}
-    everything = {"run", "check", "compare", "sweep", "notebook", "sensitivity", "erlang"}
+    everything = {"run", "check", "compare", "sweep", "notebook", "sensitivity", "erlang", "fit"}
     assert everything | {"slides", "calibrate", "validate-log"} <= shown, shown
     overrides = [part.split()[0] for c in COMMANDS for part in c.split(" -p ")[1:]]
     assert len(overrides) >= 6 and all("=" in o for o in overrides), overrides  # -p KEY=VALUE
@@ -174,7 +177,14 @@ def prerequisites(command: str, project: Path) -> list[str]:
     return before
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS), ids=lambda c: c[:60])
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(c, marks=pytest.mark.long) if c.split()[0] in SLOW_COMMANDS else c
+        for c in sorted(COMMANDS)
+    ],
+    ids=lambda c: c[:60],
+)
 def test_documented_command_runs(command: str, project: Path) -> None:
     where = COMMANDS[command]
     for before in prerequisites(command, project):
