@@ -348,8 +348,9 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def fit_problems(scenario: Scenario) -> Iterator[tuple[PathKey, str]]:
-    """What makes a valid scenario unfit to fit, at the setting behind it: no fit section, a
-    start outside its range, a range end or the evaluation's horizon giving an invalid
+    """What makes a valid scenario unfit to fit, at the setting behind it: no fit section or no
+    customer base (a desk-only variant of a fitted scenario loads, its fit dormant), a start
+    outside its range, a range end or the evaluation's horizon giving an invalid
     scenario. (A ``check`` for :func:`~sim.scenario.loading.load_model`.)"""
     spec = scenario.fit
     if spec is None:
@@ -358,6 +359,9 @@ def fit_problems(scenario: Scenario) -> Iterator[tuple[PathKey, str]]:
             "the scenario has no fit section: declare its targets and parameters (README.md, "
             "Calibrating by simulation)",
         )
+        return
+    if scenario.customers is None:
+        yield ("fit",), "its targets are measures of the customer base; add a customers section"
         return
     data = trial_data(scenario, spec)
     try:

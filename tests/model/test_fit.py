@@ -225,11 +225,13 @@ def test_a_bad_fit_section_is_invalid(section: dict[str, Any], expected: str) ->
         one_parameter_fit(3.0, **section)
 
 
-def test_a_fit_needs_a_customer_base() -> None:
+def test_a_desk_only_variant_loads_but_cannot_be_fitted() -> None:
+    """Switching the customer base off (``-p customers=null``) leaves the fit section dormant."""
     data = one_parameter_fit(3.0).model_dump(mode="json")
     data["customers"] = None
-    with pytest.raises(ValueError, match="add a customers section"):
-        Scenario.model_validate(data)
+    desk_only = Scenario.model_validate(data)
+    ((where, problem),) = fit_problems(desk_only)
+    assert where == ("fit",) and "add a customers section" in problem
 
 
 def test_the_target_measures_follow_their_definitions() -> None:
