@@ -75,7 +75,7 @@ class Scenario(Model):
     fit: Fit | None = Field(
         None,
         description="A calibration by simulation (python -m sim fit) and its recorded result; "
-        "the simulation ignores it.",
+        "the simulation ignores it, and a variant without customers leaves it unchecked.",
     )
 
     @property
