@@ -96,11 +96,13 @@ def test_the_documents_show_every_command() -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scratch folder laid out like the project (params copied, data linked) with one
-    finished run of the baseline in ``outputs/`` and a template deck, for the placeholders."""
+    """A scratch folder laid out like the project (params copied, data and notebooks linked)
+    with one finished run of the baseline in ``outputs/`` and a template deck, for the
+    placeholders."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(REPO / "params", root / "params")
-    (root / "data").symlink_to(REPO / "data")
+    for shared in ("data", "notebooks"):
+        (root / shared).symlink_to(REPO / shared)
     for sweep in (root / "params" / "sweeps").glob("*.yaml"):
         spec = yaml.safe_load(sweep.read_text(encoding="utf-8"))
         spec["overrides"] = {**spec.get("overrides", {}), **TINY}
