@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 ## run: install if needed, run the baseline scenario through its notebook, write outputs/
 run: $(STAMP)
-	$(BIN)/python -m sim notebook 00_scenario -p scenario_path params/baseline.yaml
+	$(BIN)/python -m sim notebook 00_scenario -p scenario_path=params/baseline.yaml
 
 ## test: install if needed, lint, run the test suite (all but the checks on whole scenarios)
 test: $(STAMP)

@@ -28,6 +28,7 @@ seed = None  # None: the scenario's own (simulation.seed)
 workers = 0  # worker processes for replications; 0: all cores
 output_dir = "../outputs/notebook-00_scenario"
 write_contacts = True
+make_deck = True  # write the slide deck and the chart files; a sweep passes False unless asked
 lang = "en"  # chart and slide language: "en" or "zh" (Simplified Chinese)
 
 # %%
@@ -53,15 +54,16 @@ print(sim.kpi_table(result))
 
 # %% [markdown]
 # ## Charts and deck
-# Every chart is written to `charts/` as PNG (1920 × 1080) and SVG, and a 16:9 PowerPoint deck
-# (`deck.pptx`) puts each on a slide with its takeaway. Set `lang = "zh"` for Simplified Chinese.
+# With `make_deck` every chart is written to `charts/` as PNG (1920 × 1080) and SVG, and a 16:9
+# PowerPoint deck (`deck.pptx`) puts each on a slide headed by its takeaway, with the numbers
+# behind it in the speaker notes; a sweep runs this notebook without them unless its file says
+# `decks: true` (the deck is most of a short run's time), and the charts are still shown here.
+# Set `lang = "zh"` for Simplified Chinese (`deck-zh.pptx`, `charts-zh/`).
 
 # %%
-
-deck = sim.plotting.build_deck(
-    Path(output_dir), Path(output_dir) / "deck.pptx", lang=lang, charts_dir=Path(output_dir) / "charts"
-)
-print(f"deck: {deck}")
+if make_deck:
+    deck = sim.plotting.build_deck(Path(output_dir), lang=lang)
+    print(f"deck: {deck}")
 charts = sim.plotting.run_charts(sim.plotting.read_run(Path(output_dir)), lang)
 charts[0].figure
 

@@ -37,19 +37,13 @@ quick = True  # unused by this report (it runs no simulation); kept for a unifor
 # %%
 from pathlib import Path
 
-import pandas as pd
-
 import sim
 
 out = Path(output_dir)
-folder = Path(sweep_dir)
-summary = pd.read_parquet(folder / "summary.parquet")
-points = pd.read_parquet(folder / "points.parquet")
-first_run = sim.plotting.read_run(folder / "runs" / str(summary["point_id"].iloc[0]))
-currency = first_run.info.currency
-sweep_name = folder.name
-print(f"{sweep_name}: {summary['point_id'].nunique()} finished points of {len(points)}")
-points
+sweep = sim.plotting.read_sweep(sweep_dir)  # without results, says which sweep to run first
+summary, currency, sweep_name = sweep.summary, sweep.currency, sweep.name
+print(f"{sweep_name}: {summary['point_id'].nunique()} finished points of {len(sweep.points)}")
+sweep.points
 
 # %% [markdown]
 # ## Heatmap
@@ -71,11 +65,11 @@ fig
 
 # %% [markdown]
 # ## The best points
-# Ranked by the heatmap's KPI (mean), with 95% confidence intervals; overlapping intervals mean
-# the ranking between those points is not settled by this many replications.
+# Best first by the heatmap's KPI (mean) in its own direction (a lower abandonment rate is
+# better), with 95% confidence intervals; overlapping intervals mean the ranking between those
+# points is not settled by this many replications.
 
 # %%
-wide = sim.plotting.sweep_wide(summary, [kpi, pareto_x, pareto_y])
-best = wide.sort_values(kpi, ascending=False).head(top)
+best = sim.plotting.sweep_wide(summary, [kpi, pareto_x, pareto_y], rank=kpi).head(top)
 best.to_csv(out / "sweep_best_points.csv")
 best

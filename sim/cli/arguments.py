@@ -1,12 +1,16 @@
-"""Argument types for the command line: numbers with a lower bound, with messages that say why."""
+"""Argument types for the command line: numbers with a lower bound, with messages that say why;
+and the deprecated ``notebook -p KEY VALUE`` form read as ``-p KEY=VALUE``."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
+
+_NEGATIVE_NUMBER = re.compile(r"-\d|-\.\d")
 
 
 def at_least(kind: type, low: float, strictly: bool = False) -> Callable[[str], Any]:
@@ -51,3 +55,51 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def join_legacy_params(argv: Sequence[str]) -> tuple[list[str], bool]:
+    """The arguments with ``notebook``'s older ``-p KEY VALUE`` pairs written ``-p KEY=VALUE``,
+    and whether there was any.
+
+    Only the ``notebook`` command had that form: elsewhere the arguments are returned as they are.
+    A ``-p`` whose value has no ``=`` takes the next argument as its value unless that is an
+    option (a negative number is a value, as argparse reads it).
+    """
+    args = list(argv)
+    if not args or args[0] != "notebook":
+        return args, False
+    out, legacy, i = [], False, 0
+    while i < len(args):
+        flag, value = _param_flag(args[i])
+        if value is None:
+            if flag is None:  # not -p at all
+                out.append(args[i])
+                i += 1
+                continue
+            if i + 1 >= len(args):  # a bare -p at the end: argparse says what is missing
+                out.append(args[i])
+                i += 1
+                continue
+            value, i = args[i + 1], i + 1
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if "=" not in value and nxt is not None and _is_value(nxt):
+            value, i, legacy = f"{value}={nxt}", i + 1, True
+        out += [flag, value]
+        i += 1
+    return out, legacy
+
+
+def _param_flag(arg: str) -> tuple[str | None, str | None]:
+    """(``-p``, its value when attached as in ``-pKEY=VALUE`` or ``--param=KEY=VALUE``) for a
+    parameter option, (None, None) for any other argument."""
+    if arg in ("-p", "--param"):
+        return "-p", None
+    if arg.startswith("--param="):
+        return "-p", arg.removeprefix("--param=")
+    if arg.startswith("-p") and not arg.startswith("--"):
+        return "-p", arg[2:]
+    return None, None
+
+
+def _is_value(arg: str) -> bool:
+    return not arg.startswith("-") or bool(_NEGATIVE_NUMBER.match(arg))

@@ -4,7 +4,8 @@ Commands:
 
 * ``run``    simulate a scenario file and write an output folder;
 * ``compare`` run scenarios with common random numbers and compare them with a baseline;
-* ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably;
+* ``sweep``  run a grid of scenario variants in parallel (local processes or Dask), resumably,
+  and print them best first (also written as ``summary.csv`` and ``summary.xlsx``);
 * ``sensitivity`` which assumptions drive the KPIs: Morris / Sobol over their plausible ranges;
 * ``notebook`` run a notebook template headless into an output folder;
 * ``calibrate`` fit a scenario to a real contact log (ACD export);
@@ -36,7 +37,13 @@ from sim.cli import forecast as forecast_command
 from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
-from sim.cli.arguments import fraction, non_negative_int, positive_float, positive_int
+from sim.cli.arguments import (
+    fraction,
+    join_legacy_params,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
 
@@ -47,11 +54,16 @@ EXIT_BAD_INPUT = 2
 
 EPILOG = """examples:
   python -m sim run params/baseline.yaml
-  python -m sim run params/baseline.yaml -p staffing.tier1.agents=42 --replications 20
-  python -m sim check params/scenarios/understaffed.yaml
+  python -m sim run params/baseline.yaml -p staffing.tier1.headcount_scale=1.1 --replications 20
+  python -m sim check params/scenarios/understaffed.yaml -p calendar.horizon_days=28
   python -m sim compare params/baseline.yaml params/scenarios/fast_recovery.yaml
+  python -m sim sweep params/sweeps/staffing_vs_recovery.yaml --workers 2 --rank service_level
+  python -m sim notebook 00_scenario -p scenario_path=params/baseline.yaml -p replications=2
   python -m sim sensitivity params/sensitivity/customer_side.yaml --workers 2
   python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
+
+-p KEY=VALUE sets a parameter by its dotted path in run, compare, check and sensitivity, and a
+template parameter in notebook; VALUE is read as YAML.
 """
 
 
@@ -147,11 +159,16 @@ def _parser() -> argparse.ArgumentParser:
         "sweep",
         help="run every point of a sweep file, in parallel, resumably",
         description="Run each point of SPEC (params/sweeps/*.yaml: a base scenario and a grid, a "
-        "list of points or a Latin hypercube) and write outputs/sweeps/<name>/: sweep.yaml, "
-        "points.parquet (status of every point), runs/<point>/ and summary.parquet (one row per "
-        "point and KPI). Finished points are never lost: after a crash or Ctrl-C, run again with "
-        "--resume. Exit status 1 if any point failed (see points.parquet and runs/<point>/"
-        "error.txt).",
+        "list of points or a Latin hypercube), print the points best first with their key KPIs "
+        "and 95% confidence intervals, and write outputs/sweeps/<name>/: sweep.yaml, "
+        "points.parquet (status of every point), runs/<point>/ (one folder per point, named by "
+        "its values, e.g. runs/headcount_scale-0.85__recovery-fast_track/), summary.parquet (one "
+        "row per point and KPI), and summary.csv and summary.xlsx (the points side by side, best "
+        "first). The papermill engine builds no slide deck per point unless the sweep file says "
+        "decks: true. Finished points are never lost: after a crash or Ctrl-C, run again with "
+        "--resume (which also reprints the summary of a finished sweep, e.g. with another "
+        "--rank). Exit status 1 if any point failed (see points.parquet and "
+        "runs/<point>/error.txt).",
     )
     swp.add_argument("spec", type=Path, help="sweep file (see params/sweeps/)")
     swp.add_argument(
@@ -199,6 +216,13 @@ def _parser() -> argparse.ArgumentParser:
         help="parent of sweeps/<name>/ (default: outputs)",
     )
     swp.add_argument(
+        "--rank",
+        metavar="KPI",
+        default=None,
+        help="rank the points by this KPI, best first in its own direction (default: net_value "
+        "when the scenario has money, else service_level)",
+    )
+    swp.add_argument(
         "--cell-timeout-s",
         type=positive_float,
         metavar="S",
@@ -217,11 +241,12 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument(
         "-p",
         "--param",
-        nargs=2,
         action="append",
         default=[],
-        metavar=("KEY", "VALUE"),
-        help="set a template parameter (repeatable)",
+        metavar="KEY=VALUE",
+        help="set a template parameter, e.g. -p scenario_path=params/baseline.yaml -p "
+        "replications=2 (repeatable; VALUE is read as YAML; the older form -p KEY VALUE still "
+        "works but is deprecated)",
     )
     nb.add_argument(
         "--out",
@@ -381,13 +406,21 @@ def _add_override(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a parameter by its dotted path, e.g. -p staffing.tier1.agents=42 "
-        "(repeatable; VALUE is read as YAML)",
+        help="override a parameter by its dotted path, e.g. -p staffing.tier1.headcount_scale=1.1 "
+        "-p calendar.horizon_days=28 (repeatable; VALUE is read as YAML)",
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    argv, legacy = join_legacy_params(argv)
+    if legacy:
+        print(
+            "python -m sim notebook: -p KEY VALUE is deprecated; write -p KEY=VALUE "
+            "(e.g. -p replications=2)",
+            file=sys.stderr,
+        )
     args = _parser().parse_args(argv)
     try:
         match args.command:
@@ -482,10 +515,20 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
 
     from sim.experiments.templates import NotebookError, run_template
 
+    params = {}
+    for text in args.param:
+        key, sep, raw = text.partition("=")
+        if not sep or not key.strip():
+            return _bad_input(f"notebook -p {text}: expected KEY=VALUE, e.g. -p replications=2")
+        try:
+            params[key.strip()] = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            return _bad_input(
+                f"notebook -p {text}: the value is not valid YAML ({getattr(exc, 'problem', exc)})"
+            )
     try:
-        params = {key: yaml.safe_load(value) for key, value in args.param}
         out = run_template(args.name, params, args.out, progress=sys.stderr.isatty())
-    except (NotebookError, yaml.YAMLError) as err:
+    except NotebookError as err:
         print(f"notebook: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except papermill.PapermillExecutionError as err:
@@ -496,15 +539,17 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"wrote {out}/")
-    for name in ("deck.pptx", "charts"):
-        if (out / name).exists():
-            print(f"  {name}: {out / name}")
+    for path in sorted([*out.glob("deck*.pptx"), *out.glob("charts*/")]):
+        print(f"  {path.name}: {path}")
     return 0
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    from sim.experiments.report import sweep_table
     from sim.experiments.sweep import SweepError, run_sweep
 
+    if args.rank is not None and _unknown_kpis([args.rank]):
+        return _bad_input(f"sweep --rank: {_unknown_kpi_message([args.rank])}")
     try:
         outcome = run_sweep(
             args.spec,
@@ -517,6 +562,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             dask_local=args.dask_local,
             cell_timeout_s=args.cell_timeout_s,
             progress=sys.stderr.isatty(),
+            rank=args.rank,
         )
     except SweepError as err:
         print(str(err), file=sys.stderr)
@@ -524,8 +570,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: finished points are kept; run again with --resume", file=sys.stderr)
         return 130
+    print(sweep_table(outcome.summary) + "\n")
+    if outcome.renamed:
+        print(
+            f"{outcome.renamed} point folders of an earlier version renamed by their parameters "
+            "(runs/<point>/)"
+        )
     done = sum(s == "finished" for s in outcome.statuses.values())
-    print(f"{done} of {len(outcome.statuses)} points finished; wrote {outcome.out_dir}/")
+    print(
+        f"{done} of {len(outcome.statuses)} points finished; wrote {outcome.out_dir}/ "
+        "(summary.csv, summary.xlsx)"
+    )
     if outcome.failed:
         print(
             f"{len(outcome.failed)} failed: {', '.join(outcome.failed)} (see points.parquet "
@@ -539,10 +594,6 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from sim.experiments.compare import compare, compare_until_resolved
     from sim.experiments.report import comparison_markdown, comparison_table, resolution_report
-    from sim.measures.metrics import KPI_GROUPS, KPIS
-
-    def unknown(kpis: list[str]) -> list[str]:
-        return [k for k in kpis if k not in KPIS and k.split(".")[0] not in KPI_GROUPS]
 
     half_widths: dict[str, float] = {}
     for text in args.half_width:
@@ -557,11 +608,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 "e.g. net_value=50000"
             )
     for option, kpis in (("--kpis", args.kpis), ("--resolve", args.resolve)):
-        if unknown(kpis):
-            return _bad_input(
-                f"compare {option}: unknown KPI {', '.join(map(repr, unknown(kpis)))} (KPIs: "
-                f"{', '.join(KPIS)}, and within_target.TYPE, defections.REASON, funnel.STAGE)"
-            )
+        if _unknown_kpis(kpis):
+            return _bad_input(f"compare {option}: {_unknown_kpi_message(kpis)}")
     if not set(half_widths) <= set(args.resolve):
         extra = ", ".join(sorted(set(half_widths) - set(args.resolve)))
         return _bad_input(f"compare --half-width: {extra} is not among --resolve")
@@ -631,6 +679,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if resolutions and not args.json:
         print("\n" + resolution_report(resolutions))
     return 0
+
+
+def _unknown_kpis(kpis: list[str]) -> list[str]:
+    """The names that are no KPI (nor a member of a KPI family such as ``funnel.STAGE``)."""
+    from sim.measures.metrics import KPI_GROUPS, KPIS
+
+    return [k for k in kpis if k not in KPIS and k.split(".")[0] not in KPI_GROUPS]
+
+
+def _unknown_kpi_message(kpis: list[str]) -> str:
+    from sim.measures.metrics import KPIS
+
+    return (
+        f"unknown KPI {', '.join(map(repr, _unknown_kpis(kpis)))} (KPIs: {', '.join(KPIS)}, "
+        "and within_target.TYPE, defections.REASON, funnel.STAGE)"
+    )
 
 
 def _jsonable(value: object) -> object:

@@ -1,9 +1,12 @@
 """``python -m sim slides``: a PowerPoint deck (16:9) from a run folder.
 
-Writes the deck (title, key assumptions, one chart per slide with its takeaway, KPI table with
-confidence intervals; see :mod:`sim.plotting.deck`) and, beside it, every chart as PNG
-(1920 × 1080) and SVG. Exit status 0 on success, 2 when the folder is not a finished run folder
-or the deck cannot be written.
+Writes the deck (title, key assumptions, one chart per slide with its takeaway and the numbers
+behind it in the speaker notes, KPI table with confidence intervals; see
+:mod:`sim.plotting.deck`), optionally on a corporate template's master and layouts, and beside
+it every chart as PNG (1920 × 1080) and SVG. The deck is ``RUN_DIR/deck.pptx`` with its charts in
+``RUN_DIR/charts/`` (``deck-zh.pptx`` and ``charts-zh/`` in Chinese), as ``make run`` writes them.
+Exit status 0 on success, 2 (with a one-line message) when the folder is not a usable run folder,
+the template cannot be used, or the deck cannot be written.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="build a PowerPoint deck (and PNG/SVG charts) from a run folder",
         description="Build a 16:9 PowerPoint deck from a run folder: title slide, the "
         "scenario's key assumptions, one chart per slide headed by a takeaway computed from the "
-        "numbers, and the headline KPIs with confidence intervals. The charts are also written "
-        "as PNG (1920 x 1080) and SVG beside the deck.",
+        "numbers (the numbers behind it in the speaker notes), and the headline KPIs with "
+        "confidence intervals. The charts are also written as PNG (1920 x 1080) and SVG beside "
+        "the deck.",
     )
     parser.add_argument(
         "run_dir", type=Path, metavar="RUN_DIR", help="run folder (python -m sim run output)"
@@ -35,7 +39,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--out",
         type=Path,
         metavar="FILE",
-        help="deck to write (default: RUN_DIR/deck-LANG.pptx)",
+        help="deck to write (default: RUN_DIR/deck.pptx, RUN_DIR/deck-LANG.pptx in another "
+        "language)",
     )
     parser.add_argument(
         "--lang",
@@ -48,23 +53,34 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--charts",
         type=Path,
         metavar="DIR",
-        help="folder for the PNG and SVG charts (default: beside the deck, DECK-charts/)",
+        help="folder for the PNG and SVG charts (default: RUN_DIR/charts/, charts-LANG/ in "
+        "another language; DECK-charts/ beside a deck given with --out)",
+    )
+    parser.add_argument(
+        "--template",
+        type=Path,
+        metavar="PPTX",
+        help="a PowerPoint file (.pptx) whose slide master, layouts and theme the deck uses "
+        "(layouts chosen by name, 'Title Slide' and 'Title Only', else by their placeholders; "
+        "its own slides are left out); default: the built-in 16:9 design",
     )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
+    from sim.plotting.data import RunFolderError
     from sim.plotting.deck import build_deck, default_charts_dir
+    from sim.plotting.template import TemplateError
 
     try:
-        out = build_deck(args.run_dir, args.out, args.lang, args.charts)
-    except FileNotFoundError as err:
+        out = build_deck(args.run_dir, args.out, args.lang, args.charts, args.template)
+    except (FileNotFoundError, RunFolderError, TemplateError) as err:
         print(f"python -m sim slides: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as err:
         print(f"python -m sim slides: cannot write the deck ({err})", file=sys.stderr)
         return EXIT_BAD_INPUT
-    charts = args.charts or default_charts_dir(out)
+    charts = args.charts or default_charts_dir(out, args.lang)
     print(f"wrote {out}\nwrote charts to {charts}/")
     return 0

@@ -1,6 +1,7 @@
 """Experiments on the model: replications summarised (:mod:`~sim.experiments.replications`), paired
 comparisons with common random numbers (:mod:`~sim.experiments.compare`), sweeps of many points on
-workers or Dask (:mod:`~sim.experiments.sweep_spec`, :mod:`~sim.experiments.sweep`), global
+workers or Dask (:mod:`~sim.experiments.sweep_spec`, :mod:`~sim.experiments.sweep`) and their
+summary best first (:mod:`~sim.experiments.sweep_summary`), global
 sensitivity studies run as sweeps (:mod:`~sim.experiments.sensitivity_spec`,
 :mod:`~sim.experiments.sensitivity`), notebook templates run headless
 (:mod:`~sim.experiments.templates`), run folders with their manifest

@@ -1,5 +1,5 @@
 """Plain-text reports for the terminal: KPI table, standards scorecard, Erlang comparison,
-sensitivity study."""
+sensitivity study, sweep summary."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from sim.experiments.erlang_check import SimulatedErlang, StaffingAnswer
 from sim.experiments.replications import ScenarioResult
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
+from sim.experiments.sweep_spec import short_names, value_text
+from sim.experiments.sweep_summary import KEY_KPIS, MeanCI, SweepSummary, direction_text
 from sim.measures.metrics import Estimate, kpi_info
+from sim.measures.value import money_text
 
 UNIT_STYLE = {
     "share": "pct",
@@ -401,3 +404,53 @@ def _wins_block(wins: Mapping[str, list]) -> str:
         f"How often {a} beats {b} across the ranges: share of the {n} samples where the paired "
         f"difference favours each (significantly: its 95% CI excludes zero)\n{_table(header, rows)}"
     )
+
+
+def sweep_table(summary: SweepSummary, top: int = 20) -> str:
+    """A sweep's points best first: each point's parameters, then the ranking KPI and the other
+    key KPIs (net value, service level, abandonment, service defections), each a mean with its
+    95% CI; ``top`` points at most, the rest left to ``summary.csv``."""
+    ranked = summary.ranked
+    kpis = [summary.rank_kpi]
+    kpis += [k for k in KEY_KPIS if k in summary.kpis and k != summary.rank_kpi][:3]
+    head = (
+        f"Sweep '{summary.name}': {len(ranked)} of {len(summary.rows)} points with results, best "
+        f"first by {kpi_info(summary.rank_kpi).label} ({direction_text(summary.rank_kpi)}); "
+        "means with 95% confidence intervals"
+    )
+    if summary.note:
+        head += f"\n{summary.note}"
+    if not ranked:
+        return head
+    short = short_names(summary.parameters)
+    header = ["rank", *(short[k] for k in summary.parameters)]
+    header += [_label(k)[0] + _currency_suffix(k, summary.currency) for k in kpis]
+    rows = [
+        [
+            str(row.rank),
+            *(value_text(row.point.params.get(k, "")) for k in summary.parameters),
+            *(_sweep_cell(k, row.estimates.get(k), summary.currency) for k in kpis),
+        ]
+        for row in ranked[:top]
+    ]
+    more = len(ranked) - top
+    tail = f"\n… and {more} more points in summary.csv" if more > 0 else ""
+    return f"{head}\n{_table(header, rows)}{tail}"
+
+
+def _currency_suffix(kpi: str, currency: str) -> str:
+    return f" ({currency})" if kpi_info(kpi).unit == "money" and currency else ""
+
+
+def _sweep_cell(kpi: str, estimate: MeanCI | None, currency: str) -> str:
+    if estimate is None:
+        return "–"
+    unit = kpi_info(kpi).unit
+
+    def text(value: float) -> str:
+        return money_text(value, currency) if unit == "money" else _fmt(value, UNIT_STYLE[unit])
+
+    mean, low, high = estimate
+    if math.isnan(low) or math.isnan(high):
+        return text(mean)
+    return f"{text(mean)} ({text(low)} – {text(high)})"

@@ -49,7 +49,7 @@ import yaml
 from sim.experiments.sensitivity_spec import Method, Sensitivity, Side, load_sensitivity
 from sim.experiments.store import atomic_write_bytes, git_revision, versions, write_table
 from sim.experiments.sweep import FINISHED, SweepError, execute_sweep
-from sim.experiments.sweep_spec import Point, Sweep
+from sim.experiments.sweep_spec import Sweep, point_id
 from sim.measures.metrics import CI_LEVEL, Estimate, estimate, kpi_estimate, kpi_info
 from sim.scenario.errors import ScenarioError
 
@@ -105,7 +105,7 @@ def make_plan(spec: Sensitivity) -> Plan:
             ids: dict[Side, str] = {}
             for side, policy in spec.policies().items():
                 params = {**values, **policy}
-                ids[side] = Point(0, params).id
+                ids[side] = point_id(params)
                 points.setdefault(ids[side], params)
             rows.append(ids)
         point_ids[design.method] = rows
@@ -520,7 +520,7 @@ def run_sensitivity(
     except SweepError as err:
         raise SensitivityError(f"{spec_path}: a sample gives an invalid scenario:\n{err}") from None
     evaluations = {
-        pid: pq.read_table(out / "sweep" / "runs" / pid / "kpis.parquet").to_pylist()
+        pid: pq.read_table(swept.folders[pid] / "kpis.parquet").to_pylist()
         if status == FINISHED
         else None
         for pid, status in swept.statuses.items()

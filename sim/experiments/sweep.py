@@ -4,15 +4,19 @@ Each point runs on a worker — a local process, or a Dask worker with no shared
 a private temporary folder, either through the Python API (``direct``) or by executing the
 sweep's notebook template with papermill (``papermill``; the executed notebook is kept with the
 point). The worker sends the folder's files back, and this process writes them into
-``runs/<point id>/`` atomically, ``manifest.json`` last: a point folder with a manifest is
-finished. So a crash, a killed worker or Ctrl-C loses only the points in flight, and ``--resume``
-re-runs exactly the points without a finished folder. Results do not depend on the number of
-workers, the engine, or where the workers run: a point's result is a pure function of the
-scenario, the seed and the replications.
+``runs/<slug>/`` (the point's values, e.g. ``runs/headcount_scale-0.85__recovery-fast_track/``)
+atomically, ``manifest.json`` last: a point folder with a manifest is finished. So a crash, a
+killed worker or Ctrl-C loses only the points in flight, and ``--resume`` re-runs exactly the
+points without a finished folder (a folder of an earlier version, named by the point's id, is
+renamed first). Results do not depend on the number of workers, the engine, or where the workers
+run: a point's result is a pure function of the scenario, the seed and the replications. The
+papermill engine builds no slide deck per point unless the sweep asks (``decks: true``).
 
 Output folder ``outputs/sweeps/<name>/``: ``sweep.yaml`` (the sweep as run, with every point),
-``points.parquet`` (one row per point: parameters, status, wall time, error), ``runs/<id>/``,
-``summary.parquet`` (one tidy row per point and KPI: mean and 95% CI) and ``manifest.json``.
+``points.parquet`` (one row per point: id, folder, parameters, status, wall time, error),
+``runs/<slug>/``, ``summary.parquet`` (one tidy row per point and KPI: mean and 95% CI),
+``summary.csv`` and ``summary.xlsx`` (the points side by side, best first:
+:mod:`sim.experiments.sweep_summary`) and ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -37,8 +42,17 @@ import yaml
 from tqdm.auto import tqdm
 
 from sim.experiments.store import atomic_write_bytes, git_revision, versions, write_table
-from sim.experiments.sweep_spec import Point, Sweep, expand, load_sweep, point_scenario, resolved
-from sim.experiments.templates import start_kernel
+from sim.experiments.sweep_spec import (
+    SWEEPS,
+    Point,
+    Sweep,
+    expand,
+    load_sweep,
+    point_scenario,
+    resolved,
+)
+from sim.experiments.sweep_summary import SweepSummary, summarise, write_summary_files
+from sim.experiments.templates import start_kernel, template_parameters
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import scenario_to_dict
 from sim.scenario.scenario import Scenario
@@ -62,6 +76,8 @@ class Task:
     engine: Engine
     notebook: bytes | None
     cell_timeout_s: float | None
+    make_deck: bool | None = None
+    """The notebook's ``make_deck`` parameter (None: the notebook has none)."""
 
 
 @dataclass
@@ -119,18 +135,21 @@ def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
     template.write_bytes(task.notebook or b"")
     executed = out / "notebook.ipynb"
     out.mkdir(parents=True)
+    parameters = {
+        "scenario_path": str(scenario_path),
+        "overrides": {},
+        "replications": task.replications,
+        "seed": task.seed,
+        "output_dir": str(out),
+        "write_contacts": False,
+        "workers": 1,
+    }
+    if task.make_deck is not None:
+        parameters["make_deck"] = task.make_deck
     papermill.execute_notebook(
         str(template),
         str(executed),
-        parameters={
-            "scenario_path": str(scenario_path),
-            "overrides": {},
-            "replications": task.replications,
-            "seed": task.seed,
-            "output_dir": str(out),
-            "write_contacts": False,
-            "workers": 1,
-        },
+        parameters=parameters,
         progress_bar=False,
         log_output=False,
         execution_timeout=task.cell_timeout_s,
@@ -163,11 +182,18 @@ class SweepRun:
 
     out_dir: Path
     statuses: dict[str, str]
+    """Point id → status."""
+    folders: dict[str, Path]
+    """Point id → its folder (``runs/<slug>/``)."""
+    summary: SweepSummary
+    """The points side by side, best first (what ``summary.csv`` holds)."""
+    renamed: int = 0
+    """Point folders of an earlier version (named by id) renamed by their values on resume."""
 
     @property
     def failed(self) -> list[str]:
-        """Ids of points that failed or were invalid."""
-        return [p for p, s in self.statuses.items() if s in (FAILED, INVALID)]
+        """Folder names of points that failed or were invalid."""
+        return [self.folders[p].name for p, s in self.statuses.items() if s in (FAILED, INVALID)]
 
 
 def run_sweep(
@@ -181,8 +207,12 @@ def run_sweep(
     dask_local: bool = False,
     cell_timeout_s: float | None = None,
     progress: bool = True,
+    rank: str | None = None,
 ) -> SweepRun:
     """Run (or resume) a sweep into ``out_root/sweeps/<name>/``.
+
+    ``rank`` is the KPI its summary ranks the points by (default: net value when the scenario
+    has money, else service level).
 
     Raises:
         SweepError: the folder exists (without ``resume`` or ``force``), or the file is invalid.
@@ -204,6 +234,7 @@ def run_sweep(
         dask_local=dask_local,
         cell_timeout_s=cell_timeout_s,
         progress=progress,
+        rank=rank,
     )
 
 
@@ -220,6 +251,7 @@ def execute_sweep(
     cell_timeout_s: float | None = None,
     progress: bool = True,
     strict: bool = False,
+    rank: str | None = None,
 ) -> SweepRun:
     """Run (or resume) the points of a loaded sweep into the folder ``out``.
 
@@ -229,6 +261,7 @@ def execute_sweep(
             and that its error messages name.
         strict: when a point's scenario is invalid, start nothing and raise :class:`SweepError`
             naming every invalid point (by default they are recorded and the others run).
+        rank: the KPI the summary ranks points by (see :func:`run_sweep`).
 
     Raises:
         SweepError: the folder exists (without ``resume`` or ``force``), or (``strict``) a
@@ -239,8 +272,9 @@ def execute_sweep(
     _check_folder(out, resume, force)
     points = expand(sweep)
     table = _PointTable(out, points)
+    renamed = _rename_legacy_folders(out, points) if resume else 0
     tasks = []
-    notebook = (sweep_path.parent / sweep.notebook).read_bytes() if engine == "papermill" else None
+    notebook, make_deck = _notebook(sweep, sweep_path) if engine == "papermill" else (None, None)
     for point in points:
         if resume and table.finished_on_disk(point):
             table.set(point.id, FINISHED)
@@ -259,6 +293,7 @@ def execute_sweep(
                 engine,
                 notebook,
                 cell_timeout_s,
+                make_deck,
             )
         )
     invalid = [table.error[p.id] for p in points if table.status[p.id] == INVALID]
@@ -278,11 +313,74 @@ def execute_sweep(
     finally:
         bar.close()
         table.save()
-    _write_summary(out, points, table)
+    tidy = _write_summary(out, points, table)
+    summary = summarise(sweep, points, table.status, tidy, sweep_currency(out), rank)
+    write_summary_files(out, summary, tidy, sweep)
     _write_manifest(
         out, sweep, engine, workers, dask_scheduler, dask_local, time.perf_counter() - started
     )
-    return SweepRun(out, dict(table.status))
+    return SweepRun(
+        out, dict(table.status), {p.id: table.folder(p) for p in points}, summary, renamed
+    )
+
+
+def _notebook(sweep: Sweep, sweep_path: Path) -> tuple[bytes, bool | None]:
+    """The papermill engine's template and the ``make_deck`` value to give it (None when the
+    template has no such parameter and no deck is asked for)."""
+    path = sweep_path.parent / sweep.notebook
+    try:
+        takes_deck = "make_deck" in template_parameters(path)
+    except (OSError, ValueError) as err:
+        raise SweepError(f"{sweep_path}: notebook: cannot read {path} ({err})") from None
+    if sweep.decks and not takes_deck:
+        raise SweepError(
+            f"{sweep_path}: decks: true needs a notebook with a make_deck parameter, and "
+            f"{path.name} has none"
+        )
+    return path.read_bytes(), (sweep.decks if takes_deck else None)
+
+
+def _rename_legacy_folders(out: Path, points: list[Point]) -> int:
+    """Give the point folders of an earlier version, named by the point's id (``runs/p…``), the
+    name of the point's values, so that a resumed sweep keeps them; how many were renamed."""
+    renamed = 0
+    for point in points:
+        old, new = out / "runs" / point.id, out / "runs" / point.slug
+        if old.is_dir() and not new.exists():
+            os.replace(old, new)
+            renamed += 1
+    return renamed
+
+
+def sweep_currency(folder: Path) -> str:
+    """The currency of a sweep folder's points, from the first finished point's manifest (''
+    without money)."""
+    for manifest in sorted((folder / "runs").glob("*/manifest.json")):
+        economics = json.loads(manifest.read_text(encoding="utf-8"))["parameters"]["economics"]
+        return str(economics["currency"]) if economics else ""
+    return ""
+
+
+def sweep_command(folder: Path) -> str:
+    """The command that writes the sweep folder ``folder`` (``<out>/sweeps/<name>``), to run from
+    the repository root: the shipped sweep file of that name, with ``--out`` unless it is
+    ``outputs``; ``''`` when no file in ``params/sweeps/`` has that name."""
+    files = sorted(p for p in SWEEPS.glob("*.yaml") if _sweep_name(p) == folder.name)
+    if not files:
+        return ""
+    root = SWEEPS.parents[1]
+    out = folder.resolve().parent.parent
+    command = f"python -m sim sweep {files[0].relative_to(root)}"
+    if out != root / "outputs":
+        command += f" --out {out}"
+    return command
+
+
+def _sweep_name(path: Path) -> str | None:
+    try:
+        return load_sweep(path).name
+    except ScenarioError:
+        return None
 
 
 def _check_folder(out: Path, resume: bool, force: bool) -> None:
@@ -367,12 +465,16 @@ class _PointTable:
     def __init__(self, out: Path, points: list[Point]) -> None:
         self.out = out
         self.points = points
+        self.by_id = {p.id: p for p in points}
         self.status = {p.id: PENDING for p in points}
         self.wall_s = {p.id: np.nan for p in points}
         self.error = {p.id: "" for p in points}
 
+    def folder(self, point: Point) -> Path:
+        return self.out / "runs" / point.slug
+
     def finished_on_disk(self, point: Point) -> bool:
-        return (self.out / "runs" / point.id / "manifest.json").exists()
+        return (self.folder(point) / "manifest.json").exists()
 
     def set(self, point_id: str, status: str, wall_s: float = np.nan, error: str = "") -> None:
         self.status[point_id] = status
@@ -381,7 +483,7 @@ class _PointTable:
 
     def record(self, outcome: PointOutcome) -> None:
         """Write a finished point's files (manifest last) and its row."""
-        run_dir = self.out / "runs" / outcome.point_id
+        run_dir = self.folder(self.by_id[outcome.point_id])
         run_dir.mkdir(parents=True, exist_ok=True)
         for name, data in sorted(outcome.files.items(), key=lambda kv: kv[0] == "manifest.json"):
             if outcome.status != FINISHED and name == "manifest.json":
@@ -401,6 +503,7 @@ class _PointTable:
             {
                 "point": [p.index for p in self.points],
                 "point_id": [p.id for p in self.points],
+                "folder": [p.slug for p in self.points],
                 **{f"param.{k}": [_cell(p.params.get(k)) for p in self.points] for k in keys},
                 "status": [self.status[p.id] for p in self.points],
                 "wall_s": [self.wall_s[p.id] for p in self.points],
@@ -414,11 +517,13 @@ def _cell(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
-def _write_summary(out: Path, points: list[Point], table: _PointTable) -> None:
-    """One tidy row per finished point and KPI, in point order."""
+def _write_summary(out: Path, points: list[Point], table: _PointTable) -> dict[str, list[Any]]:
+    """One tidy row per finished point and KPI, in point order (written, and returned as
+    columns)."""
     columns: dict[str, list[Any]] = {
         "point": [],
         "point_id": [],
+        "folder": [],
         "kpi": [],
         "mean": [],
         "ci_low": [],
@@ -429,16 +534,19 @@ def _write_summary(out: Path, points: list[Point], table: _PointTable) -> None:
     for point in points:
         if table.status[point.id] != FINISHED:
             continue
-        summary = pq.read_table(out / "runs" / point.id / "summary.parquet").to_pydict()
+        summary = pq.read_table(table.folder(point) / "summary.parquet").to_pydict()
         for i, kpi in enumerate(summary["kpi"]):
             columns["point"].append(point.index)
             columns["point_id"].append(point.id)
+            columns["folder"].append(point.slug)
             columns["kpi"].append(kpi)
             for col in ("mean", "ci_low", "ci_high"):
                 columns[col].append(summary[col][i])
             for k in keys:
                 params[f"param.{k}"].append(_cell(point.params.get(k)))
-    write_table(out / "summary.parquet", {**columns, **params})
+    tidy = {**columns, **params}
+    write_table(out / "summary.parquet", tidy)
+    return tidy
 
 
 def _write_manifest(

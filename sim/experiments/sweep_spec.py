@@ -4,6 +4,10 @@ A sweep names a base scenario and the points to run: a full grid over dotted par
 explicit list of points, or a Latin hypercube over numeric ranges. Every point is the base
 scenario with the point's values as dotted overrides (a value may be a whole mapping, e.g.
 ``recovery: {kind: fast_track}``), run with the sweep's replications and seed.
+
+A point has two names. Its **id** is a hash of its values (``p14d1cf89ca``): what tables join on
+and what a sensitivity study keys its samples by. Its **slug** names its folder for a person, from
+its values (``headcount_scale-0.85__recovery-fast_track``, see :func:`point_slugs`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,6 +26,9 @@ from sim.scenario.base import Model, Name
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_model, load_scenario
 from sim.scenario.scenario import Scenario
+
+SWEEPS = Path(__file__).resolve().parents[2] / "params" / "sweeps"
+"""The shipped sweep files (in a checkout of the repository)."""
 
 
 class LatinHypercube(Model):
@@ -76,6 +84,11 @@ class Sweep(Model):
     engine: Literal["papermill", "direct"] = Field(
         "papermill", description="Default engine: papermill (notebooks) or direct (Python API)."
     )
+    decks: bool = Field(
+        False,
+        description="Papermill engine: keep each point's slide deck and chart files (the "
+        "notebook's make_deck parameter). Off by default: the deck is most of a point's time.",
+    )
 
     @model_validator(mode="after")
     def _one_design(self) -> Sweep:
@@ -95,12 +108,121 @@ class Point:
     index: int
     params: dict[str, Any]
     """Dotted path → value, on top of the sweep's common overrides."""
+    slug: str
+    """Its folder's name under ``runs/``, from its values (:func:`point_slugs`)."""
 
     @property
     def id(self) -> str:
-        """A stable name from the point's values (the same values always give the same id)."""
-        text = json.dumps(self.params, sort_keys=True, default=str)
-        return "p" + hashlib.sha256(text.encode()).hexdigest()[:10]
+        """A stable hash of the point's values (the same values always give the same id)."""
+        return point_id(self.params)
+
+
+def point_id(params: dict[str, Any]) -> str:
+    """``p`` and ten hex digits of a hash of a point's values."""
+    text = json.dumps(params, sort_keys=True, default=str)
+    return "p" + hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+SLUG_LENGTH = 80
+"""Longest readable part of a slug; a longer one is cut and given the hash suffix."""
+_TEXT_LENGTH = 24
+_FLOAT_LENGTH = 8
+_UNSAFE = re.compile(r"[^a-z0-9_.+]+")
+
+
+def point_slugs(rows: list[dict[str, Any]]) -> list[str]:
+    """Folder names for a sweep's points, readable from their values.
+
+    Each value is written after its parameter's shortest dotted suffix that no other parameter
+    of the sweep ends with (``headcount_scale-0.85``), the pairs joined by ``__``; a policy
+    mapping ``{kind: fast_track}`` is written as its kind, and a point without values is
+    ``base``. A name that had to lose something — a long or nested value, a float with many
+    digits, upper case or characters unsafe in a file name, a name past :data:`SLUG_LENGTH` —
+    ends with ``__`` and the point's id, so it stays unique; so does one that two distinct
+    points would share (say the text ``fast_track`` and the mapping ``{kind: fast_track}``).
+    Names depend only on the values and the sweep's parameter names, never on the order of the
+    points, so a resumed sweep finds its folders again.
+    """
+    short = short_names(sorted({key for row in rows for key in row}))
+    slugs = [_slug(row, short) for row in rows]
+    owners: dict[str, set[str]] = {}
+    for row, slug in zip(rows, slugs, strict=True):
+        owners.setdefault(slug, set()).add(point_id(row))
+    return [
+        slug if len(owners[slug]) == 1 else f"{slug}__{point_id(row)}"
+        for row, slug in zip(rows, slugs, strict=True)
+    ]
+
+
+def short_names(keys: list[str]) -> dict[str, str]:
+    """Each dotted path's shortest suffix (whole parts) that no other path equals or ends with:
+    ``staffing.tier1.headcount_scale`` → ``headcount_scale``, or ``tier1.headcount_scale`` beside
+    ``staffing.tier2.headcount_scale``."""
+
+    def taken(suffix: str, key: str) -> bool:
+        return any(o != key and (o == suffix or o.endswith("." + suffix)) for o in keys)
+
+    out = {}
+    for key in keys:
+        parts = key.split(".")
+        suffixes = (".".join(parts[-n:]) for n in range(1, len(parts) + 1))
+        out[key] = next((s for s in suffixes if not taken(s, key)), key)
+    return out
+
+
+def _slug(params: dict[str, Any], short: dict[str, str]) -> str:
+    if not params:
+        return "base"
+    pairs, exact = [], True
+    for key, value in params.items():
+        name, name_exact = _text(short[key], 2 * _TEXT_LENGTH)
+        text, value_exact = _value_text(value)
+        pairs.append(f"{name}-{text}")
+        exact = exact and name_exact and value_exact
+    readable = "__".join(pairs)
+    if len(readable) > SLUG_LENGTH:
+        readable, exact = readable[:SLUG_LENGTH].rstrip("_.+-"), False
+    return readable if exact else f"{readable}__{point_id(params)}"
+
+
+def _value_text(value: Any) -> tuple[str, bool]:
+    """A value as slug text, and whether nothing was lost."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value), True
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        text = repr(value).lower()
+        return (text, True) if len(text) <= _FLOAT_LENGTH else (f"{value:.4g}".lower(), False)
+    if isinstance(value, str):
+        return _text(value, _TEXT_LENGTH)
+    if isinstance(value, dict) and set(value) == {"kind"} and isinstance(value["kind"], str):
+        return _text(value["kind"], _TEXT_LENGTH)
+    if isinstance(value, dict) and isinstance(value.get("kind"), str):
+        return _text(value["kind"], _TEXT_LENGTH)[0], False
+    return _text(json.dumps(value, sort_keys=True, default=str), _TEXT_LENGTH)[0], False
+
+
+def _text(text: str, limit: int) -> tuple[str, bool]:
+    """Text made safe for a file name (lower case; runs of other characters as ``_``), cut to
+    ``limit``, and whether it came through unchanged."""
+    safe = _UNSAFE.sub("_", text.lower()).strip("_.+")[:limit].rstrip("_.+") or "x"
+    return safe, safe == text and "__" not in text
+
+
+def value_text(value: object) -> str:
+    """A parameter value as short text for tables and charts: a policy ``{"kind": "fast_track"}``
+    as its kind (with any other settings after it), a float as ``%g``; values stored as JSON
+    text (the ``param.*`` columns of a sweep's tables) are read first."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    if isinstance(value, dict) and "kind" in value:
+        rest = {k: v for k, v in value.items() if k != "kind"}
+        return str(value["kind"]) + (f" {rest}" if rest else "")
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def load_sweep(path: str | Path) -> Sweep:
@@ -118,7 +240,10 @@ def expand(sweep: Sweep) -> list[Point]:
         rows = [dict(p) for p in sweep.points]
     else:
         rows = _latin_hypercube(sweep.latin_hypercube, sweep.seed)
-    return [Point(i, row) for i, row in enumerate(rows)]
+    return [
+        Point(i, row, slug)
+        for i, (row, slug) in enumerate(zip(rows, point_slugs(rows), strict=True))
+    ]
 
 
 def _latin_hypercube(design: LatinHypercube | None, seed: int) -> list[dict[str, Any]]:
@@ -150,7 +275,7 @@ def point_scenario(sweep: Sweep, sweep_path: Path, point: Point) -> Scenario:
         )
     except ScenarioError as err:
         raise ScenarioError(
-            [f"point {point.index} ({point.id}) {point.params}: {p}" for p in err.problems],
+            [f"point {point.index} ({point.slug}) {point.params}: {p}" for p in err.problems],
             sweep_path,
         ) from None
 
@@ -159,5 +284,8 @@ def resolved(sweep: Sweep, points: list[Point]) -> dict[str, Any]:
     """The sweep as run: its settings and every point (written to ``sweep.yaml``)."""
     return {
         **sweep.model_dump(mode="json", exclude_none=True),
-        "expanded_points": [{"index": p.index, "id": p.id, "params": p.params} for p in points],
+        "expanded_points": [
+            {"index": p.index, "id": p.id, "folder": f"runs/{p.slug}", "params": p.params}
+            for p in points
+        ],
     }

@@ -299,7 +299,9 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     """Front-line phone measures per planning interval of the open hours, for intraday charts.
 
     Contacts are counted in the interval they arrived in; agents and queue are time-weighted means
-    over the interval.
+    over the interval, except the roster at the interval's start: ``agents_paid_tier*`` rostered
+    and paid for, ``agents_available_tier*`` left after shrinkage (the agents the desk gets;
+    ``agents_present_tier*`` adds those still finishing a contact after their roster ended).
     """
     c = run.contacts
     plan = run.plan
@@ -358,7 +360,8 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     edges[0::2] = starts
     edges[1::2] = starts + width
     for tier in (1, 2):
-        table[f"agents_rostered_tier{tier}"] = step_at(*run.roster[tier], starts).astype(float)
+        table[f"agents_paid_tier{tier}"] = step_at(*run.paid[tier], starts).astype(float)
+        table[f"agents_available_tier{tier}"] = step_at(*run.roster[tier], starts).astype(float)
         table[f"agents_present_tier{tier}"] = step_integral(*run.present[tier], edges)[0::2] / width
         table[f"agents_busy_tier{tier}"] = (
             span_integral(*_busy_spans(run, tier), edges)[0::2] / width

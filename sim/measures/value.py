@@ -28,10 +28,14 @@ customer base's records:
   leave takes their future value with them at the decision, whenever their account closes, and
   the exit delay only moves revenue. ``docs/domain.md`` §6 writes the identity out with its
   sources.
+
+:func:`money_text` writes an amount for a person (``£3.68M``), as sweep reports and charts show
+it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +58,31 @@ from sim.scenario.scenario import Scenario
 
 DAYS_PER_MONTH = 365.25 / 12.0
 MINUTES_PER_MONTH = DAYS_PER_MONTH * 1440.0
+CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+"""Currencies written as a symbol before the amount; any other code is written as text."""
+_SCALES = ((1e9, "bn"), (1e6, "M"), (1e3, "k"), (1.0, ""))
+
+
+def money_text(value: float, currency: str = "", digits: int = 3, trim: bool = False) -> str:
+    """An amount to ``digits`` significant figures with a k, M or bn suffix and its currency:
+    ``£3.68M``, ``−$950``, ``€12.3k``, ``CHF 3.68M`` (``–`` when not a number); with ``trim``
+    without trailing zeros (``£75k`` rather than ``£75.0k``, as on an axis)."""
+    if not math.isfinite(value):
+        return "–"
+    rounded = float(f"{abs(value):.{digits}g}")
+    factor, suffix = next(((f, s) for f, s in _SCALES if rounded >= f), (1.0, ""))
+    number = rounded / factor
+    decimals = max(digits - len(str(int(number))), 0) if number else 0
+    text = f"{number:.{decimals}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    amount = f"{'−' if value < 0 and float(text) else ''}{text}{suffix}"
+    if not currency:
+        return amount
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    if symbol is None:
+        return f"{currency} {amount}"
+    return f"−{symbol}{amount[1:]}" if amount.startswith("−") else f"{symbol}{amount}"
 
 
 def lifetime_value_factor(econ: Economics) -> float:

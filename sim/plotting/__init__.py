@@ -4,13 +4,14 @@ Owns every figure and deck; runs no simulation. May import :mod:`sim.scenario`, 
 (for the satisfaction curves it draws), :mod:`sim.measures`, :mod:`sim.experiments` and
 :mod:`sim.logs`; nothing below imports it.
 
-Read a run folder with :func:`read_run`, draw charts (tables or results in, matplotlib Figure out;
-``lang="zh"`` for Simplified Chinese), write them with :func:`export` (PNG 1920 × 1080 and SVG),
-or build a whole deck with :func:`build_deck` (``python -m sim slides RUN_DIR``). The charts of
-one run are in :mod:`sim.plotting.figures`, of policies compared in
-:mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`, of a sensitivity study
-in :mod:`sim.plotting.sensitivity`, of the simulator's
-checks against theory in :mod:`sim.plotting.checks`, and of a calibration and validation against
+Read a run folder with :func:`read_run` (a sweep folder with :func:`read_sweep`), draw charts
+(tables or results in, matplotlib Figure out; ``lang="zh"`` for Simplified Chinese), write them
+with :func:`export` (PNG 1920 × 1080 and SVG), or build a whole deck with :func:`build_deck`
+(``python -m sim slides RUN_DIR``; on the built-in 16:9 design or a corporate template's layouts,
+:mod:`sim.plotting.template`). The charts of one run are in :mod:`sim.plotting.figures`, of
+policies compared in :mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`,
+of a sensitivity study in :mod:`sim.plotting.sensitivity`, of the simulator's checks against
+theory in :mod:`sim.plotting.checks`, and of a calibration and validation against
 a contact log in :mod:`sim.plotting.validation`.
 """
 
@@ -45,13 +46,22 @@ from sim.plotting.sensitivity import (
     sobol_chart,
 )
 from sim.plotting.style import house_style
-from sim.plotting.sweeps import pareto_frontier, sweep_heatmap, sweep_wide
+from sim.plotting.sweeps import (
+    SweepData,
+    SweepNotFoundError,
+    pareto_frontier,
+    read_sweep,
+    sweep_heatmap,
+    sweep_wide,
+)
 from sim.plotting.validation import calibration_figures, validation_figures
 
 __all__ = [
     "RunData",
     "RunInfo",
     "SensitivityData",
+    "SweepData",
+    "SweepNotFoundError",
     "build_deck",
     "calibration_figures",
     "complaint_funnel",
@@ -75,6 +85,7 @@ __all__ = [
     "policy_wins_chart",
     "read_run",
     "read_sensitivity",
+    "read_sweep",
     "response_curves",
     "result_info",
     "retention_curve",

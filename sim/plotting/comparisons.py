@@ -17,6 +17,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from sim.experiments.replications import ScenarioResult
@@ -25,7 +26,7 @@ from sim.model.satisfaction import complaint_retention
 from sim.plotting import data
 from sim.plotting.data import RunData, RunInfo, Table
 from sim.plotting.figures import source_text
-from sim.plotting.labels import Lang, kpi_label, label
+from sim.plotting.labels import MINUS, Lang, kpi_label, kpi_name, label, sentence
 from sim.plotting.style import (
     BLACK,
     BLUE,
@@ -38,6 +39,7 @@ from sim.plotting.style import (
     ci_band_handle,
     finish,
     house_style,
+    interval_steps,
     percent_axis,
     reference_line,
     slide_figure,
@@ -45,6 +47,7 @@ from sim.plotting.style import (
     unit_axis,
     whisker_handle,
     whiskers,
+    wrap_label,
 )
 from sim.plotting.sweeps import pareto_mask
 from sim.scenario.scenario import Scenario
@@ -85,17 +88,15 @@ def intraday_service_level_by_policy(
         ax.set_ylabel(
             label("service_level_axis", lang, threshold=scenario.service_level.threshold_s)
         )
-        title = (
-            f"Service level through the day by staffing policy ({label(f'day.{day_type}', lang)})"
-        )
+        title = label("policy.sl_title", lang, day_type=label(f"day.{day_type}", lang))
         return finish(fig, title, source_text(infos, lang), handles)
 
 
 def intraday_roster_by_policy(
     runs: Mapping[str, RunData], day_type: str = "weekday", lang: Lang = "en"
 ) -> Figure:
-    """Front-line agents rostered by interval of the day on one day type, one step line per
-    policy, with the agents present as a CI band."""
+    """Front-line agents by interval of the day on one day type, per policy (one colour each):
+    rostered and paid for (dashed), available after shrinkage (solid), and present (a CI band)."""
     infos = [r.info for r in runs.values()]
     width = infos[0].scenario.calendar.interval_min
     with house_style(lang):
@@ -108,33 +109,32 @@ def intraday_roster_by_policy(
             if est.empty:
                 continue
             starts = est.index.to_numpy()
-            rostered = est["agents_rostered_tier1"]["mean"].to_numpy()
-            (line,) = ax.step(
-                np.append(starts, starts[-1] + width),
-                np.append(rostered, rostered[-1]),
-                where="post",
-                color=_colour(i),
-                linewidth=2.5,
-                label=f"{name}: rostered",
-            )
-            handles.append(line)
-            mid = starts + width / 2
+            paid = est["agents_paid_tier1"]["mean"]
+            interval_steps(ax, starts, width, paid, _colour(i), "", linestyle="--")
+            available = est["agents_available_tier1"]["mean"]
+            handles.append(interval_steps(ax, starts, width, available, _colour(i), name))
+            present = est["agents_present_tier1"]
             ax.fill_between(
-                mid,
-                est["agents_present_tier1"]["ci_low"],
-                est["agents_present_tier1"]["ci_high"],
+                starts + width / 2,
+                present["ci_low"],
+                present["ci_high"],
                 color=_colour(i),
                 alpha=0.15,
                 linewidth=0,
             )
-        handles.append(ci_band_handle(infos[0].ci_level, lang))
+        handles += [
+            Line2D([], [], color=REFERENCE, linestyle="--", label=label("policy.paid_style", lang)),
+            Line2D([], [], color=REFERENCE, label=label("policy.available_style", lang)),
+            Patch(
+                color=REFERENCE,
+                alpha=0.15,
+                label=label("policy.present_band", lang, level=infos[0].ci_level),
+            ),
+        ]
         ax.set_ylim(bottom=0.0)
         ax.set_ylabel(label("staffing.agents_axis", lang))
         time_of_day_axis(ax, lang)
-        title = (
-            "Front-line agents rostered by staffing policy "
-            f"({label(f'day.{day_type}', lang)}; shaded: agents present)"
-        )
+        title = label("policy.roster_title", lang, day_type=label(f"day.{day_type}", lang))
         return finish(fig, title, source_text(infos, lang), handles)
 
 
@@ -183,7 +183,7 @@ def cost_service_frontier(
             color=REFERENCE,
             linestyle="--",
             linewidth=1.8,
-            label="efficient frontier",
+            label=label("policy.frontier", lang),
         )
         handles.append(frontier)
         if service_kpi == "service_level":
@@ -200,7 +200,12 @@ def cost_service_frontier(
         unit_axis(ax, kpi_info(service_kpi).unit)
         ax.xaxis.set_major_formatter("{x:,.0f}")
         ax.margins(0.15)
-        title = f"{kpi_info(cost_kpi).label.capitalize()} against {kpi_info(service_kpi).label}"
+        title = label(
+            "policy.frontier_title",
+            lang,
+            cost=sentence(kpi_name(cost_kpi, lang)),
+            service=kpi_name(service_kpi, lang),
+        )
         return finish(fig, title, source_text(infos, lang), handles)
 
 
@@ -210,7 +215,8 @@ def paired_differences_chart(
     """Paired differences (alternative − baseline, same random numbers) with CI whiskers, one
     panel per KPI, one row per alternative; ``differences`` is
     :func:`sim.notebook.tables.differences_table`. Green: better, vermillion: worse, grey: no
-    significant difference."""
+    significant difference. Long alternative names are wrapped; the tick labels are thinned,
+    shrunk or turned until none overlaps (:func:`~sim.plotting.style.fit_labels`)."""
     df = pd.DataFrame(differences)
     shown = [k for k in kpis if k in set(df["kpi"])]
     ncols = min(len(shown), 3)
@@ -234,30 +240,36 @@ def paired_differences_chart(
                     color=verdict_colour.get(str(row["verdict"]), REFERENCE),
                 )
             ax.axvline(0.0, color=BLACK, linewidth=1.2)
-            ax.set_yticks(y, list(rows["alternative"]))
+            ax.set_yticks(y, [wrap_label(str(name)) for name in rows["alternative"]])
             ax.set_ylim(-0.6, len(rows) - 0.4)
             ax.invert_yaxis()
             unit = kpi_info(kpi).unit
-            ax.set_xlabel("Δ " + kpi_label(kpi, lang, currency))
+            ax.set_xlabel(label("policy.difference", lang, kpi=kpi_label(kpi, lang, currency)))
             ax.xaxis.set_major_locator(MaxNLocator(4))
             if unit == "share":
-                ax.xaxis.set_major_formatter(lambda v, _: f"{v * 100:+.0f} pp")
+                ax.xaxis.set_major_formatter(_percentage_points)
             elif unit in ("money", "count"):
                 ax.xaxis.set_major_formatter("{x:,.0f}")
             ax.margins(x=0.2)
         for ax in axes[len(shown) :]:
             ax.set_visible(False)
         handles: list[Artist] = [
-            Line2D([], [], color=GREEN, marker="o", linestyle="none", label="better"),
-            Line2D([], [], color=VERMILLION, marker="o", linestyle="none", label="worse"),
-            Line2D(
-                [], [], color=REFERENCE, marker="o", linestyle="none", label="no sig. difference"
-            ),
-            whisker_handle(infos[0].ci_level, lang),
+            Line2D([], [], color=colour, marker="o", linestyle="none", label=label(key, lang))
+            for key, colour in (
+                ("verdict.better", GREEN),
+                ("verdict.worse", VERMILLION),
+                ("verdict.none", REFERENCE),
+            )
         ]
-        base = infos[0].scenario.name
-        title = f"Paired differences against {base} (common random numbers)"
+        handles.append(whisker_handle(infos[0].ci_level, lang))
+        title = label("policy.paired_title", lang, base=infos[0].scenario.name)
         return finish(fig, title, source_text(infos, lang), handles)
+
+
+def _percentage_points(value: float, _position: object) -> str:
+    """A difference of shares on an axis: ``+6 pp``, ``0``, ``−3 pp``."""
+    points = round(value * 100, 6)
+    return "0" if points == 0 else f"{points:+g} pp".replace("-", MINUS)
 
 
 def retention_curve(scenario: Scenario, max_hours: float = 240.0, lang: Lang = "en") -> Figure:
@@ -273,41 +285,36 @@ def retention_curve(scenario: Scenario, max_hours: float = 240.0, lang: Lang = "
         fig, (ax,) = slide_figure()
         handles: list[Artist] = []
         for size, colour, large in (("small", BLUE, False), ("large", ORANGE, True)):
+            problem = label(f"retention.{size}", lang)
             kept = complaint_retention(
                 rule, hours, np.full(hours.shape, large), customers.unresolved_retention
             )
-            handles.append(ax.plot(hours, kept, color=colour, label=f"{size} problem, resolved")[0])
-            handles.append(
-                ax.axhline(
-                    getattr(customers.unresolved_retention, size),
-                    color=colour,
-                    linestyle="--",
-                    linewidth=1.8,
-                    label=f"{size} problem, never resolved",
+            text = label("retention.resolved", lang, size=problem)
+            handles.append(ax.plot(hours, kept, color=colour, label=text)[0])
+            for key, retention, linestyle in (
+                ("retention.never", customers.unresolved_retention, "--"),
+                ("retention.silent", customers.silent_retention, ":"),
+            ):
+                handles.append(
+                    ax.axhline(
+                        getattr(retention, size),
+                        color=colour,
+                        linestyle=linestyle,
+                        linewidth=1.8,
+                        label=label(key, lang, size=problem),
+                    )
                 )
-            )
-            handles.append(
-                ax.axhline(
-                    getattr(customers.silent_retention, size),
-                    color=colour,
-                    linestyle=":",
-                    linewidth=1.8,
-                    label=f"{size} problem, did not complain",
-                )
-            )
         target = scenario.recovery.target_h
         if target is not None:
-            handles.append(
-                reference_line(
-                    ax, target, f"recovery target {target:g} h ({scenario.recovery.kind})", False
-                )
-            )
+            policy = label(f"recovery.{scenario.recovery.kind}", lang)
+            text = label("retention.target", lang, hours=target, policy=policy)
+            handles.append(reference_line(ax, target, text, False))
         percent_axis(ax, top=1.02)
         ax.set_xlim(0.0, max_hours)
-        ax.set_xlabel("hours from complaint to resolution (h)")
-        ax.set_ylabel("customers retained (%)")
+        ax.set_xlabel(label("retention.x_axis", lang))
+        ax.set_ylabel(label("retention.y_axis", lang))
         info = RunInfo(scenario, 0, 0, dt.date.today())
-        title = f"Complainant retention against time to resolve ({rule.kind} rule)"
+        title = label("retention.title", lang, rule=label(f"rule.{rule.kind}", lang))
         return finish(fig, title, source_text([info], lang, "source_model"), handles, ncols=3)
 
 
@@ -339,11 +346,12 @@ def defections_by_reason(results: Mapping[str, ScenarioResult], lang: Lang = "en
             )
             handles.append(bars)
         ax.set_xticks(x, [label(f"reason.{r}", lang) for r in reasons])
-        ax.set_ylabel("customers lost over the horizon (count)")
+        ax.set_ylabel(label("policy.lost_axis", lang))
         unit_axis(ax, "count")
         ax.grid(axis="x", visible=False)
         handles.append(whisker_handle(infos[0].ci_level, lang))
-        return finish(fig, "Customers lost by reason and policy", source_text(infos, lang), handles)
+        title = label("policy.lost_title", lang)
+        return finish(fig, title, source_text(infos, lang), handles)
 
 
 def kpi_by_policy(
@@ -364,12 +372,12 @@ def kpi_by_policy(
             color=[_colour(i) for i in range(len(names))],
             error_kw={"ecolor": BLACK, "elinewidth": 2.0},
         )
-        ax.set_yticks(y, names)
+        ax.set_yticks(y, [wrap_label(name) for name in names])
         ax.invert_yaxis()
         ax.axvline(0.0, color=BLACK, linewidth=1.0)
         ax.set_xlabel(kpi_label(kpi, lang, infos[0].currency))
         ax.xaxis.set_major_formatter("{x:,.0f}")
         ax.grid(axis="y", visible=False)
         handles: list[Artist] = [whisker_handle(infos[0].ci_level, lang)]
-        title = f"{kpi_info(kpi).label.capitalize()} by policy"
+        title = sentence(label("policy.kpi_title", lang, kpi=kpi_name(kpi, lang)))
         return finish(fig, title, source_text(infos, lang), handles)

@@ -35,6 +35,10 @@ LOSS_REASONS = REASONS[1:]
 """Reasons a customer leaves, in the order of ``sim.model.customers.REASONS``."""
 
 
+class RunFolderError(ValueError):
+    """A run folder the charts cannot use (the message says why, on one line)."""
+
+
 @dataclass(frozen=True)
 class RunInfo:
     """What charts need from a run's manifest: the scenario (targets, calendar, parameters) and
@@ -77,6 +81,8 @@ def read_run(path: Path) -> RunData:
 
     Raises:
         FileNotFoundError: the folder has no ``manifest.json`` (not a finished run folder).
+        RunFolderError: its interval table lacks the staffing columns the charts draw (a folder
+            written by an older version).
     """
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
@@ -87,6 +93,13 @@ def read_run(path: Path) -> RunData:
         for name in TABLES
         if (file := path / f"{name}.parquet").is_file()
     }
+    columns = tables["intervals"].columns if "intervals" in tables else STAFFING_COLUMNS
+    missing = [c for c in STAFFING_COLUMNS if c not in columns]
+    if missing:
+        raise RunFolderError(
+            f"{path}: intervals.parquet has no {', '.join(missing)} column (written by an older "
+            "version, before rostered and available agents were told apart): run it again"
+        )
     return RunData(path, RunInfo.from_manifest(manifest), tables)
 
 
@@ -160,16 +173,19 @@ def intraday_service_level(intervals: Table, start: dt.date) -> pd.DataFrame:
 
 
 STAFFING_COLUMNS = (
-    "agents_rostered_tier1",
+    "agents_paid_tier1",
+    "agents_available_tier1",
     "agents_present_tier1",
     "agents_busy_tier1",
     "mean_queue_phone",
 )
+"""Front-line agents rostered and paid, available after shrinkage, present and busy; the queue."""
 
 
 def intraday_staffing(intervals: Table, start: dt.date, day_type: str) -> pd.DataFrame:
-    """Front-line agents rostered, present and busy, and the phone queue, per interval of the
-    day on one day type (mean over its days in each replication); indexed by ``minute``."""
+    """Front-line agents rostered (paid), available after shrinkage, present and busy, and the
+    phone queue, per interval of the day on one day type (mean over its days in each
+    replication); indexed by ``minute``."""
     df = _intraday(intervals, start)
     df = df[df["day_type"] == day_type]
     per_rep = df.groupby(["minute", "replication"], as_index=False)[list(STAFFING_COLUMNS)].mean()

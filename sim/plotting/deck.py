@@ -1,10 +1,20 @@
-"""PowerPoint decks from run folders (python-pptx, 16:9).
+"""PowerPoint decks from run folders (python-pptx; 16:9 unless a template says otherwise).
 
-A deck has a title slide, the scenario's key assumptions, one chart per slide headed by a
-one-line takeaway computed from the numbers (e.g. "Service level 84% (95% CI 81–88%), target
-80%: met; ..."), and a table of the headline KPIs with their confidence intervals and standards.
-:func:`run_charts` draws the charts and their takeaways (also useful on their own, e.g. in a
-notebook); :func:`build_deck` exports them (PNG and SVG) and assembles the deck.
+A deck has a title slide (the scenario's title and description, replications and date), the
+scenario's key assumptions, one chart per slide headed by a one-line takeaway computed from the
+numbers (e.g. "Service level 84% (95% CI 81–88%), target 80%: met; ..."), and a table of the
+headline KPIs with their confidence intervals and standards. Every slide comes from a layout of
+the template (:mod:`sim.plotting.template`: the built-in design, or a corporate ``.pptx`` whose
+master and layouts dress the deck) with its title placeholder filled, so the deck's outline lists
+every slide. The speaker notes of every chart slide carry the numbers behind its takeaway with
+their confidence intervals, and the chart's source line.
+
+:func:`run_charts` draws the charts with their takeaways and notes (also useful on their own, e.g.
+in a notebook); :func:`build_deck` exports them (PNG and SVG) and assembles the deck. Names, one
+rule for the command line and the notebooks: the deck is ``deck.pptx`` with its charts in
+``charts/`` beside it, and in another language the language joins both names (``deck-zh.pptx``,
+``charts-zh/``); a deck written elsewhere gets its charts in ``<deck name>-charts/``
+(:func:`deck_name`, :func:`default_charts_dir`).
 """
 
 from __future__ import annotations
@@ -16,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from pptx import Presentation
-from pptx.dml.color import RGBColor
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -27,15 +37,28 @@ from sim.plotting import data, figures
 from sim.plotting.data import RunData, RunInfo, read_run, summary_estimate
 from sim.plotting.export import export
 from sim.plotting.labels import (
+    MINUS,
     Lang,
     format_estimate,
     format_interval,
     format_value,
-    kpi_label,
+    kpi_name,
     label,
+    sentence,
     share_digits,
 )
-from sim.plotting.style import SLIDE_SIZE_IN
+from sim.plotting.style import source_line
+from sim.plotting.template import (
+    Area,
+    Layouts,
+    add_slide,
+    choose_layouts,
+    content_area,
+    fit_16_9,
+    open_template,
+    placeholder,
+    set_text,
+)
 from sim.scenario.base import clock
 from sim.scenario.customers import RecoveryPolicy
 from sim.scenario.desk import WEEKDAYS
@@ -56,188 +79,224 @@ HEADLINE_KPIS = (
 )
 """KPIs in the table slide (those the run has), followed by any other standard it is scored on."""
 
-WIDTH, HEIGHT = (Inches(v) for v in SLIDE_SIZE_IN)
-MARGIN = Inches(0.5)
-INK = RGBColor(0x22, 0x22, 0x22)
-MUTED = RGBColor(0x55, 0x55, 0x55)
+TAKEAWAY_PT = 22
+"""Chart slides are headed by a sentence, not a heading: smaller than a template's title style."""
+SUBTITLE_PT = 16
+TABLE_PT = {"assumptions": 16, "kpis": 14}
+"""Type sizes of the tables on a 16:9 slide, whose tables are :data:`TABLE_WIDTH` wide."""
+TABLE_WIDTH = Inches(12)
+ROW_HEIGHT = Inches(0.42)
+"""Table rows are this high, less when that is needed to fit the slide."""
+CELL_MARGIN = Inches(0.04)
+LINE_HEIGHT = 1.25
+"""A line of text is this many times its type size high."""
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    """A chart's one-line takeaway and the numbers behind it (lines for the speaker notes)."""
+
+    text: str
+    numbers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart for a slide: file name, figure, and the takeaway that heads its slide."""
+    """A chart for a slide: file name, figure, the takeaway that heads its slide, and its speaker
+    notes (the takeaway, the numbers behind it with their confidence intervals, the source)."""
 
     name: str
     figure: Figure
     takeaway: str
+    notes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, name: str, figure: Figure, takeaway: Takeaway, lang: Lang) -> Chart:
+        """A chart with its notes assembled from ``takeaway`` and the figure's source line."""
+        notes = (
+            takeaway.text,
+            "",
+            label("note.numbers", lang),
+            *takeaway.numbers,
+            "",
+            source_line(figure),
+        )
+        return cls(name, figure, takeaway.text, notes)
 
 
 def run_charts(run: RunData, lang: Lang = "en") -> list[Chart]:
-    """Every chart the run's tables allow, each with its one-line takeaway."""
+    """Every chart the run's tables allow, each with its one-line takeaway and notes."""
     tables, info = run.tables, run.info
     charts = [
-        Chart(
+        Chart.of(
             "intraday_service_level",
             figures.intraday_service_level(tables["intervals"], info, lang),
             _service_level_takeaway(run, lang),
+            lang,
         ),
-        Chart(
+        Chart.of(
             "intraday_staffing",
             figures.intraday_staffing(tables["intervals"], info, lang=lang),
             _staffing_takeaway(run, lang),
+            lang,
         ),
-        Chart(
+        Chart.of(
             "daily_service",
             figures.daily_service(tables["daily"], info, lang),
             _daily_takeaway(run, lang),
+            lang,
         ),
     ]
     customers = info.scenario.customers
     if customers is not None and "customers_daily" in tables:
         charts += [
-            Chart(
+            Chart.of(
                 "complaint_funnel",
                 figures.complaint_funnel(tables["summary"], info, lang),
                 _funnel_takeaway(run, lang),
+                lang,
             ),
-            Chart(
+            Chart.of(
                 "customer_base",
                 figures.customer_base(tables["customers_daily"], info, lang),
                 _customers_takeaway(run, lang),
+                lang,
             ),
-            Chart(
+            Chart.of(
                 "response_curves",
                 figures.response_curves(customers.satisfaction, info, lang=lang),
                 _response_takeaway(info, lang),
+                lang,
             ),
         ]
     return charts
 
 
 def build_deck(
-    run_dir: Path, out: Path | None = None, lang: Lang = "en", charts_dir: Path | None = None
+    run_dir: Path,
+    out: Path | None = None,
+    lang: Lang = "en",
+    charts_dir: Path | None = None,
+    template: Path | None = None,
 ) -> Path:
     """Build the deck of a run folder and return its path.
 
     Args:
         run_dir: a run folder (``python -m sim run`` output).
-        out: the ``.pptx`` to write (default: ``run_dir/deck-<lang>.pptx``).
+        out: the ``.pptx`` to write (default: ``run_dir/`` :func:`deck_name`).
         lang: ``en`` or ``zh`` (Simplified Chinese) for every word on the slides and charts.
-        charts_dir: where the charts go as PNG and SVG (default: beside the deck, in
-            ``<deck name>-charts/``).
+        charts_dir: where the charts go as PNG and SVG (default: :func:`default_charts_dir`).
+        template: a ``.pptx`` whose slide master, layouts and theme the deck uses (its own
+            slides are left out); default: the built-in design at 16:9.
+
+    Raises:
+        TemplateError: the template cannot be read or has no layout with a title placeholder.
+        FileNotFoundError, RunFolderError: ``run_dir`` is not a usable run folder.
     """
+    prs = open_template(template)
+    layouts = choose_layouts(prs, f"template {template}" if template else "built-in template")
     run = read_run(run_dir)
-    out = out or run_dir / f"deck-{lang}.pptx"
-    charts_dir = charts_dir or default_charts_dir(out)
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    prs.core_properties.title = run.info.scenario.name
-    _title_slide(prs, run.info, lang)
-    _assumptions_slide(prs, run, lang)
+    out = out or run_dir / deck_name(lang)
+    charts_dir = charts_dir or default_charts_dir(out, lang)
+    scenario = run.info.scenario
+    prs.core_properties.title = scenario.display_title
+    prs.core_properties.subject = scenario.description
+    _title_slide(prs, layouts, run.info, lang)
+    _assumptions_slide(prs, layouts, run, lang)
     for chart in run_charts(run, lang):
         png, _ = export(chart.figure, chart.name, charts_dir)
-        slide = _blank(prs)
-        _text(slide, chart.takeaway, top=Inches(0.3), height=Inches(1.0), size=24, bold=True)
-        picture_height = HEIGHT - Inches(1.45)
-        picture_width = int(picture_height * SLIDE_SIZE_IN[0] / SLIDE_SIZE_IN[1])
-        slide.shapes.add_picture(
-            str(png),
-            Emu((WIDTH - picture_width) // 2),
-            Inches(1.3),
-            width=Emu(picture_width),
-            height=Emu(picture_height),
-        )
-    _kpi_slide(prs, run, lang)
+        slide = add_slide(prs, layouts.content, chart.takeaway, TAKEAWAY_PT)
+        box = fit_16_9(content_area(prs, slide))
+        slide.shapes.add_picture(str(png), box.left, box.top, box.width, box.height)
+        set_text(slide.notes_slide.notes_text_frame, chart.notes)
+    _kpi_slide(prs, layouts, run, lang)
     out.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(out))
     return out
 
 
-def default_charts_dir(deck: Path) -> Path:
-    """Where :func:`build_deck` puts the charts unless told: ``<deck name>-charts/`` beside it."""
+def deck_name(lang: Lang) -> str:
+    """The deck's file name in a run folder: ``deck.pptx``, or ``deck-zh.pptx`` in Chinese."""
+    return "deck.pptx" if lang == "en" else f"deck-{lang}.pptx"
+
+
+def default_charts_dir(deck: Path, lang: Lang = "en") -> Path:
+    """Where :func:`build_deck` puts the charts unless told: beside a deck named by
+    :func:`deck_name`, ``charts/`` (``charts-zh/`` in Chinese); beside any other deck,
+    ``<deck name>-charts/``."""
+    if deck.name == deck_name(lang):
+        return deck.with_name("charts" if lang == "en" else f"charts-{lang}")
     return deck.with_name(f"{deck.stem}-charts")
 
 
 # --- slides --------------------------------------------------------------------------------------
 
 
-def _blank(prs: Presentation) -> Slide:
-    return prs.slides.add_slide(prs.slide_layouts[6])
-
-
-def _text(
-    slide: Slide,
-    text: str,
-    top: int,
-    height: int,
-    size: int,
-    bold: bool = False,
-    colour: RGBColor = INK,
-) -> None:
-    """A full-width text box."""
-    frame = slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, height).text_frame
-    frame.word_wrap = True
-    for i, line in enumerate(text.split("\n")):
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        run = paragraph.add_run()
-        run.text = line
-        run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
-
-
 def _table(
     slide: Slide,
+    area: Area,
     rows: Sequence[Sequence[str]],
     widths: Sequence[float],
-    top: int,
-    size: int,
+    size: float,
     header: bool = True,
 ) -> None:
-    """A table (the first row a header if ``header``); ``widths`` are column widths in inches.
-    Rows are 0.42 in high, less when that is needed to fit the slide."""
-    row_height = min(Inches(0.42), (HEIGHT - top - Inches(0.2)) // len(rows))
+    """A table across ``area`` (the first row a header if ``header``); ``widths`` are the columns'
+    relative widths. Rows get lower and type smaller to fit: type shrinks with a narrower
+    slide (a 4:3 template) and with rows too low for it."""
+    row_height = min(ROW_HEIGHT, area.height // len(rows))
+    fitting = (row_height - 2 * CELL_MARGIN) / Pt(1) / LINE_HEIGHT
+    size = min(size * min(1.0, area.width / TABLE_WIDTH), fitting)
     shape = slide.shapes.add_table(
-        len(rows), len(widths), MARGIN, top, Inches(sum(widths)), row_height * len(rows)
+        len(rows), len(widths), area.left, area.top, area.width, row_height * len(rows)
     )
     table = shape.table
     table.first_row = header
     for j, width in enumerate(widths):
-        table.columns[j].width = Inches(width)
+        table.columns[j].width = Emu(int(area.width * width / sum(widths)))
     for table_row in table.rows:
         table_row.height = Emu(row_height)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
-            paragraph = table.cell(i, j).text_frame.paragraphs[0]
+            cell = table.cell(i, j)
+            cell.margin_top = cell.margin_bottom = CELL_MARGIN
+            paragraph = cell.text_frame.paragraphs[0]
             paragraph.text = value
             paragraph.font.size = Pt(size)
             paragraph.font.bold = header and i == 0
 
 
-def _title_slide(prs: Presentation, info: RunInfo, lang: Lang) -> None:
-    slide = _blank(prs)
+def _title_slide(prs: Deck, layouts: Layouts, info: RunInfo, lang: Lang) -> None:
     scenario = info.scenario
-    _text(slide, scenario.name, top=Inches(2.2), height=Inches(1.2), size=44, bold=True)
-    _text(slide, scenario.description, top=Inches(3.5), height=Inches(1.6), size=20)
-    subtitle = label(
+    slide = add_slide(
+        prs, layouts.title, scenario.display_title, keep=frozenset({PP_PLACEHOLDER.SUBTITLE})
+    )
+    facts = label(
         "deck.subtitle",
         lang,
         replications=info.replications,
         level=info.ci_level,
         date=info.created.isoformat(),
     )
-    _text(slide, subtitle, top=Inches(5.4), height=Inches(0.8), size=18, colour=MUTED)
+    lines = [scenario.description, facts] if scenario.description else [facts]
+    holder = placeholder(slide, PP_PLACEHOLDER.SUBTITLE)
+    if holder is not None:
+        frame = holder.text_frame
+    else:  # a layout without a subtitle: a text box under the title
+        area = content_area(prs, slide)
+        frame = slide.shapes.add_textbox(area.left, area.top, area.width, area.height).text_frame
+    set_text(frame, lines, SUBTITLE_PT)
 
 
-def _assumptions_slide(prs: Presentation, run: RunData, lang: Lang) -> None:
-    slide = _blank(prs)
-    _text(slide, label("deck.assumptions", lang), top=Inches(0.3), height=Inches(0.9), size=32)
+def _assumptions_slide(prs: Deck, layouts: Layouts, run: RunData, lang: Lang) -> None:
+    slide = add_slide(prs, layouts.content, label("deck.assumptions", lang))
     rows = [(label(f"assume.{key}", lang), value) for key, value in _assumptions(run, lang)]
-    _table(slide, rows, widths=(3.3, 9.0), top=Inches(1.4), size=16, header=False)
+    area = content_area(prs, slide)
+    _table(slide, area, rows, widths=(3.3, 9.0), size=TABLE_PT["assumptions"], header=False)
 
 
-def _kpi_slide(prs: Presentation, run: RunData, lang: Lang) -> None:
-    slide = _blank(prs)
+def _kpi_slide(prs: Deck, layouts: Layouts, run: RunData, lang: Lang) -> None:
     info = run.info
-    title = label("deck.kpi_table", lang, level=info.ci_level)
-    _text(slide, title, top=Inches(0.3), height=Inches(0.9), size=32)
+    slide = add_slide(prs, layouts.content, label("deck.kpi_table", lang, level=info.ci_level))
     header = [
         label("deck.col.kpi", lang),
         label("deck.col.mean", lang),
@@ -245,13 +304,24 @@ def _kpi_slide(prs: Presentation, run: RunData, lang: Lang) -> None:
         label("deck.col.target", lang),
         label("deck.col.status", lang),
     ]
-    _table(slide, [header, *_kpi_rows(run, lang)], (4.6, 1.9, 3.3, 1.0, 1.5), Inches(1.2), 14)
+    rows = [header, *_kpi_rows(run, lang)]
+    area = content_area(prs, slide)
+    _table(slide, area, rows, (4.6, 1.7, 3.1, 1.3, 1.6), TABLE_PT["kpis"])
+    notes = (
+        label("note.status", lang),
+        _intervals_line(info, lang),
+        "",
+        figures.source_text([info], lang),
+    )
+    set_text(slide.notes_slide.notes_text_frame, notes)
 
 
 # --- numbers behind the slides -------------------------------------------------------------------
 
 
 def _kpi_rows(run: RunData, lang: Lang) -> list[list[str]]:
+    """One row per KPI: its name in words, mean, interval, target and status, each value with
+    its unit written once (``£245,771``, ``£108,427–383,115``)."""
     summary = run.tables["summary"]
     scorecard = run.tables["scorecard"].set_index("kpi")
     kpis = [k for k in HEADLINE_KPIS if k in set(summary["kpi"])]
@@ -260,19 +330,21 @@ def _kpi_rows(run: RunData, lang: Lang) -> list[list[str]]:
     rows = []
     for kpi in kpis:
         est = summary_estimate(summary, kpi)
-        info = kpi_info(kpi)
-        digits = share_digits(est.mean) if info.unit == "share" else None
+        unit = kpi_info(kpi).unit
+        digits = share_digits(est.mean) if unit == "share" else None
         target, status = "", ""
         if kpi in scorecard.index:
             row = scorecard.loc[kpi]
-            sign = "≥" if info.better > 0 else "≤"
-            target = f"{sign} {format_value(float(row['target']), info.unit, lang)}"
+            sign = "≥" if kpi_info(kpi).better > 0 else "≤"
+            target = (
+                f"{sign}\u00a0{format_value(float(row['target']), unit, lang, currency=currency)}"
+            )
             status = label(f"status.{row['status']}", lang)
         rows.append(
             [
-                kpi_label(kpi, lang, currency),
-                format_value(est.mean, info.unit, lang, digits, currency),
-                format_interval(est.ci_low, est.ci_high, info.unit, lang, digits, currency),
+                sentence(kpi_name(kpi, lang)),
+                format_value(est.mean, unit, lang, digits, currency),
+                format_interval(est.ci_low, est.ci_high, unit, lang, digits, currency),
                 target,
                 status,
             ]
@@ -300,14 +372,16 @@ def _assumptions(run: RunData, lang: Lang) -> list[tuple[str, str]]:
         ("hours", _opening_hours(scenario, lang)),
     ]
     for tier in (1, 2):
-        rostered = intervals[f"agents_rostered_tier{tier}"]
-        roster = getattr(scenario.staffing, f"tier{tier}")
+        paid = intervals[f"agents_paid_tier{tier}"]
+        available = intervals[f"agents_available_tier{tier}"]
         value = label(
             "assume.agents_value",
             lang,
-            low=f"{rostered.min():.0f}",
-            high=f"{rostered.max():.0f}",
-            shrinkage=roster.shrinkage_fraction,
+            paid_low=f"{paid.min():.0f}",
+            paid_high=f"{paid.max():.0f}",
+            low=f"{available.min():.0f}",
+            high=f"{available.max():.0f}",
+            shrinkage=getattr(scenario.staffing, f"tier{tier}").shrinkage_fraction,
         )
         rows.append((f"tier{tier}", value))
     phone, email = _volume_per_open_day(scenario)
@@ -389,7 +463,7 @@ def _recovery(policy: RecoveryPolicy, currency: str, lang: Lang) -> str:
     return label("separator", lang).join(parts)
 
 
-# --- takeaways -----------------------------------------------------------------------------------
+# --- takeaways and the numbers behind them -------------------------------------------------------
 
 
 def _estimate_text(run: RunData, kpi: str, lang: Lang) -> str:
@@ -405,6 +479,16 @@ def _estimate_text(run: RunData, kpi: str, lang: Lang) -> str:
     )
 
 
+def _estimate_line(run: RunData, kpi: str, lang: Lang, name: str | None = None) -> str:
+    """``Service level: 84% (95% CI 81–88%)`` (``name``: instead of the KPI's name)."""
+    text = sentence(name or kpi_name(kpi, lang))
+    return label("colon", lang, name=text, value=_estimate_text(run, kpi, lang))
+
+
+def _intervals_line(info: RunInfo, lang: Lang) -> str:
+    return label("note.intervals", lang, replications=info.replications, level=info.ci_level)
+
+
 def _status(run: RunData, kpi: str, lang: Lang) -> str:
     scorecard = run.tables["scorecard"].set_index("kpi")
     return label(f"status.{scorecard.loc[kpi, 'status']}", lang)
@@ -415,83 +499,205 @@ def _when(day_type: str, minute: float, lang: Lang) -> str:
     return f"{label(f'day.{day_type}', lang)} {minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _service_level_takeaway(run: RunData, lang: Lang) -> str:
-    scenario = run.info.scenario
+def _agents(value: float) -> str:
+    """Agents as a whole number, or to one decimal when a mean over days is not whole."""
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def _points(value: float) -> str:
+    """A change in satisfaction with its sign: ``+0.30``, ``−6.00``."""
+    return f"{value:+.2f}".replace("-", MINUS)
+
+
+def _service_level_takeaway(run: RunData, lang: Lang) -> Takeaway:
+    info = run.info
+    scenario = info.scenario
     intraday = data.intraday_service_level(run.tables["intervals"], scenario.calendar.start_date)[
         "service_level"
-    ]["mean"]
-    day_type, minute = intraday.idxmin()
-    return label(
+    ]
+    day_type, minute = intraday["mean"].idxmin()
+    worst = intraday.loc[(day_type, minute)]
+    target = f"{scenario.standards.service_level_target:.0%}"
+    status = _status(run, "service_level", lang)
+    when = _when(day_type, minute, lang)
+    text = label(
         "take.service_level",
         lang,
         estimate=_estimate_text(run, "service_level", lang),
-        target=f"{scenario.standards.service_level_target:.0%}",
-        status=_status(run, "service_level", lang),
-        when=_when(day_type, minute, lang),
-        worst=format_value(intraday.min(), "share"),
+        target=target,
+        status=status,
+        when=when,
+        worst=format_value(worst["mean"], "share"),
+    )
+    weakest = format_estimate(
+        worst["mean"], worst["ci_low"], worst["ci_high"], "share", lang, info.ci_level
+    )
+    return Takeaway(
+        text,
+        (
+            _estimate_line(run, "service_level", lang),
+            label("note.target", lang, target=target, status=status),
+            label("colon", lang, name=label("note.weakest", lang, when=when), value=weakest),
+            label("note.status", lang),
+            _intervals_line(info, lang),
+        ),
     )
 
 
-def _staffing_takeaway(run: RunData, lang: Lang) -> str:
-    start = run.info.scenario.calendar.start_date
+def _staffing_takeaway(run: RunData, lang: Lang) -> Takeaway:
+    """The longest queue of the main day type, and the agents rostered (paid) and available
+    after shrinkage when it happens: both counts, so nobody applies shrinkage twice."""
+    info = run.info
+    start = info.scenario.calendar.start_date
     intervals = run.tables["intervals"]
     day_type = data.main_day_type(intervals, start)
-    queue = data.intraday_staffing(intervals, start, day_type)["mean_queue_phone"]["mean"]
-    return label(
+    est = data.intraday_staffing(intervals, start, day_type)
+    means = est.xs("mean", axis=1, level=1)
+    peak = means["mean_queue_phone"].idxmax()
+    at = means.loc[peak]
+    when = _when(day_type, peak, lang)
+    paid, available = _agents(at["agents_paid_tier1"]), _agents(at["agents_available_tier1"])
+    text = label(
         "take.staffing",
         lang,
         estimate=_estimate_text(run, "occupancy_tier1", lang),
-        queue=queue.max(),
-        when=_when(day_type, queue.idxmax(), lang),
+        queue=at["mean_queue_phone"],
+        when=when,
+        paid=paid,
+        available=available,
+    )
+    queue = est["mean_queue_phone"].loc[peak]
+    queue_text = format_estimate(
+        queue["mean"], queue["ci_low"], queue["ci_high"], "callers", lang, info.ci_level
+    )
+    return Takeaway(
+        text,
+        (
+            _estimate_line(run, "occupancy_tier1", lang),
+            label("colon", lang, name=label("note.queue", lang, when=when), value=queue_text),
+            label(
+                "note.roster_then",
+                lang,
+                paid=paid,
+                available=available,
+                shrinkage=info.scenario.staffing.tier1.shrinkage_fraction,
+                present=f"{at['agents_present_tier1']:.1f}",
+            ),
+            label(
+                "note.roster_day",
+                lang,
+                day_type=label(f"day.{day_type}", lang),
+                paid_low=_agents(means["agents_paid_tier1"].min()),
+                paid_high=_agents(means["agents_paid_tier1"].max()),
+                low=_agents(means["agents_available_tier1"].min()),
+                high=_agents(means["agents_available_tier1"].max()),
+            ),
+            _intervals_line(info, lang),
+        ),
     )
 
 
-def _daily_takeaway(run: RunData, lang: Lang) -> str:
+def _daily_takeaway(run: RunData, lang: Lang) -> Takeaway:
     scenario = run.info.scenario
     daily = data.daily_service(run.tables["daily"])["service_level"]["mean"]
-    return label(
+    limit = format_value(scenario.standards.max_abandon_rate, "share")
+    status = _status(run, "abandon_rate", lang)
+    short, days = int((daily < scenario.standards.service_level_target).sum()), len(daily)
+    text = label(
         "take.daily",
         lang,
         estimate=_estimate_text(run, "abandon_rate", lang),
-        limit=format_value(scenario.standards.max_abandon_rate, "share"),
-        status=_status(run, "abandon_rate", lang),
-        short=int((daily < scenario.standards.service_level_target).sum()),
-        days=len(daily),
+        limit=limit,
+        status=status,
+        short=short,
+        days=days,
+    )
+    return Takeaway(
+        text,
+        (
+            _estimate_line(run, "abandon_rate", lang),
+            label("note.limit", lang, limit=limit, status=status),
+            _estimate_line(run, "service_level", lang),
+            label("note.days_short", lang, short=short, days=days),
+            label("note.status", lang),
+            _intervals_line(run.info, lang),
+        ),
     )
 
 
-def _funnel_takeaway(run: RunData, lang: Lang) -> str:
+def _funnel_takeaway(run: RunData, lang: Lang) -> Takeaway:
     summary = run.tables["summary"]
     dissatisfied = summary_estimate(summary, "funnel.dissatisfied").mean
     silent = summary_estimate(summary, "funnel.silent").mean
-    return label(
+    share = silent / dissatisfied if dissatisfied else math.nan
+    text = label(
         "take.funnel",
         lang,
-        silent=silent / dissatisfied if dissatisfied else math.nan,
+        silent=share,
         dissatisfied=dissatisfied,
         retention=_estimate_text(run, "complaint_retention", lang),
     )
-
-
-def _customers_takeaway(run: RunData, lang: Lang) -> str:
-    summary = run.tables["summary"]
-    lost = summary_estimate(summary, "defections").mean
-    service = summary_estimate(summary, "service_defections").mean
-    return label(
-        "take.customers",
-        lang,
-        lost=lost,
-        service=service / lost if lost else 0.0,
-        start=summary_estimate(summary, "customers_start").mean,
-        end=_estimate_text(run, "customers_end", lang),
+    stages = [
+        _estimate_line(run, f"funnel.{stage}", lang, label(f"stage.{stage}", lang))
+        for stage in ("dissatisfied", "silent", "complaints")
+        if f"funnel.{stage}" in set(summary["kpi"])
+    ]
+    return Takeaway(
+        text,
+        (
+            *stages,
+            label("note.silent_share", lang, share=share),
+            _estimate_line(run, "complaint_retention", lang),
+            _intervals_line(run.info, lang),
+        ),
     )
 
 
-def _response_takeaway(info: RunInfo, lang: Lang) -> str:
+def _customers_takeaway(run: RunData, lang: Lang) -> Takeaway:
+    summary = run.tables["summary"]
+    lost = summary_estimate(summary, "defections").mean
+    service = summary_estimate(summary, "service_defections").mean
+    share = service / lost if lost else 0.0
+    text = label(
+        "take.customers",
+        lang,
+        lost=lost,
+        service=share,
+        start=summary_estimate(summary, "customers_start").mean,
+        end=_estimate_text(run, "customers_end", lang),
+    )
+    return Takeaway(
+        text,
+        (
+            _estimate_line(run, "customers_start", lang),
+            _estimate_line(run, "defections", lang),
+            _estimate_line(run, "service_defections", lang),
+            label("note.service_share", lang, share=share),
+            _estimate_line(run, "customers_end", lang),
+            _intervals_line(run.info, lang),
+        ),
+    )
+
+
+def _response_takeaway(info: RunInfo, lang: Lang) -> Takeaway:
     """How many quick answers one long wait undoes: the impact of an answered, resolved call
     after three times the expected wait against the gain of one answered at once."""
     sat = info.scenario.customers.satisfaction
     wait = max(1.0, round(3 * sat.expected_phone_wait_s / 60.0))
     score = figures.phone_moment_scores(sat, np.array([0.0, wait]), answered=True, resolved=True)
     gain, loss = impact(score, sat.bad_weight)
-    return label("take.response", lang, wait=wait, answers=-loss / gain if gain > 0 else math.inf)
+    answers = -loss / gain if gain > 0 else math.inf
+    return Takeaway(
+        label("take.response", lang, wait=wait, answers=answers),
+        (
+            label(
+                "note.response",
+                lang,
+                wait=wait,
+                loss=_points(loss),
+                gain=_points(gain),
+                weight=sat.bad_weight,
+            ),
+            label("note.model", lang),
+        ),
+    )

@@ -39,6 +39,7 @@ from sim.plotting.style import (
     dates,
     finish,
     house_style,
+    interval_steps,
     percent_axis,
     reference_line,
     slide_figure,
@@ -131,27 +132,36 @@ def intraday_service_level(intervals: Table, info: RunInfo, lang: Lang = "en") -
 def intraday_staffing(
     intervals: Table, info: RunInfo, day_type: str | None = None, lang: Lang = "en"
 ) -> Figure:
-    """Front-line agents rostered, present and busy, with the phone queue on a second axis, by
-    interval of the day on one day type (default: the type with most open days)."""
+    """Front-line agents rostered (paid), available after shrinkage, present and busy, with the
+    phone queue on a second axis, by interval of the day on one day type (default: the type
+    with most open days)."""
     start = info.scenario.calendar.start_date
     day_type = day_type or data.main_day_type(intervals, start)
     est = data.intraday_staffing(intervals, start, day_type)
     width = info.scenario.calendar.interval_min
+    shrinkage = info.scenario.staffing.tier1.shrinkage_fraction
     starts = est.index.to_numpy()
     with house_style(lang):
         fig, (ax,) = slide_figure()
-        rostered = est["agents_rostered_tier1"]["mean"].to_numpy()
-        (roster_line,) = ax.step(
-            np.append(starts, starts[-1] + width),
-            np.append(rostered, rostered[-1]),
-            where="post",
-            color=REFERENCE,
-            linewidth=2.5,
-            label=label("staffing.rostered", lang),
-        )
         mid = starts + width / 2
         handles = [
-            roster_line,
+            interval_steps(
+                ax,
+                starts,
+                width,
+                est["agents_paid_tier1"]["mean"],
+                BLACK,
+                label("staffing.paid", lang),
+                linestyle="--",
+            ),
+            interval_steps(
+                ax,
+                starts,
+                width,
+                est["agents_available_tier1"]["mean"],
+                REFERENCE,
+                label("staffing.available", lang, shrinkage=shrinkage),
+            ),
             band(ax, mid, est["agents_present_tier1"], BLUE, label("staffing.present", lang)),
             band(ax, mid, est["agents_busy_tier1"], GREEN, label("staffing.busy", lang)),
         ]
@@ -168,7 +178,7 @@ def intraday_staffing(
         queue_ax.set_ylabel(label("staffing.queue_axis", lang), color=VERMILLION)
         handles.append(ci_band_handle(info.ci_level, lang))
         title = label("staffing.title", lang, day_type=label(f"day.{day_type}", lang))
-        return finish(fig, title, source_text([info], lang), handles, ncols=5)
+        return finish(fig, title, source_text([info], lang), handles, ncols=3)
 
 
 def daily_service(daily: Table, info: RunInfo, lang: Lang = "en") -> Figure:

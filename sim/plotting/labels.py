@@ -1,8 +1,11 @@
 """Words and numbers on charts and slides, in English or Simplified Chinese.
 
 Every title, axis label, legend entry and slide text comes from :data:`CATALOGUE` through
-:func:`label`, so switching ``lang`` switches everything; numbers are formatted by
-:func:`format_value` and :func:`format_estimate` the same way on charts and in decks.
+:func:`label`, so switching ``lang`` switches everything; names from a scenario are shown as
+words (:func:`contact_type_name`: ``email_enquiry`` → "Email enquiry", 邮件咨询). Numbers are
+formatted by :func:`format_value` and :func:`format_estimate` the same way on charts and in decks:
+money with its symbol for GBP, USD and EUR (``£1,414,397``) and its code otherwise
+(``CHF 1,414,397``), written once per value or interval; negative numbers with a minus sign (−).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import math
 from typing import Literal
 
 from sim.measures.metrics import KPIS, kpi_info
+from sim.scenario.base import humanise
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -42,6 +46,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "time_of_day": ("Time of day (hh:mm)", "时段（时:分）"),
     "date": ("Date", "日期"),
     "separator": ("; ", "；"),
+    "range": ("{low} to {high}", "{low} 至 {high}"),
+    "colon": ("{name}: {value}", "{name}：{value}"),
     "closed": ("closed", "休息"),
     "weekday.mon": ("Mon", "周一"),
     "weekday.tue": ("Tue", "周二"),
@@ -66,7 +72,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "staffing.agents_axis": ("Front-line agents (agents)", "一线坐席（人）"),
     "staffing.queue_axis": ("Phone queue (callers waiting)", "电话排队（等待人数）"),
-    "staffing.rostered": ("Rostered", "排班"),
+    "staffing.paid": ("Rostered (paid)", "排班（计薪）"),
+    "staffing.available": (
+        "Available after {shrinkage:.0%} shrinkage",
+        "扣除 {shrinkage:.0%} 损耗后可用",
+    ),
     "staffing.present": ("Present", "在岗"),
     "staffing.busy": ("Busy (talk and wrap-up)", "忙碌（通话与话后处理）"),
     "staffing.queue": ("Queue (right axis)", "排队（右轴）"),
@@ -142,7 +152,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "response.unresolved": ("Answered, not resolved", "接通但未解决"),
     "response.abandoned": ("Hung up while waiting", "等待中挂断"),
     "response.expected": ("Expected wait ({seconds:g} s)", "预期等待（{seconds:g} 秒）"),
-    "kpi.within_target": ("{item} answered within target", "{item} 按时响应率"),
+    "kpi.within_target": ("{item} answered within target", "{item}按时响应率"),
     "kpi.defections_group": ("lost: {item}", "流失：{item}"),
     "kpi.funnel_group": ("funnel: {item}", "漏斗：{item}"),
     "unit.s": ("s", "秒"),
@@ -178,8 +188,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "assume.tier1": ("Front-line agents", "一线坐席"),
     "assume.tier2": ("Tier-2 agents", "二线坐席"),
     "assume.agents_value": (
-        "{low}–{high} rostered per interval; shrinkage {shrinkage:.0%}",
-        "每时段排班 {low}–{high} 人；损耗率 {shrinkage:.0%}",
+        "{paid_low}–{paid_high} rostered (paid) per interval; {low}–{high} available after "
+        "{shrinkage:.0%} shrinkage",
+        "每时段排班（计薪）{paid_low}–{paid_high} 人；"
+        "扣除 {shrinkage:.0%} 损耗后可用 {low}–{high} 人",
     ),
     "assume.demand": ("Demand per open day", "每个营业日的需求"),
     "assume.demand_value": (
@@ -215,8 +227,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "服务水平 {estimate}，目标 {target}：{status}；最弱时段 {when}（{worst}）",
     ),
     "take.staffing": (
-        "Front-line occupancy {estimate}; longest queue {queue:.1f} callers at {when}",
-        "一线坐席占用率 {estimate}；{when} 排队最长，平均 {queue:.1f} 人",
+        "Front-line occupancy {estimate}; longest queue {queue:.1f} callers at {when}, with "
+        "{paid} agents rostered (paid), {available} available after shrinkage",
+        "一线坐席占用率 {estimate}；{when} 排队最长，平均 {queue:.1f} 人，"
+        "该时段排班（计薪）{paid} 人、扣除损耗后可用 {available} 人",
     ),
     "take.daily": (
         "Abandonment {estimate}, limit {limit}: {status}; service level under target on "
@@ -236,6 +250,97 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "A {wait:g}-minute wait costs as much satisfaction as {answers:.0f} fast answers earn",
         "等待 {wait:g} 分钟造成的满意度损失，相当于 {answers:.0f} 次快速接听带来的提升",
     ),
+    # --- speaker notes (the numbers behind each takeaway) -------------------------------------
+    "note.numbers": ("The numbers behind the takeaway:", "结论背后的数据："),
+    "note.intervals": (
+        "Means over {replications} replications with {level:.0%} confidence intervals "
+        "(Student t across replications).",
+        "{replications} 次重复运行的均值及 {level:.0%} 置信区间（各次重复运行间的 t 分布）。",
+    ),
+    "note.target": ("Target {target}: {status}", "目标 {target}：{status}"),
+    "note.limit": ("Limit {limit}: {status}", "上限 {limit}：{status}"),
+    "note.status": (
+        "Met: the whole confidence interval is on the right side of the target; not met: wholly "
+        "on the wrong side; inconclusive: the interval straddles the target.",
+        "达标：置信区间完全位于目标的达标一侧；未达标：完全位于另一侧；尚无定论：区间跨越目标。",
+    ),
+    "note.weakest": ("Weakest interval, {when}", "最弱时段，{when}"),
+    "note.queue": ("Longest phone queue, {when}", "最长电话排队，{when}"),
+    "note.roster_then": (
+        "At that time: {paid} agents rostered (paid), {available} available after "
+        "{shrinkage:.0%} shrinkage, {present} present on average",
+        "该时段：排班（计薪）{paid} 人，扣除 {shrinkage:.0%} 损耗后可用 {available} 人，"
+        "平均在岗 {present} 人",
+    ),
+    "note.roster_day": (
+        "Through the day ({day_type}): {paid_low}–{paid_high} rostered (paid), {low}–{high} "
+        "available after shrinkage",
+        "全天（{day_type}）：排班（计薪）{paid_low}–{paid_high} 人，扣除损耗后可用 {low}–{high} 人",
+    ),
+    "note.days_short": (
+        "Days with the service level under target: {short} of {days}",
+        "服务水平未达标的天数：{days} 天中 {short} 天",
+    ),
+    "note.silent_share": (
+        "Dissatisfied customers who stay silent: {share:.0%}",
+        "保持沉默的不满意客户：{share:.0%}",
+    ),
+    "note.service_share": ("Lost to service: {share:.0%} of those lost", "因服务流失：{share:.0%}"),
+    "note.model": (
+        "A model curve from the scenario's parameters: no replications, so no confidence interval.",
+        "由情景参数计算的模型曲线：没有重复运行，因此没有置信区间。",
+    ),
+    "note.response": (
+        "Change in satisfaction after a {wait:g}-minute wait (answered, resolved): {loss} "
+        "points; after an answer at once: {gain} points; bad moments weigh {weight:g}×",
+        "等待 {wait:g} 分钟（接通并解决）后的满意度变化：{loss} 分；立即接听：{gain} 分；"
+        "负面时刻权重为 {weight:g} 倍",
+    ),
+    # --- charts comparing policies -------------------------------------------------------------
+    "policy.sl_title": (
+        "Service level through the day by staffing policy ({day_type})",
+        "各排班方案的日内服务水平（{day_type}）",
+    ),
+    "policy.roster_title": (
+        "Front-line agents by staffing policy ({day_type})",
+        "各排班方案的一线坐席（{day_type}）",
+    ),
+    "policy.paid_style": ("dashed: rostered (paid)", "虚线：排班（计薪）"),
+    "policy.available_style": ("solid: available after shrinkage", "实线：扣除损耗后可用"),
+    "policy.present_band": (
+        "shaded: agents present, {level:.0%} CI",
+        "阴影：在岗坐席，{level:.0%} 置信区间",
+    ),
+    "policy.frontier": ("Efficient frontier", "有效前沿"),
+    "policy.frontier_title": ("{cost} against {service}", "{cost}与{service}"),
+    "policy.kpi_title": ("{kpi} by policy", "各方案的{kpi}"),
+    "policy.paired_title": (
+        "Paired differences against {base} (common random numbers)",
+        "相对 {base} 的配对差异（共同随机数）",
+    ),
+    "policy.difference": ("Δ {kpi}", "Δ {kpi}"),
+    "verdict.better": ("Better", "更好"),
+    "verdict.worse": ("Worse", "更差"),
+    "verdict.none": ("No significant difference", "无显著差异"),
+    "policy.lost_axis": ("Customers lost over the horizon (count)", "仿真期内流失客户（户）"),
+    "policy.lost_title": ("Customers lost by reason and policy", "各方案按原因的客户流失"),
+    "retention.title": (
+        "Complainant retention against time to resolve ({rule} rule)",
+        "投诉客户挽留率与解决时长（{rule}规则）",
+    ),
+    "retention.x_axis": ("Hours from complaint to resolution (h)", "从投诉到解决的时间（小时）"),
+    "retention.y_axis": ("Customers retained (%)", "挽留的客户（%）"),
+    "retention.small": ("Small problem", "小问题"),
+    "retention.large": ("Large problem", "大问题"),
+    "retention.resolved": ("{size}, resolved", "{size}，已解决"),
+    "retention.never": ("{size}, never resolved", "{size}，始终未解决"),
+    "retention.silent": ("{size}, did not complain", "{size}，未投诉"),
+    "retention.target": (
+        "Recovery target {hours:g} h ({policy})",
+        "补救目标 {hours:g} 小时（{policy}）",
+    ),
+    "rule.time_decay": ("time-decay", "时间衰减"),
+    "rule.tarp": ("TARP", "TARP"),
 }
 """Key → (English, Simplified Chinese)."""
 
@@ -287,20 +392,71 @@ KPI_ZH: dict[str, str] = {
 KPI is named the same in terminal reports and on charts)."""
 
 
+CONTACT_TYPES_ZH: dict[str, str] = {
+    "urgent": "紧急事务",
+    "complaint_callback": "投诉回电",
+    "follow_up": "主动回访",
+}
+"""Chinese names of whole contact-type names that do not translate word by word."""
+CONTACT_WORDS_ZH: dict[str, str] = {
+    "phone": "电话",
+    "call": "来电",
+    "email": "邮件",
+    "chat": "在线聊天",
+    "letter": "信件",
+    "enquiry": "咨询",
+    "inquiry": "咨询",
+    "complaint": "投诉",
+    "urgent": "紧急",
+    "request": "请求",
+    "callback": "回电",
+    "billing": "账单",
+    "payment": "付款",
+    "sales": "销售",
+    "support": "支持",
+    "technical": "技术",
+    "general": "一般",
+}
+"""Chinese for the words contact types are commonly named with (``email_enquiry`` → 邮件咨询)."""
+CURRENCY_SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€"}
+"""Currencies written with their symbol; any other is written with its code (``CHF 1,200``)."""
+MINUS = "\u2212"
+
+
 def label(key: str, lang: Lang, **values: object) -> str:
     """The catalogue text for ``key`` in ``lang``, with ``values`` filled in."""
     return CATALOGUE[key][LANGS.index(lang)].format(**values)
 
 
+def sentence(text: str) -> str:
+    """``text`` with a capital first letter, as it starts a table cell or a line."""
+    return text[:1].upper() + text[1:]
+
+
+def contact_type_name(name: str, lang: Lang) -> str:
+    """A contact type as words: ``Email enquiry`` or 邮件咨询. In Chinese, a name made only of
+    known words is translated (:data:`CONTACT_TYPES_ZH`, :data:`CONTACT_WORDS_ZH`); any other
+    is shown as English words."""
+    words = humanise(name)
+    if lang == "zh":
+        if name in CONTACT_TYPES_ZH:
+            return CONTACT_TYPES_ZH[name]
+        parts = words.lower().split()
+        if parts and all(part in CONTACT_WORDS_ZH for part in parts):
+            return "".join(CONTACT_WORDS_ZH[part] for part in parts)
+    return words
+
+
 def kpi_name(name: str, lang: Lang) -> str:
-    """A KPI's name, e.g. ``average speed of answer`` or ``服务水平``."""
+    """A KPI's name, e.g. ``average speed of answer``, ``Email enquiry answered within target``
+    or ``服务水平``."""
     group, _, item = name.partition(".")
+    if group == "within_target":
+        return label("kpi.within_target", lang, item=contact_type_name(item, lang))
     if lang == "en":
         return kpi_info(name).label
     if name in KPIS:
         return KPI_ZH[name]
-    if group == "within_target":
-        return label("kpi.within_target", lang, item=item)
     stage = f"{'reason' if group == 'defections' else 'stage'}.{item}"
     item_text = label(stage, lang) if stage in CATALOGUE else item
     return label(f"kpi.{group}_group", lang, item=item_text)
@@ -308,11 +464,11 @@ def kpi_name(name: str, lang: Lang) -> str:
 
 def unit_text(unit: str, lang: Lang, currency: str = "") -> str:
     """How a :class:`~sim.measures.metrics.KpiInfo` unit is written on an axis: ``%``, ``s``,
-    ``GBP``."""
+    ``£``, ``CHF``."""
     if unit == "share":
         return "%"
     if unit == "money":
-        return currency or label("unit.money", lang)
+        return CURRENCY_SYMBOLS.get(currency, currency) or label("unit.money", lang)
     return label(f"unit.{unit}", lang)
 
 
@@ -329,17 +485,23 @@ def share_digits(value: float) -> int:
 
 def _number(value: float, unit: str, digits: int | None) -> str:
     if unit == "share":
-        return f"{100 * value:.{share_digits(value) if digits is None else digits}f}"
-    if unit in ("count", "money"):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        text = f"{100 * value:.{share_digits(value) if digits is None else digits}f}"
+    elif unit in ("count", "money"):
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:,.1f}"
+    return text.replace("-", MINUS)
 
 
 def _with_unit(number: str, unit: str, lang: Lang, currency: str) -> str:
     if unit == "share":
         return f"{number}%"
     if unit == "money":
-        return f"{currency} {number}".strip()
+        symbol = CURRENCY_SYMBOLS.get(currency)
+        if symbol is None:
+            return f"{currency} {number}".strip()
+        sign = MINUS if number.startswith(MINUS) else ""
+        return f"{sign}{symbol}{number.removeprefix(MINUS)}"
     if unit == "count":
         return number
     return f"{number} {label(f'unit.{unit}', lang)}"
@@ -348,7 +510,8 @@ def _with_unit(number: str, unit: str, lang: Lang, currency: str) -> str:
 def format_value(
     value: float, unit: str, lang: Lang = "en", digits: int | None = None, currency: str = ""
 ) -> str:
-    """A number as written on a slide: ``84%``, ``12.3 s``, ``1,234``, ``GBP 1,489,036``.
+    """A number as written on a slide: ``84%``, ``12.3 s``, ``1,234``, ``£1,489,036``,
+    ``−£20,500``, ``CHF 1,489,036``.
 
     ``digits`` fixes the decimals of a share (default: :func:`share_digits`).
     """
@@ -365,10 +528,13 @@ def format_interval(
     digits: int | None = None,
     currency: str = "",
 ) -> str:
-    """A confidence interval with its unit written once: ``81–88%``, ``4.1–16.1 s``."""
+    """A confidence interval with its unit written once: ``81–88%``, ``4.1–16.1 s``,
+    ``£1,327,588–1,650,483``; from a negative number the ends are joined by "to":
+    ``−£5,120 to 3,400``."""
     if math.isnan(low) or math.isnan(high):
         return "–"
-    numbers = f"{_number(low, unit, digits)}–{_number(high, unit, digits)}"
+    ends = {"low": _number(low, unit, digits), "high": _number(high, unit, digits)}
+    numbers = label("range", lang, **ends) if low < 0 else "{low}–{high}".format(**ends)
     return _with_unit(numbers, unit, lang, currency)
 
 

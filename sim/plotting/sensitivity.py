@@ -13,7 +13,6 @@ Like every chart of :mod:`sim.plotting`, each returns a matplotlib Figure in the
 from __future__ import annotations
 
 import datetime as dt
-import json
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from sim.experiments.sensitivity import DIFFERENCE, VALUE
+from sim.experiments.sweep import sweep_currency
 from sim.measures.metrics import CI_LEVEL, kpi_info
 from sim.plotting.labels import Lang, kpi_name, unit_text
 from sim.plotting.style import (
@@ -90,16 +90,8 @@ def read_sensitivity(folder: str | Path) -> SensitivityData:
         pd.read_parquet(folder / "samples.parquet"),
         pd.read_parquet(folder / "indices.parquet"),
         pd.read_parquet(wins) if wins.is_file() else None,
-        _currency(folder / "sweep" / "runs"),
+        sweep_currency(folder / "sweep"),
     )
-
-
-def _currency(runs: Path) -> str:
-    """The scenario's currency, from the first finished point's manifest ('' without money)."""
-    for manifest in sorted(runs.glob("*/manifest.json")):
-        economics = json.loads(manifest.read_text(encoding="utf-8"))["parameters"]["economics"]
-        return str(economics["currency"]) if economics else ""
-    return ""
 
 
 def short_name(path: str) -> str:

@@ -4,12 +4,16 @@ Importing this module registers the bundled Noto Sans CJK SC subset (``fonts/``)
 matplotlib's font manager, so Chinese labels render on a machine without CJK fonts.
 :func:`house_style` applies ``slides.mplstyle`` with the fonts for a language; the other helpers
 give every chart the same frame: a left-aligned title, a legend under it, a source line at the
-bottom, and uncertainty drawn as a shaded band.
+bottom, uncertainty drawn as a shaded band, and labels that fit (:func:`fit_labels`: axis labels
+wrapped to their axes; fewer ticks, wrapped, smaller or turned tick labels until no two overlap).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,13 +25,18 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.style import context as style_context
+from matplotlib.text import Text
 from matplotlib.ticker import (
+    FixedLocator,
+    Formatter,
     FuncFormatter,
+    MaxNLocator,
     MultipleLocator,
     PercentFormatter,
     ScalarFormatter,
@@ -36,6 +45,7 @@ from matplotlib.ticker import (
 from matplotlib.transforms import Bbox
 from numpy.typing import ArrayLike
 
+from sim.measures.value import money_text
 from sim.plotting.labels import Lang, label
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +61,8 @@ FONT_FAMILIES: dict[Lang, list[str]] = {
 SLIDE_SIZE_IN = (40 / 3, 7.5)
 SLIDE_DPI = 144
 """13.33 × 7.5 in at 144 dpi is 1920 × 1080 px."""
+NOTEBOOK_DPI = 96
+"""A chart shown in a notebook: 1280 × 720 px, the same chart scaled."""
 
 PALETTE: tuple[str, ...] = tuple(
     mpl.rc_params_from_file(STYLE_FILE, use_default_template=False)["axes.prop_cycle"].by_key()[
@@ -67,6 +79,18 @@ SOURCE_STRIP = 0.05
 """Share of the figure height kept free at the bottom for the source line."""
 GAP = 0.015
 """Space between the title, the legend and the charts, as a share of the figure height."""
+TICK_GAP_PX = 4.0
+"""Least space between two tick labels, in pixels at the slide resolution."""
+SMALLEST_TICKS = 0.6
+"""Tick labels may shrink to this share of their style size to fit."""
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+"""Chinese characters and punctuation (a character class body)."""
+CJK_CHAR = re.compile(f"[{CJK}]")
+OPENING = "（《「『【〔〈"
+CLOSING = "）》」』】〕〉，。、；：！？"
+WRAP_PIECE = re.compile(f"[{OPENING}]*[{CJK}][{CLOSING}]*|[^\\s_/\\-{CJK}]*[\\s_/\\-]*[{CLOSING}]*")
+"""What a label may be broken after: a word and its separators, or one Chinese character; an
+opening bracket stays with what follows it and closing punctuation with what precedes it."""
 
 
 def register_fonts() -> None:
@@ -87,6 +111,16 @@ def house_style(lang: Lang = "en") -> Iterator[None]:
         yield
 
 
+class SlideFigure(Figure):
+    """A chart in the house style. A notebook shows it as a picture (IPython's ``_repr_png_``),
+    although no pyplot backend is involved."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=NOTEBOOK_DPI)
+        return buffer.getvalue()
+
+
 def slide_figure(
     nrows: int = 1,
     ncols: int = 1,
@@ -94,7 +128,7 @@ def slide_figure(
     height_ratios: Sequence[float] | None = None,
 ) -> tuple[Figure, np.ndarray]:
     """A slide-sized figure (call inside :func:`house_style`) and its axes as a flat array."""
-    fig = Figure(figsize=SLIDE_SIZE_IN, dpi=SLIDE_DPI, layout="constrained")
+    fig = SlideFigure(figsize=SLIDE_SIZE_IN, dpi=SLIDE_DPI, layout="constrained")
     axes = fig.subplots(
         nrows, ncols, sharex=sharex, squeeze=False, height_ratios=height_ratios
     ).ravel()
@@ -126,7 +160,149 @@ def finish(
     ).set_gid(SOURCE_GID)
     fig.get_layout_engine().set(rect=(0.0, SOURCE_STRIP, 1.0, top - SOURCE_STRIP))
     fig.draw_without_rendering()
+    fit_labels(fig)
     return fig
+
+
+def wrap_label(text: str, width: int = 16) -> str:
+    """``text`` on lines of at most about ``width`` characters (a Chinese character counts two),
+    broken after spaces, ``_``, ``-`` and ``/`` or between Chinese characters; a longer word
+    keeps its own line."""
+    lines = [""]
+    for piece in filter(None, WRAP_PIECE.findall(text)):
+        candidate = lines[-1] + piece
+        if lines[-1] and _text_width(candidate.rstrip()) > width:
+            lines.append(piece.lstrip())
+        else:
+            lines[-1] = candidate
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _text_width(text: str) -> int:
+    return len(text) + len(CJK_CHAR.findall(text))
+
+
+def tick_label_boxes(axis: Axis) -> list[Bbox]:
+    """Where the drawn, non-empty tick labels of an axis are, in display pixels (after a draw)."""
+    if not (axis.get_visible() and axis.axes.get_visible()):
+        return []
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * max(high - low, 1.0)
+    return [
+        text.get_window_extent()
+        for tick in axis.get_major_ticks()
+        if low - slack <= tick.get_loc() <= high + slack
+        for text in (tick.label1, tick.label2)
+        if text.get_visible() and text.get_text().strip()
+    ]
+
+
+def _outside(fig: Figure, box: Bbox) -> bool:
+    return box.x0 < 0 or box.y0 < 0 or box.x1 > fig.bbox.width or box.y1 > fig.bbox.height
+
+
+def _crowded(fig: Figure, boxes: Sequence[Bbox]) -> bool:
+    """Two labels closer than :data:`TICK_GAP_PX`, or one outside the figure."""
+    if any(_outside(fig, b) for b in boxes):
+        return True
+    padded = [b.padded(TICK_GAP_PX / 2) for b in boxes]
+    return any(a.overlaps(b) for i, a in enumerate(padded) for b in padded[i + 1 :])
+
+
+class _TickFitter:
+    """Makes one axis's tick labels fit, one remedy per call: fewer ticks on a numeric axis;
+    otherwise long text labels wrapped (x axis), smaller type, then labels turned 30° (x axis)."""
+
+    def __init__(self, axis: Axis) -> None:
+        self.axis = axis
+        self.size: float | None = None
+        """The labels' type size before any shrinking."""
+        self.wrapped = False
+
+    def step(self, drawn: int) -> bool:
+        """Apply the next remedy; False when none is left."""
+        axis, horizontal = self.axis, self.axis.axis_name == "x"
+        locator = axis.get_major_locator()
+        if isinstance(locator, MaxNLocator) and drawn > 2:
+            locator.set_params(nbins=max(1, drawn - 2))
+            return True
+        locs = axis.get_majorticklocs()
+        if isinstance(locator, MultipleLocator) and drawn > 2:
+            locator.set_params(base=2 * (locs[1] - locs[0]))
+            return True
+        if horizontal and not self.wrapped and isinstance(locator, FixedLocator):
+            self.wrapped = True  # text labels (categories) set with set_xticks(x, labels)
+            texts = axis.get_major_formatter().format_ticks(locs)
+            longest = max((_text_width(text) for text in texts), default=0)
+            if longest > 8:
+                axis.set_ticks(locs, [wrap_label(text, max(8, longest // 2)) for text in texts])
+                return True
+        labels = axis.get_ticklabels()
+        if not labels:
+            return False
+        size = labels[0].get_fontsize()
+        self.size = self.size or size
+        if size > SMALLEST_TICKS * self.size + 1e-6:
+            axis.set_tick_params(labelsize=max(SMALLEST_TICKS * self.size, 0.85 * size))
+            return True
+        if horizontal and not labels[0].get_rotation():
+            axis.set_tick_params(labelrotation=30)
+            for text in labels:
+                text.set(ha="right", rotation_mode="anchor")
+            return True
+        return False
+
+
+def fit_labels(fig: Figure, rounds: int = 8) -> None:
+    """Redraw until the labels fit: an axis label that leaves the figure or runs into another
+    panel's labels is wrapped to its axes; tick labels are changed until no two overlap and none
+    leaves the figure (see :class:`_TickFitter` for what each round tries)."""
+    fitters: dict[int, _TickFitter] = {}
+    for _ in range(rounds):
+        wrapped = [_wrap_axis_label(fig, axis) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
+        crowded = [
+            (axis, boxes)
+            for ax in fig.axes
+            for axis in (ax.xaxis, ax.yaxis)
+            if _crowded(fig, boxes := tick_label_boxes(axis))
+        ]
+        stepped = [
+            fitters.setdefault(id(axis), _TickFitter(axis)).step(len(boxes))
+            for axis, boxes in crowded
+        ]
+        if not any(wrapped) and not any(stepped):
+            return
+        fig.draw_without_rendering()
+
+
+def _wrap_axis_label(fig: Figure, axis: Axis) -> bool:
+    """Wrap an axis label to the length of its axes when it leaves the figure or overlaps the
+    tick or axis labels of another panel (after a draw); True if it changed."""
+    text = axis.label.get_text()
+    if not (text and axis.get_visible() and axis.axes.get_visible()):
+        return False
+    box = axis.label.get_window_extent()
+    others = [
+        other_box
+        for other in fig.axes
+        if other is not axis.axes and other.get_visible()
+        for other_axis in (other.xaxis, other.yaxis)
+        for other_box in (
+            *tick_label_boxes(other_axis),
+            *([other_axis.label.get_window_extent()] if other_axis.label.get_text() else []),
+        )
+    ]
+    if not (_outside(fig, box) or any(box.overlaps(other) for other in others)):
+        return False
+    room = axis.axes.get_window_extent()
+    along, space = (box.width, room.width) if axis.axis_name == "x" else (box.height, room.height)
+    if along <= space:
+        return False
+    wrapped = wrap_label(text.replace("\n", " "), max(8, int(_text_width(text) * space / along)))
+    if wrapped == text:
+        return False
+    axis.label.set_text(wrapped)
+    return True
 
 
 def _legend(fig: Figure, handles: Sequence[Artist], top: float, ncols: int) -> Legend:
@@ -155,6 +331,30 @@ def band(ax: Axes, x: np.ndarray, estimates: pd.DataFrame, colour: str, text: st
     (line,) = ax.plot(x, estimates["mean"], color=colour, label=text)
     ax.fill_between(
         x, estimates["ci_low"], estimates["ci_high"], color=colour, alpha=BAND_ALPHA, linewidth=0
+    )
+    return line
+
+
+def interval_steps(
+    ax: Axes,
+    starts: np.ndarray,
+    width: float,
+    values: ArrayLike,
+    colour: str,
+    text: str,
+    linestyle: str = "-",
+) -> Artist:
+    """A level per interval (``values[i]`` from ``starts[i]`` for ``width`` minutes) as a step
+    line, such as the agents on a roster; returns the line, labelled ``text``, for the legend."""
+    values = np.asarray(values, dtype=float)
+    (line,) = ax.step(
+        np.append(starts, starts[-1] + width),
+        np.append(values, values[-1]),
+        where="post",
+        color=colour,
+        linewidth=2.5,
+        linestyle=linestyle,
+        label=text,
     )
     return line
 
@@ -196,12 +396,69 @@ def reference_line(
 def unit_axis(ax: Axes, unit: str) -> None:
     """Tick labels for a KPI unit on the y axis: per cent for shares, thousands separators for
     counts and money, plain numbers (no offset) otherwise."""
+    ax.yaxis.set_major_formatter(
+        StrMethodFormatter("{x:,.0f}") if unit == "money" else kpi_formatter(unit)
+    )
+
+
+def kpi_formatter(unit: str, currency: str = "") -> Formatter:
+    """Tick labels for a KPI unit: per cent for shares, thousands separators for counts, money
+    as a person writes it (``£3.68M``, :func:`sim.measures.value.money_text`), plain numbers (no
+    offset, no ``1e6``) otherwise."""
     if unit == "share":
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    elif unit in ("count", "money"):
-        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    else:
-        ax.yaxis.set_major_formatter(ScalarFormatter(useOffset=False))
+        return PercentFormatter(1.0)
+    if unit == "count":
+        return StrMethodFormatter("{x:,.0f}")
+    if unit == "money":
+        return FuncFormatter(lambda value, _: money_text(value, currency, trim=True))
+    return ScalarFormatter(useOffset=False)
+
+
+def fit_tick_labels(fig: Figure, axes: Sequence[Axes], smallest: float = 10.0) -> None:
+    """Make the tick labels of ``axes`` fit, once the chart is laid out: x labels that overlap
+    one another or leave the figure are turned 30°, then 45°, and then any axis whose labels
+    still do is given smaller labels, down to ``smallest`` points. The layout is redone after
+    each step."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            turns = [30, 45] if axis is ax.xaxis else []
+            while crowded(fig, axis):
+                if turns:
+                    angle = turns.pop(0)
+                    for text in axis.get_ticklabels():
+                        text.set(
+                            rotation=angle, horizontalalignment="right", rotation_mode="anchor"
+                        )
+                else:
+                    size = visible_tick_labels(axis)[0].get_fontsize()
+                    if size <= smallest:
+                        break
+                    axis.set_tick_params(labelsize=max(0.85 * size, smallest))
+                fig.draw_without_rendering()
+
+
+def visible_tick_labels(axis: Axis) -> list[Text]:
+    """The tick labels drawn on an axis: with text, at a tick inside the view."""
+    low, high = sorted(axis.get_view_interval())
+    margin = 1e-9 * max(abs(low), abs(high), 1.0)
+    along = 0 if axis.axis_name == "x" else 1
+    return [
+        text
+        for text in axis.get_ticklabels()
+        if text.get_visible()
+        and text.get_text()
+        and low - margin <= text.get_position()[along] <= high + margin
+    ]
+
+
+def crowded(fig: Figure, axis: Axis) -> bool:
+    """Whether two tick labels of ``axis`` overlap, or one reaches outside the figure."""
+    boxes = [text.get_window_extent() for text in visible_tick_labels(axis)]
+    frame = fig.bbox
+    outside = any(
+        b.x0 < frame.x0 or b.y0 < frame.y0 or b.x1 > frame.x1 or b.y1 > frame.y1 for b in boxes
+    )
+    return outside or any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
 
 
 def percent_axis(ax: Axes, top: float | None = 1.0) -> None:

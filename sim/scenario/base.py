@@ -4,6 +4,7 @@ duration distributions (all durations in minutes)."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 """A name that becomes a folder name: letters, digits, '_', '.', '-'."""
+
+
+def humanise(name: str) -> str:
+    """A name as words for people: ``email_enquiry`` → ``Email enquiry``, ``fast-recovery`` →
+    ``Fast recovery`` (separators become spaces, the first letter a capital)."""
+    words = re.sub(r"[_.\-\s]+", " ", name).strip()
+    return words[:1].upper() + words[1:]
+
+
 PositiveMinutes = Annotated[float, Field(gt=0.0, le=100_000.0)]
 
 

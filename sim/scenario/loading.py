@@ -9,7 +9,7 @@ a scenario without copying it:
   extending file) starts from other files and overlays this one: mappings merge key by key, lists
   and scalars replace. A mapping whose ``kind`` changes replaces the old one instead of merging, so
   switching e.g. a roster from ``shifts`` to ``fixed`` does not drag the old keys along.
-* dotted overrides, ``staffing.tier1.agents=42`` (``python -m sim run -p KEY=VALUE``; the value is
+* dotted overrides, ``calendar.horizon_days=28`` (``python -m sim run -p KEY=VALUE``; the value is
   read as YAML, so ``=[1, 2]``, ``={kind: fixed, agents: 3}`` and ``=true`` work), applied last. An
   override may create keys that do not exist yet; validation then judges them.
 

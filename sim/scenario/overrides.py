@@ -1,4 +1,4 @@
-"""Dotted overrides (``staffing.tier1.agents=42``): parsed, applied to the data, and remembered so
+"""Dotted overrides (``calendar.horizon_days=28``): parsed, applied to the data, and remembered so
 that a problem they cause is reported against the override."""
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _parse_cli_override(text: str, problems: list[str]) -> tuple[str, Any, str] 
     label = f"override -p {text}"
     key, sep, raw = text.partition("=")
     if not sep:
-        problems.append(f"{label}: expected KEY=VALUE, e.g. staffing.tier1.agents=42")
+        problems.append(f"{label}: expected KEY=VALUE, e.g. calendar.horizon_days=28")
         return None
     try:
         value = yaml.safe_load(raw)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Model, Name, clock
+from sim.scenario.base import Model, Name, clock, humanise
 from sim.scenario.customers import CustomerBase, Economics, RecoveryPolicy, StandardRecovery
 from sim.scenario.desk import (
     WEEKDAYS,
@@ -42,6 +42,14 @@ class Scenario(Model):
     name: Name = Field(
         description="Short name used in output folders (letters, digits, '_', '.', '-')."
     )
+    title: str | None = Field(
+        None,
+        min_length=1,
+        max_length=120,
+        description="Display name on slides (the deck's title slide and properties); not set: "
+        "the name as words ('fast_recovery' → 'Fast recovery'). An overlay inherits it like any "
+        "field, so give an overlay its own.",
+    )
     description: str = Field("", description="What this scenario represents.")
     calendar: Calendar = Field(description="Simulated days, opening hours, holidays, peaks.")
     demand: Demand = Field(description="Contact types, volumes and intraday profiles.")
@@ -63,6 +71,11 @@ class Scenario(Model):
         description="What the desk does with complaints (needs customers).",
     )
     economics: Economics | None = Field(None, description="Costs and values; omit for no money.")
+
+    @property
+    def display_title(self) -> str:
+        """The title for people: :attr:`title`, or else the name as words."""
+        return self.title or humanise(self.name)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:

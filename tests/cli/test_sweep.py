@@ -1,7 +1,9 @@
-"""Sweeps: identical results whatever the workers, engine or back end; no finished work lost."""
+"""Sweeps: identical results whatever the workers, engine or back end; no finished work lost; the
+points named by their values and summarised best first, on the terminal and in CSV and Excel."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -60,6 +63,16 @@ def sweep(spec: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
+FOLDERS = {
+    "recovery-standard__agents-1",
+    "recovery-standard__agents-3",
+    "recovery-fast_track__agents-1",
+    "recovery-fast_track__agents-3",
+}
+"""The point folders of :func:`write_sweep`'s grid (recovery × ``staffing.tier2.agents``, in the
+order of the file, whose keys ``yaml.safe_dump`` sorted)."""
+
+
 def summary(out: Path) -> dict:
     return pq.read_table(out / "sweeps" / "tiny" / "summary.parquet").to_pydict()
 
@@ -83,14 +96,111 @@ def test_workers_and_engines_give_the_same_summary(tmp_path: Path) -> None:
     assert summary(tmp_path / "two") == reference
     assert summary(tmp_path / "nb") == reference
     runs = tmp_path / "nb" / "sweeps" / "tiny" / "runs"
-    for run in runs.iterdir():  # the executed notebook is kept with every point
+    assert {run.name for run in runs.iterdir()} == FOLDERS
+    for run in runs.iterdir():  # the executed notebook is kept with every point, with its charts
         cells = nbformat.read(run / "notebook.ipynb", as_version=4).cells
-        assert any(c.get("outputs") for c in cells if c.cell_type == "code")
+        outputs = [o for c in cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        assert any("image/png" in o.get("data", {}) for o in outputs)
+        # but no deck: a sweep turns it off unless its file asks for decks
+        assert not (run / "deck.pptx").exists() and not (run / "charts").exists()
     folder = tmp_path / "one" / "sweeps" / "tiny"
     assert {"sweep.yaml", "points.parquet", "summary.parquet", "manifest.json", "runs"} <= {
         p.name for p in folder.iterdir()
     }
     assert statuses(tmp_path / "one") == ["finished"] * 4
+
+
+def test_the_summary_is_printed_and_written_as_csv_and_excel(tmp_path: Path) -> None:
+    spec = write_sweep(tmp_path)
+    done = sweep(spec, tmp_path, "--engine", "direct", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "sweeps" / "tiny"
+    assert {p.name for p in (folder / "runs").iterdir()} == FOLDERS
+    tidy = summary(tmp_path)
+    net = {
+        f: m
+        for f, k, m in zip(tidy["folder"], tidy["kpi"], tidy["mean"], strict=True)
+        if k == "net_value"
+    }
+    best_first = sorted(net, key=lambda f: -net[f])
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(
+        "Sweep 'tiny': 4 of 4 points with results, best first by net value (higher is better)"
+    )
+    assert lines[1].split()[:6] == ["rank", "recovery", "agents", "net", "value", "(USD)"]
+    printed = [line.split()[:3] for line in lines[3:7]]
+    assert printed == [
+        [str(i + 1), *f.replace("recovery-", "").split("__agents-")]
+        for i, f in enumerate(best_first)
+    ]
+    assert all("$" in line and "%" in line for line in lines[3:7])
+    assert "4 of 4 points finished" in done.stdout and "summary.xlsx" in done.stdout
+
+    with (folder / "summary.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["folder"] for r in rows] == best_first
+    assert [r["rank"] for r in rows] == ["1", "2", "3", "4"]
+    first = rows[0]
+    assert first["staffing.tier2.agents"] in ("1", "3") and first["status"] == "finished"
+    assert float(first["net value (USD)"]) == pytest.approx(net[best_first[0]], rel=1e-5)
+    share = {(f, k): m for f, k, m in zip(tidy["folder"], tidy["kpi"], tidy["mean"], strict=True)}[
+        (best_first[0], "service_level")
+    ]
+    assert float(first["service level (%)"]) == pytest.approx(100 * share, rel=1e-5)
+    assert {"service level (%), 95% CI low", "service level (%), 95% CI high"} <= set(first)
+
+    book = openpyxl.load_workbook(folder / "summary.xlsx")
+    assert book.sheetnames == ["points", "summary", "sweep"]
+    sheet = [list(r) for r in book["points"].iter_rows(values_only=True)]
+    assert sheet[0] == list(rows[0])
+    assert [r[2] for r in sheet[1:]] == best_first
+    tidy_sheet = list(book["summary"].iter_rows(values_only=True))
+    assert len(tidy_sheet) == 1 + len(tidy["kpi"]) and "KPI" in tidy_sheet[0]
+    settings = dict(book["sweep"].iter_rows(values_only=True))
+    assert settings["seed"] == 9 and settings["replications"] == 2
+    assert settings["ranked by"] == "net_value (higher is better)"
+
+    # Another ranking without running anything again; a KPI that does not exist is refused.
+    again = sweep(spec, tmp_path, "--resume", "--rank", "abandon_rate")
+    assert again.returncode == 0, again.stderr
+    assert "best first by abandonment rate (lower is better)" in again.stdout
+    wrong = sweep(spec, tmp_path / "other", "--rank", "net_valu")
+    assert wrong.returncode == 2 and "--rank: unknown KPI 'net_valu'" in wrong.stderr
+    assert "Traceback" not in wrong.stderr and not (tmp_path / "other").exists()
+
+
+def test_a_sweep_folder_of_the_earlier_naming_resumes(tmp_path: Path) -> None:
+    """Point folders named by id (before folders were named by their values) are renamed and
+    kept; the missing point runs; the result is the uninterrupted one."""
+    spec = write_sweep(tmp_path)
+    assert sweep(spec, tmp_path / "whole", "--engine", "direct").returncode == 0
+    assert sweep(spec, tmp_path / "old", "--engine", "direct").returncode == 0
+    folder = tmp_path / "old" / "sweeps" / "tiny"
+    points = pq.read_table(folder / "points.parquet").to_pydict()
+    for point_id, name in zip(points["point_id"], points["folder"], strict=True):
+        (folder / "runs" / name).rename(folder / "runs" / point_id)
+    kept = folder / "runs" / points["point_id"][0] / "manifest.json"
+    stamp = kept.stat().st_mtime_ns
+    (folder / "runs" / points["point_id"][-1] / "manifest.json").unlink()  # unfinished
+    resumed = sweep(spec, tmp_path / "old", "--engine", "direct", "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "4 point folders of an earlier version renamed" in resumed.stdout
+    assert {p.name for p in (folder / "runs").iterdir()} == FOLDERS
+    assert (folder / "runs" / points["folder"][0] / "manifest.json").stat().st_mtime_ns == stamp
+    assert summary(tmp_path / "old") == summary(tmp_path / "whole")
+
+
+def test_decks_need_a_notebook_that_can_leave_them_out(tmp_path: Path) -> None:
+    notebook = nbformat.read(TEMPLATE, as_version=4)
+    [cell] = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    cell.source = "\n".join(line for line in cell.source.splitlines() if "make_deck" not in line)
+    old = tmp_path / "old.ipynb"
+    nbformat.write(notebook, old)
+    spec = write_sweep(tmp_path, notebook=old, decks=True)
+    done = sweep(spec, tmp_path, "--engine", "papermill")
+    assert done.returncode == 2, done.stderr
+    assert "decks: true needs a notebook with a make_deck parameter" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_existing_folder_needs_resume_or_force(tmp_path: Path) -> None:
@@ -123,10 +233,12 @@ def test_a_failing_point_is_recorded_and_the_others_finish(tmp_path: Path) -> No
     assert "2 failed" in done.stderr
     points = pq.read_table(tmp_path / "sweeps" / "tiny" / "points.parquet").to_pydict()
     assert sorted(points["status"]) == ["failed", "failed", "finished", "finished"]
-    for point_id, status, error in zip(
-        points["point_id"], points["status"], points["error"], strict=True
+    for folder, status, error in zip(
+        points["folder"], points["status"], points["error"], strict=True
     ):
-        run = tmp_path / "sweeps" / "tiny" / "runs" / point_id
+        run = tmp_path / "sweeps" / "tiny" / "runs" / folder
+        if status == "failed":  # named on stderr by its folder
+            assert folder in done.stderr
         if status == "failed":
             assert "deliberate failure" in error
             assert (run / "notebook.ipynb").exists()  # the partly executed notebook is kept
