@@ -4,10 +4,11 @@ Reads the history (contact-log files with a log schema), fits the arrival foreca
 :mod:`sim.logs.forecast` (a negative-binomial GLM of the daily calls with weekday, holiday and
 trend terms, and each weekday's intraday profile) and writes the calls forecast per day, interval
 and contact type with prediction intervals (CSV or Parquet, by the suffix of ``--out``), printing
-a summary. With ``--evaluate`` it evaluates instead by rolling origin (:mod:`sim.logs.forecast_eval`):
-forecasts from ``--start`` every ``--step-days``, each ``--days`` ahead, scored against what the
-log recorded and against the seasonal-naive and weekday-mean baselines. Exit status 0 on success,
-2 when the log, the schema, the holiday calendar or an option cannot be used (one line each).
+a summary. With ``--evaluate`` it evaluates instead by rolling origin
+(:mod:`sim.logs.forecast_eval`): forecasts from ``--start`` every ``--step-days``, each ``--days``
+ahead, scored against what the log recorded and against the seasonal-naive and weekday-mean
+baselines. Exit status 0 on success, 2 when the log, the schema, the holiday calendar or an option
+cannot be used (one line each).
 """
 
 from __future__ import annotations

@@ -36,14 +36,17 @@ def validation_figures(v: Validation) -> dict[str, Figure]:
             fig, axes = _slide(1)
             handles = _hour_panel(axes[0], hourly, m, (BLACK, BLUE, ORANGE))
             figures[f"by_hour_{m}"] = _finish(
-                fig, f"{MEASURES[m][0].capitalize()} by hour of arrival", v.source_line, handles
+                fig,
+                f"{MEASURES[m][0].capitalize()} by hour of arrival, {v.mode} mode",
+                v.source_line,
+                handles,
             )
         fig, axes = _slide(6, ncols=3)
         for ax, m in zip(axes, MEASURES, strict=False):
             handles = _hour_panel(ax, hourly, m, (BLACK, BLUE, ORANGE), compact=True)
         _overall_panel(axes[5], est, (BLACK, BLUE, ORANGE))
         figures["overview"] = _finish(
-            fig, f"Observed vs simulated, {v.period.label}", v.source_line, handles
+            fig, f"Observed vs simulated, {v.period.label}, {v.mode} mode", v.source_line, handles
         )
     return figures
 
