@@ -119,6 +119,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
+    problem = _mode_problem(args)
+    if problem:
+        print(f"python -m sim validate-log: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         scenario = load_scenario(args.scenario)
         scenario_text = args.scenario.read_text(encoding="utf-8")
@@ -137,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         if args.idle_max_min is not None
         else recorded.get("idle_max_min", IDLE_MAX_MIN)
     )
-    problem = staffing_rule_problem(slack_min, idle_max_min) or _mode_problem(args)
+    problem = staffing_rule_problem(slack_min, idle_max_min)
     if problem:
         print(f"python -m sim validate-log: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
