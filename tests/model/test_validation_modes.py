@@ -18,12 +18,12 @@ import pytest
 from sim.cli.main import main
 from sim.logs.calibrate import calibrate
 from sim.logs.contact_log import CleanLog, read_logs
-from sim.logs.forecast import forecast_arrivals
+from sim.logs.forecast import forecast_arrivals, log_counts
 from sim.logs.holidays import load_holidays
 from sim.logs.log_schema import LogError
 from sim.logs.plan import MODES
 from sim.logs.validation import Validation, modes_table, validate
-from sim.plotting.validation import validation_figures
+from sim.plotting.validation import forecast_chart, modes_chart, validation_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 MAY = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"
@@ -85,6 +85,20 @@ def test_mode_recorded_in_every_output(runs: dict[str, Validation], tmp_path: Pa
     for fig in validation_figures(runs["forecast"]).values():
         assert "forecast mode" in fig.get_suptitle()
         plt.close(fig)
+
+
+def test_charts_of_the_modes_and_the_forecast(runs: dict[str, Validation]) -> None:
+    fig = modes_chart(list(runs.values()))
+    assert "modes side by side" in fig.get_suptitle()
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert [f"simulated, {m} mode" for m in MODES] == labels[1:]
+    plt.close(fig)
+    log = read_logs([MAY], "anonymous-bank")
+    forecast = forecast_arrivals(log, WEEK[0], 7, load_holidays("israel-1999"))
+    fig = forecast_chart(forecast, log_counts(log))
+    assert "Calls per day, forecast 1999-05-23 to 1999-05-29" in fig.get_suptitle()
+    assert any("of days inside the interval" in t.get_text() for t in fig.legends[0].get_texts())
+    plt.close(fig)
 
 
 def test_forecast_mode_refuses_hindsight() -> None:
