@@ -21,9 +21,11 @@ from sim.logs.contact_log import CleanLog, read_logs
 from sim.logs.forecast import forecast_arrivals, log_counts
 from sim.logs.holidays import load_holidays
 from sim.logs.log_schema import LogError
-from sim.logs.plan import MODES
+from sim.logs.plan import MODES, planned_roster
 from sim.logs.validation import Validation, modes_table, validate
 from sim.plotting.validation import forecast_chart, modes_chart, validation_figures
+from sim.scenario.desk import WEEKDAYS, QueueingRoster
+from sim.scenario.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 MAY = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"
@@ -37,10 +39,16 @@ def _days(log: CleanLog, first: dt.date, last: dt.date) -> CleanLog:
 
 
 @pytest.fixture(scope="module")
-def runs() -> dict[str, Validation]:
-    """May calibrated on itself; its week after Shavuot validated in each mode."""
+def may() -> tuple[CleanLog, Scenario]:
+    """The May log and May calibrated on itself."""
     log = read_logs([MAY], "anonymous-bank")
-    scenario = calibrate(log).scenario()
+    return log, calibrate(log).scenario()
+
+
+@pytest.fixture(scope="module")
+def runs(may: tuple[CleanLog, Scenario]) -> dict[str, Validation]:
+    """May's week after Shavuot validated in each mode."""
+    log, scenario = may
     week = _days(log, *WEEK)
     forecast = forecast_arrivals(log, WEEK[0], 7, load_holidays(None, log.schema))
     return {
@@ -99,6 +107,33 @@ def test_charts_of_the_modes_and_the_forecast(runs: dict[str, Validation]) -> No
     assert "Calls per day, forecast 1999-05-23 to 1999-05-29" in fig.get_suptitle()
     assert any("of days inside the interval" in t.get_text() for t in fig.legends[0].get_texts())
     plt.close(fig)
+
+
+def test_a_queueing_rule_plans_from_the_demand(may: tuple[CleanLog, Scenario]) -> None:
+    """A scenario whose roster is a staffing rule gets agents worked out from the planner's
+    expected calls: twice the calls, more agents; a calibrated by-interval roster ignores them."""
+    _, calibrated = may
+    rule = calibrated.model_copy(
+        update={"staffing": calibrated.staffing.model_copy(
+            update={"tier1": QueueingRoster(kind="square_root", beta=0.5)}
+        )}
+    )  # fmt: skip
+    dates = [WEEK[0] + dt.timedelta(days=i) for i in range(7)]
+    planned = [WEEKDAYS[d.weekday()] for d in dates]
+    hours = [calibrated.calendar.opening_hours.of(w) for w in planned]
+    slots = [(round(h.open_h * 2), round(h.close_h * 2)) if h else (0, 0) for h in hours]
+    demand = np.zeros((7, len(rule.demand.contact_types), 48))
+    for d, (lo, hi) in enumerate(slots):
+        demand[d, 0, lo:hi] = 30.0
+    once = planned_roster(dates, rule, demand, slots, planned)
+    twice = planned_roster(dates, rule, 2 * demand, slots, planned)
+    open_ = demand[:, 0] > 0
+    assert once[open_].min() >= 1
+    assert (twice[open_] > once[open_]).all()
+    assert np.array_equal(
+        planned_roster(dates, calibrated, demand, slots, planned),
+        planned_roster(dates, calibrated, 2 * demand, slots, planned),
+    )
 
 
 def test_forecast_mode_refuses_hindsight() -> None:
