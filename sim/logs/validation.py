@@ -22,10 +22,10 @@ period is cut into calendar weeks and each week becomes one scenario in which ev
 carries *that day's* calls (observed or forecast) as its profile (one per contact type), their
 total as its daily volume, and that day's agents as its roster; the day-to-day volume factor is
 off for observed volumes and the forecast's overdispersion for forecast ones, and days without
-calls are holidays. Each week scenario is an ordinary
-scenario (``python -m sim run`` would accept it). Since the desk closes every night (callers still
-waiting are cut off) no queue carries over from one day to the next, so cutting the period into
-weeks changes nothing. Within an interval arrivals are Poisson with the observed count as mean.
+calls are holidays. Each week scenario is an ordinary scenario (``python -m sim run`` would accept
+it). Since the desk closes every night (callers still waiting are cut off) no queue carries over
+from one day to the next, so cutting the period into weeks changes nothing. Within an interval
+arrivals are Poisson with the interval's calls (observed, or the forecast's mean) as mean.
 
 **Which calls** (observed and simulated alike): calls that reached the queue or an agent, arriving
 within the opening hours, as in the calibration. A simulated caller still waiting at closing time
