@@ -25,7 +25,7 @@ from sim.logs.bands import band_name, split_band
 from sim.logs.calibrate import calibrate
 from sim.logs.contact_log import read_logs
 from sim.logs.erlang_baseline import erlang_a_totals
-from sim.logs.forecast import log_counts
+from sim.logs.forecast import forecast_arrivals, log_counts
 from sim.logs.forecast_eval import evaluate_forecast
 from sim.logs.holidays import load_holidays
 from sim.logs.log_schema import load_schema
@@ -305,19 +305,33 @@ def test_out_of_sample_january_march_to_april_july(january_march: tuple) -> None
 
 @pytest.mark.long
 def test_planned_staffing_january_march_to_april_july(january_march: tuple) -> None:
-    """Planned-staffing mode (observed calls, the January-March weekday x interval roster): the
-    abandonment and the mean wait of answered calls within their targets (docs/validation.md:
-    +0.2 pp, +4%, hour-of-day correlation 0.81 with 10 replications)."""
+    """Planned-staffing mode (observed calls, the January-March weekday x interval roster), as in
+    docs/validation.md (10 replications, the scenario's seed): +0.2 pp, +4%, hour-of-day
+    correlation 0.81, all three targets met. The correlation is close to its target (0.75 with 3
+    replications and another seed)."""
     cal, later, _ = january_march
-    result = validate(
-        later, cal.scenario(), mode="planned-staffing", replications=3, seed=5,
-        erlang_patience=cal.erlang_patience_s,
-    )  # fmt: skip
+    result = validate(later, cal.scenario(), mode="planned-staffing", replications=10)
     t = result.targets()
     assert t["mode"] == "planned-staffing"
-    assert t["abandon_rate_within_2pp"], t
-    assert t["mean_wait_served_within_15pct"], t
-    assert t["hour_correlation_abandon_rate"] > 0.75, t
+    assert t["abandon_rate_diff_pp"] == pytest.approx(0.2, abs=0.05), t
+    assert t["mean_wait_served_rel_diff"] == pytest.approx(0.04, abs=0.005), t
+    assert t["hour_correlation_at_least_0.8"], t
+
+
+@pytest.mark.long
+def test_forecast_mode_january_march_to_april_july(january_march: tuple) -> None:
+    """Forecast mode (calls forecast from January-March, the planned roster), as in
+    docs/validation.md: the forecast is 6% short of the calls that came, and the simulated
+    abandonment 4.9 points below the observed: the reported miss of the ±3 pp target."""
+    cal, later, log = january_march
+    first = dataclasses.replace(log, records=log.records[log.records["date"] < "1999-04-01"])
+    forecast = forecast_arrivals(first, dt.date(1999, 4, 1), 122, load_holidays("israel-1999"))
+    assert forecast.day_mean.sum() == pytest.approx(130_559, rel=0.001)
+    result = validate(later, cal.scenario(), mode="forecast", forecast=forecast, replications=10)
+    t = result.targets()
+    assert t["mode"] == "forecast" and t["abandon_rate_target_pp"] == 3.0
+    assert t["abandon_rate_diff_pp"] == pytest.approx(-4.9, abs=0.1), t
+    assert not t["abandon_rate_within_target"]
 
 
 @pytest.mark.long
