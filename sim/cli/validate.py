@@ -146,12 +146,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"python -m sim validate-log: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
+        forecast = read_forecast(args.forecast) if args.mode == "forecast" else None
         log = read_logs(args.logs, args.schema)
+        holidays = load_holidays(args.holidays, log.schema) if args.mode != "trace" else None
         if not args.json:
             print(log.report.describe())
             print()
-        forecast = read_forecast(args.forecast) if args.mode == "forecast" else None
-        holidays = load_holidays(args.holidays, log.schema) if args.mode != "trace" else None
         result = validate(
             log,
             scenario,
