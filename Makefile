@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-long lint schema bench clean
+.PHONY: run test test-long test-browser lint schema bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,15 @@ test: $(STAMP)
 ## test-long: the checks on whole shipped scenarios (a simulated year or half-year each)
 test-long: $(STAMP)
 	$(BIN)/python -m pytest -q -m long
+
+## test-browser: the explorer notebook in JupyterLab, driven in headless Chromium (not part of
+## `make test`; installs Playwright into the venv, and Chromium with apt-get if missing and root)
+test-browser: $(STAMP)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "make test-browser: Chromium is missing; install it as root: apt-get install -y chromium" >&2; exit 1; fi; }
+	@$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[dev,cluster,browser]"
+	$(BIN)/python tests/browser/check_explorer.py
 
 ## schema: regenerate params/schema.json and docs/parameters.md from the Scenario model
 schema: $(STAMP)

@@ -75,6 +75,8 @@ _PUBLIC = {
     "littles_law_table": "sim.notebook.tables",
     "explore_run": "sim.notebook.explorer",
     "explore_show": "sim.notebook.explorer",
+    "erlang_staffing": "sim.notebook.explorer",
+    "erlang_show": "sim.notebook.explorer",
 }
 """Public name → the module that defines it."""
 
@@ -95,6 +97,8 @@ __all__ = [
     "conservation_table",
     "differences_table",
     "erlang_agreement",
+    "erlang_show",
+    "erlang_staffing",
     "evaluate_forecast",
     "explore_run",
     "explore_show",
@@ -159,7 +163,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim.logs.forecast_eval import evaluate_forecast
     from sim.logs.holidays import load_holidays
     from sim.logs.validation import modes_table, validate
-    from sim.notebook.explorer import explore_run, explore_show
+    from sim.notebook.explorer import erlang_show, erlang_staffing, explore_run, explore_show
     from sim.notebook.policies import run_policies
     from sim.notebook.tables import (
         conservation_table,

@@ -130,21 +130,21 @@ _FLOAT_LENGTH = 8
 _UNSAFE = re.compile(r"[^a-z0-9_.+]+")
 
 
-def point_slugs(rows: list[dict[str, Any]]) -> list[str]:
+def point_slugs(rows: list[dict[str, Any]], length: int = SLUG_LENGTH) -> list[str]:
     """Folder names for a sweep's points, readable from their values.
 
     Each value is written after its parameter's shortest dotted suffix that no other parameter
     of the sweep ends with (``headcount_scale-0.85``), the pairs joined by ``__``; a policy
     mapping ``{kind: fast_track}`` is written as its kind, and a point without values is
     ``base``. A name that had to lose something — a long or nested value, a float with many
-    digits, upper case or characters unsafe in a file name, a name past :data:`SLUG_LENGTH` —
+    digits, upper case or characters unsafe in a file name, a name past ``length`` characters —
     ends with ``__`` and the point's id, so it stays unique; so does one that two distinct
     points would share (say the text ``fast_track`` and the mapping ``{kind: fast_track}``).
     Names depend only on the values and the sweep's parameter names, never on the order of the
     points, so a resumed sweep finds its folders again.
     """
     short = short_names(sorted({key for row in rows for key in row}))
-    slugs = [_slug(row, short) for row in rows]
+    slugs = [_slug(row, short, length) for row in rows]
     owners: dict[str, set[str]] = {}
     for row, slug in zip(rows, slugs, strict=True):
         owners.setdefault(slug, set()).add(point_id(row))
@@ -170,7 +170,7 @@ def short_names(keys: list[str]) -> dict[str, str]:
     return out
 
 
-def _slug(params: dict[str, Any], short: dict[str, str]) -> str:
+def _slug(params: dict[str, Any], short: dict[str, str], length: int) -> str:
     if not params:
         return "base"
     pairs, exact = [], True
@@ -180,8 +180,8 @@ def _slug(params: dict[str, Any], short: dict[str, str]) -> str:
         pairs.append(f"{name}-{text}")
         exact = exact and name_exact and value_exact
     readable = "__".join(pairs)
-    if len(readable) > SLUG_LENGTH:
-        readable, exact = readable[:SLUG_LENGTH].rstrip("_.+-"), False
+    if len(readable) > length:
+        readable, exact = readable[:length].rstrip("_.+-"), False
     return readable if exact else f"{readable}__{point_id(params)}"
 
 

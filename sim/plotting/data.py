@@ -49,6 +49,8 @@ class RunInfo:
     seed: int
     created: dt.date
     ci_level: float = CI_LEVEL
+    settings: str = ""
+    """What-if settings the source line states under the run's facts (empty: none)."""
 
     @classmethod
     def from_manifest(cls, manifest: Mapping[str, Any]) -> RunInfo:

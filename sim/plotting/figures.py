@@ -88,8 +88,9 @@ COMPARE_KPIS = (
 
 
 def source_text(infos: Sequence[RunInfo], lang: Lang, key: str = "source") -> str:
-    """The source line for charts drawn from one or more runs."""
-    return label(
+    """The source line for charts drawn from one or more runs, with the runs' what-if settings
+    (:attr:`RunInfo.settings`) on a second line."""
+    text = label(
         key,
         lang,
         scenario=", ".join(dict.fromkeys(i.scenario.name for i in infos)),
@@ -97,6 +98,8 @@ def source_text(infos: Sequence[RunInfo], lang: Lang, key: str = "source") -> st
         level=infos[0].ci_level,
         date=max(i.created for i in infos).isoformat(),
     )
+    settings = label("separator", lang).join(dict.fromkeys(i.settings for i in infos if i.settings))
+    return f"{text}\n{settings}" if settings else text
 
 
 def intraday_service_level(intervals: Table, info: RunInfo, lang: Lang = "en") -> Figure:

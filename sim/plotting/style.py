@@ -76,7 +76,8 @@ REFERENCE = "#555555"
 BAND_ALPHA = 0.22
 SOURCE_GID = "source-line"
 SOURCE_STRIP = 0.05
-"""Share of the figure height kept free at the bottom for the source line."""
+"""Share of the figure height kept free at the bottom for a one-line source line (more for
+more lines)."""
 GAP = 0.015
 """Space between the title, the legend and the charts, as a share of the figure height."""
 TICK_GAP_PX = 4.0
@@ -155,10 +156,11 @@ def finish(
             ncols -= 1
             legend = _legend(fig, handles, top, ncols)
         top -= _extent(fig, legend).height + GAP
-    fig.text(
-        0.01, 0.012, source, ha="left", va="bottom", fontsize="small", color=REFERENCE
-    ).set_gid(SOURCE_GID)
-    fig.get_layout_engine().set(rect=(0.0, SOURCE_STRIP, 1.0, top - SOURCE_STRIP))
+    line = fig.text(0.01, 0.012, source, ha="left", va="bottom", fontsize="small", color=REFERENCE)
+    line.set_gid(SOURCE_GID)
+    lines = source.count("\n") + 1
+    strip = SOURCE_STRIP + _extent(fig, line).height * (lines - 1) / lines
+    fig.get_layout_engine().set(rect=(0.0, strip, 1.0, top - strip))
     fig.draw_without_rendering()
     fit_labels(fig)
     return fig

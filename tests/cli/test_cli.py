@@ -8,7 +8,6 @@ with ``--json`` and writes a reproducible output folder; ``check`` validates; ``
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -21,12 +20,6 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-import yaml
-
-from sim.cli import main as cli
-from sim.experiments.sensitivity_spec import load_sensitivity
-from sim.experiments.templates import template_parameters, template_path
-from sim.scenario.loading import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 BASELINE = REPO / "params" / "baseline.yaml"
@@ -531,95 +524,3 @@ def test_compare_refuses_bad_resolution_options(args: list[str], expected: str) 
         sim("compare", "params/baseline.yaml", "params/scenarios/understaffed.yaml", *args)
     )
     assert expected in message
-
-
-# --- override examples -----------------------------------------------------------------------
-
-EXAMPLE = re.compile(r"""-p\s+(?:'([^']*)'|"([^"]*)"|([^\s`'")]+))""")
-COMMAND = re.compile(r"python -m sim ([a-z-]+)")
-SHIPPED_FILE = re.compile(r"params/[\w/.-]+\.yaml")
-DEFAULT_FILES = {"sensitivity": "params/sensitivity/customer_side.yaml"}
-
-
-def examples(snippet: str, command: str | None) -> list[tuple[str | None, list[str], list[str]]]:
-    """(command, files, ``KEY=VALUE`` overrides) of each command in a snippet of text: each
-    ``python -m sim COMMAND`` starts one, and ``-p`` before any belongs to ``command``. The
-    placeholder ``-p KEY=VALUE`` (and the deprecated ``-p KEY VALUE``) is no example."""
-    starts = [(m.start(), m.group(1)) for m in COMMAND.finditer(snippet)]
-    parts = [(0, command), *starts]
-    found = []
-    for (start, name), (end, _) in zip(parts, [*parts[1:], (len(snippet), None)], strict=True):
-        text = snippet[start:end]
-        overrides = [next(g for g in m.groups() if g is not None) for m in EXAMPLE.finditer(text)]
-        overrides = [o for o in overrides if not o.startswith("KEY")]
-        if overrides:
-            found.append((name, SHIPPED_FILE.findall(text), overrides))
-    return found
-
-
-def readme_snippets() -> list[str]:
-    """The README's inline code and the lines of its code blocks (continuations joined)."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.DOTALL)
-    prose = re.sub(r"```[a-z]*\n.*?```", "", text, flags=re.DOTALL)
-    lines = [line for block in blocks for line in block.replace("\\\n", " ").splitlines()]
-    return lines + re.findall(r"`([^`]+)`", prose.replace("\n", " "))
-
-
-def help_texts(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> dict:
-    """``python -m sim --help`` and every ``python -m sim COMMAND --help``, unwrapped."""
-    monkeypatch.setenv("COLUMNS", "1000")
-    [commands] = [
-        a.choices for a in cli._parser()._actions if isinstance(a, argparse._SubParsersAction)
-    ]
-    texts = {}
-    for command in [None, *commands]:
-        with pytest.raises(SystemExit) as stop:
-            cli.main([*([command] if command else []), "--help"])
-        assert stop.value.code == 0
-        texts[command] = " ".join(capsys.readouterr().out.split())
-    return texts
-
-
-def check_example(command: str | None, files: list[str], overrides: list[str]) -> None:
-    """Validate an example's overrides on the shipped files, as its command reads them."""
-    assert all("=" in o for o in overrides), f"{overrides}: write -p KEY=VALUE"
-    if command == "sensitivity":
-        for path in files or [DEFAULT_FILES["sensitivity"]]:
-            load_sensitivity(REPO / path, overrides)
-    elif command == "notebook":
-        allowed = template_parameters(template_path("00_scenario"))
-        for text in overrides:
-            key, _, value = text.partition("=")
-            assert key in allowed, f"-p {text}: 00_scenario has no parameter {key!r}"
-            if key == "scenario_path":
-                assert (REPO / yaml.safe_load(value)).is_file(), text
-            if key == "overrides":
-                load_scenario(BASELINE, yaml.safe_load(value))
-    else:  # run, compare, check, or a bare -p: scenario parameters
-        scenarios = [f for f in files if f.startswith("params/") and "sweeps/" not in f]
-        for path in scenarios or ["params/baseline.yaml"]:
-            assert (
-                cli.main(["check", str(REPO / path), *(x for o in overrides for x in ("-p", o))])
-                == 0
-            )
-
-
-def test_override_examples_in_readme_and_help_run_on_the_shipped_files(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    readme = [e for snippet in readme_snippets() for e in examples(snippet, None)]
-    helps = [
-        e
-        for command, text in help_texts(monkeypatch, capsys).items()
-        for e in examples(text, command)
-    ]
-    everything = readme + helps
-    commands = {command for command, _, _ in everything}
-    assert {None, "run", "check", "sensitivity", "notebook"} <= commands, commands
-    assert len(readme) >= 6 and len(helps) >= 6
-    for command, files, overrides in everything:
-        check_example(command, files, overrides)
-    capsys.readouterr()
-    texts = " ".join(" ".join(o) for _, _, o in everything)
-    assert "staffing.tier1.agents" not in texts  # per-interval roster on the baseline: exit 2

@@ -15,8 +15,11 @@ import jupytext
 import nbformat
 import papermill
 import pytest
+from matplotlib.figure import Figure
 
+import sim
 from sim.experiments.templates import NOTEBOOKS, start_kernel, template_parameters
+from tests.cli.test_erlang_cli import erlang_json
 
 ROOT = NOTEBOOKS.parent
 TEMPLATES = (
@@ -67,8 +70,11 @@ EXPECTED_CHARTS = {
         "sensitivity_morris_difference",
     ],
 }
+CHART_FOLDERS = {"01_explore": "scenario-*/charts/"}
+"""Where a template writes its charts, if not in its output folder (a pattern)."""
 EXPECTED_FILES = {
     "00_scenario": ["manifest.json", "summary.parquet", "intervals.parquet"],
+    "01_explore": ["scenario-*/manifest.json", "scenario-*/summary.parquet"],
     "02_staffing_policies": ["staffing_differences.csv"],
     "03_recovery_policies": ["recovery_differences.csv", "agents_vs_recovery_differences.csv"],
     "04_sweep_report": ["sweep_best_points.csv"],
@@ -176,12 +182,31 @@ def test_template_runs_and_writes_its_files(
     if name == "04_sweep_report":
         parameters["sweep_dir"] = str(request.getfixturevalue("tiny_sweep"))
     execute(name, tmp_path, parameters)
-    expected = [f"{c}.{ext}" for c in EXPECTED_CHARTS.get(name, []) for ext in ("png", "svg")]
+    charts = [f"{CHART_FOLDERS.get(name, '')}{c}" for c in EXPECTED_CHARTS.get(name, [])]
+    expected = [f"{c}.{ext}" for c in charts for ext in ("png", "svg")]
     expected += EXPECTED_FILES.get(name, [])
-    missing = [f for f in expected if not (tmp_path / f).is_file()]
+    missing = [f for f in expected if len(list(tmp_path.glob(f))) != 1]
     assert not missing, f"{name} did not write {missing}"
-    for chart in EXPECTED_CHARTS.get(name, []):
-        assert (tmp_path / f"{chart}.png").stat().st_size > 10_000
+    for chart in charts:
+        (png,) = tmp_path.glob(f"{chart}.png")
+        assert png.stat().st_size > 10_000
+    shown = shown_outputs(nbformat.read(tmp_path / f"{name}.ipynb", as_version=4))
+    as_text = [text for kind, text in shown if kind == "text/plain" and text.startswith("<Figure")]
+    assert not as_text, f"{name}: charts shown as text, not drawn: {as_text}"
+    assert any(kind == "image/png" for kind, _ in shown), f"{name} shows no chart"
+
+
+def shown_outputs(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(richest MIME type, text) of every displayed result of an executed notebook."""
+    shown = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                shown.append(("image/png", ""))
+            elif "text/plain" in data:
+                shown.append(("text/plain", str(data["text/plain"])))
+    return shown
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -232,19 +257,58 @@ def test_notebook_has_no_outputs_and_matches_its_text_version(name: str) -> None
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
+def test_template_opens_on_python3_with_a_title_and_no_empty_cells(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    empty = [i for i, cell in enumerate(nb.cells) if not cell.source.strip()]
+    assert not empty, f"{name}: empty cells {empty}"
+
+
+def test_opening_and_saving_the_templates_changes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What JupyterLab does on open and autosave (through jupytext's contents manager, with a
+    newer jupytext than wrote the files) leaves every tracked template byte for byte as it was."""
+    import shutil
+
+    import jupytext.header
+    from jupytext.sync_contentsmanager import TextFileContentsManager
+
+    shutil.copytree(NOTEBOOKS, tmp_path / "notebooks", ignore=shutil.ignore_patterns(".*"))
+    shutil.copy(ROOT / "jupytext.toml", tmp_path)
+    files = sorted((tmp_path / "notebooks").glob("*.*"))
+    before = {path.name: path.read_bytes() for path in files}
+    monkeypatch.setattr(jupytext.header, "__version__", "99.0.0")
+    manager = TextFileContentsManager(root_dir=str(tmp_path))
+    for path in files:
+        relative = f"notebooks/{path.name}"
+        manager.save(manager.get(relative, content=True), relative)
+    changed = [path.name for path in files if path.read_bytes() != before[path.name]]
+    assert not changed, f"opening and saving changed {changed}"
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
 def test_template_defines_no_functions(name: str) -> None:
     source = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
     for word in ("def ", "class ", "lambda"):
         assert word not in source, f"{name} contains {word.strip()!r}"
 
 
-def test_the_explorer_run_button_runs_and_shows_charts(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_explorer_run_button_runs_shows_and_saves_charts(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """What a click on 01_explore's Run button does, without a browser: the same controls, the
-    button clicked, the charts displayed."""
+    button clicked, the charts displayed with the settings in their source line, the run saved in
+    a folder named by its settings."""
     import ipywidgets as widgets
+    from IPython import display
 
     from sim.notebook.explorer import explore_show
+    from sim.plotting.style import source_line
 
+    shown: list[Figure] = []
+    monkeypatch.setattr(display, "display", shown.append)
     explorer = widgets.interactive(
         explore_show,
         {"manual": True, "manual_name": "Run"},
@@ -256,7 +320,43 @@ def test_the_explorer_run_button_runs_and_shows_charts(capsys: pytest.CaptureFix
         complain_prob=widgets.FloatSlider(value=0.05, min=0.0, max=0.2, step=0.01),
         replications=widgets.IntSlider(value=2, min=2, max=10),
         seed=widgets.fixed(1),
+        quick=widgets.fixed(True),
+        output_dir=widgets.fixed(tmp_path),
     )
     explorer.manual_button.click()
-    shown = capsys.readouterr().out
-    assert shown.count("Figure(1920x1080)") >= 3, shown
+    assert len(shown) == 3
+    for fig in shown:
+        assert source_line(fig).endswith(
+            "\nSettings: agents ×1.10 · volume ×0.90 · recovery fast_track · complain p 0.05 · "
+            "seed 1 · quick mode: 3 days"  # TINY's horizon and burn-in over quick mode's
+        )
+    (folder,) = tmp_path.iterdir()
+    assert folder.name.startswith(
+        "scenario-baseline__agents-1.1__volume-0.9__recovery-fast_track__complain-0.05__reps-2__"
+        "seed-1__mode-quick__"
+    )  # and a hash for TINY
+    assert f"Saved to {folder}" in capsys.readouterr().out
+    assert (folder / "manifest.json").is_file()
+    assert len(list((folder / "charts").glob("explore_*.png"))) == 3
+
+
+def test_the_explorer_erlang_calculator_gives_the_command_line_figures() -> None:
+    """01_explore's Erlang calculator shows what ``python -m sim erlang --json`` answers."""
+    payload = erlang_json(
+        *("--arrivals-per-h", "540", "--aht-min", "5", "--patience-min", "4"),
+        *("--target-sl", "0.8", "--target-asa-s", "15", "--shrinkage", "0.3"),
+    )
+    table = sim.erlang_staffing(540, 5, 4, 20, 0.8, 15, None, 0.3)["value"]
+    staffing, analytic = payload["staffing"], payload["analytic"]
+    expected = {
+        **{f"agents for {target}": n for target, n in staffing["needed"].items()},
+        "agents answering": staffing["agents"],
+        "occupancy": staffing["occupancy"],
+        "shrinkage": staffing["shrinkage"],
+        "FTE to roster": staffing["fte"],
+        "P(wait)": analytic["p_wait"],
+        "ASA": analytic["asa_s"],
+        "service level within 20 s": analytic["service_level"],
+        "P(abandon)": analytic["p_abandon"],
+    }
+    assert table.to_dict() == pytest.approx(expected, rel=1e-12)

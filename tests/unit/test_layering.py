@@ -170,3 +170,11 @@ def test_public_api_lists_agree() -> None:
     public = dict(sim._PUBLIC)
     assert set(sim.__all__) == set(public) | set(sim._SUBPACKAGES)
     assert seen == public | {name: "sim" for name in sim._SUBPACKAGES}
+
+
+def test_every_public_name_is_documented() -> None:
+    """docs/architecture.md's table of the public API names every public name."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("## The public API", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in sim._PUBLIC if f"`{name}`" not in table]
+    assert not missing, f"add to docs/architecture.md's public API table: {missing}"

@@ -11,6 +11,7 @@ human names and money written once, on the built-in design or a template's layou
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -72,7 +73,7 @@ from sim.plotting.labels import (
     kpi_name,
     unit_text,
 )
-from sim.plotting.style import FONT_DIR, FONT_FAMILIES, source_line, wrap_label
+from sim.plotting.style import FONT_DIR, FONT_FAMILIES, SOURCE_GID, source_line, wrap_label
 from sim.scenario.desk import WEEKDAYS
 from tests.scenarios import busy_desk, customer_desk
 
@@ -198,6 +199,19 @@ def test_chart_has_title_units_legend_and_source(run: RunData, name: str, lang: 
     assert dt.date.today().isoformat() in source
     if name != "response_curves":  # a model curve: no replications behind it
         assert "2" in source and "95%" in source
+
+
+def test_settings_get_a_second_source_line_below_the_charts(run: RunData) -> None:
+    settings = "Settings: agents ×1.10 · volume ×0.90 · seed 7 · quick mode: 14 days"
+    with_settings = RunData(run.path, dataclasses.replace(run.info, settings=settings), run.tables)
+    for build in (FIGURES["intraday_staffing"], FIGURES["complaint_funnel"]):
+        fig = build(with_settings, "en")
+        first, second = source_line(fig).split("\n")
+        assert run.info.scenario.name in first and second == settings
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        line = next(t for t in fig.texts if t.get_gid() == SOURCE_GID)
+        top = line.get_window_extent(renderer).y1
+        assert all(ax.get_tightbbox(renderer).y0 > top for ax in fig.axes if ax.get_visible())
 
 
 def test_uncertainty_is_shown(run: RunData) -> None:
