@@ -27,7 +27,7 @@
 #
 # The default logs are the shipped "Anonymous Bank" call centre, 1999 (Technion SEE lab, Guedj &
 # Mandelbaum; analysed in Brown et al. 2005, JASA): calibrated on January–March, validated on
-# April–July (about three minutes on two cores). Under papermill the cell below tagged
+# April–July (a few minutes on two cores). Under papermill the cell below tagged
 # `parameters` is replaced.
 
 # %% tags=["parameters"]
