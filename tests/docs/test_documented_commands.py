@@ -46,6 +46,8 @@ TINY_SENSITIVITY = {
 FAST_COMMANDS = {"check", "erlang", "schema"}
 """Commands that need nothing made quick."""
 PLACEHOLDER_RUN = re.compile(r"outputs/[\w-]*<timestamp>/?")
+INPUTS = ("--scenario", "--forecast")
+"""Options naming a file another documented command writes (with ``--out``)."""
 
 
 def markdown_snippets(path: Path) -> list[str]:
@@ -164,12 +166,17 @@ def quick(command: str, project: Path) -> list[str]:
 
 def prerequisites(command: str, project: Path) -> list[str]:
     """The documented commands that write what ``command`` reads (as a reader runs them first):
-    the calibration a validation checks, the run a glob such as ``outputs/tour/baseline-*/``
-    names."""
+    the calibration a validation checks and the forecast it takes, the run a glob such as
+    ``outputs/tour/baseline-*/`` names."""
     before = []
-    if command.startswith("validate-log") and not (project / "params/calibrated.yaml").is_file():
-        before += [c for c in COMMANDS if c.startswith("calibrate")][:1]
-    for word in shlex.split(command):
+    words = shlex.split(command)
+    needed = {option: words[words.index(option) + 1] for option in INPUTS if option in words}
+    if words[0] == "validate-log":
+        needed.setdefault("--scenario", "params/calibrated.yaml")
+    for path in needed.values():
+        if not (project / path).is_file():
+            before += [c for c in COMMANDS if f"--out {path}" in c][:1]
+    for word in words:
         if "*" in word and not glob.glob(str(project / word)):
             folder = str(Path(word.split("*")[0]).parent)
             before += [c for c in COMMANDS if c.startswith("run") and f"--out {folder}" in c][:1]
