@@ -38,9 +38,15 @@ import sim
 
 scenario = sim.load_scenario(scenario_path, overrides)
 Path(output_dir).mkdir(parents=True, exist_ok=True)
-writer = sim.RunWriter(Path(output_dir), contacts=write_contacts)
+reps = replications or scenario.simulation.replications
+writer = sim.RunWriter(Path(output_dir), contacts=write_contacts, replications=reps)
 result = sim.run_scenario(
-    scenario, replications, seed, workers=workers, on_replication=writer.replication
+    scenario,
+    reps,
+    seed,
+    workers=workers,
+    on_replication=writer.replication,
+    on_progress=writer.days,  # the progress bar of `python -m sim notebook` (make run)
 )
 writer.finish(result, command=["notebook", "00_scenario"])
 

@@ -22,7 +22,7 @@ The package, lowest layer first (a layer imports only from the layers below it; 
 * :mod:`sim.measures`: KPIs, per-interval tables, customer and money measures of a replication;
 * :mod:`sim.experiments` (replications, comparisons, sweeps, sensitivity studies, calibration
   by simulation, run folders) and :mod:`sim.logs`
-  (real contact logs: reading, calibration, validation);
+  (real contact logs: reading, calibration, forecasting, validation);
 * :mod:`sim.plotting`: charts and slide decks;
 * :mod:`sim.cli` and :mod:`sim.notebook`: the command line and what the notebook templates
 call.
@@ -64,6 +64,11 @@ _PUBLIC = {
     "read_logs": "sim.logs.contact_log",
     "calibrate": "sim.logs.calibrate",
     "validate": "sim.logs.validation",
+    "modes_table": "sim.logs.validation",
+    "load_holidays": "sim.logs.holidays",
+    "forecast_arrivals": "sim.logs.forecast",
+    "log_counts": "sim.logs.forecast",
+    "evaluate_forecast": "sim.logs.forecast_eval",
     # what the notebook templates call
     "run_policies": "sim.notebook.policies",
     "summary_table": "sim.notebook.tables",
@@ -97,14 +102,19 @@ __all__ = [
     "erlang_agreement",
     "erlang_show",
     "erlang_staffing",
+    "evaluate_forecast",
     "explore_run",
     "explore_show",
     "fit",
+    "forecast_arrivals",
     "kpi_table",
     "littles_law_table",
     "load_fit",
+    "load_holidays",
     "load_scenario",
     "load_sensitivity",
+    "log_counts",
+    "modes_table",
     "plotting",
     "queueing",
     "read_logs",
@@ -156,7 +166,10 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim.experiments.templates import run_template
     from sim.logs.calibrate import calibrate
     from sim.logs.contact_log import read_logs
-    from sim.logs.validation import validate
+    from sim.logs.forecast import forecast_arrivals, log_counts
+    from sim.logs.forecast_eval import evaluate_forecast
+    from sim.logs.holidays import load_holidays
+    from sim.logs.validation import modes_table, validate
     from sim.notebook.explorer import erlang_show, erlang_staffing, explore_run, explore_show
     from sim.notebook.policies import run_policies
     from sim.notebook.tables import (

@@ -5,6 +5,7 @@ read as ``-p KEY=VALUE``."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -60,6 +61,14 @@ def fraction(text: str) -> float:
             f"{text!r} is not a share between 0 and 1 (write 0.8 for 80%)"
         )
     return value
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse ``type=`` for a calendar date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def join_legacy_params(argv: Sequence[str]) -> tuple[list[str], bool]:

@@ -10,7 +10,9 @@ Commands:
 * ``fit``    calibrate a scenario by simulation, as its ``fit:`` section declares (``--write``);
 * ``notebook`` run a notebook template headless into an output folder;
 * ``calibrate`` fit a scenario to a real contact log (ACD export);
-* ``validate-log`` re-simulate a logged period and compare with what happened (and Erlang A);
+* ``forecast`` forecast calls per interval and contact type from a contact log (or evaluate it);
+* ``validate-log`` re-simulate a logged period and compare with what happened (and Erlang A), in
+  one of three modes (trace, planned-staffing, forecast);
 * ``slides`` build a 16:9 PowerPoint deck (charts, takeaways, KPI table) from a run folder;
 * ``check``  validate a scenario file (exit 0 when valid, 2 with one line per problem otherwise);
 * ``erlang`` Erlang C / Erlang A calculator, optionally checked against the simulation engine;
@@ -33,6 +35,7 @@ from pydantic import ValidationError
 
 from sim.cli import calibrate as calibrate_command
 from sim.cli import fit as fit_command
+from sim.cli import forecast as forecast_command
 from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
@@ -260,6 +263,7 @@ def _parser() -> argparse.ArgumentParser:
     sensitivity_command.add_parser(sub)
     fit_command.add_parser(sub)
     calibrate_command.add_parser(sub)
+    forecast_command.add_parser(sub)
     validate_command.add_parser(sub)
     slides_command.add_parser(sub)
 
@@ -421,6 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return validate_command.run(args)
             case "calibrate":
                 return calibrate_command.run(args)
+            case "forecast":
+                return forecast_command.run(args)
             case "notebook":
                 return _cmd_notebook(args)
             case "sweep":

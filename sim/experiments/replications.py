@@ -8,10 +8,12 @@ replications run one after another or spread over worker processes.
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableSequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as NotYet
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,10 +47,20 @@ class ReplicationResult:
     wall_s: float
 
 
-def run_replication(scenario: Scenario, seed: int, replication: int) -> ReplicationResult:
-    """Simulate one replication of ``scenario``."""
+POLL_S = 0.5
+"""How often a run with progress looks at how far its replications are."""
+
+_WORKER: dict[str, MutableSequence[int] | None] = {"days": None}
+"""In a worker process, under ``days``: the days each replication of the run has simulated (an
+array shared with the parent, one slot per replication), or None when nobody follows progress."""
+
+
+def run_replication(
+    scenario: Scenario, seed: int, replication: int, on_day: Callable[[int], None] | None = None
+) -> ReplicationResult:
+    """Simulate one replication of ``scenario`` (``on_day``: told the days simulated so far)."""
     started = time.perf_counter()
-    run = simulate(scenario, Streams(seed, replication))
+    run = simulate(scenario, Streams(seed, replication), on_day)
     return ReplicationResult(
         replication=replication,
         kpis=replication_kpis(run, scenario) | customer_kpis(run, scenario),
@@ -92,16 +104,63 @@ class ScenarioResult:
 
 
 def iter_replications(
-    scenario: Scenario, seed: int, indices: range, workers: int = 1
+    scenario: Scenario,
+    seed: int,
+    indices: range,
+    workers: int = 1,
+    days: MutableSequence[int] | None = None,
+    poll: Callable[[], None] | None = None,
 ) -> Iterator[ReplicationResult]:
-    """Yield the replications ``indices`` in order, computed in ``workers`` processes."""
+    """Yield the replications ``indices`` in order, computed in ``workers`` processes.
+
+    With ``days`` (a shared array, one slot per replication: ``multiprocessing.RawArray``) each
+    replication keeps its slot at the days it has simulated, and ``poll`` is called at least every
+    :data:`POLL_S` seconds while they run, to show how far they are.
+    """
     if workers <= 1 or len(indices) == 1:
-        for r in indices:
-            yield run_replication(scenario, seed, r)
+        for slot, r in enumerate(indices):
+            yield run_replication(scenario, seed, r, _day_counter(days, slot, poll))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        n = len(indices)
-        yield from pool.map(run_replication, [scenario] * n, [seed] * n, indices)
+    with ProcessPoolExecutor(workers, initializer=_share_days, initargs=(days,)) as pool:
+        futures = [
+            pool.submit(_run_counted, scenario, seed, r, slot) for slot, r in enumerate(indices)
+        ]
+        for future in futures:
+            while True:
+                try:
+                    result = future.result(timeout=POLL_S)
+                except NotYet:
+                    if poll is not None:
+                        poll()
+                    continue
+                yield result
+                break
+
+
+def _day_counter(
+    days: MutableSequence[int] | None, slot: int, poll: Callable[[], None] | None
+) -> Callable[[int], None] | None:
+    """The ``on_day`` of the replication in ``slot``: its count in ``days``, then ``poll``."""
+    if days is None:
+        return None
+
+    def on_day(done: int) -> None:
+        days[slot] = done
+        if poll is not None:
+            poll()
+
+    return on_day
+
+
+def _share_days(days: MutableSequence[int] | None) -> None:
+    """Worker start-up: keep the run's shared day counts."""
+    _WORKER["days"] = days
+
+
+def _run_counted(scenario: Scenario, seed: int, replication: int, slot: int) -> ReplicationResult:
+    """A replication in a worker, counting its days in its slot of the shared array (the
+    parent polls it)."""
+    return run_replication(scenario, seed, replication, _day_counter(_WORKER["days"], slot, None))
 
 
 def run_scenario(
@@ -112,6 +171,7 @@ def run_scenario(
     on_replication: Callable[[ReplicationResult], None] | None = None,
     progress: bool = False,
     first: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ScenarioResult:
     """Run replications of ``scenario`` and summarise their KPIs with confidence intervals.
 
@@ -122,22 +182,41 @@ def run_scenario(
         workers: worker processes (results do not depend on it).
         on_replication: called with each finished replication (e.g. to write its tables), after
             which its records are released, keeping memory to one replication at a time.
-        progress: show a progress bar.
+        progress: show a progress bar of the days simulated (burn-in included) over all
+            replications, with the time left.
         first: index of the first replication (replications ``first`` to ``first +
             replications - 1`` run; see :meth:`ScenarioResult.extended`).
+        on_progress: called about every :data:`POLL_S` seconds while the replications run with
+            the days simulated so far and the days to simulate in all (e.g. to keep a progress
+            file).
     """
     replications = replications or scenario.simulation.replications
     seed = scenario.simulation.seed if seed is None else seed
     workers = min(workers or os.cpu_count() or 1, replications)
     started = time.perf_counter()
-    per_rep = []
-    results = iter_replications(scenario, seed, range(first, first + replications), workers)
-    for result in tqdm(
-        results, total=replications, desc=scenario.name, unit="rep", disable=not progress
-    ):
-        per_rep.append(result.kpis)
-        if on_replication is not None:
-            on_replication(result)
+    per_rep: list[dict[str, float]] = []
+    follow = progress or on_progress is not None
+    days = multiprocessing.RawArray("i", replications) if follow else None
+    days_total = replications * scenario.simulated_days
+    bar = tqdm(total=days_total, desc=scenario.name, unit="day", disable=not progress)
+    reported = [0.0]
+
+    def poll(final: bool = False) -> None:
+        done = sum(days or ())
+        bar.set_postfix_str(f"{len(per_rep)}/{replications} replications", refresh=False)
+        bar.update(done - bar.n)
+        now = time.perf_counter()
+        if on_progress is not None and (final or now - reported[0] >= POLL_S):
+            reported[0] = now
+            on_progress(done, days_total)
+
+    indices = range(first, first + replications)
+    with bar:
+        for result in iter_replications(scenario, seed, indices, workers, days, poll):
+            per_rep.append(result.kpis)
+            if on_replication is not None:
+                on_replication(result)
+            poll(final=True)
     summary = summarise(per_rep)
     return ScenarioResult(
         scenario=scenario,

@@ -117,6 +117,7 @@ class RunWriter:
         self.contacts = contacts
         self.expected = replications
         self._done = 0
+        self._days: tuple[int, int] | None = None
         self._wall_s = 0.0
         self._intervals: list[dict[str, np.ndarray]] = []
         self._daily: list[dict[str, np.ndarray]] = []
@@ -139,8 +140,23 @@ class RunWriter:
             parts.append({"replication": np.full(n, result.replication), **table})
         self._done += 1
         self._wall_s += result.wall_s
-        progress = {"replications_done": self._done, "replications": self.expected}
-        progress["replication_s"] = round(self._wall_s / self._done, 3)
+        self._write_progress()
+
+    def days(self, done: int, total: int) -> None:
+        """Note the days simulated so far of the days to simulate in all (``run_scenario``'s
+        ``on_progress``) in the progress file."""
+        self._days = (done, total)
+        self._write_progress()
+
+    def _write_progress(self) -> None:
+        progress: dict[str, float | int | None] = {
+            "replications_done": self._done,
+            "replications": self.expected,
+        }
+        if self._done:
+            progress["replication_s"] = round(self._wall_s / self._done, 3)
+        if self._days is not None:
+            progress["days_done"], progress["days"] = self._days
         atomic_write_bytes(self.out_dir / PROGRESS, json.dumps(progress).encode("utf-8"))
 
     def _write_contacts(self, result: ReplicationResult) -> None:

@@ -92,8 +92,9 @@ def run_template(
 
 
 def _with_progress(execute: Callable[[], None], progress_file: Path | None, name: str) -> None:
-    """Run ``execute`` in a thread while a bar shows the replications the notebook has written
-    (the run's progress file), with the time left estimated from the first ones."""
+    """Run ``execute`` in a thread while a bar shows how far the notebook's run is (its progress
+    file): the days simulated over all replications when it counts them, else the replications
+    written, with the time left."""
     from tqdm.auto import tqdm
 
     done = threading.Event()
@@ -108,15 +109,22 @@ def _with_progress(execute: Callable[[], None], progress_file: Path | None, name
             done.set()
 
     threading.Thread(target=target, daemon=True).start()
-    with tqdm(desc=f"{name}: replications", unit="rep", total=None) as bar:
+    with tqdm(desc=name, unit="rep", total=None) as bar:
         while not done.wait(0.5):
             state = _read_progress(progress_file)
             if state is None:
                 continue
-            bar.total = state.get("replications") or bar.total
-            bar.update(int(state["replications_done"]) - bar.n)
+            replications = f"{state['replications_done']}/{state.get('replications') or '?'}"
+            if state.get("days"):
+                bar.unit = "day"
+                bar.total = state["days"]
+                bar.set_postfix_str(f"{replications} replications", refresh=False)
+                bar.update(int(state["days_done"]) - bar.n)
+            else:
+                bar.total = state.get("replications") or bar.total
+                bar.update(int(state["replications_done"]) - bar.n)
         if not failure and bar.total:
-            bar.update(bar.total - bar.n)  # the notebook finished: every replication is written
+            bar.update(bar.total - bar.n)  # the notebook finished: all of its run is written
     if failure:
         raise failure[0]
 

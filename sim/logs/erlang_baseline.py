@@ -1,6 +1,7 @@
 """The Erlang A baseline of a validation: the M/M/n+M queue per interval of a logged period, with
-the interval's observed arrival rate, its inferred agents, the mean handle time and the exponential
-patience fitted at calibration, aggregated to hours and to the period."""
+the interval's arrival rate and agents as the validation mode gives them to the simulation
+(observed or forecast calls; inferred or planned agents), the mean handle time and the
+exponential patience fitted at calibration, aggregated to hours and to the period."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import math
 import numpy as np
 
 from sim.logs.bands import POOLED, band_name, split_band
-from sim.logs.observed import HOURS, N_TALLIES, Period
+from sim.logs.observed import HOURS, N_TALLIES
+from sim.logs.plan import DeskInputs
 from sim.queueing import erlang_a_kpis
 from sim.scenario.base import mean_min
 from sim.scenario.desk import ServiceLevel
@@ -88,17 +90,18 @@ def _erlang_a_per_call(
     )
 
 
-def _mix(period: Period, per_type: np.ndarray) -> np.ndarray:
+def _mix(arrivals: np.ndarray, per_type: np.ndarray) -> np.ndarray:
     """Call-weighted mean of a per-type value in every interval, shape ``(days, intervals)``."""
-    calls = period.arrivals.sum(axis=1)
-    weighted = np.einsum("dti,t->di", period.arrivals, per_type)
+    calls = arrivals.sum(axis=1)
+    weighted = np.einsum("dti,t->di", arrivals, per_type)
     return np.divide(weighted, calls, out=np.zeros(calls.shape), where=calls > 0)
 
 
-def erlang_a_baseline(period: Period, scenario: Scenario, patience_s: np.ndarray) -> np.ndarray:
-    """Erlang A totals per day and hour for the period (see :func:`erlang_a_totals`): the busy
-    time per call (handle time and wrap-up) and the exponential patience are the scenario's
-    per type (``patience_s``, see :func:`erlang_patience_s`), weighted by each interval's mix of
+def erlang_a_baseline(inputs: DeskInputs, scenario: Scenario, patience_s: np.ndarray) -> np.ndarray:
+    """Erlang A totals per day and hour for the period (see :func:`erlang_a_totals`), with the
+    calls and agents the simulation gets in the validation mode (``inputs``): the busy time per
+    call (handle time and wrap-up) and the exponential patience are the scenario's per type
+    (``patience_s``, see :func:`erlang_patience_s`), weighted by each interval's mix of
     types."""
     busy = np.array(
         [
@@ -106,12 +109,14 @@ def erlang_a_baseline(period: Period, scenario: Scenario, patience_s: np.ndarray
             for ct in scenario.demand.contact_types.values()
         ]
     )
+    if inputs.roster is None:
+        raise ValueError("Erlang A needs the agents per interval: the plan has no roster yet")
     return erlang_a_totals(
-        period.arrivals.sum(axis=1),
-        period.roster,
-        _mix(period, busy),
-        _mix(period, np.asarray(patience_s) / 60.0),
-        period.interval_min,
+        inputs.arrivals.sum(axis=1),
+        inputs.roster,
+        _mix(inputs.arrivals, busy),
+        _mix(inputs.arrivals, np.asarray(patience_s) / 60.0),
+        scenario.calendar.interval_min,
         scenario.service_level,
     )
 

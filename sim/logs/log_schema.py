@@ -138,6 +138,11 @@ class LogSchema(Model):
     agent: Agents = Field(default_factory=Agents, description="Agent column.")
     priority: str | None = Field(None, description="Column of the caller's priority (integers).")
     cleaning: Cleaning = Field(default_factory=Cleaning, description="Cleaning thresholds.")
+    holidays: str | None = Field(
+        None,
+        description="The desk's holiday calendar for forecasts: a preset name "
+        "(sim/logs/holiday_calendars/), a YAML file, or none.",
+    )
 
     def columns(self) -> dict[str, str]:
         """Every column the schema reads → the schema field naming it."""

@@ -1,86 +1,22 @@
-"""A logged period simulated again, week by week, with the observed volumes and the inferred agents
-as inputs (see :mod:`sim.logs.validation`)."""
+"""A logged period simulated again, week by week, with the inputs of a validation mode (observed
+or forecast volumes, inferred or planned agents: :mod:`sim.logs.plan`; see
+:mod:`sim.logs.validation`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from sim.logs.observed import HOURS, N_TALLIES, Period, tally
+from sim.logs.observed import HOURS, N_TALLIES, tally
+from sim.logs.plan import DeskInputs, week_scenarios
 from sim.model.records import ANSWERED, WAITING
 from sim.model.replication import simulate
 from sim.model.rng import Streams
-from sim.scenario.desk import WEEKDAYS
 from sim.scenario.scenario import Scenario
-
-
-def week_scenarios(period: Period, scenario: Scenario) -> list[tuple[int, Scenario]]:
-    """The period as one scenario per calendar week: (index of its first day, scenario).
-
-    Every weekday of a week carries that day's observed counts per interval and type (as its
-    profiles and daily volumes) and that day's inferred agents (as its roster); the handle
-    times, patience, wrap-up and service-level definition are the calibrated scenario's.
-    """
-    base = scenario.model_dump(mode="json", exclude={"customers", "recovery", "economics"})
-    roster = period.roster
-    out = []
-    for first in range(0, len(period.dates), 7):
-        days = range(first, min(first + 7, len(period.dates)))
-        hours: dict[str, Any] = dict.fromkeys(WEEKDAYS)
-        profiles: dict[str, list[float]] = {}
-        volumes: dict[str, dict[str, float]] = {t: {} for t in period.type_names}
-        profile_of: dict[str, dict[str, str]] = {t: {} for t in period.type_names}
-        agents: dict[str, list[int]] = {}
-        holidays = []
-        for d in days:
-            date = period.dates[d]
-            w = WEEKDAYS[date.weekday()]
-            lo, hi = period.open_slots(d)
-            if hi <= lo:
-                continue
-            hours[w] = {
-                "open_h": lo * period.interval_min / 60,
-                "close_h": hi * period.interval_min / 60,
-            }
-            agents[w] = roster[d, lo:hi].tolist()
-            counts = period.arrivals[d, :, lo:hi]
-            if counts.sum() == 0:
-                holidays.append(date.isoformat())
-                continue
-            for k, t in enumerate(period.type_names):
-                volumes[t][w] = float(counts[k].sum())
-                if counts[k].sum() > 0:
-                    name = f"{t}.{date.isoformat()}"
-                    profiles[name] = counts[k].astype(float).tolist()
-                    profile_of[t][w] = name
-        if not profiles:
-            continue
-        data = dict(base)
-        data["name"] = f"{scenario.name}.week-{period.dates[first].isoformat()}"
-        data["calendar"] = {
-            "start_date": period.dates[first].isoformat(),
-            "horizon_days": len(days),
-            "interval_min": period.interval_min,
-            "opening_hours": hours,
-            "holidays": holidays,
-            "peak_days": [],
-            "warmup_min": 0.0,
-        }
-        data["demand"] = base["demand"] | {
-            "day_volume_cv": 0.0,
-            "profiles": profiles,
-            "contact_types": {
-                t: base["demand"]["contact_types"][t]
-                | {"daily_volume": volumes[t], "profile": profile_of[t]}
-                for t in period.type_names
-            },
-        }
-        data["staffing"] = base["staffing"] | {"tier1": {"kind": "by_interval", "agents": agents}}
-        out.append((first, Scenario.model_validate(data)))
-    return out
 
 
 def _week_seed(seed: int, first_day: int) -> int:
@@ -109,7 +45,8 @@ def _simulate_week(
 
 
 def resimulate(
-    period: Period,
+    inputs: DeskInputs,
+    dates: Sequence[dt.date],
     scenario: Scenario,
     replications: int,
     seed: int,
@@ -120,20 +57,21 @@ def resimulate(
     ``(replications, days, 24, N_TALLIES)``.
 
     Args:
-        period: The observed period (:func:`observe`).
+        inputs: The re-simulation's inputs (:mod:`sim.logs.plan`).
+        dates: The period's days.
         scenario: The calibrated scenario.
         replications: Independent replications of the whole period.
         seed: Master seed; each week draws from its own seed derived from it.
         workers: Worker processes (results do not depend on it).
         on_progress: Called with (jobs done, jobs) after each week replication.
     """
-    weeks = week_scenarios(period, scenario)
+    weeks = week_scenarios(inputs, dates, scenario)
     jobs = [
         (sc, first, _week_seed(seed, first), r, sc.calendar.horizon_days)
         for first, sc in weeks
         for r in range(replications)
     ]
-    out = np.zeros((replications, len(period.dates), HOURS, N_TALLIES))
+    out = np.zeros((replications, len(dates), HOURS, N_TALLIES))
 
     def collect(results: Any) -> None:
         for done, (r, first, totals) in enumerate(results, start=1):

@@ -1,25 +1,31 @@
 """Validation: re-simulate a logged period and compare the simulated desk with the real one.
 
 The question a planner asks of a calibrated model is "does it reproduce *my* desk?". Here the
-period a contact log covers is simulated again, with what the log says happened as the inputs, and
-the service the callers got is compared, per hour of the day and overall, with what they got in
-reality. Method and results on the Anonymous Bank data: ``docs/validation.md``.
+period a contact log covers is simulated again and the service the callers got is compared, per
+hour of the day and overall, with what they got in reality. Method and results on the Anonymous
+Bank data: ``docs/validation.md``.
 
-**Inputs from the log being validated against** (they are what happened, not what the model
-predicts): the calls per planning interval of every day and contact type, the agents on duty per
-interval of every day (the calibration's staffing rule, :mod:`sim.logs.agent_activity`, with its
-settings) and the opening hours (the calibration's rule, applied to this log). **From the
-calibrated scenario**: everything the model has to get right: handle times, patience, wrap-up,
-the queue discipline, the service-level definition.
+**Three modes** (:mod:`sim.logs.plan`), which differ in the inputs only. ``trace`` takes what the
+log being validated against says happened: the calls per planning interval of every day and
+contact type, the agents on duty per interval of every day (the calibration's staffing rule,
+:mod:`sim.logs.agent_activity`, which reads when that log's callers were waiting) and the opening
+hours (the calibration's rule, applied to this log): it checks the desk model given what
+happened, and predicts nothing. ``planned-staffing`` keeps the observed calls but takes the
+agents and opening hours from the calibrated scenario (the calibration months' plan).
+``forecast`` takes the calls forecast from the months before the period and the planned
+staffing: nothing from the validated period. **From the calibrated scenario**, in every mode:
+everything the model has to get right: handle times, patience, wrap-up, the queue discipline,
+the service-level definition.
 
 **Re-simulation.** The scenario model has one arrival profile and one roster per weekday, so the
 period is cut into calendar weeks and each week becomes one scenario in which every weekday
-carries *that day's* observed counts as its profile (one per contact type), their total as its
-daily volume, and that day's inferred agents as its roster; the day-to-day volume factor is off
-(the volumes are observed) and days without calls are holidays. Each week scenario is an ordinary
-scenario (``python -m sim run`` would accept it). Since the desk closes every night (callers still
-waiting are cut off) no queue carries over from one day to the next, so cutting the period into
-weeks changes nothing. Within an interval arrivals are Poisson with the observed count as mean.
+carries *that day's* calls (observed or forecast) as its profile (one per contact type), their
+total as its daily volume, and that day's agents as its roster; the day-to-day volume factor is
+off for observed volumes and the forecast's overdispersion for forecast ones, and days without
+calls are holidays. Each week scenario is an ordinary scenario (``python -m sim run`` would accept
+it). Since the desk closes every night (callers still waiting are cut off) no queue carries over
+from one day to the next, so cutting the period into weeks changes nothing. Within an interval
+arrivals are Poisson with the interval's calls (observed, or the forecast's mean) as mean.
 
 **Which calls** (observed and simulated alike): calls that reached the queue or an agent, arriving
 within the opening hours, as in the calibration. A simulated caller still waiting at closing time
@@ -38,7 +44,7 @@ Simulated values are means over replications with a Student-t 95% interval; obse
 a 95% interval from a bootstrap over days (the period's days as a sample of days).
 
 **Erlang A baseline.** For every interval with calls, the M/M/n+M queue (:func:`sim.queueing.
-erlang_a_kpis`) with the interval's observed arrival rate, its inferred agents, the mean handle
+erlang_a_kpis`) with the interval's arrival rate and agents as the mode gives them, the mean handle
 time (talk and wrap-up, weighted by the interval's mix of types) and the exponential patience
 fitted at calibration, all types pooled; its steady-state measures are aggregated to hours and to
 the period weighting each interval by its calls.
@@ -60,7 +66,11 @@ import pandas as pd
 from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.contact_log import CleanLog
 from sim.logs.erlang_baseline import erlang_a_baseline, erlang_patience_s
+from sim.logs.forecast import Forecast
+from sim.logs.holidays import HolidayCalendar, load_holidays
+from sim.logs.log_schema import LogError
 from sim.logs.observed import BOOTSTRAP, HOURS, MEASURES, OFFERED, Period, measures, observe
+from sim.logs.plan import MODES, DeskInputs, forecast_inputs, planned_inputs, trace_inputs
 from sim.logs.resimulate import resimulate
 from sim.measures.metrics import CI_LEVEL, estimate
 from sim.scenario.scenario import Scenario
@@ -79,6 +89,11 @@ TARGET_HOUR_CORR = 0.8
 wait of answered calls within 15%, hour-of-day correlation of abandonment at least 0.8."""
 
 
+TARGET_ABANDON_PP_FORECAST = 0.03
+"""In forecast mode (a prediction, with the arrivals' forecast error on top of the model's),
+the abandonment target is within 3 percentage points."""
+
+
 @dataclass(frozen=True)
 class Validation:
     """Observed, simulated and Erlang A totals for one period, and their comparison.
@@ -92,6 +107,7 @@ class Validation:
         seed: Master seed.
         service_level: The service-level definition, in words.
         erlang_patience_s: The mean exponential patience Erlang A used (call-weighted).
+        inputs: What the re-simulation took, in its mode (:mod:`sim.logs.plan`).
     """
 
     period: Period
@@ -102,6 +118,22 @@ class Validation:
     seed: int
     service_level: str
     erlang_patience_s: float
+    inputs: DeskInputs
+
+    @property
+    def mode(self) -> str:
+        """The validation mode: ``trace``, ``planned-staffing`` or ``forecast``."""
+        return self.inputs.mode
+
+    @property
+    def mode_label(self) -> str:
+        """``<mode> mode (<what it takes>)``, for titles."""
+        return f"{self.mode} mode ({MODES[self.mode]})"
+
+    @property
+    def calls_simulated(self) -> float:
+        """Mean calls simulated per replication."""
+        return float(self.simulated[..., OFFERED].sum(axis=(1, 2)).mean())
 
     @property
     def hours(self) -> list[int]:
@@ -113,8 +145,8 @@ class Validation:
     def source_line(self) -> str:
         """The charts' source line."""
         return (
-            f"{self.period.credit}; {self.period.label}; {self.replications} replications; "
-            f"{CI_LEVEL:.0%} CI"
+            f"{self.period.credit}; {self.period.label}; {self.mode} mode; "
+            f"{self.replications} replications; {CI_LEVEL:.0%} CI"
         )
 
     def _observed(self, by_hour: bool) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -183,10 +215,12 @@ class Validation:
                         ("erlang_a", (ea, math.nan, math.nan)),
                     ):
                         rows.append((scope, h, m, source, mean, lo, hi, calls))
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             rows,
             columns=["scope", "hour", "measure", "source", "mean", "ci_low", "ci_high", "calls"],
         )
+        frame.insert(0, "mode", self.mode)
+        return frame
 
     def to_json(self) -> dict[str, Any]:
         """``{"overall": {...}, "by_hour": [{"hour": h, ...}], ...}``: ``observed`` and
@@ -213,6 +247,14 @@ class Validation:
         overall = est[est["scope"] == "overall"]
         hourly = est[est["scope"] == "hour"]
         return {
+            "mode": self.mode,
+            "mode_description": MODES[self.mode],
+            "inputs": {
+                "source": self.inputs.source,
+                "calls_simulated_mean": self.calls_simulated,
+                "observed_calls_outside_plan_hours": self.inputs.outside_plan,
+                "day_volume_cv": self.inputs.day_volume_cv,
+            },
             "period": {
                 "first": str(self.period.dates[0]),
                 "last": str(self.period.dates[-1]),
@@ -265,9 +307,13 @@ class Validation:
                 "hourly_mae_erlang_a": mae_ea,
                 "simulation_at_least_as_close": bool(err_sim <= err_ea and mae_sim <= mae_ea),
             }
+        target = TARGET_ABANDON_PP_FORECAST if self.mode == "forecast" else TARGET_ABANDON_PP
         return {
+            "mode": self.mode,
             "abandon_rate_diff_pp": 100.0 * (sim_ab - obs_ab),
             "abandon_rate_within_2pp": bool(abs(sim_ab - obs_ab) <= TARGET_ABANDON_PP),
+            "abandon_rate_target_pp": 100.0 * target,
+            "abandon_rate_within_target": bool(abs(sim_ab - obs_ab) <= target),
             "mean_wait_served_rel_diff": sim_w / obs_w - 1.0,
             "mean_wait_served_within_15pct": bool(abs(sim_w / obs_w - 1.0) <= TARGET_WAIT_REL),
             "mean_wait_abandoned_rel_diff": overall["mean_wait_abandoned_s", "simulated"]
@@ -284,13 +330,21 @@ class Validation:
         t = self.targets()
         p = self.period
         lines = [
-            f"Validation of scenario '{self.scenario_name}' on {p.label} "
+            f"Validation, {self.mode_label}",
+            f"Scenario '{self.scenario_name}' on {p.label} "
             f"({', '.join(Path(f).name for f in p.files)}): {p.calls:,} calls "
             f"("
             + ", ".join(f"{n:,} {why}" for why, n in p.left_out.items())
-            + f" left out); staffing rule: slack {p.slack_min:g} min, idle gaps up to "
-            f"{p.idle_max_min:g} min; {self.replications} replications; Erlang A patience "
+            + f" left out); {self.replications} replications; Erlang A patience "
             f"{self.erlang_patience_s:.0f} s (exponential, mean over calls)",
+            f"Inputs: {self.inputs.source}; {self.calls_simulated:,.0f} calls simulated on "
+            "average"
+            + (
+                f"; {self.inputs.outside_plan:,} observed calls outside the plan's opening hours "
+                "not simulated"
+                if self.inputs.outside_plan
+                else ""
+            ),
             f"Service level: {self.service_level}. Observed 95% CI: bootstrap over days; "
             "simulated: across replications.",
             "",
@@ -320,8 +374,8 @@ class Validation:
             lines.append(f"{h:02d}:00 {calls:>7,}  " + "  ".join(f"{c:>20}" for c in cells))
         lines += [
             "",
-            "targets: abandonment within ±2 pp: "
-            f"{t['abandon_rate_diff_pp']:+.1f} pp ({_ok(t['abandon_rate_within_2pp'])}); "
+            f"targets ({self.mode} mode): abandonment within ±{t['abandon_rate_target_pp']:.0f} "
+            f"pp: {t['abandon_rate_diff_pp']:+.1f} pp ({_ok(t['abandon_rate_within_target'])}); "
             f"mean wait of answered calls within ±15%: {t['mean_wait_served_rel_diff']:+.0%} "
             f"({_ok(t['mean_wait_served_within_15pct'])}); hour-of-day correlation of "
             f"abandonment ≥ 0.8: {t['hour_correlation_abandon_rate']:.2f} "
@@ -336,9 +390,9 @@ class Validation:
         return "\n".join(lines)
 
     def write(self, out_dir: Path) -> list[Path]:
-        """Write the numbers (``validation.parquet``, ``.csv``, ``.json``) and the per-interval
-        inputs (``intervals.parquet``) into ``out_dir``; returns the files. The charts are
-        :func:`sim.plotting.validation.validation_figures`."""
+        """Write the numbers (``validation.parquet``, ``.csv``, ``.json``, each with the mode) and
+        the per-interval inputs (``intervals.parquet``) into ``out_dir``; returns the files. The
+        charts are :func:`sim.plotting.validation.validation_figures`."""
         import json
 
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -353,17 +407,23 @@ class Validation:
         return files
 
     def intervals(self) -> pd.DataFrame:
-        """The re-simulation's inputs per day and interval: observed calls (per type), inferred
-        agents (time-averaged) and the agents simulated."""
-        p = self.period
-        days, slots = np.nonzero(p.arrivals.sum(axis=1) + p.roster)
+        """The re-simulation's inputs per day and interval: observed calls (per type), the calls
+        simulated (observed, or the forecast's mean), inferred agents (time-averaged) and the
+        agents simulated (inferred, or planned), with the mode."""
+        p, inputs = self.period, self.inputs
+        roster = inputs.roster if inputs.roster is not None else np.zeros(p.agents.shape)
+        simulated = inputs.arrivals.sum(axis=1)
+        days, slots = np.nonzero(p.arrivals.sum(axis=1) + simulated + roster)
         frame = pd.DataFrame(
             {
+                "mode": self.mode,
                 "date": [p.dates[d] for d in days],
+                "planned_as": [inputs.planned_as[d] for d in days],
                 "interval_start_h": slots * p.interval_min / 60.0,
                 "calls": p.arrivals.sum(axis=1)[days, slots],
+                "calls_simulated_mean": simulated[days, slots],
                 "agents_inferred": p.agents[days, slots],
-                "agents_simulated": p.roster[days, slots],
+                "agents_simulated": roster[days, slots],
             }
         )
         for k, t in enumerate(p.type_names):
@@ -467,6 +527,9 @@ def validate(
     log: CleanLog,
     scenario: Scenario,
     *,
+    mode: str = "trace",
+    forecast: Forecast | pd.DataFrame | None = None,
+    holidays: HolidayCalendar | None = None,
     replications: int = 10,
     seed: int | None = None,
     slack_min: float = SLACK_MIN,
@@ -481,6 +544,13 @@ def validate(
         log: The cleaned log to validate against (the calibration months: in sample; others: out
             of sample).
         scenario: The calibrated scenario.
+        mode: ``trace`` (observed calls, agents inferred from this log), ``planned-staffing``
+            (observed calls, the scenario's roster and opening hours) or ``forecast`` (forecast
+            calls, the scenario's roster): see :mod:`sim.logs.plan`.
+        forecast: The forecast (mode ``forecast``): a :class:`~sim.logs.forecast.Forecast` or
+            its table (:func:`sim.logs.forecast.read_forecast`), made before the log's period.
+        holidays: The holiday calendar the days are planned by (mode ``planned-staffing``;
+            default: the one the log's schema names).
         replications: Independent replications of the period.
         seed: Master seed (default: the scenario's).
         slack_min: Staffing rule slack ``N`` (the one the scenario was calibrated with, see
@@ -492,17 +562,57 @@ def validate(
         workers: Worker processes for the simulation.
         on_progress: Progress callback (jobs done, jobs).
     """
+    if mode not in MODES:
+        raise LogError([f"unknown validation mode {mode!r}: one of {', '.join(MODES)}"])
+    if mode == "forecast" and forecast is None:
+        raise LogError(["the forecast mode needs a forecast (python -m sim forecast)"])
     seed = scenario.simulation.seed if seed is None else seed
     period = observe(log, scenario, slack_min=slack_min, idle_max_min=idle_max_min)
+    if mode == "trace":
+        inputs = trace_inputs(period)
+    elif mode == "planned-staffing":
+        calendar = holidays if holidays is not None else load_holidays(None, log.schema)
+        inputs = planned_inputs(period, scenario, calendar)
+    else:
+        table = forecast.table() if isinstance(forecast, Forecast) else forecast
+        inputs = forecast_inputs(period, scenario, table, log.schema)
     patience_s = erlang_patience_s(scenario, erlang_patience)
-    calls = period.arrivals.sum(axis=(0, 2))
+    calls = inputs.arrivals.sum(axis=(0, 2))
+    simulated = resimulate(inputs, period.dates, scenario, replications, seed, workers, on_progress)
     return Validation(
         period=period,
         scenario_name=scenario.name,
-        simulated=resimulate(period, scenario, replications, seed, workers, on_progress),
-        erlang_a=erlang_a_baseline(period, scenario, patience_s),
+        simulated=simulated,
+        erlang_a=erlang_a_baseline(inputs, scenario, patience_s),
         replications=replications,
         seed=seed,
         service_level=scenario.service_level.describe(),
         erlang_patience_s=float(np.average(patience_s, weights=calls)) if calls.sum() else math.nan,
+        inputs=inputs,
     )
+
+
+def modes_table(validations: Sequence[Validation]) -> pd.DataFrame:
+    """Validations of one period in several modes side by side: one row per mode with the calls
+    observed and simulated, and per measure the observed value, the simulated one and their
+    difference (percentage points for shares, relative for the mean wait of answered calls), the
+    hour-of-day correlation of abandonment and whether the mode's targets are met."""
+    rows = []
+    for v in validations:
+        t = v.targets()
+        overall = v.estimates()
+        overall = overall[overall["scope"] == "overall"].set_index(["measure", "source"])["mean"]
+        row: dict[str, Any] = {
+            "mode": v.mode,
+            "calls_observed": v.period.calls,
+            "calls_simulated": v.calls_simulated,
+        }
+        for m, (_, unit) in MEASURES.items():
+            obs, sim = overall[m, "observed"], overall[m, "simulated"]
+            row[f"{m}.observed"], row[f"{m}.simulated"] = obs, sim
+            row[f"{m}.diff"] = 100.0 * (sim - obs) if unit == "share" else sim / obs - 1.0
+        row["hour_correlation_abandon_rate"] = t["hour_correlation_abandon_rate"]
+        row["abandon_rate_within_target"] = t["abandon_rate_within_target"]
+        row["abandon_rate_target_pp"] = t["abandon_rate_target_pp"]
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("mode")

@@ -41,7 +41,7 @@ from simpy.events import Timeout
 
 from sim.model.agents import AgentPool, staffing_steps
 from sim.model.arrivals import account_day_arrivals, day_arrivals, day_volume_factors
-from sim.model.calendar import CalendarPlan, Day
+from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan, Day
 from sim.model.keyed import Dist, Keyed, durations, purpose
 from sim.model.records import (
     ABANDONED,
@@ -198,8 +198,7 @@ class Desk:
 
     def __init__(self, scenario: Scenario, streams: Streams) -> None:
         self.scenario = scenario
-        burn_in = scenario.customers.warm_start.burn_in_days if scenario.customers else 0
-        self.plan = CalendarPlan.from_config(scenario.calendar, burn_in)
+        self.plan = CalendarPlan.from_config(scenario.calendar, scenario.burn_in_days)
         self.env = simpy.Environment(initial_time=self.plan.start_min)
         self.log = ContactLog()
         self.streams = streams
@@ -358,8 +357,9 @@ class Desk:
 
     # --- driving processes -----------------------------------------------------------------------
 
-    def run(self) -> DeskRun:
-        """Simulate to the horizon and return the records."""
+    def run(self, on_day: Callable[[int], None] | None = None) -> DeskRun:
+        """Simulate to the horizon and return the records; ``on_day`` (for progress) is called
+        with the number of days simulated (burn-in included) at the end of each day."""
         env = self.env
         for tier in TIERS:
             env.process(self._follow_roster(tier))
@@ -367,7 +367,12 @@ class Desk:
         env.process(self._primary_arrivals())
         if self.customers is not None:
             env.process(self.customers.process())
-        env.run(until=self.plan.horizon_min)
+        if on_day is not None:  # stopping at midnight and going on changes no event's order
+            for day in self.plan.days:
+                env.run(until=(day.index + 1) * MINUTES_PER_DAY)
+                on_day(day.index + self.scenario.burn_in_days + 1)
+        else:
+            env.run(until=self.plan.horizon_min)
         if self.customers is not None:
             self.customers.finish(self.plan.horizon_min)
         return DeskRun(

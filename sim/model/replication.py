@@ -8,15 +8,20 @@ base (it raises the primary contacts and scales their volume). Neither construct
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sim.model.customers import CustomerModel
 from sim.model.desk import Desk, DeskRun
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
 
 
-def simulate(scenario: Scenario, streams: Streams) -> DeskRun:
-    """Simulate one replication to the horizon and return its records."""
+def simulate(
+    scenario: Scenario, streams: Streams, on_day: Callable[[int], None] | None = None
+) -> DeskRun:
+    """Simulate one replication to the horizon and return its records; ``on_day`` is told the
+    days simulated so far at the end of each (see :meth:`Desk.run`)."""
     desk = Desk(scenario, streams)
     if scenario.customers is not None:
         desk.attach_customers(CustomerModel(scenario, desk))
-    return desk.run()
+    return desk.run(on_day)

@@ -137,9 +137,8 @@ def settings_text(
     if scenario.customers is not None:
         parts += [f"recovery {recovery}", f"complain p {complain_prob:.2f}"]
     period = ("quick mode: " if quick else "") + f"{scenario.calendar.horizon_days} days"
-    burn_in = scenario.customers.warm_start.burn_in_days if scenario.customers else 0
-    if burn_in:
-        period += f" after a {burn_in}-day burn-in"
+    if scenario.burn_in_days:
+        period += f" after a {scenario.burn_in_days}-day burn-in"
     return "Settings: " + " · ".join([*parts, f"seed {seed}", period])
 
 

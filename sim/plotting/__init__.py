@@ -11,7 +11,7 @@ with :func:`export` (PNG 1920 × 1080 and SVG), or build a whole deck with :func
 :mod:`sim.plotting.template`). The charts of one run are in :mod:`sim.plotting.figures`, of
 policies compared in :mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`,
 of a sensitivity study in :mod:`sim.plotting.sensitivity`, of the simulator's checks against
-theory in :mod:`sim.plotting.checks`, and of a calibration and validation against
+theory in :mod:`sim.plotting.checks`, and of a calibration, a forecast and a validation against
 a contact log in :mod:`sim.plotting.validation`.
 """
 
@@ -54,7 +54,12 @@ from sim.plotting.sweeps import (
     sweep_heatmap,
     sweep_wide,
 )
-from sim.plotting.validation import calibration_figures, validation_figures
+from sim.plotting.validation import (
+    calibration_figures,
+    forecast_chart,
+    modes_chart,
+    validation_figures,
+)
 
 __all__ = [
     "RunData",
@@ -72,6 +77,7 @@ __all__ = [
     "erlang_agreement_chart",
     "export",
     "export_all",
+    "forecast_chart",
     "house_style",
     "intraday_roster_by_policy",
     "intraday_service_level",
@@ -79,6 +85,7 @@ __all__ = [
     "intraday_staffing",
     "kpi_by_policy",
     "kpi_comparison",
+    "modes_chart",
     "morris_chart",
     "paired_differences_chart",
     "pareto_frontier",

@@ -1,13 +1,16 @@
 """Charts of a calibration and of a validation against a real log, for slides.
 
 :func:`validation_figures`: observed (bootstrap whiskers) against simulated (95% band) against
-Erlang A (dashed), hour by hour for every measure, and an overview. :func:`calibration_figures`:
+Erlang A (dashed), hour by hour for every measure, and an overview; :func:`modes_chart`: one
+measure by hour in several validation modes side by side; :func:`forecast_chart`: calls per day
+forecast with the prediction interval against the calls recorded. :func:`calibration_figures`:
 the arrival profile heatmap, the handle-time QQ chart and the survival of patience (Kaplan–Meier
 against the fits). Every chart carries the house style's title, units and source line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from scipy import stats
 
 from sim.logs.bands import POOLED, band_name
 from sim.logs.calibration import Calibration
+from sim.logs.forecast import Forecast, LogCounts
 from sim.logs.observed import MEASURES
 from sim.logs.validation import SOURCES, Validation, short_label
 from sim.plotting.style import BLACK, BLUE, ORANGE, PALETTE, finish, house_style, slide_figure
@@ -36,14 +40,17 @@ def validation_figures(v: Validation) -> dict[str, Figure]:
             fig, axes = _slide(1)
             handles = _hour_panel(axes[0], hourly, m, (BLACK, BLUE, ORANGE))
             figures[f"by_hour_{m}"] = _finish(
-                fig, f"{MEASURES[m][0].capitalize()} by hour of arrival", v.source_line, handles
+                fig,
+                f"{MEASURES[m][0].capitalize()} by hour of arrival, {v.mode} mode",
+                v.source_line,
+                handles,
             )
         fig, axes = _slide(6, ncols=3)
         for ax, m in zip(axes, MEASURES, strict=False):
             handles = _hour_panel(ax, hourly, m, (BLACK, BLUE, ORANGE), compact=True)
         _overall_panel(axes[5], est, (BLACK, BLUE, ORANGE))
         figures["overview"] = _finish(
-            fig, f"Observed vs simulated, {v.period.label}", v.source_line, handles
+            fig, f"Observed vs simulated, {v.period.label}, {v.mode} mode", v.source_line, handles
         )
     return figures
 
@@ -240,3 +247,105 @@ def calibration_figures(cal: Calibration, credit: str = "", types: int = 3) -> d
             handles,
         )
     return figures
+
+
+def forecast_chart(forecast: Forecast, actual: LogCounts | None = None) -> Figure:
+    """Calls per day forecast (line) with the prediction interval (band) and, when given, the
+    calls the log recorded on those days (points); holidays marked on the axis."""
+    from sim.plotting.style import BAND_ALPHA
+
+    daily = forecast.daily()
+    with house_style():
+        fig, axes = _slide(1)
+        ax = axes[0]
+        x = daily["date"]
+        (h_fc,) = ax.plot(x, daily["mean"], color=BLUE, label="forecast (mean)")
+        h_band = ax.fill_between(
+            x,
+            daily["lower"],
+            daily["upper"],
+            color=BLUE,
+            alpha=BAND_ALPHA,
+            lw=0,
+            label=f"{forecast.level:.0%} prediction interval",
+        )
+        handles: list[Any] = [h_fc, h_band]
+        source = f"{forecast.credit}; forecast from {forecast.history[0]} to {forecast.history[1]}"
+        if actual is not None:
+            index = {d: i for i, d in enumerate(actual.dates)}
+            days = [d for d in forecast.dates if d in index]
+            calls = actual.day_totals()[[index[d] for d in days]]
+            inside = daily.set_index(daily["date"].dt.date).loc[days]
+            within = float(((calls >= inside["lower"]) & (calls <= inside["upper"])).mean())
+            (h_obs,) = ax.plot(
+                pd.to_datetime(days), calls, "o", color=BLACK, markersize=4,
+                label=f"recorded ({within:.0%} of days inside the interval)",
+            )  # fmt: skip
+            handles.append(h_obs)
+        for day in daily[daily["holiday"] != ""].itertuples():
+            ax.axvline(day.date, color=ORANGE, lw=0.8, alpha=0.6)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel("calls per day")
+        ax.set_xlabel("date (orange lines: holidays and eves in the calendar)")
+        return _finish(
+            fig,
+            f"Calls per day, forecast {forecast.label} (holiday calendar {forecast.calendar})",
+            source,
+            handles,
+        )
+
+
+def modes_chart(validations: Sequence[Validation], measure: str = "abandon_rate") -> Figure:
+    """One measure by hour of arrival: observed (points, bootstrap 95% CI) and the simulation in
+    each validation mode (lines) of the same period, side by side."""
+    first = validations[0]
+    unit = MEASURES[measure][1]
+    scale = 100.0 if unit == "share" else 1.0
+    with house_style():
+        fig, axes = _slide(1)
+        ax = axes[0]
+        handles: list[Any] = []
+        for k, v in enumerate(validations):
+            est = v.estimates()
+            part = est[(est["scope"] == "hour") & (est["measure"] == measure)]
+            if k == 0:
+                obs = part[part["source"] == "observed"].sort_values("hour")
+                handles.append(
+                    ax.errorbar(
+                        obs["hour"] + 0.5,
+                        obs["mean"] * scale,
+                        yerr=[
+                            (obs["mean"] - obs["ci_low"]).clip(lower=0) * scale,
+                            (obs["ci_high"] - obs["mean"]).clip(lower=0) * scale,
+                        ],
+                        fmt="o",
+                        color=BLACK,
+                        capsize=0,
+                        label="observed (95% CI, bootstrap over days)",
+                    )
+                )
+            sim_part = part[part["source"] == "simulated"].sort_values("hour")
+            (line,) = ax.plot(
+                sim_part["hour"] + 0.5,
+                sim_part["mean"] * scale,
+                color=PALETTE[(k + 1) % len(PALETTE)],
+                label=f"simulated, {v.mode} mode",
+            )
+            handles.append(line)
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(MultipleLocator(2))
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+        ax.set_xlabel("hour of arrival (h)")
+        ax.set_ylabel(_axis_label(measure))
+        source = (
+            f"{first.period.credit}; {first.period.label}; modes "
+            + ", ".join(v.mode for v in validations)
+            + f"; {first.replications} replications"
+        )
+        return _finish(
+            fig,
+            f"{MEASURES[measure][0].capitalize()} by hour, {first.period.label}: the validation "
+            "modes side by side",
+            source,
+            handles,
+        )

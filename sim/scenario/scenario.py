@@ -83,6 +83,17 @@ class Scenario(Model):
         """The title for people: :attr:`title`, or else the name as words."""
         return self.title or humanise(self.name)
 
+    @property
+    def burn_in_days(self) -> int:
+        """Days simulated before the calendar's start to warm the customer base up (0 without
+        one)."""
+        return self.customers.warm_start.burn_in_days if self.customers is not None else 0
+
+    @property
+    def simulated_days(self) -> int:
+        """Days one replication simulates: the burn-in, then the horizon."""
+        return self.burn_in_days + self.calendar.horizon_days
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
         cal = self.calendar

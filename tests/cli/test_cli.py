@@ -434,6 +434,8 @@ def test_run_out_is_a_file(tmp_path: Path) -> None:
         ("notebook", ["-p scenario_path=params/baseline.yaml", "deprecated"]),
         ("sweep", ["--rank", "summary.csv", "summary.xlsx", "decks: true"]),
         ("erlang", ["calls arriving per hour", "in minutes", "in seconds"]),
+        ("validate-log", ["--mode", "planned-staffing", "nothing from the validated period"]),
+        ("forecast", ["--holidays", "israel-1999", "seasonal-naive", "prediction intervals"]),
     ],
 )
 def test_help(command: str, expected: list[str]) -> None:

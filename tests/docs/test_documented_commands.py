@@ -49,6 +49,8 @@ SLOW_COMMANDS = {"fit"}
 """Commands that take minutes however they are called, run with the long tests: a fit of the
 baseline simulates trials of half a year, and on a tiny horizon there is nothing to fit."""
 PLACEHOLDER_RUN = re.compile(r"outputs/[\w-]*<timestamp>/?")
+INPUTS = ("--scenario", "--forecast")
+"""Options naming a file another documented command writes (with ``--out``)."""
 
 
 def markdown_snippets(path: Path) -> list[str]:
@@ -99,11 +101,13 @@ def test_the_documents_show_every_command() -> None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scratch folder laid out like the project (params copied, data linked) with one
-    finished run of the baseline in ``outputs/`` and a template deck, for the placeholders."""
+    """A scratch folder laid out like the project (params copied, data and notebooks linked)
+    with one finished run of the baseline in ``outputs/`` and a template deck, for the
+    placeholders."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(REPO / "params", root / "params")
-    (root / "data").symlink_to(REPO / "data")
+    for shared in ("data", "notebooks"):
+        (root / shared).symlink_to(REPO / shared)
     for sweep in (root / "params" / "sweeps").glob("*.yaml"):
         spec = yaml.safe_load(sweep.read_text(encoding="utf-8"))
         spec["overrides"] = {**spec.get("overrides", {}), **TINY}
@@ -165,12 +169,17 @@ def quick(command: str, project: Path) -> list[str]:
 
 def prerequisites(command: str, project: Path) -> list[str]:
     """The documented commands that write what ``command`` reads (as a reader runs them first):
-    the calibration a validation checks, the run a glob such as ``outputs/tour/baseline-*/``
-    names."""
+    the calibration a validation checks and the forecast it takes, the run a glob such as
+    ``outputs/tour/baseline-*/`` names."""
     before = []
-    if command.startswith("validate-log") and not (project / "params/calibrated.yaml").is_file():
-        before += [c for c in COMMANDS if c.startswith("calibrate")][:1]
-    for word in shlex.split(command):
+    words = shlex.split(command)
+    needed = {option: words[words.index(option) + 1] for option in INPUTS if option in words}
+    if words[0] == "validate-log":
+        needed.setdefault("--scenario", "params/calibrated.yaml")
+    for path in needed.values():
+        if not (project / path).is_file():
+            before += [c for c in COMMANDS if f"--out {path}" in c][:1]
+    for word in words:
         if "*" in word and not glob.glob(str(project / word)):
             folder = str(Path(word.split("*")[0]).parent)
             before += [c for c in COMMANDS if c.startswith("run") and f"--out {folder}" in c][:1]

@@ -10,7 +10,7 @@ from sim.experiments.replications import run_scenario
 from sim.model.records import ContactTable
 from sim.model.replication import simulate
 from sim.model.rng import Streams
-from tests.scenarios import busy_desk
+from tests.scenarios import busy_desk, customer_desk
 
 
 def tables_equal(a: ContactTable, b: ContactTable) -> bool:
@@ -39,6 +39,30 @@ def test_workers_do_not_change_results() -> None:
     one = run_scenario(scenario, replications=4, seed=8, workers=1)
     two = run_scenario(scenario, replications=4, seed=8, workers=2)
     assert one.per_replication == two.per_replication
+
+
+def test_following_progress_changes_nothing() -> None:
+    """Stopping the clock at every midnight to report the days done (burn-in included) leaves
+    every record as it was; the days reported count up to the simulated days."""
+    scenario = customer_desk(customers={"warm_start": {"burn_in_days": 6, "history_pilot_days": 3}})
+    seen: list[int] = []
+    followed = simulate(scenario, Streams(5, 0), seen.append)
+    assert tables_equal(simulate(scenario, Streams(5, 0)).contacts, followed.contacts)
+    assert scenario.burn_in_days > 0
+    assert seen == list(range(1, scenario.simulated_days + 1))
+
+
+def test_progress_counts_every_day_of_every_replication() -> None:
+    scenario = busy_desk()
+    plain = run_scenario(scenario, replications=3, seed=8, workers=1)
+    for workers in (1, 2):
+        calls: list[tuple[int, int]] = []
+        followed = run_scenario(
+            scenario, 3, 8, workers=workers, on_progress=lambda *c, seen=calls: seen.append(c)
+        )
+        assert followed.per_replication == plain.per_replication
+        done = [d for d, _ in calls]
+        assert done == sorted(done) and calls[-1] == (3 * scenario.simulated_days,) * 2
 
 
 def test_common_random_numbers_across_staffing() -> None:

@@ -62,6 +62,7 @@ EXPECTED_CHARTS = {
     ],
     "04_sweep_report": ["sweep_heatmap", "sweep_pareto"],
     "05_validation": ["validation_erlang", "validation_checks"],
+    "06_calibrate_and_validate": ["forecast", "modes_abandon_rate"],
     "07_sensitivity": [
         "sensitivity_morris_service_defections",
         "sensitivity_sobol_net_value",
@@ -78,6 +79,7 @@ EXPECTED_FILES = {
     "03_recovery_policies": ["recovery_differences.csv", "agents_vs_recovery_differences.csv"],
     "04_sweep_report": ["sweep_best_points.csv"],
     "05_validation": ["erlang_agreement.csv", "conservation.csv", "littles_law.csv"],
+    "06_calibrate_and_validate": ["forecast.csv", "forecast_scores.csv", "modes.csv"],
     "07_sensitivity": ["sensitivity_policy_wins.csv", "sensitivity_ranking.csv"],
 }
 TINY_PARAMETERS: dict[str, dict[str, Any]] = {
@@ -92,7 +94,13 @@ TINY_PARAMETERS: dict[str, dict[str, Any]] = {
         "contacts": 800,
         "occupancies": [0.8, 0.9],
     },
-    "06_calibrate_and_validate": {"replications": 2, "hour_bands": [20], "workers": 1},
+    "06_calibrate_and_validate": {
+        "log_paths": [str(ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz")],
+        "holdout_paths": [str(ROOT / "data" / "anonymous-bank-1999" / "1999-06-june.txt.gz")],
+        "replications": 2,
+        "hour_bands": [20],
+        "workers": 1,
+    },
     "07_sensitivity": {
         "spec_overrides": {
             "overrides": TINY,
