@@ -45,3 +45,31 @@ def test_generated_block_is_current(doc: str, command: str, body: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == body, f"{doc}: the block under `{command}` is stale: regenerate it"
+
+
+PAIRING_TABLE = re.compile(
+    r"\| var\(difference\) / \(var\(baseline\) \+ var\(alternative\)\) \|(?P<head>[^\n]*)\n"
+    r"\|[-|]+\|\n(?P<rows>(?:\|[^\n]*\n)+)"
+)
+CUSTOMER_SIDE = ("net value", "customers lost to service", "customers at end")
+DESK = ("service level", "abandonment rate", "occupancy, front line")
+
+
+def test_the_published_year_stays_paired() -> None:
+    """docs/scenarios.md's year of the baseline against fast-track recovery (its generated
+    comparison, 20 replications): the pairing by customer removes at least 80% of the variance of
+    the customer-side differences and 90% of the desk ones (var(difference) / (var(a) + var(b))
+    at most 0.2 and 0.1)."""
+    text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    match = PAIRING_TABLE.search(text)
+    assert match, "docs/scenarios.md has no pairing table (compare --markdown --pairing)"
+    columns = [c.strip() for c in match["head"].strip(" |").split("|")]
+    rows = {}
+    for line in match["rows"].splitlines():
+        label, *values = [c.strip() for c in line.strip(" |").split("|")]
+        rows[label] = dict(zip(columns, values, strict=True))
+    fast = {label: float(values["fast_recovery"]) for label, values in rows.items()}
+    for label in CUSTOMER_SIDE:
+        assert fast[label] <= 0.2, (label, fast[label])
+    for label in DESK:
+        assert fast[label] <= 0.1, (label, fast[label])
