@@ -51,7 +51,7 @@ from sim.experiments.store import atomic_write_bytes, git_revision, versions, wr
 from sim.experiments.sweep import FINISHED, SweepError, execute_sweep
 from sim.experiments.sweep_spec import Sweep, point_id
 from sim.measures.metrics import CI_LEVEL, Estimate, estimate, kpi_estimate, kpi_info
-from sim.scenario.errors import ScenarioError
+from sim.scenario.errors import InputError, ScenarioError
 
 VALUE, DIFFERENCE = "value", "difference"
 """What an output of a KPI is: its value (under A), or the paired difference B − A."""
@@ -64,7 +64,7 @@ Evaluations = Mapping[str, Sequence[KpiValues] | None]
 """Point id → the KPIs of each replication (None: the point did not finish)."""
 
 
-class SensitivityError(Exception):
+class SensitivityError(InputError):
     """A study cannot start or be analysed (bad file, existing folder, ...): the message says
     why."""
 

@@ -13,9 +13,10 @@ import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from sim.scenario.base import Model
+from sim.scenario.errors import InputError
 
 
-class LogError(Exception):
+class LogError(InputError):
     """A contact log (or its schema) that cannot be read.
 
     Attributes:

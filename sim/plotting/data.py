@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.measures.metrics import CI_LEVEL, Estimate, estimate
 from sim.model.customers import REASONS
+from sim.scenario.errors import InputError
 from sim.scenario.scenario import Scenario
 
 Table = pd.DataFrame | Mapping[str, Any]
@@ -35,7 +36,7 @@ LOSS_REASONS = REASONS[1:]
 """Reasons a customer leaves, in the order of ``sim.model.customers.REASONS``."""
 
 
-class RunFolderError(ValueError):
+class RunFolderError(InputError, ValueError):
     """A run folder the charts cannot use (the message says why, on one line)."""
 
 
