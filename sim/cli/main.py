@@ -45,6 +45,7 @@ from sim.cli.arguments import (
     positive_int,
 )
 from sim.cli.boundary import EXIT_BAD_INPUT, EXIT_CODES, guarded
+from sim.scenario import bounded_yaml
 from sim.scenario.loading import load_scenario
 
 if TYPE_CHECKING:
@@ -511,7 +512,6 @@ def _bad_input(message: str) -> int:
 
 def _cmd_notebook(args: argparse.Namespace) -> int:
     import papermill
-    import yaml
 
     from sim.experiments.templates import NotebookError, run_template
 
@@ -521,11 +521,9 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             return _bad_input(f"notebook -p {text}: expected KEY=VALUE, e.g. -p replications=2")
         try:
-            params[key.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            return _bad_input(
-                f"notebook -p {text}: the value is not valid YAML ({getattr(exc, 'problem', exc)})"
-            )
+            params[key.strip()] = bounded_yaml.load(raw, f"-p {text}")
+        except bounded_yaml.YAMLFileError as exc:
+            return _bad_input(f"notebook -p {text}: the value is not valid YAML ({exc.problem})")
     try:
         out = run_template(args.name, params, args.out, progress=sys.stderr.isatty())
     except NotebookError as err:
