@@ -22,6 +22,7 @@ from YAML in :mod:`sim.scenario.loading`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -75,7 +76,11 @@ class PeakDay(Model):
 class Calendar(Model):
     """The simulated period and when the desk is open."""
 
-    start_date: dt.date = Field(description="First simulated day (its weekday sets the pattern).")
+    start_date: dt.date = Field(
+        ge=dt.date(1900, 1, 1),
+        le=dt.date(2200, 12, 31),
+        description="First simulated day (its weekday sets the pattern).",
+    )
     horizon_days: int = Field(ge=1, le=3660, description="Number of simulated days.")
     interval_min: Literal[15, 30, 60] = Field(
         30,
@@ -308,6 +313,10 @@ class FixedTeam(RosterBase):
     kind: Literal["fixed"] = Field(description="Selects a fixed team.")
     agents: int = Field(ge=0, le=100_000, description="Agents rostered during opening hours.")
 
+    def most_agents(self) -> float:
+        """The most agents rostered at once before ``headcount_scale`` (an upper bound)."""
+        return self.agents
+
 
 class IntervalRoster(RosterBase):
     """Agents rostered per planning interval, by weekday (one count per open interval)."""
@@ -316,6 +325,9 @@ class IntervalRoster(RosterBase):
     agents: dict[Weekday, list[Annotated[int, Field(ge=0, le=100_000)]]] = Field(
         description="Weekday → rostered agents per planning interval of the opening hours."
     )
+
+    def most_agents(self) -> float:
+        return max((n for counts in self.agents.values() for n in counts), default=0)
 
 
 class Break(Model):
@@ -351,6 +363,9 @@ class ShiftRoster(RosterBase):
     kind: Literal["shifts"] = Field(description="Selects a shift roster.")
     shifts: list[Shift] = Field(min_length=1, description="The shifts.")
 
+    def most_agents(self) -> float:
+        return sum(shift.agents for shift in self.shifts)
+
 
 class QueueingRoster(RosterBase):
     """Agents per planning interval worked out from the forecast by queueing theory (SIPP:
@@ -379,6 +394,9 @@ class QueueingRoster(RosterBase):
     )
     min_agents: int = Field(1, ge=0, le=100_000, description="Agents at least, while open.")
 
+    def most_agents(self) -> float:
+        return math.inf  # staffed from the forecast
+
 
 Roster = Annotated[
     FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster, Field(discriminator="kind")
@@ -394,6 +412,15 @@ class Staffing(Model):
         "finish_contact",
         description="At shift end an agent busy with a contact finishes it, then leaves.",
     )
+
+    @model_validator(mode="after")
+    def _front_line_staffed(self) -> Staffing:
+        if self.tier1.headcount_scale * self.tier1.most_agents() == 0:
+            raise ValueError(
+                "tier1 rosters no agent at all (check its agents and headcount_scale): every "
+                "contact would wait unanswered"
+            )
+        return self
 
 
 # --- routing, service level, standards -----------------------------------------------------------

@@ -7,6 +7,8 @@ interval grid, complaint types that exist) live here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import Field, model_validator
 
 from sim.scenario.base import Model, Name, clock, humanise
@@ -87,6 +89,20 @@ class Scenario(Model):
     def simulated_days(self) -> int:
         """Days one replication simulates: the burn-in, then the horizon."""
         return self.burn_in_days + self.calendar.horizon_days
+
+    def warnings(self) -> list[str]:
+        """What is valid but probably not meant, one line each: holidays and peak days outside
+        the simulated days (burn-in included), which change nothing."""
+        first = self.calendar.start_date - dt.timedelta(days=self.burn_in_days)
+        last = self.calendar.start_date + dt.timedelta(days=self.calendar.horizon_days - 1)
+        dates = [("holidays", day) for day in self.calendar.holidays]
+        dates += [("peak_days", peak.date) for peak in self.calendar.peak_days]
+        return [
+            f"calendar.{field}: {day} is outside the simulated days ({first} to {last}), so it "
+            "changes nothing"
+            for field, day in dates
+            if not first <= day <= last
+        ]
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
