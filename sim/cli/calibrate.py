@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         log = read_logs(args.logs, args.schema)
     except LogError as err:
-        print(f"python -m sim calibrate: cannot read the log:\n{err}", file=sys.stderr)
+        print(f"python -m sim calibrate: cannot read the log: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(log.report.describe())
     print()
@@ -197,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
             answer_delay=not args.answer_at_once,
         )
     except LogError as err:
-        print(f"python -m sim calibrate: cannot calibrate:\n{err}", file=sys.stderr)
+        print(f"python -m sim calibrate: cannot calibrate: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(cal.summary())
     if args.patience_by_hour:

@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario)
         scenario_text = args.scenario.read_text(encoding="utf-8")
     except ScenarioError as err:
-        print(f"python -m sim validate-log: --scenario {args.scenario}:\n{err}", file=sys.stderr)
+        print(f"python -m sim validate-log: --scenario {args.scenario}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"python -m sim validate-log: --scenario: {exc}", file=sys.stderr)
@@ -165,7 +165,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers or os.cpu_count() or 1,
         )
     except LogError as err:
-        print(f"python -m sim validate-log: cannot validate:\n{err}", file=sys.stderr)
+        print(f"python -m sim validate-log: cannot validate: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     out = args.out or new_run_dir(Path("outputs"), "validate-log")
     files = result.write(out) + export_all(validation_figures(result), out)
