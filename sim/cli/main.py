@@ -50,7 +50,6 @@ from sim.scenario.loading import load_scenario
 
 if TYPE_CHECKING:
     from sim.experiments.erlang_check import SimulatedErlang
-    from sim.scenario.scenario import Scenario
 
 EPILOG = (
     """examples:
@@ -451,7 +450,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         case "compare":
             return _cmd_compare(args)
         case "check":
-            scenario = _load(args.scenario, args.param)
+            scenario = load_scenario(args.scenario, args.param)
+            for warning in scenario.warnings():
+                print(f"{args.scenario}: warning: {warning}", file=sys.stderr)
             print(f"{args.scenario}: valid scenario '{scenario.name}'")
             return 0
         case "erlang":
@@ -471,7 +472,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.report import kpi_table, scorecard_table
     from sim.experiments.store import RunWriter, new_run_dir
 
-    scenario = _load(args.scenario, args.param)
+    scenario = load_scenario(args.scenario, args.param)
     out_dir = new_run_dir(args.out, scenario.name)
     writer = RunWriter(out_dir)
     result = run_scenario(
@@ -503,14 +504,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(scorecard_table(result))
         print(f"\nwrote {out_dir}/")
     return 0
-
-
-def _load(path: Path, overrides: list[str]) -> Scenario:
-    """:func:`load_scenario`, printing its warnings (valid, but probably not meant) on stderr."""
-    scenario = load_scenario(path, overrides)
-    for warning in scenario.warnings():
-        print(f"{path}: warning: {warning}", file=sys.stderr)
-    return scenario
 
 
 def _bad_input(message: str) -> int:
@@ -616,7 +609,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     paths = [args.baseline, *args.alternatives]
     scenarios = {}
     for path in paths:
-        scenario = _load(path, args.param)
+        scenario = load_scenario(path, args.param)
         if scenario.name in scenarios:
             print(
                 f"{path}: scenario name '{scenario.name}' is used twice; names must differ",

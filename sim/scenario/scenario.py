@@ -95,14 +95,19 @@ class Scenario(Model):
         the simulated days (burn-in included), which change nothing."""
         first = self.calendar.start_date - dt.timedelta(days=self.burn_in_days)
         last = self.calendar.start_date + dt.timedelta(days=self.calendar.horizon_days - 1)
-        dates = [("holidays", day) for day in self.calendar.holidays]
-        dates += [("peak_days", peak.date) for peak in self.calendar.peak_days]
-        return [
-            f"calendar.{field}: {day} is outside the simulated days ({first} to {last}), so it "
-            "changes nothing"
-            for field, day in dates
-            if not first <= day <= last
-        ]
+        found = []
+        for field, dates in (
+            ("holidays", self.calendar.holidays),
+            ("peak_days", [peak.date for peak in self.calendar.peak_days]),
+        ):
+            outside = [day for day in dates if not first <= day <= last]
+            if outside:
+                more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+                found.append(
+                    f"calendar.{field}: outside the simulated days ({first} to {last}), so "
+                    f"ignored: {outside[0]}{more}"
+                )
+        return found
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
