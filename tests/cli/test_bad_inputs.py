@@ -84,6 +84,19 @@ def log_schema(text: str | bytes) -> Build:
     ]
 
 
+def run_folder(manifest: str, intervals: bytes | None = None) -> Build:
+    """``slides`` on a run folder with this manifest (and interval table)."""
+
+    def build(tmp: Path) -> list[str]:
+        (tmp / "run").mkdir()
+        write(tmp, "run/manifest.json", manifest)
+        if intervals is not None:
+            write(tmp, "run/intervals.parquet", intervals)
+        return ["slides", "run", "--out", "deck.pptx"]
+
+    return build
+
+
 def grid(values: str) -> str:
     return f"grid:\n  staffing.tier1.headcount_scale: {values}\n"
 
@@ -308,6 +321,25 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
         ["-p replications=", "nested deeper"],
     ),
     ("notebook unknown", lambda _: ["notebook", "99_nothing", *OUT], BAD, ["99_nothing"]),
+    # --- run folders --------------------------------------------------------------------------
+    (
+        "slides without a manifest",
+        lambda tmp: ["slides", ".", "--out", "deck.pptx"],
+        BAD,
+        ["no manifest.json"],
+    ),
+    (
+        "slides garbage manifest",
+        run_folder("{not json"),
+        BAD,
+        ["manifest.json", "not a readable manifest"],
+    ),
+    (
+        "slides corrupt parquet",
+        run_folder("{}", b"PAR1 garbage"),
+        BAD,
+        ["intervals.parquet", "not a readable Parquet table"],
+    ),
     # --- output folders ------------------------------------------------------------------------
     (
         "run --out is a file",
