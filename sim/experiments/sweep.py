@@ -225,8 +225,11 @@ def run_sweep(
 
     Raises:
         SweepError: the folder exists (without ``resume`` or ``force``), or the file is invalid.
+        ClusterError: ``dask_scheduler`` is malformed or nothing answers there.
         KeyboardInterrupt: after saving every finished point.
     """
+    if dask_scheduler:
+        check_scheduler(dask_scheduler)
     try:
         sweep = load_sweep(sweep_path)
     except ScenarioError as err:
@@ -308,8 +311,6 @@ def execute_sweep(
     invalid = [table.error[p.id] for p in points if table.status[p.id] == INVALID]
     if strict and invalid:
         raise SweepError("\n".join(invalid))
-    if dask_scheduler:
-        _check_scheduler(dask_scheduler)
     _prepare_folder(out, resume, force)
     atomic_write_bytes(
         out / "sweep.yaml", yaml.safe_dump(resolved(sweep, points), sort_keys=False).encode()
@@ -444,9 +445,13 @@ def _result(future: Future[PointOutcome], task: Task) -> PointOutcome:
         return PointOutcome(task.point_id, FAILED, 0.0, traceback.format_exc())
 
 
-def _check_scheduler(address: str) -> None:
-    """Connect to the scheduler once, before any output is written, so that a wrong or dead
-    address fails at once (within Dask's ``distributed.comm.timeouts.connect``)."""
+def check_scheduler(address: str) -> None:
+    """Connect to the scheduler once, before anything is loaded or written, so that a wrong or
+    dead address fails at once (within Dask's ``distributed.comm.timeouts.connect``).
+
+    Raises:
+        ClusterError: the address is malformed or nothing answers there.
+    """
     client = _dask_client(address)
     client.close()
 

@@ -352,6 +352,12 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
 
 CLUSTER_CASES: list[tuple[str, Build, int, list[str]]] = [
     (
+        "study scheduler garbage",
+        lambda _: ["sensitivity", str(SENSITIVITY), "--dask-scheduler", "garbage", *OUT],
+        ENV,
+        ["--dask-scheduler garbage", "cannot connect"],
+    ),
+    (
         "scheduler garbage",
         sweep_file(GOOD_GRID, "--dask-scheduler", "garbage"),
         ENV,
