@@ -46,12 +46,13 @@ def read_text(path: Path, shown: str) -> str:
     if len(data) > MAX_BYTES:
         raise YAMLFileError(shown, f"larger than {MAX_BYTES // 2**20} MiB, the limit for YAML")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise YAMLFileError(
             f"{shown}:{line}", f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         ) from None
+    return text.removeprefix("\ufeff")  # the byte order mark some editors write
 
 
 def load_file(path: Path, shown: str) -> Any:
@@ -68,7 +69,7 @@ def load(text: str, shown: str) -> Any:
     loader = BoundedLoader(text, shown)
     try:
         return loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
         raise malformed(exc, shown) from None
     finally:
         loader.dispose()
@@ -79,7 +80,10 @@ class BoundedLoader(yaml.SafeLoader):
     expanded, and recursive aliases (:class:`YAMLFileError`)."""
 
     def __init__(self, text: str, shown: str) -> None:
-        super().__init__(text)
+        try:
+            super().__init__(text)
+        except yaml.YAMLError as exc:  # a character YAML does not allow (NUL, ...)
+            raise malformed(exc, shown) from None
         self.shown = shown
         self.depth = 0
 
@@ -145,8 +149,10 @@ def _too_deep() -> str:
     return f"nested deeper than {MAX_DEPTH} levels (aliases included)"
 
 
-def malformed(exc: yaml.MarkedYAMLError, shown: str) -> YAMLFileError:
+def malformed(exc: yaml.YAMLError, shown: str) -> YAMLFileError:
     """PyYAML's error as ``file:line:column: malformed YAML: what``, without quoting the file."""
+    if not isinstance(exc, yaml.MarkedYAMLError):  # a bad character: its code and position
+        return YAMLFileError(f"{shown}: malformed YAML", str(exc).splitlines()[0])
     mark = exc.problem_mark or exc.context_mark
     context = ""
     if exc.context and exc.context_mark:

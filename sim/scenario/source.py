@@ -55,6 +55,9 @@ class Reader:
             chain: Resolved files extending this one, outermost first (for cycle detection).
             cited_at: ``file:line:col`` of the ``extends:`` entry naming this file, if any.
         """
+        if "\0" in str(path):
+            at = f"{cited_at}: extends: " if cited_at else ""
+            self.fail(f"{at}{str(path)!r}: not a valid file name (it holds a NUL character)")
         resolved = path.resolve()
         if resolved in chain:
             cycle = " → ".join(_display(p) for p in (*chain[chain.index(resolved) :], resolved))
@@ -87,14 +90,17 @@ class Reader:
 
     def _parse(self, text: str, shown: str) -> tuple[Any, dict[PathKey, tuple[str, str]]]:
         """YAML text → data, plus the position of every key and value."""
-        loader = bounded_yaml.BoundedLoader(text, shown)
+        try:
+            loader = bounded_yaml.BoundedLoader(text, shown)
+        except bounded_yaml.YAMLFileError as exc:
+            self.fail(str(exc))
         try:
             node = loader.get_single_node()
             marks: dict[PathKey, tuple[str, str]] = {(): (f"{shown}:1:1", f"{shown}:1:1")}
             if node is not None:
                 self._index(loader, node, (), shown, marks)
             return loader.construct_document(node) if node is not None else None, marks
-        except yaml.MarkedYAMLError as exc:
+        except yaml.YAMLError as exc:
             self.fail(str(bounded_yaml.malformed(exc, shown)))
         except bounded_yaml.YAMLFileError as exc:
             self.fail(str(exc))

@@ -117,6 +117,18 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
     ("latin-1", scenario("name: caf\xe9\n".encode("latin-1")), BAD, ["bad.yaml:1", "not UTF-8"]),
     ("too large", scenario("#" * (MAX_BYTES + 1)), BAD, ["bad.yaml", "MiB"]),
     ("a list", scenario("- a\n- b\n"), BAD, ["bad.yaml:1:1", "got a list"]),
+    (
+        "a NUL character",
+        scenario('name: "\0"\n'),
+        BAD,
+        ["bad.yaml", "unacceptable character #x0000"],
+    ),
+    (
+        "extends a NUL name",
+        scenario('extends: "a\\0b"\n'),
+        BAD,
+        ["bad.yaml:1:10", "not a valid file name"],
+    ),
     ("unclosed bracket", scenario("name: [x\n"), BAD, ["bad.yaml:2:1", "malformed YAML"]),
     ("tab indent", scenario("name: x\n\tcalendar: 1\n"), BAD, ["bad.yaml:2", "malformed YAML"]),
     (

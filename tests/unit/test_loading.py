@@ -409,6 +409,11 @@ def test_malformed_yaml_gives_the_parsers_line_and_column(text: str, expected: s
     assert re.search(expected, problem), problem
 
 
+def test_a_byte_order_mark_is_ignored() -> None:
+    """Some editors start a UTF-8 file with one."""
+    assert load_scenario(write("bom.yaml", "\ufeff" + TINY)).name == "tiny"
+
+
 @pytest.mark.parametrize(
     ("text", "got"),
     [("- a\n- b\n", "a list"), ("", "an empty file"), ("root:x:0:0 secret\n", "a single value")],
