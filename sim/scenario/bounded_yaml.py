@@ -71,6 +71,10 @@ def load(text: str, shown: str) -> Any:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         raise malformed(exc, shown) from None
+    except YAMLFileError:
+        raise
+    except ValueError as exc:  # a value YAML cannot construct, such as the date 2027-13-01
+        raise YAMLFileError(f"{shown}: malformed YAML", str(exc)) from None
     finally:
         loader.dispose()
 

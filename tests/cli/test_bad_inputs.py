@@ -199,6 +199,12 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
         BAD,
         ["calendar.holidays", "nested deeper than"],
     ),
+    (
+        "override impossible date",
+        override("calendar.start_date=2027-13-01"),
+        BAD,
+        ["calendar.start_date", "not valid YAML (month must be in 1..12)"],
+    ),
     ("override inf", override("customers.accounts=.inf"), BAD, ["customers.accounts"]),
     (
         "override headcount zero",
