@@ -2,9 +2,9 @@
 
 Every command runs through :func:`guarded`: bad input (:class:`~sim.scenario.errors.InputError`, or
 a path that does not exist or is of the wrong kind) exits 2; an environment problem (disk full,
-read-only folder, permissions, an unreachable cluster) 3; Ctrl-C 130; a command whose points
-failed returns 1 itself. Anything else is a bug: one line on stderr, and the traceback saved to a
-file whose path that line gives.
+read-only folder, permissions, an unreachable cluster) 3; Ctrl-C 130; a command whose work failed
+(sweep points, a notebook cell) returns 1 itself. Anything else is a bug: one line on stderr, and
+the traceback saved to a file whose path that line gives.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ EXIT_INTERRUPTED = 130
 
 EXIT_CODES = f"""exit status:
   0    success
-  {EXIT_FAILED}    some sweep or sensitivity points failed (see points.parquet)
+  {EXIT_FAILED}    some work failed: sweep or study points (see points.parquet), a notebook cell
   {EXIT_BAD_INPUT}    bad input: a file, option or value (the message names it)
   {EXIT_ENVIRONMENT}    environment problem: disk full, permissions, cluster unreachable
   {EXIT_INTERNAL}   internal error: a bug (the message gives the saved traceback)
