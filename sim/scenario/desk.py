@@ -22,7 +22,6 @@ from YAML in :mod:`sim.scenario.loading`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -313,10 +312,6 @@ class FixedTeam(RosterBase):
     kind: Literal["fixed"] = Field(description="Selects a fixed team.")
     agents: int = Field(ge=0, le=100_000, description="Agents rostered during opening hours.")
 
-    def most_agents(self) -> float:
-        """The most agents rostered at once before ``headcount_scale`` (an upper bound)."""
-        return self.agents
-
 
 class IntervalRoster(RosterBase):
     """Agents rostered per planning interval, by weekday (one count per open interval)."""
@@ -325,9 +320,6 @@ class IntervalRoster(RosterBase):
     agents: dict[Weekday, list[Annotated[int, Field(ge=0, le=100_000)]]] = Field(
         description="Weekday → rostered agents per planning interval of the opening hours."
     )
-
-    def most_agents(self) -> float:
-        return max((n for counts in self.agents.values() for n in counts), default=0)
 
 
 class Break(Model):
@@ -363,9 +355,6 @@ class ShiftRoster(RosterBase):
     kind: Literal["shifts"] = Field(description="Selects a shift roster.")
     shifts: list[Shift] = Field(min_length=1, description="The shifts.")
 
-    def most_agents(self) -> float:
-        return sum(shift.agents for shift in self.shifts)
-
 
 class QueueingRoster(RosterBase):
     """Agents per planning interval worked out from the forecast by queueing theory (SIPP:
@@ -394,9 +383,6 @@ class QueueingRoster(RosterBase):
     )
     min_agents: int = Field(1, ge=0, le=100_000, description="Agents at least, while open.")
 
-    def most_agents(self) -> float:
-        return math.inf  # staffed from the forecast
-
 
 Roster = Annotated[
     FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster, Field(discriminator="kind")
@@ -412,15 +398,6 @@ class Staffing(Model):
         "finish_contact",
         description="At shift end an agent busy with a contact finishes it, then leaves.",
     )
-
-    @model_validator(mode="after")
-    def _front_line_staffed(self) -> Staffing:
-        if self.tier1.headcount_scale * self.tier1.most_agents() == 0:
-            raise ValueError(
-                "tier1 rosters no agent at all (check its agents and headcount_scale): every "
-                "contact would wait unanswered"
-            )
-        return self
 
 
 # --- routing, service level, standards -----------------------------------------------------------

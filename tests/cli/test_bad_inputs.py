@@ -182,6 +182,15 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
     ),
     # --- overrides -----------------------------------------------------------------------------
     (
+        "no agent on a day",
+        extending(
+            "staffing:\n  tier1: {kind: shifts, shifts: [{start_h: 8, length_h: 8, days: [mon], "
+            "agents: 3}]}\n"
+        ),
+        BAD,
+        ["bad.yaml:3:", "staffing.tier1 rosters no agent on tue"],
+    ),
+    (
         "override without =",
         override("calendar.horizon_days"),
         BAD,
