@@ -38,8 +38,8 @@ EXIT_CODES = f"""exit status:
 RESUMABLE = ("sweep", "sensitivity")
 """Commands that keep finished points when stopped, and finish them with ``--resume``."""
 
-_WRONG_PATH = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ENAMETOOLONG}
-"""OSError numbers that mean the user named a wrong path (bad input, not the environment)."""
+_WRONG_PATH = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError)
+"""OSErrors that mean the user named a wrong path (bad input, not the environment)."""
 
 
 def guarded(argv: Sequence[str], command: str, action: Callable[[], int]) -> int:
@@ -56,7 +56,7 @@ def guarded(argv: Sequence[str], command: str, action: Callable[[], int]) -> int
         _say(str(err))
         return EXIT_BAD_INPUT
     except OSError as exc:
-        if exc.errno in _WRONG_PATH:
+        if isinstance(exc, _WRONG_PATH) or exc.errno == errno.ENAMETOOLONG:
             _say(f"python -m sim {command}: {_os_problem(exc)}")
             return EXIT_BAD_INPUT
         kept = resume if exc.errno is not None else ""  # not for a cluster never reached

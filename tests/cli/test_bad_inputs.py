@@ -527,6 +527,18 @@ def test_a_read_only_folder_exits_3(
     assert "out/baseline: Read-only file system" in line and "permissions" in line
 
 
+def test_a_missing_sweep_folder_is_bad_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FileNotFoundError with a message and no errno, as the sweep charts raise."""
+    from sim.plotting.sweeps import SweepNotFoundError
+
+    missing = SweepNotFoundError("outputs/sweeps/x: no such sweep; run python -m sim sweep first")
+    monkeypatch.setattr(cli, "_cmd_run", _raise(missing))
+    assert cli.main(["run", str(BASELINE)]) == EXIT_BAD_INPUT
+    assert "outputs/sweeps/x: no such sweep" in one_line(capsys)
+
+
 def test_ctrl_c_exits_130(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
