@@ -17,14 +17,13 @@ from typing import Annotated, Any
 from pydantic import TypeAdapter, ValidationError
 
 from sim.cli.arguments import at_least
+from sim.cli.boundary import EXIT_BAD_INPUT
 from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.bands import POOLED
 from sim.logs.calibrate import calibrate
 from sim.logs.contact_log import read_logs
 from sim.logs.log_schema import LogError, presets
 from sim.scenario.scenario import Scenario
-
-EXIT_BAD_INPUT = 2
 
 
 def _hours(text: str) -> tuple[int, ...]:
@@ -179,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         log = read_logs(args.logs, args.schema)
     except LogError as err:
-        print(f"python -m sim calibrate: cannot read the log:\n{err}", file=sys.stderr)
+        print(f"python -m sim calibrate: cannot read the log: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(log.report.describe())
     print()
@@ -198,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
             answer_delay=not args.answer_at_once,
         )
     except LogError as err:
-        print(f"python -m sim calibrate: cannot calibrate:\n{err}", file=sys.stderr)
+        print(f"python -m sim calibrate: cannot calibrate: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(cal.summary())
     if args.patience_by_hour:
@@ -208,11 +207,7 @@ def run(args: argparse.Namespace) -> int:
                 f"    {hour:02d}:00  {events:6,} abandoned  {exposure_s / 3600:8.1f} h waited  "
                 f"mean {mean_s:6.0f} s"
             )
-    try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(cal.yaml_text, encoding="utf-8")
-    except OSError as exc:
-        print(f"python -m sim calibrate: --out {args.out}: cannot write ({exc})", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(cal.yaml_text, encoding="utf-8")
     print(f"\nwrote {args.out}")
     return 0

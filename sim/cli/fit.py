@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.arguments import add_override, positive_int
-
-EXIT_BAD_INPUT = 2
+from sim.cli.boundary import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -86,13 +85,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("\ninterrupted: nothing written", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     print()
     print(fit_table(outcome))
     if not outcome.converged:
         if args.write:
             print(f"\nnot written: {args.scenario} is unchanged", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     if args.write:
         overrides = [word for value in args.param for word in ("-p", value)]
         command = shlex.join(

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.arguments import at_least, fraction, iso_date
+from sim.cli.boundary import EXIT_BAD_INPUT
 from sim.cli.calibrate import add_log_arguments
 from sim.logs.contact_log import read_logs
 from sim.logs.forecast import forecast_arrivals, log_counts
 from sim.logs.forecast_eval import evaluate_forecast
 from sim.logs.holidays import NO_CALENDAR, calendar_presets, load_holidays
 from sim.logs.log_schema import LogError
-
-EXIT_BAD_INPUT = 2
 
 
 def add_holidays_argument(parser: argparse.ArgumentParser) -> None:
@@ -149,18 +148,14 @@ def run(args: argparse.Namespace) -> int:
     except LogError as err:
         print(f"python -m sim forecast: cannot forecast: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        if args.evaluate:
-            _write(result.scores(), args.out)
-            days = args.out.with_name(f"{args.out.stem}-days{args.out.suffix}")
-            _write(result.days, days)
-            print(result.table())
-            written = [args.out, days]
-        else:
-            written = [forecast.write(args.out)]
-            print(forecast.summary())
-    except OSError as exc:
-        print(f"python -m sim forecast: --out {args.out}: cannot write ({exc})", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    if args.evaluate:
+        _write(result.scores(), args.out)
+        days = args.out.with_name(f"{args.out.stem}-days{args.out.suffix}")
+        _write(result.days, days)
+        print(result.table())
+        written = [args.out, days]
+    else:
+        written = [forecast.write(args.out)]
+        print(forecast.summary())
     print(f"\nwrote {', '.join(map(str, written))}")
     return 0

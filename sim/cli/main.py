@@ -47,15 +47,15 @@ from sim.cli.arguments import (
     positive_float,
     positive_int,
 )
-from sim.scenario.errors import ScenarioError
+from sim.cli.boundary import EXIT_BAD_INPUT, EXIT_CODES, guarded
+from sim.scenario import bounded_yaml
 from sim.scenario.loading import load_scenario
 
 if TYPE_CHECKING:
     from sim.experiments.erlang_check import SimulatedErlang
 
-EXIT_BAD_INPUT = 2
-
-EPILOG = """examples:
+EPILOG = (
+    """examples:
   python -m sim run params/baseline.yaml
   python -m sim run params/baseline.yaml -p staffing.tier1.headcount_scale=1.1 --replications 20
   python -m sim check params/scenarios/understaffed.yaml -p calendar.horizon_days=28
@@ -68,7 +68,10 @@ EPILOG = """examples:
 
 -p KEY=VALUE sets a parameter by its dotted path in run, compare, check, fit and sensitivity, and
 a template parameter in notebook; VALUE is read as YAML.
+
 """
+    + EXIT_CODES
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -415,44 +418,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
     args = _parser().parse_args(argv)
-    try:
-        match args.command:
-            case "run":
-                return _cmd_run(args)
-            case "slides":
-                return slides_command.run(args)
-            case "validate-log":
-                return validate_command.run(args)
-            case "calibrate":
-                return calibrate_command.run(args)
-            case "forecast":
-                return forecast_command.run(args)
-            case "notebook":
-                return _cmd_notebook(args)
-            case "sweep":
-                return _cmd_sweep(args)
-            case "sensitivity":
-                return sensitivity_command.run(args)
-            case "fit":
-                return fit_command.run(args)
-            case "compare":
-                return _cmd_compare(args)
-            case "check":
-                scenario = load_scenario(args.scenario, args.param)
-                print(f"{args.scenario}: valid scenario '{scenario.name}'")
-                return 0
-            case "erlang":
-                return _cmd_erlang(args)
-            case "schema":
-                from sim.scenario.schema_docs import write_generated
+    return guarded(argv, args.command, lambda: _dispatch(args))
 
-                root = Path.cwd()
-                for path in write_generated(root):
-                    print(f"wrote {path.relative_to(root)}")
-                return 0
-    except ScenarioError as err:
-        print(str(err), file=sys.stderr)
-        return EXIT_BAD_INPUT
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command ``args`` asks for; its exit status."""
+    match args.command:
+        case "run":
+            return _cmd_run(args)
+        case "slides":
+            return slides_command.run(args)
+        case "validate-log":
+            return validate_command.run(args)
+        case "calibrate":
+            return calibrate_command.run(args)
+        case "forecast":
+            return forecast_command.run(args)
+        case "notebook":
+            return _cmd_notebook(args)
+        case "sweep":
+            return _cmd_sweep(args)
+        case "sensitivity":
+            return sensitivity_command.run(args)
+        case "fit":
+            return fit_command.run(args)
+        case "compare":
+            return _cmd_compare(args)
+        case "check":
+            scenario = load_scenario(args.scenario, args.param)
+            for warning in scenario.warnings():
+                print(f"{args.scenario}: warning: {warning}", file=sys.stderr)
+            print(f"{args.scenario}: valid scenario '{scenario.name}'")
+            return 0
+        case "erlang":
+            return _cmd_erlang(args)
+        case "schema":
+            from sim.scenario.schema_docs import write_generated
+
+            root = Path.cwd()
+            for path in write_generated(root):
+                print(f"wrote {path.relative_to(root)}")
+            return 0
     raise AssertionError(args.command)
 
 
@@ -462,10 +468,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sim.experiments.store import RunWriter, new_run_dir
 
     scenario = load_scenario(args.scenario, args.param)
-    try:
-        out_dir = new_run_dir(args.out, scenario.name)
-    except OSError as exc:
-        return _bad_input(f"run: --out {args.out}: cannot create the run folder there ({exc})")
+    out_dir = new_run_dir(args.out, scenario.name)
     writer = RunWriter(out_dir)
     result = run_scenario(
         scenario,
@@ -506,7 +509,6 @@ def _bad_input(message: str) -> int:
 
 def _cmd_notebook(args: argparse.Namespace) -> int:
     import papermill
-    import yaml
 
     from sim.experiments.templates import NotebookError, run_template
 
@@ -516,11 +518,9 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
         if not sep or not key.strip():
             return _bad_input(f"notebook -p {text}: expected KEY=VALUE, e.g. -p replications=2")
         try:
-            params[key.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            return _bad_input(
-                f"notebook -p {text}: the value is not valid YAML ({getattr(exc, 'problem', exc)})"
-            )
+            params[key.strip()] = bounded_yaml.load(raw, f"-p {text}")
+        except bounded_yaml.YAMLFileError as exc:
+            return _bad_input(f"notebook -p {text}: the value is not valid YAML ({exc.problem})")
     try:
         out = run_template(args.name, params, args.out, progress=sys.stderr.isatty())
     except NotebookError as err:
@@ -541,30 +541,23 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiments.report import sweep_table
-    from sim.experiments.sweep import SweepError, run_sweep
+    from sim.experiments.sweep import run_sweep
 
     if args.rank is not None and _unknown_kpis([args.rank]):
         return _bad_input(f"sweep --rank: {_unknown_kpi_message([args.rank])}")
-    try:
-        outcome = run_sweep(
-            args.spec,
-            args.out,
-            workers=args.workers or os.cpu_count() or 1,
-            engine=args.engine,
-            resume=args.resume,
-            force=args.force,
-            dask_scheduler=args.dask_scheduler,
-            dask_local=args.dask_local,
-            cell_timeout_s=args.cell_timeout_s,
-            progress=sys.stderr.isatty(),
-            rank=args.rank,
-        )
-    except SweepError as err:
-        print(str(err), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("\ninterrupted: finished points are kept; run again with --resume", file=sys.stderr)
-        return 130
+    outcome = run_sweep(
+        args.spec,
+        args.out,
+        workers=args.workers or os.cpu_count() or 1,
+        engine=args.engine,
+        resume=args.resume,
+        force=args.force,
+        dask_scheduler=args.dask_scheduler,
+        dask_local=args.dask_local,
+        cell_timeout_s=args.cell_timeout_s,
+        progress=sys.stderr.isatty(),
+        rank=args.rank,
+    )
     print(sweep_table(outcome.summary) + "\n")
     if outcome.renamed:
         print(

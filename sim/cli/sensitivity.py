@@ -17,8 +17,6 @@ from typing import Any
 
 from sim.cli.arguments import positive_int
 
-EXIT_BAD_INPUT = 2
-
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register the ``sensitivity`` command on ``subparsers`` (from ``add_subparsers``)."""
@@ -85,26 +83,19 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
     from sim.experiments.report import sensitivity_table
-    from sim.experiments.sensitivity import SensitivityError, run_sensitivity
+    from sim.experiments.sensitivity import run_sensitivity
 
-    try:
-        study = run_sensitivity(
-            args.spec,
-            args.out,
-            workers=args.workers or os.cpu_count() or 1,
-            resume=args.resume,
-            force=args.force,
-            dask_scheduler=args.dask_scheduler,
-            dask_local=args.dask_local,
-            overrides=args.param,
-            progress=sys.stderr.isatty(),
-        )
-    except SensitivityError as err:
-        print(str(err), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("\ninterrupted: finished points are kept; run again with --resume", file=sys.stderr)
-        return 130
+    study = run_sensitivity(
+        args.spec,
+        args.out,
+        workers=args.workers or os.cpu_count() or 1,
+        resume=args.resume,
+        force=args.force,
+        dask_scheduler=args.dask_scheduler,
+        dask_local=args.dask_local,
+        overrides=args.param,
+        progress=sys.stderr.isatty(),
+    )
     print(sensitivity_table(study.spec, study.analysis, study.wall_s))
     print(f"\nwrote {study.out_dir}/")
     if study.failed:

@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli.boundary import EXIT_BAD_INPUT
 from sim.plotting.labels import LANGS
-
-EXIT_BAD_INPUT = 2
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -77,9 +76,6 @@ def run(args: argparse.Namespace) -> int:
         out = build_deck(args.run_dir, args.out, args.lang, args.charts, args.template)
     except (FileNotFoundError, RunFolderError, TemplateError) as err:
         print(f"python -m sim slides: {err}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as err:
-        print(f"python -m sim slides: cannot write the deck ({err})", file=sys.stderr)
         return EXIT_BAD_INPUT
     charts = args.charts or default_charts_dir(out, args.lang)
     print(f"wrote {out}\nwrote charts to {charts}/")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.arguments import at_least
+from sim.cli.boundary import EXIT_BAD_INPUT
 from sim.cli.calibrate import (
     add_log_arguments,
     add_staffing_rule_arguments,
@@ -41,8 +42,6 @@ from sim.plotting.export import export_all
 from sim.plotting.validation import validation_figures
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
-
-EXIT_BAD_INPUT = 2
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -127,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario)
         scenario_text = args.scenario.read_text(encoding="utf-8")
     except ScenarioError as err:
-        print(f"python -m sim validate-log: --scenario {args.scenario}:\n{err}", file=sys.stderr)
+        print(f"python -m sim validate-log: --scenario {args.scenario}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"python -m sim validate-log: --scenario: {exc}", file=sys.stderr)
@@ -166,14 +165,10 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers or os.cpu_count() or 1,
         )
     except LogError as err:
-        print(f"python -m sim validate-log: cannot validate:\n{err}", file=sys.stderr)
+        print(f"python -m sim validate-log: cannot validate: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    try:
-        out = args.out or new_run_dir(Path("outputs"), "validate-log")
-        files = result.write(out) + export_all(validation_figures(result), out)
-    except OSError as exc:
-        print(f"python -m sim validate-log: --out: cannot write ({exc})", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    out = args.out or new_run_dir(Path("outputs"), "validate-log")
+    files = result.write(out) + export_all(validation_figures(result), out)
     if args.json:
         print(json.dumps(_finite(result.to_json()), indent=2))
     else:

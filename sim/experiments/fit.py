@@ -44,6 +44,7 @@ from sim.experiments.replications import run_scenario
 from sim.measures.metrics import CI_LEVEL, Estimate, estimate
 from sim.measures.targets import reported_days, target_values
 from sim.scenario.editing import check_writable, write_in_place
+from sim.scenario.errors import InputError
 from sim.scenario.fit import Fit, FitRecord, numbers_under
 from sim.scenario.loading import load_model
 from sim.scenario.scenario import Scenario
@@ -53,7 +54,7 @@ SIGNIFICANT_DIGITS = 4
 """Digits kept of every number written into the file (far finer than any fit's uncertainty)."""
 
 
-class FitError(Exception):
+class FitError(InputError):
     """A fit that cannot run: one line saying why."""
 
 

@@ -48,10 +48,10 @@ import yaml
 
 from sim.experiments.sensitivity_spec import Method, Sensitivity, Side, load_sensitivity
 from sim.experiments.store import atomic_write_bytes, git_revision, versions, write_table
-from sim.experiments.sweep import FINISHED, SweepError, execute_sweep
+from sim.experiments.sweep import FINISHED, SweepError, check_scheduler, execute_sweep
 from sim.experiments.sweep_spec import Sweep, point_id
 from sim.measures.metrics import CI_LEVEL, Estimate, estimate, kpi_estimate, kpi_info
-from sim.scenario.errors import ScenarioError
+from sim.scenario.errors import InputError, ScenarioError
 
 VALUE, DIFFERENCE = "value", "difference"
 """What an output of a KPI is: its value (under A), or the paired difference B − A."""
@@ -64,7 +64,7 @@ Evaluations = Mapping[str, Sequence[KpiValues] | None]
 """Point id → the KPIs of each replication (None: the point did not finish)."""
 
 
-class SensitivityError(Exception):
+class SensitivityError(InputError):
     """A study cannot start or be analysed (bad file, existing folder, ...): the message says
     why."""
 
@@ -478,9 +478,12 @@ def run_sensitivity(
     Raises:
         SensitivityError: a bad file, an existing folder (without ``resume`` or ``force``), a
             resumed study whose settings changed, or an invalid sample.
+        ClusterError: ``dask_scheduler`` is malformed or nothing answers there.
         KeyboardInterrupt: after saving every finished point.
     """
     spec_path = Path(spec_path)
+    if dask_scheduler:
+        check_scheduler(dask_scheduler)
     try:
         spec = load_sensitivity(spec_path, overrides)
     except ScenarioError as err:

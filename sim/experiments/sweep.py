@@ -34,7 +34,8 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -53,16 +54,24 @@ from sim.experiments.sweep_spec import (
 )
 from sim.experiments.sweep_summary import SweepSummary, summarise, write_summary_files
 from sim.experiments.templates import start_kernel, template_parameters
-from sim.scenario.errors import ScenarioError
+from sim.scenario.errors import InputError, ScenarioError
 from sim.scenario.loading import scenario_to_dict
 from sim.scenario.scenario import Scenario
+
+if TYPE_CHECKING:
+    from dask.distributed import Client, LocalCluster
 
 Engine = Literal["papermill", "direct"]
 FINISHED, FAILED, PENDING, INVALID = "finished", "failed", "pending", "invalid"
 
 
-class SweepError(Exception):
+class SweepError(InputError):
     """A sweep cannot start (bad file, existing folder, ...): the message says why."""
+
+
+class ClusterError(OSError):
+    """The Dask scheduler address is malformed or nothing answers there (an environment
+    problem, like a full disk)."""
 
 
 @dataclass(frozen=True)
@@ -216,8 +225,11 @@ def run_sweep(
 
     Raises:
         SweepError: the folder exists (without ``resume`` or ``force``), or the file is invalid.
+        ClusterError: ``dask_scheduler`` is malformed or nothing answers there.
         KeyboardInterrupt: after saving every finished point.
     """
+    if dask_scheduler:
+        check_scheduler(dask_scheduler)
     try:
         sweep = load_sweep(sweep_path)
     except ScenarioError as err:
@@ -433,25 +445,53 @@ def _result(future: Future[PointOutcome], task: Task) -> PointOutcome:
         return PointOutcome(task.point_id, FAILED, 0.0, traceback.format_exc())
 
 
-def _execute_dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[PointOutcome]:
+def check_scheduler(address: str) -> None:
+    """Connect to the scheduler once, before anything is loaded or written, so that a wrong or
+    dead address fails at once (within Dask's ``distributed.comm.timeouts.connect``).
+
+    Raises:
+        ClusterError: the address is malformed or nothing answers there.
+    """
+    client = _dask_client(address)
+    client.close()
+
+
+def _distributed() -> ModuleType:
+    """``dask.distributed``, or a clear error when it is not installed."""
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        import dask.distributed
     except ImportError:
         raise SweepError(
             "Dask is not installed: pip install '.[cluster]' (or pip install 'dask[distributed]')"
         ) from None
+    return dask.distributed
+
+
+def _dask_client(address: str | LocalCluster) -> Client:
+    """A client of the scheduler at ``address`` (or of a local cluster)."""
+    try:
+        return _distributed().Client(address)
+    except (OSError, ValueError) as exc:
+        raise ClusterError(
+            f"--dask-scheduler {address}: cannot connect ({exc}); check the address "
+            "(e.g. tcp://10.0.0.5:8786) and that the scheduler is running"
+        ) from None
+
+
+def _execute_dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[PointOutcome]:
+    distributed = _distributed()
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(
+        cluster = distributed.LocalCluster(
             n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None
         )
-    client = Client(scheduler or cluster)
+    client = _dask_client(scheduler or cluster)
     try:
         futures = [
             client.submit(run_point, t, key=f"point-{t.point_id}", pure=False) for t in tasks
         ]
         by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
-        for future in as_completed(futures):
+        for future in distributed.as_completed(futures):
             yield _result(future, by_key[future.key])
     finally:
         client.close()

@@ -98,7 +98,23 @@ class Sweep(Model):
                 "give exactly one of grid, points, latin_hypercube "
                 f"(got {', '.join(given) or 'none'})"
             )
+        if self.grid == {} or self.points == []:
+            design = "grid" if self.grid == {} else "points"
+            raise ValueError(f"{design} is empty: it would run the base scenario alone")
+        for key, values in (self.grid or {}).items():
+            _refuse_repeats(f"grid.{key}", values)
+        _refuse_repeats("points", self.points or [])
         return self
+
+
+def _refuse_repeats(field: str, values: list[Any]) -> None:
+    """A value given twice would run the same point twice (and share its folder)."""
+    seen: set[str] = set()
+    for value in values:
+        text = json.dumps(value, sort_keys=True, default=str)
+        if text in seen:
+            raise ValueError(f"{field}: {text} is given twice; give each value once")
+        seen.add(text)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiments.store import PROGRESS, new_run_dir
+from sim.scenario.errors import InputError
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
-class NotebookError(Exception):
+class NotebookError(InputError):
     """A template cannot be run as asked (unknown template or parameter): the message says why."""
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from sim.logs.log_schema import LogError, LogSchema
+from sim.scenario import bounded_yaml
 from sim.scenario.base import Model
 from sim.scenario.desk import WEEKDAYS, Weekday
 
@@ -174,9 +174,9 @@ def load_holidays(spec: str | Path | None, schema: LogSchema | None = None) -> H
         return HolidayCalendar.none()
     path = Path(spec)
     if path.is_file():
-        text, shown = path.read_text(encoding="utf-8"), str(path)
+        shown = str(path)
     elif str(spec) in calendar_presets():
-        text, shown = (CALENDAR_DIR / f"{spec}.yaml").read_text(encoding="utf-8"), f"{spec}"
+        path, shown = CALENDAR_DIR / f"{spec}.yaml", f"{spec}"
     else:
         raise LogError(
             [
@@ -185,10 +185,9 @@ def load_holidays(spec: str | Path | None, schema: LogSchema | None = None) -> H
             ]
         )
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        message = " ".join(f"holiday calendar {shown}: malformed YAML: {exc}".split())
-        raise LogError([message]) from None
+        data = bounded_yaml.load_file(path, f"holiday calendar {shown}")
+    except (OSError, bounded_yaml.YAMLFileError) as exc:
+        raise LogError([str(exc)]) from None
     try:
         return HolidayCalendar.model_validate(data)
     except ValidationError as exc:

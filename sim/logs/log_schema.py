@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from sim.scenario import bounded_yaml
 from sim.scenario.base import Model
+from sim.scenario.errors import InputError
 
 
-class LogError(Exception):
+class LogError(InputError):
     """A contact log (or its schema) that cannot be read.
 
     Attributes:
@@ -184,15 +185,13 @@ def load_schema(spec: str | Path) -> LogSchema:
                     f"(presets: {', '.join(presets())})"
                 ]
             )
-        text = (PRESET_DIR / f"{spec}.yaml").read_text(encoding="utf-8")
-        shown = f"preset {spec}"
+        path, shown = PRESET_DIR / f"{spec}.yaml", f"preset {spec}"
     else:
-        text = path.read_text(encoding="utf-8")
         shown = str(path)
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise LogError([f"{shown}: malformed YAML: {exc}".replace("\n", " ")]) from None
+        data = bounded_yaml.load_file(path, shown)
+    except (OSError, bounded_yaml.YAMLFileError) as exc:
+        raise LogError([str(exc)]) from None
     try:
         return LogSchema.model_validate(data)
     except ValidationError as exc:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.measures.metrics import CI_LEVEL, Estimate, estimate
 from sim.model.customers import REASONS
+from sim.scenario.errors import InputError
 from sim.scenario.scenario import Scenario
 
 Table = pd.DataFrame | Mapping[str, Any]
@@ -35,7 +36,7 @@ LOSS_REASONS = REASONS[1:]
 """Reasons a customer leaves, in the order of ``sim.model.customers.REASONS``."""
 
 
-class RunFolderError(ValueError):
+class RunFolderError(InputError, ValueError):
     """A run folder the charts cannot use (the message says why, on one line)."""
 
 
@@ -83,17 +84,18 @@ def read_run(path: Path) -> RunData:
 
     Raises:
         FileNotFoundError: the folder has no ``manifest.json`` (not a finished run folder).
-        RunFolderError: its interval table lacks the staffing columns the charts draw (a folder
-            written by an older version).
+        RunFolderError: its manifest or a table cannot be read, or its interval table lacks the
+            staffing columns the charts draw (a folder written by an older version).
     """
     manifest_path = path / "manifest.json"
     if not manifest_path.is_file():
         raise FileNotFoundError(f"{path} is not a run folder: it has no manifest.json")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise RunFolderError(f"{manifest_path}: not a readable manifest ({exc})") from None
     tables = {
-        name: pd.read_parquet(file)
-        for name in TABLES
-        if (file := path / f"{name}.parquet").is_file()
+        name: _read_table(file) for name in TABLES if (file := path / f"{name}.parquet").is_file()
     }
     columns = tables["intervals"].columns if "intervals" in tables else STAFFING_COLUMNS
     missing = [c for c in STAFFING_COLUMNS if c not in columns]
@@ -103,6 +105,14 @@ def read_run(path: Path) -> RunData:
             "version, before rostered and available agents were told apart): run it again"
         )
     return RunData(path, RunInfo.from_manifest(manifest), tables)
+
+
+def _read_table(file: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(file)
+    except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RunFolderError(f"{file}: not a readable Parquet table ({first})") from None
 
 
 def summary_estimate(summary: Table, kpi: str) -> Estimate:

@@ -28,6 +28,7 @@ from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
 from sim.plotting.style import SLIDE_SIZE_IN
+from sim.scenario.errors import InputError
 
 TITLE_TYPES = frozenset({PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE})
 FOOTER_TYPES = frozenset({PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER})
@@ -38,7 +39,7 @@ GAP = Inches(0.1)
 """Space between a slide's title and its content, and under the content."""
 
 
-class TemplateError(ValueError):
+class TemplateError(InputError, ValueError):
     """A template that cannot be read or has no layout to build the deck from (one-line message)."""
 
 

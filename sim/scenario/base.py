@@ -25,9 +25,9 @@ PositiveMinutes = Annotated[float, Field(gt=0.0, le=100_000.0)]
 
 
 class Model(BaseModel):
-    """Base for every scenario part: immutable, unknown keys rejected."""
+    """Base for every scenario part: immutable, unknown keys rejected, every number finite."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 # --- distributions -------------------------------------------------------------------------------

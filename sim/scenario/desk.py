@@ -75,7 +75,11 @@ class PeakDay(Model):
 class Calendar(Model):
     """The simulated period and when the desk is open."""
 
-    start_date: dt.date = Field(description="First simulated day (its weekday sets the pattern).")
+    start_date: dt.date = Field(
+        ge=dt.date(1900, 1, 1),
+        le=dt.date(2200, 12, 31),
+        description="First simulated day (its weekday sets the pattern).",
+    )
     horizon_days: int = Field(ge=1, le=3660, description="Number of simulated days.")
     interval_min: Literal[15, 30, 60] = Field(
         30,

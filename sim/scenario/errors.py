@@ -1,4 +1,5 @@
-"""The error every scenario problem is reported through: one self-contained line per problem."""
+"""The errors a user can fix: :class:`InputError`, the base of every bad-input error, and
+:class:`ScenarioError`, which every scenario problem is reported through (one line per problem)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-class ScenarioError(Exception):
+class InputError(Exception):
+    """Input the user can fix (a file, an option, a value): the command line prints the message
+    as it is, one line per problem, and exits with status 2."""
+
+
+class ScenarioError(InputError):
     """A scenario that cannot be loaded.
 
     Attributes:

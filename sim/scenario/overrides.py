@@ -9,8 +9,7 @@ from typing import (
     Any,
 )
 
-import yaml
-
+from sim.scenario import bounded_yaml
 from sim.scenario.wording import PathKey, format_value
 
 
@@ -65,11 +64,9 @@ def _parse_cli_override(text: str, problems: list[str]) -> tuple[str, Any, str] 
         problems.append(f"{label}: expected KEY=VALUE, e.g. calendar.horizon_days=28")
         return None
     try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        problems.append(
-            f"{label}: {key}: the value is not valid YAML ({getattr(exc, 'problem', exc)})"
-        )
+        value = bounded_yaml.load(raw, label)
+    except bounded_yaml.YAMLFileError as exc:
+        problems.append(f"{label}: {key}: the value is not valid YAML ({exc.problem})")
         return None
     return key.strip(), value, label
 

@@ -7,6 +7,9 @@ interval grid, complaint types that exist) live here.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from pydantic import Field, model_validator
 
 from sim.scenario.base import Model, Name, clock, humanise
@@ -94,6 +97,39 @@ class Scenario(Model):
         """Days one replication simulates: the burn-in, then the horizon."""
         return self.burn_in_days + self.calendar.horizon_days
 
+    def warnings(self) -> list[str]:
+        """What is valid but probably not meant, one line each: holidays and peak days outside
+        the simulated days (burn-in included), which change nothing."""
+        first = self.calendar.start_date - dt.timedelta(days=self.burn_in_days)
+        last = self.calendar.start_date + dt.timedelta(days=self.calendar.horizon_days - 1)
+        found = []
+        for field, dates in (
+            ("holidays", self.calendar.holidays),
+            ("peak_days", [peak.date for peak in self.calendar.peak_days]),
+        ):
+            outside = [day for day in dates if not first <= day <= last]
+            if outside:
+                more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+                found.append(
+                    f"calendar.{field}: outside the simulated days ({first} to {last}), so "
+                    f"ignored: {outside[0]}{more}"
+                )
+        return found
+
+    def _check_front_line(self) -> None:
+        """Every simulated weekday on which contacts arrive has a front-line agent."""
+        cal = self.calendar
+        first = cal.start_date - dt.timedelta(days=self.burn_in_days)
+        days = min(self.simulated_days, 7)
+        simulated = {WEEKDAYS[(first + dt.timedelta(days=i)).weekday()] for i in range(days)}
+        for day in [d for d in WEEKDAYS if d in simulated]:
+            volume = sum(c.daily_volume.of(day) for c in self.demand.contact_types.values())
+            if cal.intervals_on(day) and volume > 0 and _agents_on(self.staffing.tier1, day) == 0:
+                raise ValueError(
+                    f"staffing.tier1 rosters no agent on {day}, when {volume:g} contacts arrive: "
+                    "they would wait unanswered (check its agents, shifts and headcount_scale)"
+                )
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
         cal = self.calendar
@@ -120,6 +156,7 @@ class Scenario(Model):
                     )
         for tier_name in ("tier1", "tier2"):
             _check_roster(tier_name, getattr(self.staffing, tier_name), cal)
+        self._check_front_line()
         if self.customers is not None:
             for type_name in self.customers.complaints.contact_types:
                 if type_name not in self.demand.contact_types:
@@ -174,3 +211,21 @@ def _check_roster(
                         f"{where}.shifts.{i}: {clock(shift.start_h)}–{clock(end_h)} on {day} is "
                         f"outside the opening hours {clock(hours.open_h)}–{clock(hours.close_h)}"
                     )
+
+
+def _agents_on(
+    roster: FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster, day: str
+) -> float:
+    """The most agents a roster has at once on a weekday (infinite for one staffed from the
+    forecast)."""
+    if roster.headcount_scale == 0:
+        return 0.0
+    if isinstance(roster, FixedTeam):
+        most: float = roster.agents
+    elif isinstance(roster, IntervalRoster):
+        most = max(roster.agents.get(day, []), default=0)  # type: ignore[call-overload]
+    elif isinstance(roster, ShiftRoster):
+        most = sum(shift.agents for shift in roster.shifts if day in shift.days)
+    else:
+        most = math.inf
+    return most * roster.headcount_scale

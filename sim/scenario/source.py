@@ -18,6 +18,7 @@ from typing import (
 import yaml
 from pydantic import BaseModel
 
+from sim.scenario import bounded_yaml
 from sim.scenario.errors import ScenarioError
 from sim.scenario.wording import PathKey, dotted, format_value
 
@@ -67,6 +68,9 @@ class Reader:
             chain: Resolved files extending this one, outermost first (for cycle detection).
             cited_at: ``file:line:col`` of the ``extends:`` entry naming this file, if any.
         """
+        if "\0" in str(path):
+            at = f"{cited_at}: extends: " if cited_at else ""
+            self.fail(f"{at}{str(path)!r}: not a valid file name (it holds a NUL character)")
         resolved = path.resolve()
         if resolved in chain:
             cycle = " → ".join(display(p) for p in (*chain[chain.index(resolved) :], resolved))
@@ -78,17 +82,19 @@ class Reader:
     def _read(self, path: Path, cited_at: str | None) -> Layer:
         shown = display(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = bounded_yaml.read_text(path, shown)
         except FileNotFoundError:
             self.fail(
                 f"{cited_at}: extends: {shown} not found" if cited_at else f"{shown}: not found"
             )
-        except (OSError, UnicodeDecodeError) as exc:
-            self.fail(f"{shown}: cannot read the file ({exc})")
+        except OSError as exc:
+            self.fail(f"{shown}: cannot read the file ({exc.strerror or exc})")
+        except bounded_yaml.YAMLFileError as exc:
+            self.fail(f"{cited_at}: extends: {exc}" if cited_at else str(exc))
         data, marks, spans = self._parse(text, shown)
         if not isinstance(data, dict):
             sections = ", ".join(self.root.model_fields)
-            got = "an empty file" if data is None else format_value(data)
+            got = {type(None): "an empty file", list: "a list"}.get(type(data), "a single value")
             self.fail(
                 f"{shown}:1:1: expected a mapping of {self.root.__name__.lower()} sections "
                 f"({sections}), got {got}"
@@ -99,7 +105,10 @@ class Reader:
         self, text: str, shown: str
     ) -> tuple[Any, dict[PathKey, tuple[str, str]], dict[PathKey, Span]]:
         """YAML text → data, plus the position of every key and value."""
-        loader = yaml.SafeLoader(text)
+        try:
+            loader = bounded_yaml.BoundedLoader(text, shown)
+        except bounded_yaml.YAMLFileError as exc:
+            self.fail(str(exc))
         try:
             node = loader.get_single_node()
             marks: dict[PathKey, tuple[str, str]] = {(): (f"{shown}:1:1", f"{shown}:1:1")}
@@ -108,8 +117,10 @@ class Reader:
                 self._index(loader, node, (), shown, marks, spans)
             data = loader.construct_document(node) if node is not None else None
             return data, marks, spans
-        except yaml.MarkedYAMLError as exc:
-            self.fail(_yaml_problem(exc, shown))
+        except yaml.YAMLError as exc:
+            self.fail(str(bounded_yaml.malformed(exc, shown)))
+        except bounded_yaml.YAMLFileError as exc:
+            self.fail(str(exc))
         finally:
             loader.dispose()
 
@@ -192,15 +203,6 @@ class Reader:
             for i in range(len(names))
         ]
         return [(layer.path.parent / name, at) for name, at in zip(names, positions, strict=True)]
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError, shown: str) -> str:
-    mark = exc.problem_mark or exc.context_mark
-    where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
-    context = ""
-    if exc.context and exc.context_mark:
-        context = f" ({exc.context} on line {exc.context_mark.line + 1})"
-    return f"{where}: malformed YAML: {exc.problem or exc.context}{context}"
 
 
 def _at(shown: str, node: yaml.Node) -> str:

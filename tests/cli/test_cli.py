@@ -420,7 +420,7 @@ def test_run_out_is_a_file(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     message = assert_bad_input(sim("run", BASELINE, *FAST, "--out", blocker))
-    assert str(blocker) in message and "cannot create the run folder" in message
+    assert str(blocker) in message and len(message.strip().splitlines()) == 1
 
 
 # --- help ------------------------------------------------------------------------------------

@@ -409,8 +409,17 @@ def test_malformed_yaml_gives_the_parsers_line_and_column(text: str, expected: s
     assert re.search(expected, problem), problem
 
 
-@pytest.mark.parametrize(("text", "got"), [("- a\n- b\n", "[a, b]"), ("", "an empty file")])
+def test_a_byte_order_mark_is_ignored() -> None:
+    """Some editors start a UTF-8 file with one."""
+    assert load_scenario(write("bom.yaml", "\ufeff" + TINY)).name == "tiny"
+
+
+@pytest.mark.parametrize(
+    ("text", "got"),
+    [("- a\n- b\n", "a list"), ("", "an empty file"), ("root:x:0:0 secret\n", "a single value")],
+)
 def test_the_top_level_must_be_a_mapping(text: str, got: str) -> None:
+    """Without quoting the file: it may be anything (a password file, say)."""
     [problem] = problems_of(write("scenario.yaml", text))
     assert problem.startswith("scenario.yaml:1:1: expected a mapping of scenario sections (name, ")
     assert problem.endswith(f"got {got}")
