@@ -191,7 +191,7 @@ def test_fit_problems_names_the_setting_behind_each() -> None:
                     }
                 }
             },
-            r"range: \[-inf, -12.5\]: both ends must be finite",
+            "finite number",  # refused like any number of a scenario
         ),
         (
             {
