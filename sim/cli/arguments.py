@@ -1,6 +1,6 @@
 """Argument types for the command line: numbers with a lower bound, with messages that say why;
-the scenario override option ``-p KEY=VALUE``; and the deprecated ``notebook -p KEY VALUE`` form
-read as ``-p KEY=VALUE``."""
+the scenario override option ``-p KEY=VALUE``; the options every batch of points shares (sweeps and
+sensitivity studies); and the deprecated ``notebook -p KEY VALUE`` form read as ``-p KEY=VALUE``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 _NEGATIVE_NUMBER = re.compile(r"-\d|-\.\d")
@@ -24,6 +25,41 @@ def add_override(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="override a parameter by its dotted path, e.g. -p staffing.tier1.headcount_scale=1.1 "
         "-p calendar.horizon_days=28 (repeatable; VALUE is read as YAML)",
+    )
+
+
+def add_batch_options(parser: argparse.ArgumentParser, batch: str, folder: str) -> None:
+    """Add what a batch of points on the sweep machinery takes: where it runs (``--dask-local`` or
+    ``--dask-scheduler``), ``--resume``, ``--force`` and ``--out`` (the parent of ``folder``);
+    ``batch`` names it in the help (a sweep, a study)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask-local",
+        action="store_true",
+        help="run on a dask.distributed LocalCluster (pip install '.[cluster]')",
+    )
+    where.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786; results "
+        "come back to this machine (no shared file system needed)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help=f"finish an interrupted {batch}: points already finished are kept",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=f"delete an existing {batch} of the same name and start over",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help=f"parent of {folder} (default: outputs)",
     )
 
 

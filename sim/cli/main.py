@@ -40,6 +40,7 @@ from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
 from sim.cli.arguments import (
+    add_batch_options,
     add_override,
     fraction,
     join_legacy_params,
@@ -193,35 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         "point); direct calls the Python API (faster); same tables either way "
         "(default: the sweep file's engine)",
     )
-    where = swp.add_mutually_exclusive_group()
-    where.add_argument(
-        "--dask-local",
-        action="store_true",
-        help="run on a dask.distributed LocalCluster (pip install '.[cluster]')",
-    )
-    where.add_argument(
-        "--dask-scheduler",
-        metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786; results "
-        "come back to this machine (no shared file system needed)",
-    )
-    swp.add_argument(
-        "--resume",
-        action="store_true",
-        help="finish an interrupted sweep: points already finished are kept",
-    )
-    swp.add_argument(
-        "--force",
-        action="store_true",
-        help="delete an existing sweep folder of the same name and start over",
-    )
-    swp.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        default=Path("outputs"),
-        help="parent of sweeps/<name>/ (default: outputs)",
-    )
+    add_batch_options(swp, "sweep", "sweeps/<name>/")
     swp.add_argument(
         "--rank",
         metavar="KPI",

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.cli.arguments import positive_int
+from sim.cli.arguments import add_batch_options, positive_int
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -49,34 +49,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help="points run at once (default: all cores); results do not depend on it",
     )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--dask-local",
-        action="store_true",
-        help="run on a dask.distributed LocalCluster (pip install '.[cluster]')",
-    )
-    where.add_argument(
-        "--dask-scheduler",
-        metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
-    )
-    parser.add_argument(
-        "--resume",
-        action="store_true",
-        help="finish an interrupted study: points already finished are kept",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="delete an existing study of the same name and start over",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        default=Path("outputs"),
-        help="parent of sensitivity/<name>/ (default: outputs)",
-    )
+    add_batch_options(parser, "study", "sensitivity/<name>/")
     return parser
 
 
