@@ -4,7 +4,9 @@ Reads one or more log files with a log schema (a preset name such as ``anonymous
 YAML file; see :mod:`sim.logs.contact_log`), prints the cleaning report and a summary of the fits,
 and
 writes a commented scenario YAML (see :mod:`sim.logs.calibrate`) that ``python -m sim run`` accepts
-as it is. Exit status 0 on success, 2 when the log or schema cannot be read (one line per problem).
+as it is. A contact type (or hour band) whose handle time or patience borrows a pooled fit (too
+few calls, or no spread) is a warning on stderr. Exit status 0 on success, 2 when the log or schema
+cannot be read or calibrated (one line per problem).
 """
 
 from __future__ import annotations
@@ -200,6 +202,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"python -m sim calibrate: cannot calibrate: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(cal.summary())
+    for fallback in cal.fallbacks:
+        print(f"python -m sim calibrate: warning: {fallback.warning()}", file=sys.stderr)
     if args.patience_by_hour:
         print("  patience by hour of arrival (exponential MLE, all types):")
         for hour, (events, exposure_s, mean_s) in (cal.patience[POOLED].by_hour or {}).items():

@@ -1,5 +1,6 @@
-"""Contact types split by hour of arrival (``regular@20-24h``), and the keys of fits pooled over
-all types (``all types``, or per band ``all types@20-24h``)."""
+"""Contact types split by hour of arrival (``regular@20-24h``), the keys of fits pooled over
+all types (``all types``, or per band ``all types@20-24h``), and the order in which a type
+without a usable fit of its own borrows a pooled one."""
 
 from __future__ import annotations
 
@@ -27,6 +28,19 @@ def split_band(type_name: str) -> tuple[str, tuple[int, int] | None]:
     if found is None:
         return type_name, None
     return found["base"], (int(found["lo"]), int(found["hi"]))
+
+
+def fallback_keys(type_name: str) -> list[str]:
+    """The fits ``type_name`` may use, its own first: a banded type then borrows its hour band's
+    fit over all types (the hour matters most for patience and handle time), then its type's
+    over all hours, then all types'; a type without a band borrows all types'.
+
+    ``regular@20-24h`` → ``[regular@20-24h, all types@20-24h, regular, all types]``.
+    """
+    base, band = split_band(type_name)
+    if band is None or base == POOLED:
+        return list(dict.fromkeys([type_name, POOLED]))
+    return [type_name, band_name(POOLED, band), base, POOLED]
 
 
 def hour_bands(edges: Sequence[int]) -> list[tuple[int, int]]:

@@ -36,6 +36,12 @@ What a call log tells, and how each part of the scenario is estimated from it:
 * **Hour bands** (optional): every contact type split by hour of arrival (``regular@20-24h``),
   each band with its own volume, handle time and patience, since evening callers are less patient
   and their calls shorter; the types share one queue, so nothing else changes.
+* **Borrowed fits.** A type (or band) with too few services or abandonments for a fit of its
+  own (``MIN_SERVICES``, ``MIN_PATIENCE_EVENTS`` in :mod:`sim.logs.duration_fits`) or without
+  spread (every handle time equal) borrows a pooled fit: its hour band's over all types, its
+  type's over all hours, all types' (:func:`sim.logs.bands.fallback_keys`); each borrowing is a
+  warning and a comment in the scenario file. When the handle times or waits of all types
+  together cannot be fitted, the log cannot be calibrated.
 
 The estimators of handle time and patience are in :mod:`sim.logs.duration_fits`, the queue factors
 of patience in :mod:`sim.logs.queue_patience`, the staffing rule and the answer delay in
@@ -68,9 +74,17 @@ from sim.logs.agent_activity import (
 )
 from sim.logs.arrival_fits import IntervalGrid, fit_arrivals, scenario_type_names
 from sim.logs.bands import POOLED, band_name, hour_bands, split_band
-from sim.logs.calibration import MIN_SERVICES, Calibration
+from sim.logs.calibration import Calibration, fallbacks
 from sim.logs.contact_log import ABANDONED, SERVED, CleanLog
-from sim.logs.duration_fits import PatienceFit, fit_handle_time, fit_patience
+from sim.logs.duration_fits import (
+    MIN_PATIENCE_EVENTS,
+    HandleFit,
+    PatienceFit,
+    fit_handle_time,
+    fit_patience,
+    handle_problem,
+    patience_problem,
+)
 from sim.logs.log_schema import LogError
 from sim.logs.queue_patience import callers_ahead, fit_queue_factors
 from sim.logs.scenario_file import ScenarioWriter
@@ -117,8 +131,8 @@ def calibrate(
             ``(20,)``: ``regular@00-20h`` and ``regular@20-24h``), each with its own volume,
             handle time and patience (callers of the evening are less patient and their calls
             shorter). Types of one channel and priority share one first-come-first-served queue,
-            so the split changes nothing else. Fits with too few calls fall back on the band's
-            pooled fit.
+            so the split changes nothing else. Fits with too few calls or no spread fall back on
+            a pooled fit (:func:`sim.logs.bands.fallback_keys`).
         wrap_up: How the wrap-up is estimated from the gaps between an agent's consecutive
             calls while callers were waiting: ``mean`` of the gaps shorter than ``2N`` (the gaps
             the staffing rule counts as on duty, so that simulated agents are unavailable for as
@@ -130,8 +144,9 @@ def calibrate(
             long (:func:`sim.logs.agent_activity.fit_answer_delay`); False: always answered at once.
 
     Raises:
-        LogError: The log cannot be calibrated: no call reached the queue or an agent, or no
-            queued caller abandoned (patience cannot be estimated).
+        LogError: The log cannot be calibrated: no call reached the queue or an agent, no
+            queued caller abandoned (patience cannot be estimated), or the handle times or waits
+            of all types together are too few or have no spread.
     """
     records = log.records
     offered_mask = ((records["outcome"] == SERVED) | records["queued"]).to_numpy()
@@ -146,6 +161,7 @@ def calibrate(
     names, merged = scenario_type_names(records[offered_mask], log, min_type_share)
     type_of = records["type"].astype(str).map(names).to_numpy(dtype=object)
     type_list = list(dict.fromkeys(names.values()))
+    base_of = type_of  # the type before any hour band
     bands = hour_bands(band_edges) if band_edges else []
     band_of = np.zeros(len(records), dtype=np.int64)
     if bands:
@@ -179,28 +195,36 @@ def calibrate(
     hours = records["arrival"].dt.hour.to_numpy() if patience_by_hour else None
     service = records["service_s"].to_numpy()
     short_s = log.report.short_service_s
-    handle = {POOLED: fit_handle_time(service[served], short_s)}
+    groups = {POOLED: np.ones(len(records), dtype=bool)}  # every fit a type may use
+    groups |= {band_name(POOLED, band): band_of == k for k, band in enumerate(bands)}
+    if bands:
+        bases = dict.fromkeys(split_band(t)[0] for t in arrivals.daily_volume)
+        groups |= {t: base_of == t for t in bases}
+    groups |= {t: type_of == t for t in arrivals.daily_volume}
+    handle: dict[str, HandleFit] = {}
     patience: dict[str, PatienceFit] = {}
     erlang_patience: dict[str, float] = {}
-
-    def fit(key: str, mine: np.ndarray) -> None:
+    problems: dict[str, dict[str, str]] = {"handle time": {}, "patience": {}}
+    for key, mine in groups.items():
+        # all types together are the last resort: any number of calls that can be fitted
+        pooled = key == POOLED
+        times = service[mine & served]
+        why = handle_problem(times, 2) if pooled else handle_problem(times)
+        if why is not None and pooled:
+            raise LogError([f"{files}: handle time ({_service_columns(log)}): {why}"])
+        if why is None:
+            handle[key] = fit_handle_time(times, short_s)
+        problems["handle time"][key] = why or ""
         m = queued & mine
-        patience[key] = fit_patience(scaled[m], gave_up[m], None if hours is None else hours[m])
-        erlang_patience[key] = float(wait[m].sum() / gave_up[m].sum())
-
-    fit(POOLED, np.ones(len(records), dtype=bool))
-    for k, band in enumerate(bands):
-        mine, pool = band_of == k, band_name(POOLED, band)
-        if (mine & served).sum() >= MIN_SERVICES:
-            handle[pool] = fit_handle_time(service[mine & served], short_s)
-        if (gave_up & queued & mine).any():
-            fit(pool, mine)
-    for t in arrivals.daily_volume:
-        mine = type_of == t
-        if (mine & served).sum() >= MIN_SERVICES:
-            handle[t] = fit_handle_time(service[mine & served], short_s)
-        if (gave_up & queued & mine).any():
-            fit(t, mine)
+        why = patience_problem(scaled[m], gave_up[m], 1 if pooled else MIN_PATIENCE_EVENTS)
+        if why is not None and pooled:
+            raise LogError([f"{files}: patience ({_wait_columns(log)}): {why}"])
+        if why is None:
+            by_hour = None if hours is None else hours[m]
+            patience[key] = fit_patience(scaled[m], gave_up[m], by_hour)
+        problems["patience"][key] = why or ""
+        if gave_up[m].any() and wait[m].sum() > 0:
+            erlang_patience[key] = float(wait[m].sum() / gave_up[m].sum())
     activity = AgentActivity.from_records(records, grid.minutes)
     staffing = fit_staffing(
         activity, grid, arrivals, regular, slack_min, idle_max_min, wrap_up, answer_delay
@@ -242,8 +266,24 @@ def calibrate(
         scenario_data={},
         yaml_text="",
         bands=tuple(bands),
+        fallbacks=tuple(
+            fallbacks(list(arrivals.daily_volume), "handle time", handle, problems["handle time"])
+            + fallbacks(list(arrivals.daily_volume), "patience", patience, problems["patience"])
+        ),
     )
     text = ScenarioWriter(partial, log, horizon_days).yaml()
     data = yaml.safe_load(text)
     Scenario.model_validate(data)  # the writer must produce a valid scenario
     return dataclasses.replace(partial, scenario_data=data, yaml_text=text)
+
+
+def _service_columns(log: CleanLog) -> str:
+    """Where the log's handle times come from, for messages."""
+    t = log.schema.times
+    return f"columns {t.service_start} to {t.service_end}"
+
+
+def _wait_columns(log: CleanLog) -> str:
+    """Where the log's waits come from, for messages."""
+    t = log.schema.times
+    return f"waits, columns {t.queue_entry or t.arrival} to {t.queue_exit}"

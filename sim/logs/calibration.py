@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sim.logs.agent_activity import AnswerDelayFit, StaffingFit
 from sim.logs.arrival_fits import ArrivalFit
-from sim.logs.bands import POOLED, band_name, split_band
+from sim.logs.bands import fallback_keys
 from sim.logs.contact_log import CleaningReport
 from sim.logs.duration_fits import HandleFit, PatienceFit
 from sim.logs.queue_patience import QueueFactorFit
@@ -15,12 +15,50 @@ from sim.scenario.base import clock
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.scenario import Scenario
 
-MIN_PATIENCE_EVENTS = 30
-"""A contact type with fewer abandonments than this uses the patience fitted on all types."""
+
+@dataclass(frozen=True)
+class Fallback:
+    """A contact type whose own fit of a quantity was unusable, and the pooled fit it borrows.
+
+    Attributes:
+        type_name: The scenario's contact type (``regular@20-24h``).
+        quantity: ``handle time`` or ``patience``.
+        skipped: The fits passed over, its own first, each with why it was unusable (too few
+            observations, or no spread).
+        used: Key of the fit used instead (``all types@20-24h``, ``regular``, ``all types``).
+    """
+
+    type_name: str
+    quantity: str
+    skipped: tuple[tuple[str, str], ...]
+    used: str
+
+    def reason(self) -> str:
+        """Why the type borrows, as one clause (the pools passed over named)."""
+        own, *pools = self.skipped
+        return "; ".join([own[1], *(f"{key} too: {why}" for key, why in pools)])
+
+    def warning(self) -> str:
+        """One line: the type (and so its hour band), the quantity, why, and the fit used."""
+        return (
+            f"{self.type_name}: {self.quantity}: {self.reason()}; "
+            f"using the {self.quantity} fitted on {self.used}"
+        )
 
 
-MIN_SERVICES = 10
-"""A contact type with fewer recorded services than this uses the handle time of all types."""
+def fallbacks(
+    types: list[str], quantity: str, fits: dict[str, object], problems: dict[str, str]
+) -> list[Fallback]:
+    """The types of ``types`` without a usable ``quantity`` fit of their own (not in ``fits``;
+    ``problems`` says why each unfitted key was unusable), and the fit each borrows."""
+    out = []
+    for name in types:
+        keys = fallback_keys(name)
+        used = next(k for k in keys if k in fits)
+        if used != name:
+            skipped = keys[: keys.index(used)]
+            out.append(Fallback(name, quantity, tuple((k, problems[k]) for k in skipped), used))
+    return out
 
 
 @dataclass(frozen=True)
@@ -38,8 +76,10 @@ class Calibration:
         type_codes: Scenario contact type → the log type codes it stands for.
         arrivals: Volumes, profiles, opening hours, abnormal days, overdispersion.
         handle: Scenario contact type → handle-time fit, plus ``"all types"`` pooled (and, with
-            hour bands, ``"all types@lo-hih"`` pooled per band).
-        patience: Scenario contact type → patience fit, pooled the same way; with queue factors,
+            hour bands, ``"all types@lo-hih"`` pooled per band and each log type over all
+            hours); only usable fits (enough services, with spread).
+        patience: Scenario contact type → patience fit, pooled the same way, only usable fits
+            (enough abandonments, with spread); with queue factors,
             the patience of a caller who finds nobody waiting (waits divided by the caller's
             factor, :mod:`sim.logs.queue_patience`).
         erlang_patience_s: Same keys → exponential MLE of patience from the plain waits (the
@@ -50,6 +90,7 @@ class Calibration:
         scenario_data: The scenario as data (validated).
         yaml_text: The scenario as commented YAML.
         bands: The hour bands contact types are split by (empty: not split).
+        fallbacks: The contact types that borrow a pooled fit, and why.
     """
 
     name: str
@@ -70,6 +111,7 @@ class Calibration:
     scenario_data: dict
     yaml_text: str
     bands: tuple[tuple[int, int], ...] = ()
+    fallbacks: tuple[Fallback, ...] = ()
 
     def scenario(self) -> Scenario:
         """The calibrated scenario, validated."""
@@ -80,27 +122,21 @@ class Calibration:
         """The scenario's contact types, busiest first."""
         return list(self.arrivals.daily_volume)
 
-    def pool_of(self, type_name: str) -> str:
-        """The pooled fit a type falls back on: its hour band's, or all types'."""
-        _, band = split_band(type_name)
-        return POOLED if band is None else band_name(POOLED, band)
-
     def handle_for(self, type_name: str) -> tuple[HandleFit, bool]:
-        """The handle-time fit a type uses, and whether it is the pooled one (too few services)."""
-        own = self.handle.get(type_name)
-        if own is not None:
-            return own, False
-        return self.handle.get(self.pool_of(type_name), self.handle[POOLED]), True
+        """The handle-time fit a type uses, and whether it is borrowed from a pool
+        (:func:`sim.logs.bands.fallback_keys`)."""
+        key = next(k for k in fallback_keys(type_name) if k in self.handle)
+        return self.handle[key], key != type_name
 
     def patience_for(self, type_name: str) -> tuple[PatienceFit, bool]:
-        """The patience fit a type uses, and whether it is the pooled one (too few events)."""
-        own = self.patience.get(type_name)
-        if own is not None and own.abandoned >= MIN_PATIENCE_EVENTS:
-            return own, False
-        pool = self.patience.get(self.pool_of(type_name))
-        if pool is not None and pool.abandoned >= MIN_PATIENCE_EVENTS:
-            return pool, True
-        return self.patience[POOLED], True
+        """The patience fit a type uses, and whether it is borrowed from a pool."""
+        key = next(k for k in fallback_keys(type_name) if k in self.patience)
+        return self.patience[key], key != type_name
+
+    def fallback(self, type_name: str, quantity: str) -> Fallback | None:
+        """Why ``type_name`` borrows its ``quantity`` fit, and from which pool; None if not."""
+        found = (f for f in self.fallbacks if (f.type_name, f.quantity) == (type_name, quantity))
+        return next(found, None)
 
     def summary(self) -> str:
         """A short text summary of the fits."""
@@ -138,8 +174,11 @@ class Calibration:
                 f"{p.lognormal_sigma:4.2f}  {p.km_gap_exp:5.3f} / {p.km_gap_lognormal:5.3f}  "
                 f"{p.kept}{' (pooled)' if pooled else ''}"
             )
-        if any(self.handle_for(name)[1] for name in self.types):
-            lines.append("  * too few services: handle time of all types pooled")
+        if self.fallbacks:
+            lines.append(
+                "  * and (pooled): handle time or patience borrowed from a pooled fit "
+                "(too few calls, or no spread; the warnings say which and why)"
+            )
         d = self.answer_delay
         if d is not None:
             lines.append(

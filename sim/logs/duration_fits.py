@@ -10,6 +10,9 @@
   gives its survival without a model, the exponential MLE is abandonments over the total time
   spent waiting (events / exposure), and the lognormal MLE maximises the censored likelihood
   ``Σ_abandoned log f(w) + Σ_served log S(w)``; the better of the two by AIC is kept.
+
+A sample too small or without spread has no fit of its own: :func:`handle_problem` and
+:func:`patience_problem` say why, and the calibration then borrows a pooled fit.
 """
 
 from __future__ import annotations
@@ -45,6 +48,66 @@ def kaplan_meier(durations: np.ndarray, events: np.ndarray) -> tuple[np.ndarray,
     has_event = deaths > 0
     survival = np.cumprod(1.0 - deaths[has_event] / at_risk[has_event])
     return times[has_event], survival
+
+
+MIN_SERVICES = 10
+"""Fewest recorded services a handle-time fit takes. The lognormal takes the sample's mean and
+CV; from fewer, the CV is biased low and hardly informative (for a true CV of 1: 0.73 ± 0.28
+from five services, 0.82 ± 0.26 from ten), so a pooled fit is the better guess."""
+
+
+MIN_PATIENCE_EVENTS = 30
+"""Fewest abandonments a patience fit takes. The exponential MLE's relative standard error is
+1 / √abandonments (about ±36% at 95% from 30), and the censored lognormal fits two parameters
+to them."""
+
+
+MIN_CV = 0.001
+"""Smallest coefficient of variation a fitted lognormal may have: the scenario file writes CVs
+to three decimals and a scenario's lognormal needs a CV above 0. Less is no spread at all."""
+
+
+def handle_problem(service_s: np.ndarray, minimum: int = MIN_SERVICES) -> str | None:
+    """Why these service times (seconds, NaN ignored) cannot have a lognormal fit of their own:
+    fewer than ``minimum``, all zero, or without spread; None when they can."""
+    x = np.asarray(service_s, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) < minimum:
+        return f"only {len(x):,} services with both times (a fit needs at least {minimum})"
+    mean = float(x.mean())
+    if mean <= 0.0:
+        return "every handle time is 0 s"
+    if float(x.min()) == float(x.max()):
+        return f"every handle time is {mean:g} s: a lognormal needs spread"
+    cv = float(x.std(ddof=1) / mean)
+    if cv < MIN_CV:
+        return f"the handle times hardly vary (CV {cv:.1e}): a lognormal needs spread"
+    return None
+
+
+def patience_problem(
+    wait_s: np.ndarray, abandoned: np.ndarray, minimum: int = MIN_PATIENCE_EVENTS
+) -> str | None:
+    """Why these queued callers' waits (seconds; ``abandoned`` True where the caller hung up)
+    cannot have a patience fit of their own: fewer than ``minimum`` abandonments, no time spent
+    waiting, or every abandonment at the same wait with nobody waiting longer (the censored
+    lognormal then collapses onto that wait); None when they can."""
+    w = np.asarray(wait_s, dtype=float)
+    ab = np.asarray(abandoned, dtype=bool)
+    events = int(ab.sum())
+    if events == 0:
+        return "no queued caller abandoned"
+    if events < minimum:
+        return f"only {events:,} abandonments (a fit needs at least {minimum})"
+    if float(w.sum()) <= 0.0:
+        return "every queued caller's wait is 0 s: patience needs time spent waiting"
+    gave_up = w[ab]
+    if float(gave_up.min()) == float(gave_up.max()) and float(w.max()) <= float(gave_up.max()):
+        return (
+            f"every abandoned caller waited {gave_up[0]:g} s and nobody waited longer: "
+            "patience needs spread"
+        )
+    return None
 
 
 def lognormal_params(mean: float, cv: float) -> tuple[float, float]:
@@ -102,7 +165,11 @@ def fit_handle_time(service_s: np.ndarray, short_s: float) -> HandleFit:
     fitted = stats.lognorm(s=sigma, scale=math.exp(mu))
     body_from = max(short_s, 1.0)
     body = np.log(x[x >= body_from])
-    b_mu, b_sigma = float(body.mean()), float(body.std(ddof=1))
+    b_mu, b_sigma = math.nan, math.nan
+    body_ks = math.nan
+    if len(body) > 1 and body.min() < body.max():  # a body without spread has no fit
+        b_mu, b_sigma = float(body.mean()), float(body.std(ddof=1))
+        body_ks = float(stats.kstest(body, stats.norm(b_mu, b_sigma).cdf).statistic)
     return HandleFit(
         n=len(x),
         short=int((x < short_s).sum()),
@@ -110,7 +177,7 @@ def fit_handle_time(service_s: np.ndarray, short_s: float) -> HandleFit:
         cv=cv,
         ks=float(stats.kstest(x, fitted.cdf).statistic),
         body_from_s=body_from,
-        body_ks=float(stats.kstest(body, stats.norm(b_mu, b_sigma).cdf).statistic),
+        body_ks=body_ks,
         body_mean_s=math.exp(b_mu + b_sigma**2 / 2.0),
         body_cv=math.sqrt(math.expm1(b_sigma**2)),
         qq_data_s=np.quantile(x, QQ_PROBABILITIES),
@@ -171,9 +238,10 @@ class PatienceFit:
     @property
     def kept(self) -> str:
         """The fit the scenario uses: the better by AIC, unless it is a lognormal whose CV is
-        beyond what a scenario accepts (:data:`MAX_SCENARIO_CV`; a log-scale sigma above about
-        2.45, an extrapolation anyway), then the exponential."""
-        if self.best == "lognormal" and self.lognormal_cv > MAX_SCENARIO_CV:
+        beyond what a scenario accepts (above :data:`MAX_SCENARIO_CV`, a log-scale sigma above
+        about 2.45 and an extrapolation anyway; or under :data:`MIN_CV`, collapsed onto one
+        wait), then the exponential."""
+        if self.best == "lognormal" and not MIN_CV <= self.lognormal_cv <= MAX_SCENARIO_CV:
             return "exponential"
         return self.best
 

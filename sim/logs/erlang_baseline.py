@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from sim.logs.bands import POOLED, band_name, split_band
+from sim.logs.bands import fallback_keys
 from sim.logs.observed import HOURS, N_TALLIES
 from sim.logs.plan import DeskInputs
 from sim.queueing import erlang_a_kpis
@@ -125,13 +125,13 @@ def erlang_patience_s(scenario: Scenario, fitted: dict[str, float] | None) -> np
     """Exponential patience (seconds) per contact type for the Erlang A baseline.
 
     The fits recorded at calibration (:func:`sim.logs.scenario_file.exponential_patience_s`): the
-    type's own, else its hour band's pooled fit, else all types pooled; without them, the mean
-    of the scenario's patience distribution.
+    type's own, else the pooled fits in the calibration's order
+    (:func:`sim.logs.bands.fallback_keys`); without them, the mean of the scenario's patience
+    distribution.
     """
     out = []
     for name, ct in scenario.demand.contact_types.items():
-        _, band = split_band(name)
-        keys = [name, *([band_name(POOLED, band)] if band else []), POOLED]
+        keys = fallback_keys(name)
         found = [fitted[k] for k in keys if fitted and k in fitted]
         value = found[0] if found else mean_min(ct.patience) * 60.0
         if not math.isfinite(value):

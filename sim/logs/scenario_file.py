@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.logs.bands import band_name, split_band
-from sim.logs.duration_fits import MAX_SCENARIO_CV, HandleFit, PatienceFit
+from sim.logs.duration_fits import MAX_SCENARIO_CV, MIN_CV, HandleFit, PatienceFit
 from sim.scenario.desk import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -216,8 +216,8 @@ class ScenarioWriter:
                 )
                 + "}"
             )
-            h, h_pooled = c.handle_for(t)
-            p, pooled = c.patience_for(t)
+            h, _ = c.handle_for(t)
+            p, _ = c.patience_for(t)
             codes = ", ".join(c.type_codes[t])
             volume = "{" + ", ".join(f"{w}: {_num(v, 1)}" for w, v in a.daily_volume[t].items())
             volume += "}"
@@ -236,11 +236,11 @@ class ScenarioWriter:
                 f"      profile: {profile_map}",
                 f"      handle_time: {{kind: lognormal, mean_min: {_num(h.mean_s / 60, 3)}, "
                 f"cv: {_num(h.cv, 3)}}}",
-                *_wrap_comment(self._handle_note(h, h_pooled), indent=8),
+                *_wrap_comment(self._handle_note(h, t), indent=8),
                 f"      wrap_up_s: {self._wrap_up()}",
                 *_wrap_comment(self._wrap_up_note(), indent=8),
                 f"      patience: {self._patience(p)}",
-                *_wrap_comment(self._patience_note(p, pooled), indent=8),
+                *_wrap_comment(self._patience_note(p, t), indent=8),
                 "      retrial: {probability: 0}  # the log does not link a caller's attempts",
                 "      resolution: {first_contact_prob: 1.0}  # the log does not record resolution",
             ]
@@ -303,14 +303,17 @@ class ScenarioWriter:
                     out[band_name(w, band)] = np.where(inside, profile, 0.0)
         return out
 
-    def _handle_note(self, h: HandleFit, pooled: bool) -> str:
+    def _borrowed(self, type_name: str, quantity: str) -> str:
+        """``why; borrowed from POOL: `` when the type borrows its ``quantity`` fit, else ``""``."""
+        f = self.cal.fallback(type_name, quantity)
+        return "" if f is None else f"{f.reason()}; borrowed from {f.used}: "
+
+    def _handle_note(self, h: HandleFit, type_name: str) -> str:
         r = self.cal.report
         cut = "not truncated"
         if r.max_service_s is not None:
             cut = f"truncated at {r.max_service_s:g} s"
-        who = "too few services for this type: all types pooled, " if pooled else ""
-        if pooled and self.cal.bands:
-            who = "too few services for this type: all types of its hour band pooled, "
+        who = self._borrowed(type_name, "handle time")
         return (
             f"{who}{h.n:,} services ({cut}): mean {h.mean_s:.0f} s, CV {h.cv:.2f}, {h.short:,} "
             f"({h.short / h.n:.1%}) under {r.short_service_s:g} s kept; KS distance of this "
@@ -345,13 +348,8 @@ class ScenarioWriter:
             )
         return f"{{kind: exponential, mean_min: {_num(p.exp_mean_s / 60, 3)}}}"
 
-    @staticmethod
-    def _patience_note(p: PatienceFit, pooled: bool) -> str:
-        who = (
-            f"too few abandonments for this type: pooled over all types, {p.queued:,} queued"
-            if pooled
-            else f"{p.queued:,} queued callers"
-        )
+    def _patience_note(self, p: PatienceFit, type_name: str) -> str:
+        who = f"{self._borrowed(type_name, 'patience')}{p.queued:,} queued callers"
         return (
             f"{who}, {p.abandoned:,} abandoned; served waits are censored (patience > wait). "
             f"Exponential MLE {p.exp_mean_s:.0f} s (95% CI {p.exp_ci_s[0]:.0f}-"
@@ -363,8 +361,8 @@ class ScenarioWriter:
             + (
                 "(lower AIC)"
                 if p.kept == p.best
-                else f"(the lognormal has the lower AIC, but its CV {p.lognormal_cv:.0f} is "
-                f"beyond the scenario's bound {MAX_SCENARIO_CV:g})"
+                else f"(the lognormal has the lower AIC, but its CV {p.lognormal_cv:.3g} is "
+                f"outside the scenario's bounds {MIN_CV:g}-{MAX_SCENARIO_CV:g})"
             )
         )
 
