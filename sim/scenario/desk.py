@@ -22,6 +22,7 @@ from YAML in :mod:`sim.scenario.loading`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -346,14 +347,41 @@ class Shift(Model):
                     f"break after {brk.after_h} h lasting {brk.length_min} min ends after the "
                     f"{self.length_h} h shift"
                 )
+        order = sorted(range(len(self.breaks)), key=lambda i: self.breaks[i].after_h)
+        for i, j in itertools.pairwise(order):
+            first, then = self.breaks[i], self.breaks[j]
+            if then.after_h * 60.0 < first.after_h * 60.0 + first.length_min - 1e-9:
+                raise ValueError(
+                    f"breaks.{j} (after {then.after_h:g} h) starts before breaks.{i} (after "
+                    f"{first.after_h:g} h, {first.length_min:g} min) ends: the agents cannot "
+                    "take two breaks at once; move one, or make it one longer break"
+                )
         return self
+
+    def same_as(self, other: Shift) -> bool:
+        """Whether two shifts are the same but for their agents (start, length, weekdays and
+        breaks alike), so that they are one shift written twice."""
+        return (
+            (self.start_h, self.length_h) == (other.start_h, other.length_h)
+            and set(self.days) == set(other.days)
+            and sorted((b.after_h, b.length_min) for b in self.breaks)
+            == sorted((b.after_h, b.length_min) for b in other.breaks)
+        )
 
 
 class ShiftRoster(RosterBase):
-    """Agents scheduled by shifts (start, length, weekdays, breaks)."""
+    """Agents scheduled by shifts (start, length, weekdays, breaks). Shifts may overlap (staggered
+    starts); together they must cover the opening hours of every day the desk is open, unless
+    ``allow_gaps``."""
 
     kind: Literal["shifts"] = Field(description="Selects a shift roster.")
     shifts: list[Shift] = Field(min_length=1, description="The shifts.")
+    allow_gaps: bool = Field(
+        False,
+        description="Let the shifts leave part of the opening hours without any shift (breaks "
+        "inside a shift are not gaps): the tier is then unstaffed, e.g. a specialist team "
+        "that starts after opening. False: such a gap is an error, as it is usually a typo.",
+    )
 
 
 class QueueingRoster(RosterBase):

@@ -154,9 +154,9 @@ class Scenario(Model):
                         f"({clock(hours.open_h)}–{clock(hours.close_h)}) has {n_intervals} "
                         f"intervals of {cal.interval_min} min (used by contact type '{type_name}')"
                     )
+        self._check_front_line()  # before the cover of shifts: a day without agents says more
         for tier_name in ("tier1", "tier2"):
             _check_roster(tier_name, getattr(self.staffing, tier_name), cal)
-        self._check_front_line()
         if self.customers is not None:
             for type_name in self.customers.complaints.contact_types:
                 if type_name not in self.demand.contact_types:
@@ -211,6 +211,49 @@ def _check_roster(
                         f"{where}.shifts.{i}: {clock(shift.start_h)}–{clock(end_h)} on {day} is "
                         f"outside the opening hours {clock(hours.open_h)}–{clock(hours.close_h)}"
                     )
+            for j, earlier in enumerate(roster.shifts[:i]):
+                if shift.same_as(earlier):
+                    raise ValueError(
+                        f"{where}.shifts.{i}: the same shift as shifts.{j} (start "
+                        f"{clock(shift.start_h)}, {shift.length_h:g} h, same days and breaks); "
+                        f"merge them into one entry with agents: {earlier.agents + shift.agents}"
+                    )
+        if not roster.allow_gaps:
+            _check_cover(where, roster, cal)
+
+
+def _check_cover(where: str, roster: ShiftRoster, cal: Calendar) -> None:
+    """Every open weekday's opening hours have a shift at every moment (breaks inside a shift
+    are not gaps); the first weekday with gaps is reported, with the other days that have the
+    same gaps."""
+    gaps: dict[str, list[tuple[float, float]]] = {}
+    opening: dict[str, str] = {}
+    for day in WEEKDAYS:
+        hours = cal.opening_hours.of(day)
+        if hours is None:
+            continue
+        spans = sorted((s.start_h, s.start_h + s.length_h) for s in roster.shifts if day in s.days)
+        covered_to, holes = hours.open_h, []
+        for start_h, end_h in spans:
+            if start_h > covered_to + 1e-9:
+                holes.append((covered_to, start_h))
+            covered_to = max(covered_to, end_h)
+        if covered_to < hours.close_h - 1e-9:
+            holes.append((covered_to, hours.close_h))
+        if holes:
+            gaps[day] = holes
+            opening[day] = f"{clock(hours.open_h)}–{clock(hours.close_h)}"
+    if not gaps:
+        return
+    day, holes = next(iter(gaps.items()))
+    same = [d for d, h in gaps.items() if d != day and h == holes and opening[d] == opening[day]]
+    also = f" (and on {', '.join(same)})" if same else ""
+    spans = " and ".join(f"{clock(a)}–{clock(b)}" for a, b in holes)
+    raise ValueError(
+        f"{where}.shifts: nobody works {day} {spans}{also}, inside opening hours "
+        f"{opening[day]}; add a shift, or set allow_gaps: true "
+        "if the desk is meant to be unstaffed then"
+    )
 
 
 def _agents_on(

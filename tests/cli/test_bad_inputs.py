@@ -180,6 +180,42 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
         BAD,
         ["bad.yaml:2:", "tier1", "no agent"],
     ),
+    (
+        "shifts leave opening hours uncovered",
+        extending(
+            "staffing:\n  tier2:\n    kind: shifts\n    shifts:\n"
+            "      - {start_h: 8, length_h: 8, days: [mon, tue, wed, thu, fri], agents: 3}\n"
+            "      - {start_h: 9, length_h: 4, days: [sat], agents: 2}\n"
+        ),
+        BAD,
+        [
+            "bad.yaml:5:",
+            "staffing.tier2.shifts: nobody works mon 16:00–20:00 (and on tue, wed, thu, fri)",
+            "inside opening hours 08:00–20:00",
+            "allow_gaps: true",
+        ],
+    ),
+    (
+        "the same shift twice",
+        extending(
+            "staffing:\n  tier2:\n    kind: shifts\n    shifts:\n"
+            "      - {start_h: 8, length_h: 12, days: [mon, tue, wed, thu, fri], agents: 3}\n"
+            "      - {start_h: 8, length_h: 12, days: [fri, thu, wed, tue, mon], agents: 1}\n"
+            "      - {start_h: 9, length_h: 4, days: [sat], agents: 2}\n"
+        ),
+        BAD,
+        ["bad.yaml:7:", "staffing.tier2.shifts.1", "same shift as shifts.0", "agents: 4"],
+    ),
+    (
+        "overlapping breaks",
+        extending(
+            "staffing:\n  tier2:\n    kind: shifts\n    allow_gaps: true\n    shifts:\n"
+            "      - {start_h: 8, length_h: 8, days: [mon], agents: 3, breaks: "
+            "[{after_h: 4, length_min: 30}, {after_h: 4.25, length_min: 15}]}\n"
+        ),
+        BAD,
+        ["bad.yaml:7:", "staffing.tier2.shifts.0.breaks.1", "starts before breaks.0"],
+    ),
     # --- overrides -----------------------------------------------------------------------------
     (
         "no agent on a day",

@@ -175,6 +175,7 @@ def test_shift_end_lets_agents_finish_and_nobody_starts_after() -> None:
                 "kind": "shifts",
                 "shrinkage_fraction": 0.0,
                 "shifts": [{"start_h": 8, "length_h": 4, "days": ["mon"], "agents": 3}],
+                "allow_gaps": True,  # nobody after 12:00
             }
         },
         calendar={"horizon_days": 1},

@@ -321,6 +321,42 @@ BAD_INPUTS = {
         "{start_h",
         "staffing.tier1.shifts.0: 07:00–09:00 on mon is outside the opening hours 08:00–10:00",
     ),
+    "shifts leaving part of the opening hours uncovered": (
+        "tier1: {kind: fixed, agents: 5, shrinkage_fraction: 0.1}",
+        """tier1:
+    kind: shifts
+    shifts:
+      - {start_h: 8, length_h: 0.5, days: [mon], agents: 3}
+      - {start_h: 9, length_h: 1, days: [mon], agents: 3}""",
+        "shifts:",
+        "staffing.tier1.shifts: nobody works mon 08:30–09:00, inside opening hours 08:00–10:00; "
+        "add a shift, or set allow_gaps: true if the desk is meant to be unstaffed then",
+    ),
+    "the same shift twice": (
+        "tier1: {kind: fixed, agents: 5, shrinkage_fraction: 0.1}",
+        """tier1:
+    kind: shifts
+    shifts:
+      - {start_h: 8, length_h: 2, days: [mon], agents: 3}
+      - {start_h: 8, length_h: 2, days: [mon], agents: 2}""",
+        "{start_h: 8, length_h: 2, days: [mon], agents: 2}",
+        "staffing.tier1.shifts.1: the same shift as shifts.0 (start 08:00, 2 h, same days and "
+        "breaks); merge them into one entry with agents: 5",
+    ),
+    "overlapping breaks": (
+        "tier1: {kind: fixed, agents: 5, shrinkage_fraction: 0.1}",
+        """tier1:
+    kind: shifts
+    shifts:
+      - start_h: 8
+        length_h: 2
+        days: [mon]
+        agents: 3
+        breaks: [{after_h: 0.5, length_min: 30}, {after_h: 0.75, length_min: 10}]""",
+        "{after_h: 0.75",
+        "staffing.tier1.shifts.0.breaks.1 (after 0.75 h) starts before breaks.0 (after 0.5 h, "
+        "30 min) ends: the agents cannot take two breaks at once",
+    ),
     "closing before opening": (
         "close_h: 10}",
         "close_h: 7}",
@@ -352,6 +388,29 @@ def test_bad_input_is_reported_with_position_path_value_and_rule(
     problems = problems_of(write("scenario.yaml", text))
     prefix = f"scenario.yaml:{position(text, at)}: {expected}"
     assert any(problem.startswith(prefix) for problem in problems), problems
+
+
+SHIFT_COVER = """tier1:
+    kind: shifts
+    shifts:
+      - {start_h: 8, length_h: 1.5, days: [mon], agents: 3, breaks: [{after_h: 1, length_min: 15}]}
+      - {start_h: 8.5, length_h: 1.5, days: [mon], agents: 2}"""
+
+
+def test_staggered_shifts_with_breaks_cover_the_opening_hours() -> None:
+    """Shifts may overlap, and a break inside a shift is not a gap."""
+    text = TINY.replace("tier1: {kind: fixed, agents: 5, shrinkage_fraction: 0.1}", SHIFT_COVER)
+    assert load_scenario(write("scenario.yaml", text)).staffing.tier1.allow_gaps is False
+
+
+def test_a_gap_is_accepted_when_the_roster_allows_gaps() -> None:
+    """08:00–09:30 (a break 09:00–09:15) and 09:15–09:45 leave 09:45–10:00 to nobody."""
+    roster = SHIFT_COVER.replace("start_h: 8.5, length_h: 1.5", "start_h: 9.25, length_h: 0.5")
+    gap = TINY.replace("tier1: {kind: fixed, agents: 5, shrinkage_fraction: 0.1}", roster)
+    [problem] = problems_of(write("scenario.yaml", gap))
+    assert "staffing.tier1.shifts: nobody works mon 09:45–10:00, inside opening hours" in problem
+    allowed = gap.replace("kind: shifts", "kind: shifts\n    allow_gaps: true")
+    assert load_scenario(write("allowed.yaml", allowed)).staffing.tier1.allow_gaps
 
 
 def test_validation_errors_are_a_scenario_error_not_pydantics() -> None:
