@@ -57,7 +57,10 @@ folder = (
     Path(study_dir)
     if study_dir
     else sim.run_sensitivity(
-        spec_path, out, workers=workers, resume=not force, force=force, overrides=settings, progress=False
+        spec_path,
+        out,
+        sim.RunOptions(workers=workers, resume=not force, force=force, progress=False),
+        overrides=settings,
     ).out_dir
 )
 study = sim.plotting.read_sensitivity(folder)

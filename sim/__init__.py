@@ -33,7 +33,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _PUBLIC = {
     # scenarios
@@ -48,6 +48,7 @@ _PUBLIC = {
     "resolution_report": "sim.experiments.report",
     "Comparison": "sim.experiments.compare",
     "run_sweep": "sim.experiments.sweep",
+    "RunOptions": "sim.experiments.sweep",
     "load_sensitivity": "sim.experiments.sensitivity_spec",
     "run_sensitivity": "sim.experiments.sensitivity",
     "load_fit": "sim.experiments.fit",
@@ -88,6 +89,7 @@ _SUBPACKAGES = ("plotting", "queueing")
 
 __all__ = [
     "Comparison",
+    "RunOptions",
     "RunWriter",
     "Scenario",
     "ScenarioError",
@@ -162,7 +164,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim.experiments.sensitivity import run_sensitivity
     from sim.experiments.sensitivity_spec import load_sensitivity
     from sim.experiments.store import RunWriter
-    from sim.experiments.sweep import run_sweep
+    from sim.experiments.sweep import RunOptions, run_sweep
     from sim.experiments.templates import run_template
     from sim.logs.calibrate import calibrate
     from sim.logs.contact_log import read_logs

@@ -30,8 +30,9 @@ def add_override(parser: argparse.ArgumentParser) -> None:
 
 def add_batch_options(parser: argparse.ArgumentParser, batch: str, folder: str) -> None:
     """Add what a batch of points on the sweep machinery takes: where it runs (``--dask-local`` or
-    ``--dask-scheduler``), ``--resume``, ``--force`` and ``--out`` (the parent of ``folder``);
-    ``batch`` names it in the help (a sweep, a study)."""
+    ``--dask-scheduler``, ``--dask-timeout-s``), ``--resume``, ``--force``, ``--rerun-changed``,
+    ``--out`` (the parent of ``folder``), ``--yes`` and ``--point-timeout-s``; ``batch`` names it
+    in the help (a sweep, a study)."""
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--dask-local",
@@ -55,11 +56,61 @@ def add_batch_options(parser: argparse.ArgumentParser, batch: str, folder: str) 
         help=f"delete an existing {batch} of the same name and start over",
     )
     parser.add_argument(
+        "--rerun-changed",
+        action="store_true",
+        help="with --resume: rerun the finished points whose settings (scenario, seed, "
+        "replications, engine version) changed since they ran, instead of refusing",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         metavar="DIR",
         default=Path("outputs"),
         help=f"parent of {folder} (default: outputs)",
+    )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"run {batch} past the size limits (10,000 points or 20 GB of output, estimated "
+        "before anything runs)",
+    )
+    parser.add_argument(
+        "--point-timeout-s",
+        type=positive_float,
+        metavar="S",
+        default=None,
+        help="fail a point that gives no result within S seconds and replace its worker "
+        "(default: no limit)",
+    )
+    parser.add_argument(
+        "--dask-timeout-s",
+        type=positive_float,
+        metavar="S",
+        default=10.0,
+        help="how long to wait for the Dask scheduler to answer (default: 10)",
+    )
+
+
+def run_options(args: argparse.Namespace, **extra: Any) -> Any:
+    """The :class:`~sim.experiments.sweep.RunOptions` of the batch options parsed from ``args``
+    (see :func:`add_batch_options`), with ``extra`` fields."""
+    import os
+    import sys
+
+    from sim.experiments.sweep import RunOptions
+
+    return RunOptions(
+        workers=args.workers or os.cpu_count() or 1,
+        resume=args.resume,
+        force=args.force,
+        rerun_changed=args.rerun_changed,
+        yes=args.yes,
+        dask_scheduler=args.dask_scheduler,
+        dask_local=args.dask_local,
+        dask_timeout_s=args.dask_timeout_s,
+        point_timeout_s=args.point_timeout_s,
+        progress=sys.stderr.isatty(),
+        **extra,
     )
 
 

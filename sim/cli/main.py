@@ -25,7 +25,6 @@ import argparse
 import dataclasses
 import json
 import math
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +46,7 @@ from sim.cli.arguments import (
     non_negative_int,
     positive_float,
     positive_int,
+    run_options,
 )
 from sim.cli.boundary import EXIT_BAD_INPUT, EXIT_CODES, guarded
 from sim.scenario import bounded_yaml
@@ -201,6 +201,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="rank the points by this KPI, best first in its own direction (default: net_value "
         "when the scenario has money, else service_level)",
+    )
+    swp.add_argument(
+        "--trust-notebook",
+        action="store_true",
+        help="let the papermill engine run a notebook outside notebooks/ that the sweep file "
+        "names (a notebook is code: only for sweep files you trust)",
     )
     swp.add_argument(
         "--cell-timeout-s",
@@ -521,14 +527,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     outcome = run_sweep(
         args.spec,
         args.out,
-        workers=args.workers or os.cpu_count() or 1,
-        engine=args.engine,
-        resume=args.resume,
-        force=args.force,
-        dask_scheduler=args.dask_scheduler,
-        dask_local=args.dask_local,
-        cell_timeout_s=args.cell_timeout_s,
-        progress=sys.stderr.isatty(),
+        run_options(
+            args,
+            engine=args.engine,
+            cell_timeout_s=args.cell_timeout_s,
+            trust_notebook=args.trust_notebook,
+        ),
         rank=args.rank,
     )
     print(sweep_table(outcome.summary) + "\n")

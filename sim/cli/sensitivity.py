@@ -10,12 +10,11 @@ on a bad file or folder (one line per problem), 130 on Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from sim.cli.arguments import add_batch_options, positive_int
+from sim.cli.arguments import add_batch_options, positive_int, run_options
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -58,17 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.experiments.report import sensitivity_table
     from sim.experiments.sensitivity import run_sensitivity
 
-    study = run_sensitivity(
-        args.spec,
-        args.out,
-        workers=args.workers or os.cpu_count() or 1,
-        resume=args.resume,
-        force=args.force,
-        dask_scheduler=args.dask_scheduler,
-        dask_local=args.dask_local,
-        overrides=args.param,
-        progress=sys.stderr.isatty(),
-    )
+    study = run_sensitivity(args.spec, args.out, run_options(args), overrides=args.param)
     print(sensitivity_table(study.spec, study.analysis, study.wall_s))
     print(f"\nwrote {study.out_dir}/")
     if study.failed:

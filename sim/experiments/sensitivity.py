@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -46,9 +45,16 @@ import numpy as np
 import pyarrow.parquet as pq
 import yaml
 
+from sim.experiments.folder_lock import FolderLock, has_content
 from sim.experiments.sensitivity_spec import Method, Sensitivity, Side, load_sensitivity
 from sim.experiments.store import atomic_write_bytes, git_revision, versions, write_table
-from sim.experiments.sweep import FINISHED, SweepError, check_scheduler, execute_sweep
+from sim.experiments.sweep import (
+    FINISHED,
+    RunOptions,
+    SweepError,
+    check_scheduler,
+    execute_sweep,
+)
 from sim.experiments.sweep_spec import Sweep, point_id
 from sim.measures.metrics import CI_LEVEL, Estimate, estimate, kpi_estimate, kpi_info
 from sim.scenario.errors import InputError, ScenarioError
@@ -454,43 +460,45 @@ class SensitivityRun:
 def run_sensitivity(
     spec_path: str | Path,
     out_root: str | Path = "outputs",
-    workers: int | None = None,
-    resume: bool = False,
-    force: bool = False,
-    dask_scheduler: str | None = None,
-    dask_local: bool = False,
+    options: RunOptions | None = None,
     overrides: Sequence[str] | Mapping[str, Any] = (),
-    progress: bool = True,
 ) -> SensitivityRun:
     """Run (or resume) a sensitivity study into ``out_root/sensitivity/<name>/`` and analyse it.
 
     Args:
         spec_path: the study file (``params/sensitivity/*.yaml``).
         out_root: parent of ``sensitivity/<name>/``.
-        workers: points run at once (default: all cores); results do not depend on it.
-        resume: finish an interrupted study (finished points are kept; the scenario, overrides,
-            replications and seed must not have changed).
-        force: delete an existing study of the same name first.
-        dask_scheduler, dask_local: run the points on Dask (see :func:`run_sweep`).
+        options: how to run the points (:class:`~sim.experiments.sweep.RunOptions`: workers,
+            resume, force, Dask, timeouts, progress; default: one worker); results do not
+            depend on them. A resumed study's scenario, overrides, replications and seed must
+            not have changed.
         overrides: dotted overrides of the study's settings, e.g. ``{"replications": 3}``.
-        progress: show a progress bar.
 
     Raises:
         SensitivityError: a bad file, an existing folder (without ``resume`` or ``force``), a
             resumed study whose settings changed, or an invalid sample.
+        FolderBusyError: another live run is writing the study's folder.
         ClusterError: ``dask_scheduler`` is malformed or nothing answers there.
         KeyboardInterrupt: after saving every finished point.
     """
     spec_path = Path(spec_path)
-    if dask_scheduler:
-        check_scheduler(dask_scheduler)
+    options = options or RunOptions()
+    if options.dask_scheduler:
+        check_scheduler(options.dask_scheduler, options.dask_timeout_s)
     try:
         spec = load_sensitivity(spec_path, overrides)
     except ScenarioError as err:
         raise SensitivityError(str(err)) from None
     out = Path(out_root) / "sensitivity" / spec.name
-    _check_folder(out, spec, resume, force)
-    if force and not resume:
+    _check_folder(out, spec, options.resume, options.force)
+    with FolderLock(out, "sensitivity study"):
+        return _run_study(spec, spec_path, out, options)
+
+
+def _run_study(
+    spec: Sensitivity, spec_path: Path, out: Path, options: RunOptions
+) -> SensitivityRun:
+    if options.force and not options.resume:
         for name in (*RESULT_FILES, "manifest.json"):
             (out / name).unlink(missing_ok=True)
     plan = make_plan(spec)
@@ -505,21 +513,9 @@ def run_sensitivity(
         seed=spec.seed,
         engine="direct",
     )
-    workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     try:
-        swept = execute_sweep(
-            sweep,
-            spec_path,
-            out / "sweep",
-            workers,
-            resume=resume,
-            force=force,
-            dask_scheduler=dask_scheduler,
-            dask_local=dask_local,
-            progress=progress,
-            strict=True,
-        )
+        swept = execute_sweep(sweep, spec_path, out / "sweep", options)
     except SweepError as err:
         raise SensitivityError(f"{spec_path}: a sample gives an invalid scenario:\n{err}") from None
     evaluations = {
@@ -530,14 +526,14 @@ def run_sensitivity(
     }
     analysis = analyse(spec, plan, evaluations)
     wall_s = time.perf_counter() - started
-    _write(out, spec, plan, analysis, workers, dask_scheduler, dask_local, wall_s)
+    _write(out, spec, plan, analysis, options, wall_s)
     return SensitivityRun(out, spec, plan, analysis, swept.statuses, wall_s)
 
 
 def _check_folder(out: Path, spec: Sensitivity, resume: bool, force: bool) -> None:
     """Refuse an existing study unless resumed or forced; a resumed one must run its points as
     before."""
-    if not (out.exists() and any(out.iterdir())):
+    if not has_content(out):
         return
     if not (resume or force):
         raise SensitivityError(
@@ -561,9 +557,7 @@ def _write(
     spec: Sensitivity,
     plan: Plan,
     analysis: Analysis,
-    workers: int,
-    dask_scheduler: str | None,
-    dask_local: bool,
+    options: RunOptions,
     wall_s: float,
 ) -> None:
     resolved = {
@@ -598,8 +592,8 @@ def _write(
         "replications": spec.replications,
         "seed": spec.seed,
         "unanalysed_designs": analysis.incomplete,
-        "workers": workers,
-        "backend": "dask" if (dask_scheduler or dask_local) else "local processes",
+        "workers": options.workers,
+        "backend": "dask" if (options.dask_scheduler or options.dask_local) else "local processes",
         "wall_s_this_run": round(wall_s, 3),
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": sys.argv,

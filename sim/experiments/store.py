@@ -47,6 +47,10 @@ PROGRESS = "progress.json"
 how a process that does not run the replications itself (``python -m sim notebook``) shows
 progress."""
 
+PACKAGE = "service-desk-workbench"
+"""This package's distribution name; its version is the engine version a point's identity
+records (:mod:`sim.experiments.point_identity`)."""
+
 PACKAGES = ("simpy", "numpy", "scipy", "pydantic", "pyarrow", "pandas", "papermill")
 
 
@@ -98,7 +102,7 @@ def git_revision() -> str | None:
 def versions() -> dict[str, str]:
     """Versions of Python, this package and the packages that shape results."""
     found = {"python": platform.python_version()}
-    for name in ("service-desk-workbench", *PACKAGES):
+    for name in (PACKAGE, *PACKAGES):
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

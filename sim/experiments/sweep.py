@@ -21,6 +21,7 @@ Output folder ``outputs/sweeps/<name>/``: ``sweep.yaml`` (the sweep as run, with
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import datetime as dt
 import json
@@ -31,7 +32,6 @@ import tempfile
 import time
 import traceback
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -42,19 +42,15 @@ import pyarrow.parquet as pq
 import yaml
 from tqdm.auto import tqdm
 
+from sim.experiments.folder_lock import LOCK_NAME, FolderLock, has_content
+from sim.experiments.point_identity import changes_message, differences, finished_identity
+from sim.experiments.point_pool import Lost, exit_worker_when, run_in_workers
 from sim.experiments.store import atomic_write_bytes, git_revision, versions, write_table
-from sim.experiments.sweep_spec import (
-    SWEEPS,
-    Point,
-    Sweep,
-    expand,
-    load_sweep,
-    point_scenario,
-    resolved,
-)
+from sim.experiments.sweep_plan import SweepError, SweepPlan, plan_sweep
+from sim.experiments.sweep_spec import SWEEPS, Point, Sweep, load_sweep, resolved
 from sim.experiments.sweep_summary import SweepSummary, summarise, write_summary_files
-from sim.experiments.templates import start_kernel, template_parameters
-from sim.scenario.errors import InputError, ScenarioError
+from sim.experiments.templates import NOTEBOOKS, start_kernel, template_parameters
+from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import scenario_to_dict
 from sim.scenario.scenario import Scenario
 
@@ -62,11 +58,9 @@ if TYPE_CHECKING:
     from dask.distributed import Client, LocalCluster
 
 Engine = Literal["papermill", "direct"]
-FINISHED, FAILED, PENDING, INVALID = "finished", "failed", "pending", "invalid"
-
-
-class SweepError(InputError):
-    """A sweep cannot start (bad file, existing folder, ...): the message says why."""
+FINISHED, FAILED, PENDING = "finished", "failed", "pending"
+DASK_CONNECT_TIMEOUT_S = 10.0
+"""How long to wait for a Dask scheduler to answer (``--dask-timeout-s``)."""
 
 
 class ClusterError(OSError):
@@ -155,16 +149,18 @@ def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
     }
     if task.make_deck is not None:
         parameters["make_deck"] = task.make_deck
-    papermill.execute_notebook(
-        str(template),
-        str(executed),
-        parameters=parameters,
-        progress_bar=False,
-        log_output=False,
-        execution_timeout=task.cell_timeout_s,
-        kernel_name="python3",
-        km=_worker_kernel(),
-    )
+    km = _worker_kernel()
+    with exit_worker_when(lambda: km.provisioner.process.poll() is not None):
+        papermill.execute_notebook(
+            str(template),
+            str(executed),
+            parameters=parameters,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=task.cell_timeout_s,
+            kernel_name="python3",
+            km=km,
+        )
 
 
 _KERNELS: list[Any] = []
@@ -201,22 +197,40 @@ class SweepRun:
 
     @property
     def failed(self) -> list[str]:
-        """Folder names of points that failed or were invalid."""
-        return [self.folders[p].name for p, s in self.statuses.items() if s in (FAILED, INVALID)]
+        """Folder names of points that failed."""
+        return [self.folders[p].name for p, s in self.statuses.items() if s == FAILED]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a sweep's points: nothing here changes a result."""
+
+    workers: int = 1
+    engine: Engine | None = None
+    """papermill or direct (None: the sweep file's)."""
+    resume: bool = False
+    """Keep finished points (refusing those run with other settings)."""
+    force: bool = False
+    """Delete an existing sweep of the same name and start over."""
+    rerun_changed: bool = False
+    """With ``resume``: rerun the finished points whose settings changed, instead of refusing."""
+    yes: bool = False
+    """Run a sweep past the size limits of :mod:`sim.experiments.sweep_plan`."""
+    trust_notebook: bool = False
+    """Execute a notebook outside the repository's ``notebooks/`` (notebooks are code)."""
+    dask_scheduler: str | None = None
+    dask_local: bool = False
+    dask_timeout_s: float = DASK_CONNECT_TIMEOUT_S
+    """How long to wait for the Dask scheduler to answer."""
+    cell_timeout_s: float | None = None
+    """Papermill engine: fail a point whose notebook cell runs longer."""
+    point_timeout_s: float | None = None
+    """Fail a point (and replace its worker) that runs longer: covers a hung kernel."""
+    progress: bool = True
 
 
 def run_sweep(
-    sweep_path: Path,
-    out_root: Path,
-    workers: int,
-    engine: Engine | None = None,
-    resume: bool = False,
-    force: bool = False,
-    dask_scheduler: str | None = None,
-    dask_local: bool = False,
-    cell_timeout_s: float | None = None,
-    progress: bool = True,
-    rank: str | None = None,
+    sweep_path: Path, out_root: Path, options: RunOptions, rank: str | None = None
 ) -> SweepRun:
     """Run (or resume) a sweep into ``out_root/sweeps/<name>/``.
 
@@ -224,122 +238,102 @@ def run_sweep(
     has money, else service level).
 
     Raises:
-        SweepError: the folder exists (without ``resume`` or ``force``), or the file is invalid.
+        SweepError: the folder exists (without ``resume`` or ``force``), the file or a point is
+            invalid, the sweep is too big (without ``yes``), or a resumed sweep's settings
+            changed (without ``rerun_changed``).
+        FolderBusyError: another live run is writing the folder.
         ClusterError: ``dask_scheduler`` is malformed or nothing answers there.
         KeyboardInterrupt: after saving every finished point.
     """
-    if dask_scheduler:
-        check_scheduler(dask_scheduler)
+    if options.dask_scheduler:
+        check_scheduler(options.dask_scheduler, options.dask_timeout_s)
     try:
         sweep = load_sweep(sweep_path)
     except ScenarioError as err:
         raise SweepError(str(err)) from None
-    return execute_sweep(
-        sweep,
-        sweep_path,
-        out_root / "sweeps" / sweep.name,
-        workers,
-        engine=engine,
-        resume=resume,
-        force=force,
-        dask_scheduler=dask_scheduler,
-        dask_local=dask_local,
-        cell_timeout_s=cell_timeout_s,
-        progress=progress,
-        rank=rank,
-    )
+    return execute_sweep(sweep, sweep_path, out_root / "sweeps" / sweep.name, options, rank)
 
 
 def execute_sweep(
-    sweep: Sweep,
-    sweep_path: Path,
-    out: Path,
-    workers: int,
-    engine: Engine | None = None,
-    resume: bool = False,
-    force: bool = False,
-    dask_scheduler: str | None = None,
-    dask_local: bool = False,
-    cell_timeout_s: float | None = None,
-    progress: bool = True,
-    strict: bool = False,
-    rank: str | None = None,
+    sweep: Sweep, sweep_path: Path, out: Path, options: RunOptions, rank: str | None = None
 ) -> SweepRun:
     """Run (or resume) the points of a loaded sweep into the folder ``out``.
+
+    Everything is checked before anything is written: the folder, the sweep's size, the base
+    scenario, every point (:func:`~sim.experiments.sweep_plan.plan_sweep`), the notebook, and on
+    resume the identity of every finished point (:mod:`sim.experiments.point_identity`).
 
     Args:
         sweep: the sweep (e.g. built by a sensitivity study rather than read from a file).
         sweep_path: the file its relative paths (scenario, overlays, notebook) are relative to,
             and that its error messages name.
-        strict: when a point's scenario is invalid, start nothing and raise :class:`SweepError`
-            naming every invalid point (by default they are recorded and the others run).
         rank: the KPI the summary ranks points by (see :func:`run_sweep`).
 
     Raises:
-        SweepError: the folder exists (without ``resume`` or ``force``), or (``strict``) a
-            point is invalid.
-        KeyboardInterrupt: after saving every finished point.
+        As :func:`run_sweep`.
     """
-    engine = engine or sweep.engine
-    _check_folder(out, resume, force)
-    points = expand(sweep)
-    table = _PointTable(out, points)
-    renamed = _rename_legacy_folders(out, points) if resume else 0
-    tasks = []
-    notebook, make_deck = _notebook(sweep, sweep_path) if engine == "papermill" else (None, None)
-    for point in points:
-        if resume and table.finished_on_disk(point):
-            table.set(point.id, FINISHED)
-            continue
-        try:
-            scenario = point_scenario(sweep, sweep_path, point)
-        except ScenarioError as err:
-            table.set(point.id, INVALID, error=str(err))
-            continue
-        tasks.append(
+    engine = options.engine or sweep.engine
+    _check_folder(out, options.resume, options.force)
+    plan = plan_sweep(sweep, sweep_path, engine, options.yes, options.progress)
+    notebook, make_deck = (
+        _notebook(sweep, sweep_path, options.trust_notebook)
+        if engine == "papermill"
+        else (None, None)
+    )
+    points = plan.points
+    with FolderLock(out, "sweep"):
+        table = _PointTable(out, points)
+        renamed = _rename_legacy_folders(out, points) if options.resume else 0
+        if options.resume:
+            _keep_finished(out, plan, table, options.rerun_changed)
+        _prepare_folder(out, options.resume, options.force)
+        atomic_write_bytes(
+            out / "sweep.yaml", yaml.safe_dump(resolved(sweep, points), sort_keys=False).encode()
+        )
+        table.save()
+        todo = [p for p in points if table.status[p.id] == PENDING]
+        tasks = (
             Task(
                 point.id,
-                scenario_to_dict(scenario),
+                scenario_to_dict(plan.scenario_of(point)),
                 sweep.replications,
                 sweep.seed,
                 engine,
                 notebook,
-                cell_timeout_s,
+                options.cell_timeout_s,
                 make_deck,
             )
+            for point in todo
         )
-    invalid = [table.error[p.id] for p in points if table.status[p.id] == INVALID]
-    if strict and invalid:
-        raise SweepError("\n".join(invalid))
-    _prepare_folder(out, resume, force)
-    atomic_write_bytes(
-        out / "sweep.yaml", yaml.safe_dump(resolved(sweep, points), sort_keys=False).encode()
-    )
-    table.save()
-    started = time.perf_counter()
-    bar = tqdm(total=len(tasks), desc=sweep.name, unit="point", disable=not progress)
-    try:
-        for outcome in _execute(tasks, workers, dask_scheduler, dask_local):
-            table.record(outcome)
-            bar.update()
-    finally:
-        bar.close()
-        table.save()
-    tidy = _write_summary(out, points, table)
-    summary = summarise(sweep, points, table.status, tidy, sweep_currency(out), rank)
-    write_summary_files(out, summary, tidy, sweep)
-    _write_manifest(
-        out, sweep, engine, workers, dask_scheduler, dask_local, time.perf_counter() - started
-    )
+        started = time.perf_counter()
+        bar = tqdm(total=len(todo), desc=sweep.name, unit="point", disable=not options.progress)
+        try:
+            for outcome in _execute(tasks, options):
+                table.record(outcome)
+                bar.update()
+        finally:
+            bar.close()
+            table.save()
+        tidy = _write_summary(out, points, table)
+        summary = summarise(sweep, points, table.status, tidy, sweep_currency(out), rank)
+        write_summary_files(out, summary, tidy, sweep)
+        _write_manifest(out, sweep, engine, options, time.perf_counter() - started)
     return SweepRun(
         out, dict(table.status), {p.id: table.folder(p) for p in points}, summary, renamed
     )
 
 
-def _notebook(sweep: Sweep, sweep_path: Path) -> tuple[bytes, bool | None]:
+def _notebook(sweep: Sweep, sweep_path: Path, trusted: bool) -> tuple[bytes, bool | None]:
     """The papermill engine's template and the ``make_deck`` value to give it (None when the
     template has no such parameter and no deck is asked for)."""
     path = sweep_path.parent / sweep.notebook
+    if not trusted and not path.resolve().is_relative_to(NOTEBOOKS):
+        raise SweepError(
+            f"{sweep_path}: notebook: {sweep.notebook} is outside the repository's notebooks/ "
+            "folder. A notebook is code, and the papermill engine would run it: pass "
+            "--trust-notebook if you trust this sweep file and its notebook, or use --engine "
+            "direct"
+        )
     try:
         takes_deck = "make_deck" in template_parameters(path)
     except (OSError, ValueError) as err:
@@ -350,6 +344,31 @@ def _notebook(sweep: Sweep, sweep_path: Path) -> tuple[bytes, bool | None]:
             f"{path.name} has none"
         )
     return path.read_bytes(), (sweep.decks if takes_deck else None)
+
+
+def _keep_finished(out: Path, plan: SweepPlan, table: _PointTable, rerun_changed: bool) -> None:
+    """Mark the finished points whose identity is unchanged as finished; refuse (or, with
+    ``rerun_changed``, delete to rerun) those run with other settings."""
+    changed: dict[str, list[str]] = {}
+    for point in plan.points:
+        folder = table.folder(point)
+        if not table.finished_on_disk(point):
+            continue
+        found = finished_identity(folder)
+        now = plan.identities[point.id]
+        if found is not None and found[0] == now:
+            table.set(point.id, FINISHED)
+            continue
+        if found is None:
+            changed[folder.name] = ["a manifest that cannot be read"]
+        else:
+            before, parameters = found
+            current = scenario_to_dict(plan.scenario_of(point))
+            changed[folder.name] = differences(before, now, parameters, current)
+    if changed and not rerun_changed:
+        raise SweepError(changes_message(out, changed))
+    for name in changed:
+        shutil.rmtree(out / "runs" / name)
 
 
 def _rename_legacy_folders(out: Path, points: list[Point]) -> int:
@@ -396,64 +415,73 @@ def _sweep_name(path: Path) -> str | None:
 
 
 def _check_folder(out: Path, resume: bool, force: bool) -> None:
-    if out.exists() and any(out.iterdir()) and not (resume or force):
+    if has_content(out) and not (resume or force):
         raise SweepError(
             f"{out} already holds a sweep: use --resume to finish it, or --force to start over"
         )
 
 
 def _prepare_folder(out: Path, resume: bool, force: bool) -> None:
-    if force and not resume and out.exists():
-        shutil.rmtree(out)
+    """Empty the folder for ``force`` (keeping the lock this run holds); make ``runs/``."""
+    if force and not resume:
+        for child in out.iterdir():
+            if child.name == LOCK_NAME:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
     (out / "runs").mkdir(parents=True, exist_ok=True)
 
 
-def _execute(
-    tasks: list[Task], workers: int, dask_scheduler: str | None, dask_local: bool
-) -> Iterator[PointOutcome]:
+def _execute(tasks: Iterator[Task], options: RunOptions) -> Iterator[PointOutcome]:
     """Run tasks and yield outcomes as they finish."""
-    if dask_scheduler or dask_local:
-        yield from _execute_dask(tasks, workers, dask_scheduler)
+    if options.dask_scheduler or options.dask_local:
+        yield from _execute_dask(tasks, options)
         return
-    if workers <= 1:
-        for task in tasks:
-            yield run_point(task)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        futures = {pool.submit(run_point, t): t for t in tasks}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield _result(future, futures[future])
-    except BaseException:
-        # Ctrl-C or a crash here: stop the workers now rather than let them finish the points
-        # already handed to them (their results could no longer be recorded).
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        raise
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    for outcome in run_in_workers(run_point, tasks, options.workers, options.point_timeout_s):
+        if isinstance(outcome, Lost):
+            yield PointOutcome(outcome.task.point_id, FAILED, 0.0, outcome.reason)
+        else:
+            yield outcome
 
 
-def _result(future: Future[PointOutcome], task: Task) -> PointOutcome:
-    """A worker's outcome; a worker that died (e.g. killed) fails its point only."""
-    try:
-        return future.result()
-    except Exception:
-        return PointOutcome(task.point_id, FAILED, 0.0, traceback.format_exc())
-
-
-def check_scheduler(address: str) -> None:
-    """Connect to the scheduler once, before anything is loaded or written, so that a wrong or
-    dead address fails at once (within Dask's ``distributed.comm.timeouts.connect``).
+def check_scheduler(address: str, timeout_s: float = DASK_CONNECT_TIMEOUT_S) -> None:
+    """Ask the scheduler who it is, before anything is loaded or written, so that a wrong, dead
+    or silent address fails at once: within ``timeout_s``, whatever answers there (nothing, an
+    HTTP server, a process that accepts the connection and never replies).
 
     Raises:
-        ClusterError: the address is malformed or nothing answers there.
+        ClusterError: the address is malformed, or no Dask scheduler answers there in time.
     """
-    client = _dask_client(address)
-    client.close()
+    _distributed()
+    try:
+        asyncio.run(asyncio.wait_for(_identity(address), timeout_s))
+    except TimeoutError:
+        raise ClusterError(
+            f"--dask-scheduler {address}: no answer from a Dask scheduler within {timeout_s:g} s "
+            "(something accepted the connection, or nothing did); check the address and the "
+            "scheduler, or wait longer with --dask-timeout-s"
+        ) from None
+    except Exception as exc:  # whatever a wrong address or a non-Dask server gives
+        raise ClusterError(
+            f"--dask-scheduler {address}: cannot connect ({_first_line(exc)}); check the address "
+            "(e.g. tcp://10.0.0.5:8786) and that the scheduler is running"
+        ) from None
+
+
+async def _identity(address: str) -> None:
+    """One identity call on the scheduler, with the TLS settings of Dask's configuration."""
+    from distributed.core import rpc
+    from distributed.security import Security
+
+    async with rpc(address, connection_args=Security().get_connection_args("client")) as scheduler:
+        await scheduler.identity()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _distributed() -> ModuleType:
@@ -467,36 +495,96 @@ def _distributed() -> ModuleType:
     return dask.distributed
 
 
-def _dask_client(address: str | LocalCluster) -> Client:
+def _dask_client(address: str | LocalCluster, timeout_s: float) -> Client:
     """A client of the scheduler at ``address`` (or of a local cluster)."""
     try:
-        return _distributed().Client(address)
+        return _distributed().Client(address, timeout=timeout_s)
     except (OSError, ValueError) as exc:
         raise ClusterError(
-            f"--dask-scheduler {address}: cannot connect ({exc}); check the address "
-            "(e.g. tcp://10.0.0.5:8786) and that the scheduler is running"
+            f"--dask-scheduler {address}: cannot connect within {timeout_s:g} s ({exc}); check "
+            "the address (e.g. tcp://10.0.0.5:8786) and that the scheduler is running"
         ) from None
 
 
-def _execute_dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[PointOutcome]:
+def _execute_dask(tasks: Iterator[Task], options: RunOptions) -> Iterator[PointOutcome]:
+    """Run tasks on Dask, as many at once as the cluster has threads, so that a point's clock
+    starts about when it does: a point with no result after ``point_timeout_s`` is failed
+    (cancelled) and the sweep goes on; a scheduler that stops answering ends the sweep with a
+    :class:`ClusterError` (finished points are kept)."""
     distributed = _distributed()
     cluster = None
-    if scheduler is None:
+    if options.dask_scheduler is None:
         cluster = distributed.LocalCluster(
-            n_workers=max(workers, 1), threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=max(options.workers, 1),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
         )
-    client = _dask_client(scheduler or cluster)
+    address = options.dask_scheduler or cluster
+    client = _dask_client(address, options.dask_timeout_s)
     try:
-        futures = [
-            client.submit(run_point, t, key=f"point-{t.point_id}", pure=False) for t in tasks
-        ]
-        by_key = {f.key: t for f, t in zip(futures, tasks, strict=True)}
-        for future in distributed.as_completed(futures):
-            yield _result(future, by_key[future.key])
+        slots = max(sum(client.nthreads().values()), 1)
+        running: dict[Any, tuple[Task, float]] = {}
+        for task in tasks:
+            while len(running) >= slots:
+                yield from _dask_settle(distributed, client, running, options, address)
+            future = client.submit(run_point, task, key=f"point-{task.point_id}", pure=False)
+            running[future] = (task, time.monotonic())
+        while running:
+            yield from _dask_settle(distributed, client, running, options, address)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_settle(
+    distributed: ModuleType,
+    client: Client,
+    running: dict[Any, tuple[Task, float]],
+    options: RunOptions,
+    address: Any,
+) -> Iterator[PointOutcome]:
+    """Wait for at least one running point to finish or run out of time; yield its outcome."""
+    timeout = options.point_timeout_s
+    wait_s = (
+        None
+        if timeout is None
+        else max(0.0, min(t0 + timeout for _, t0 in running.values()) - time.monotonic())
+    )
+    try:
+        done, _ = distributed.wait(list(running), timeout=wait_s, return_when="FIRST_COMPLETED")
+    except TimeoutError:
+        done = set()
+    for future in done:
+        task, _ = running.pop(future)
+        yield _result(future, task)
+    if done or timeout is None:
+        return
+    if client.status != "running":
+        raise ClusterError(
+            f"Dask scheduler {address}: the connection was lost ({client.status}); finished "
+            "points are kept"
+        )
+    now = time.monotonic()
+    for future, (task, t0) in list(running.items()):
+        if now - t0 >= timeout:
+            future.cancel()
+            del running[future]
+            yield PointOutcome(
+                task.point_id,
+                FAILED,
+                now - t0,
+                f"no result after {timeout:g} s (the point timeout); the point was cancelled",
+            )
+
+
+def _result(future: Any, task: Task) -> PointOutcome:
+    """A worker's outcome; a worker that died (e.g. killed) fails its point only."""
+    try:
+        return future.result()
+    except Exception:
+        return PointOutcome(task.point_id, FAILED, 0.0, traceback.format_exc())
 
 
 class _PointTable:
@@ -533,6 +621,8 @@ class _PointTable:
             atomic_write_bytes(target, data)
         if outcome.error:
             atomic_write_bytes(run_dir / "error.txt", outcome.error.encode())
+        else:
+            (run_dir / "error.txt").unlink(missing_ok=True)  # from an earlier failed attempt
         self.set(outcome.point_id, outcome.status, outcome.wall_s, outcome.error)
         self.save()
 
@@ -590,19 +680,14 @@ def _write_summary(out: Path, points: list[Point], table: _PointTable) -> dict[s
 
 
 def _write_manifest(
-    out: Path,
-    sweep: Sweep,
-    engine: str,
-    workers: int,
-    dask_scheduler: str | None,
-    dask_local: bool,
-    wall_s: float,
+    out: Path, sweep: Sweep, engine: str, options: RunOptions, wall_s: float
 ) -> None:
+    dask = bool(options.dask_scheduler or options.dask_local)
     manifest = {
         "sweep": sweep.name,
         "engine": engine,
-        "workers": workers,
-        "backend": "dask" if (dask_scheduler or dask_local) else "local processes",
+        "workers": options.workers,
+        "backend": "dask" if dask else "local processes",
         "seed": sweep.seed,
         "replications": sweep.replications,
         "wall_s_this_run": round(wall_s, 3),

@@ -81,6 +81,18 @@ def load_model(
     ``check`` looks further at a valid model, for what the model alone cannot know (e.g. whether
     the ranges of a sensitivity study give valid scenarios); it yields ``(path, problem)`` pairs,
     each reported like a validation error, at the file, line and column of ``path``."""
+    return model_loader(path, model, overlays, check)(overrides)
+
+
+def model_loader(
+    path: str | Path,
+    model: type[M],
+    overlays: Sequence[str | Path] = (),
+    check: Callable[[M], Iterable[tuple[PathKey, str]]] | None = None,
+) -> Callable[[Sequence[str] | Mapping[str, Any]], M]:
+    """Read ``path`` and its overlays once; the function returned applies overrides to them and
+    validates, exactly as :func:`load_model` (the same errors), in a few milliseconds: for the
+    many variants of one file that a sweep runs."""
     entry = Path(path)
     reader = Reader(entry, model)
     layers: list[Layer] = []
@@ -91,21 +103,27 @@ def load_model(
             for layer in reader.layers(file, chain=(), cited_at=None)
             if layer.path.resolve() not in seen
         ]
-    data = functools.reduce(merge, (layer.data for layer in layers), {})
-    data, applied = apply_overrides(data, overrides, reader.problems)
-    sources = Sources(layers, applied)
-    try:
-        loaded = model.model_validate(data)
-    except ValidationError as exc:
-        problems = explain(exc.errors(include_url=False), data, sources, model)
-        raise ScenarioError([*reader.problems, *problems], entry) from None
-    if reader.problems:
-        raise ScenarioError(reader.problems, entry)
-    if check is not None:
-        found = [f"{sources.where(at)}: {dotted(at)}: {problem}" for at, problem in check(loaded)]
-        if found:
-            raise ScenarioError(found, entry)
-    return loaded
+    base = functools.reduce(merge, (layer.data for layer in layers), {})
+    file_problems = list(reader.problems)
+
+    def load(overrides: Sequence[str] | Mapping[str, Any] = ()) -> M:
+        problems = list(file_problems)
+        data, applied = apply_overrides(base, overrides, problems)
+        sources = Sources(layers, applied)
+        try:
+            loaded = model.model_validate(data)
+        except ValidationError as exc:
+            found = explain(exc.errors(include_url=False), data, sources, model)
+            raise ScenarioError([*problems, *found], entry) from None
+        if problems:
+            raise ScenarioError(problems, entry)
+        if check is not None:
+            found = [f"{sources.where(at)}: {dotted(at)}: {issue}" for at, issue in check(loaded)]
+            if found:
+                raise ScenarioError(found, entry)
+        return loaded
+
+    return load
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:

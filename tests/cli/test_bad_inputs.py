@@ -7,10 +7,15 @@ Then the failures that are no input's fault: a full disk, a read-only folder, Ct
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import http.server
 import os
 import re
-from collections.abc import Callable
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -445,6 +450,52 @@ CLUSTER_CASES: list[tuple[str, Build, int, list[str]]] = [
         ["--dask-scheduler tcp://127.0.0.1:1", "cannot connect"],
     ),
 ]
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A TCP address that accepts connections and never says a word."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+    for connection in held:
+        connection.close()
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    """The address of a web server (not a Dask scheduler)."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _Quiet(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        """Keep the test's output clean."""
+
+
+@pytest.mark.parametrize("server", ["silent_server", "http_server"])
+def test_a_scheduler_that_does_not_answer_times_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest, server: str
+) -> None:
+    """Something accepts the connection and never speaks Dask: the sweep gives up within its
+    --dask-timeout-s instead of hanging."""
+    pytest.importorskip("dask.distributed")
+    address = request.getfixturevalue(server)
+    build = sweep_file(GOOD_GRID, "--dask-scheduler", address, "--dask-timeout-s", "1")
+    started = time.monotonic()
+    assert_refused(tmp_path, capsys, build, ENV, [f"--dask-scheduler {address}", "within 1 s"])
+    assert time.monotonic() - started < 30
 
 
 @pytest.fixture(autouse=True)

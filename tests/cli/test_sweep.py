@@ -197,7 +197,7 @@ def test_decks_need_a_notebook_that_can_leave_them_out(tmp_path: Path) -> None:
     old = tmp_path / "old.ipynb"
     nbformat.write(notebook, old)
     spec = write_sweep(tmp_path, notebook=old, decks=True)
-    done = sweep(spec, tmp_path, "--engine", "papermill")
+    done = sweep(spec, tmp_path, "--engine", "papermill", "--trust-notebook")
     assert done.returncode == 2, done.stderr
     assert "decks: true needs a notebook with a make_deck parameter" in done.stderr
     assert "Traceback" not in done.stderr
@@ -228,7 +228,7 @@ def test_a_failing_point_is_recorded_and_the_others_finish(tmp_path: Path) -> No
     failing = tmp_path / "failing.ipynb"
     nbformat.write(notebook, failing)
     spec = write_sweep(tmp_path, notebook=failing)
-    done = sweep(spec, tmp_path, "--engine", "papermill", "--workers", "2")
+    done = sweep(spec, tmp_path, "--engine", "papermill", "--workers", "2", "--trust-notebook")
     assert done.returncode == 1
     assert "2 failed" in done.stderr
     points = pq.read_table(tmp_path / "sweeps" / "tiny" / "points.parquet").to_pydict()
@@ -248,17 +248,29 @@ def test_a_failing_point_is_recorded_and_the_others_finish(tmp_path: Path) -> No
     assert len(set(summary(tmp_path)["point"])) == 2
 
 
-def test_invalid_point_is_recorded_not_run(tmp_path: Path) -> None:
+def test_invalid_points_are_refused_before_anything_runs(tmp_path: Path) -> None:
     spec = write_sweep(tmp_path)
     data = yaml.safe_load(spec.read_text())
     data["grid"]["staffing.tier2.agents"] = [1, -2]
     spec.write_text(yaml.safe_dump(data))
     done = sweep(spec, tmp_path, "--engine", "direct")
-    assert done.returncode == 1
-    points = pq.read_table(tmp_path / "sweeps" / "tiny" / "points.parquet").to_pydict()
-    assert sorted(points["status"]) == ["finished", "finished", "invalid", "invalid"]
-    bad = [e for e in points["error"] if e]
-    assert all("staffing.tier2.agents" in e and "-2" in e for e in bad)
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.splitlines()  # one problem, once, with the points it affects
+    assert line.startswith(f"{spec}: 2 of 4 points (")
+    assert "staffing.tier2.agents: -2 is not allowed" in line
+    assert not (tmp_path / "sweeps").exists()
+
+
+def test_a_notebook_outside_notebooks_needs_trust(tmp_path: Path) -> None:
+    """A sweep file shared by a colleague cannot run their code unless the user says so."""
+    own = tmp_path / "own.ipynb"
+    own.write_bytes(TEMPLATE.read_bytes())
+    spec = write_sweep(tmp_path, notebook=own)
+    done = sweep(spec, tmp_path, "--engine", "papermill")
+    assert done.returncode == 2
+    assert "notebook:" in done.stderr and "--trust-notebook" in done.stderr
+    assert not (tmp_path / "sweeps").exists()
+    assert sweep(spec, tmp_path, "--engine", "direct").returncode == 0  # runs no notebook
 
 
 def test_interrupted_sweep_resumes_to_the_identical_result(tmp_path: Path) -> None:
