@@ -1,22 +1,28 @@
-"""Running a sweep: every point, in parallel, on one machine or a Dask cluster, never losing work.
+"""Running a sweep: every point, in parallel, on one machine or a Dask cluster, never losing or
+mixing work.
 
-Each point runs on a worker — a local process, or a Dask worker with no shared file system — into
-a private temporary folder, either through the Python API (``direct``) or by executing the
-sweep's notebook template with papermill (``papermill``; the executed notebook is kept with the
-point). The worker sends the folder's files back, and this process writes them into
-``runs/<slug>/`` (the point's values, e.g. ``runs/headcount_scale-0.85__recovery-fast_track/``)
-atomically, ``manifest.json`` last: a point folder with a manifest is finished. So a crash, a
-killed worker or Ctrl-C loses only the points in flight, and ``--resume`` re-runs exactly the
-points without a finished folder (a folder of an earlier version, named by the point's id, is
-renamed first). Results do not depend on the number of workers, the engine, or where the workers
-run: a point's result is a pure function of the scenario, the seed and the replications. The
-papermill engine builds no slide deck per point unless the sweep asks (``decks: true``).
+Before anything is written, :mod:`sim.experiments.sweep_plan` checks the sweep's size, its base
+and every point, and the folder's lock (:mod:`sim.experiments.folder_lock`) is taken. Each point
+runs on a worker — a local process of :mod:`sim.experiments.point_pool`, or a Dask worker with no
+shared file system — into a private temporary folder, either through the Python API (``direct``)
+or by executing the sweep's notebook template with papermill (``papermill``; the executed
+notebook is kept with the point). The worker sends the folder's files back, and this process
+writes them into ``runs/<slug>/`` (the point's values, e.g.
+``runs/headcount_scale-0.85__recovery-fast_track/``) atomically, ``manifest.json`` last: a point
+folder with a manifest is finished. So a crash, a killed worker or kernel, a full disk or Ctrl-C
+loses only the points in flight, and ``--resume`` re-runs exactly the points without a finished
+folder (a folder of an earlier version, named by the point's id, is renamed first), after
+checking that every finished point's identity (:mod:`sim.experiments.point_identity`) is the one
+the sweep file gives now. Results do not depend on the number of workers, the engine, or where
+the workers run: a point's result is a pure function of the scenario, the seed, the replications
+and the engine version. The papermill engine builds no slide deck per point unless the sweep asks
+(``decks: true``).
 
 Output folder ``outputs/sweeps/<name>/``: ``sweep.yaml`` (the sweep as run, with every point),
 ``points.parquet`` (one row per point: id, folder, parameters, status, wall time, error),
 ``runs/<slug>/``, ``summary.parquet`` (one tidy row per point and KPI: mean and 95% CI),
 ``summary.csv`` and ``summary.xlsx`` (the points side by side, best first:
-:mod:`sim.experiments.sweep_summary`) and ``manifest.json``.
+:mod:`sim.experiments.sweep_summary`), ``manifest.json`` and ``.lock``.
 """
 
 from __future__ import annotations

@@ -132,16 +132,20 @@ class Calendar(Model):
 # --- demand --------------------------------------------------------------------------------------
 
 
+MAX_DAILY_VOLUME = 1_000_000.0
+"""Contacts of one type a day at most: the largest desks answer a few hundred thousand."""
+
+
 class WeekdayVolumes(Model):
     """Forecast number of contacts per day, by weekday."""
 
-    mon: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Monday.")
-    tue: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Tuesday.")
-    wed: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Wednesday.")
-    thu: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Thursday.")
-    fri: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Friday.")
-    sat: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Saturday.")
-    sun: float = Field(0.0, ge=0.0, le=10_000_000.0, description="Contacts on a Sunday.")
+    mon: float = Field(0.0, ge=0.0, le=MAX_DAILY_VOLUME, description="Contacts on a Monday.")
+    tue: float = Field(0.0, ge=0.0, le=MAX_DAILY_VOLUME, description="Contacts on a Tuesday.")
+    wed: float = Field(0.0, ge=0.0, le=MAX_DAILY_VOLUME, description="Contacts on a Wednesday.")
+    thu: float = Field(0.0, ge=0.0, le=MAX_DAILY_VOLUME, description="Contacts on a Thursday.")
+    fri: float = Field(0.0, ge=0.0, le=MAX_DAILY_VOLUME, description="Contacts on a Friday.")
+    sat: float = Field(0.0, ge=0.0, le=MAX_DAILY_VOLUME, description="Contacts on a Saturday.")
+    sun: float = Field(0.0, ge=0.0, le=MAX_DAILY_VOLUME, description="Contacts on a Sunday.")
 
     def of(self, weekday: str) -> float:
         """Volume of a weekday name."""

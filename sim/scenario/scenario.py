@@ -40,6 +40,11 @@ class Simulation(Model):
 # --- the scenario --------------------------------------------------------------------------------
 
 
+MAX_CONTACTS_PER_REPLICATION = 50_000_000
+"""Forecast contacts one replication may simulate: about 5 GB of contact records, far above a
+500-seat desk's year (some 6 million contacts)."""
+
+
 class Scenario(Model):
     """A complete, validated description of a service desk and how to simulate it."""
 
@@ -96,6 +101,15 @@ class Scenario(Model):
     def simulated_days(self) -> int:
         """Days one replication simulates: the burn-in, then the horizon."""
         return self.burn_in_days + self.calendar.horizon_days
+
+    @property
+    def expected_contacts(self) -> float:
+        """Primary contacts one replication is forecast to simulate (burn-in included; before
+        peak days, retrials and repeat contacts)."""
+        weekly = sum(
+            c.daily_volume.of(day) for c in self.demand.contact_types.values() for day in WEEKDAYS
+        )
+        return weekly / len(WEEKDAYS) * self.simulated_days
 
     def warnings(self) -> list[str]:
         """What is valid but probably not meant, one line each: holidays and peak days outside
@@ -155,6 +169,14 @@ class Scenario(Model):
                         f"intervals of {cal.interval_min} min (used by contact type '{type_name}')"
                     )
         self._check_front_line()  # before the cover of shifts: a day without agents says more
+        if self.expected_contacts > MAX_CONTACTS_PER_REPLICATION:
+            raise ValueError(
+                f"demand: about {self.expected_contacts:,.0f} contacts in one replication (the "
+                f"daily volumes over {self.simulated_days} simulated days) is more than the "
+                f"{MAX_CONTACTS_PER_REPLICATION:,} a replication may hold (some 100 bytes of "
+                "records each); shorten calendar.horizon_days or the customers' warm-up, or "
+                "lower the daily volumes"
+            )
         for tier_name in ("tier1", "tier2"):
             _check_roster(tier_name, getattr(self.staffing, tier_name), cal)
         if self.customers is not None:

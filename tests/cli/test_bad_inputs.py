@@ -264,6 +264,21 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
     ),
     ("override unknown path", override("calendar.horizon=3"), BAD, ["calendar.horizon"]),
     (
+        "override daily volume past the cap",
+        override("demand.contact_types.enquiry.daily_volume.mon=2000000"),
+        BAD,
+        ["demand.contact_types.enquiry.daily_volume.mon", "must be <= 1000000"],
+    ),
+    (
+        "override contacts per replication past the cap",
+        override(
+            "calendar.horizon_days=3000",
+            "demand.contact_types.enquiry.daily_volume={mon: 100000, tue: 100000}",
+        ),
+        BAD,
+        ["demand: about", "contacts in one replication", "horizon_days"],
+    ),
+    (
         "override wrong type",
         override("calendar.horizon_days=three"),
         BAD,
@@ -311,9 +326,51 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
     ),
     (
         "sweep missing notebook",
-        sweep_file(GOOD_GRID + "notebook: gone.ipynb\n", "--engine", "papermill"),
+        sweep_file(
+            GOOD_GRID + "notebook: gone.ipynb\n", "--engine", "papermill", "--trust-notebook"
+        ),
         BAD,
-        ["sweep.yaml", "notebook", "gone.ipynb"],
+        ["sweep.yaml: notebook: cannot read", "gone.ipynb"],
+    ),
+    (
+        "sweep notebook outside notebooks/",
+        sweep_file(GOOD_GRID + "notebook: own.ipynb\n", "--engine", "papermill"),
+        BAD,
+        ["sweep.yaml: notebook: own.ipynb is outside", "--trust-notebook"],
+    ),
+    (
+        "sweep unknown grid path",
+        sweep_file("grid:\n  staffing.tier9.agents: [1, 2]\n"),
+        BAD,
+        ["sweep.yaml: 2 of 2 points", "staffing.tier9: unknown key"],
+    ),
+    (
+        "sweep bad grid value",
+        sweep_file(grid("[0.9, -1]")),
+        BAD,
+        ["sweep.yaml: 1 of 2 points (headcount_scale--1)", "-1 is not allowed"],
+    ),
+    (
+        "sweep missing base scenario",
+        lambda tmp: [
+            "sweep",
+            write(tmp, "sweep.yaml", f"name: s\nscenario: nowhere.yaml\n{GOOD_GRID}"),
+            *OUT,
+        ],
+        BAD,
+        ["sweep.yaml: scenario", "nowhere.yaml"],
+    ),
+    (
+        "sweep bad common override",
+        sweep_file(GOOD_GRID + "overrides:\n  calendar.horizon_days: -1\n"),
+        BAD,
+        ["sweep.yaml: scenario (with the sweep's overlays and overrides)", "horizon_days"],
+    ),
+    (
+        "sweep too large",
+        sweep_file("grid:\n" + "".join(f"  calendar.k{i}: {list(range(100))}\n" for i in range(5))),
+        BAD,
+        ["sweep.yaml: this sweep is large (10,000,000,000 points", "--yes"],
     ),
     (
         "sweep unknown rank",

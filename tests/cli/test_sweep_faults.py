@@ -4,6 +4,7 @@ process behind."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -15,8 +16,10 @@ from pathlib import Path
 import nbformat
 import psutil
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
+from sim.cli.boundary import EXIT_ENVIRONMENT
 from tests.cli.test_sweep import ROOT, TEMPLATE, statuses, summary, sweep, write_sweep
 
 WAIT_S = 180
@@ -226,4 +229,37 @@ def test_a_resume_never_mixes_results_of_other_settings(tmp_path: Path) -> None:
     rerun = sweep(spec, tmp_path / "cut", "--engine", "direct", "--resume", "--rerun-changed")
     assert rerun.returncode == 0, rerun.stderr
     assert sweep(spec, tmp_path / "whole", "--engine", "direct").returncode == 0
+    assert summary(tmp_path / "cut") == summary(tmp_path / "whole")
+
+
+def test_a_disk_that_fills_mid_sweep_keeps_the_finished_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The disk fills while the second point is written: exit 3 with the resume command, the
+    first point kept, and the resumed sweep identical to one that never failed."""
+    from sim.cli import main as cli
+    from sim.experiments import sweep as sweeping
+
+    spec = write_sweep(tmp_path)
+    write = sweeping.atomic_write_bytes
+    manifests: list[Path] = []
+
+    def filling(path: Path, data: bytes) -> None:
+        if path.name == "manifest.json" and path.parent.parent.name == "runs":
+            if manifests:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            manifests.append(path)
+        write(path, data)
+
+    monkeypatch.setattr(sweeping, "atomic_write_bytes", filling)
+    argv = ["sweep", str(spec), "--engine", "direct", "--workers", "1", "--out"]
+    assert cli.main([*argv, str(tmp_path / "cut")]) == EXIT_ENVIRONMENT
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "--resume" in err and "Traceback" not in err
+    assert statuses(tmp_path / "cut").count("finished") == 1
+    assert (manifests[0]).exists()
+
+    monkeypatch.setattr(sweeping, "atomic_write_bytes", write)  # space again
+    assert cli.main([*argv, str(tmp_path / "cut"), "--resume"]) == 0
+    assert cli.main([*argv, str(tmp_path / "whole")]) == 0
     assert summary(tmp_path / "cut") == summary(tmp_path / "whole")
