@@ -3,6 +3,8 @@ simulation engine is checked against and the staffing solvers the rosters use.
 
 * :mod:`sim.queueing.erlang`: one agent group, one queue (Erlang B, C and A) and the staffing
   solvers built on them.
+* :mod:`sim.queueing.multi_skill`: agent groups with skills, routing and overflow, as an exact
+  Markov chain of a small desk (the reference for the engine's agent groups).
 
 Units: rates are per minute, times in minutes (names ending in ``_s``: seconds).
 
@@ -23,9 +25,13 @@ from sim.queueing.erlang import (
     halfin_whitt_beta,
     square_root_staffing,
 )
+from sim.queueing.multi_skill import MultiSkillDesk, MultiSkillKpis, TypeKpis, solve_multi_skill
 
 __all__ = [
+    "MultiSkillDesk",
+    "MultiSkillKpis",
     "QueueKpis",
+    "TypeKpis",
     "agents_for_abandonment",
     "agents_for_asa",
     "agents_for_service_level",
@@ -34,5 +40,6 @@ __all__ = [
     "erlang_c",
     "erlang_c_kpis",
     "halfin_whitt_beta",
+    "solve_multi_skill",
     "square_root_staffing",
 ]

@@ -123,12 +123,15 @@ class MultiSkillDesk:
         handle: dict[str, dict[str, float]] = {}
         for k, by_group in self.handle_min.items():
             if k not in self.arrival_rate_per_min:
-                raise ValueError(f"handle_min names {k!r}, which is not a contact type {types}")
+                raise ValueError(
+                    f"handle_min names {k!r}, which is not one of the contact types {types}"
+                )
             handle[k] = {}
             for g, mean in by_group.items():
                 if g not in self.agents:
                     raise ValueError(
-                        f"handle_min[{k!r}] names {g!r}, which is not an agent group {groups}"
+                        f"handle_min[{k!r}] names {g!r}, which is not one of the agent groups "
+                        f"{groups}"
                     )
                 if mean is not None:
                     _check_rate(f"handle_min[{k!r}][{g!r}]", mean, allow_zero=False)
@@ -255,6 +258,7 @@ def solve_multi_skill(
         raise ValueError(f"max_blocking must lie strictly between 0 and 1, got {max_blocking!r}")
     layout = _Layout(desk)
     caps = [min(16, _capacity_bound(desk, k, max_blocking)) for k in desk.types]
+    growing = [0] * len(caps)
     for _ in range(_MAX_ROUNDS):
         chain = _Chain(layout, caps, max_states)
         pi, residual = chain.stationary()
@@ -264,7 +268,16 @@ def solve_multi_skill(
             return chain.kpis(pi, residual, blocking, sl_threshold_min)
         caps = list(caps)
         for i in short:
-            bound = _capacity_bound(desk, desk.types[i], max_blocking)
+            k = desk.types[i]
+            if desk.abandon_rate_per_min[k] == 0 and queue_law[i][-1] > queue_law[i][-2]:
+                growing[i] += 1  # the law climbs to the capacity: twice is no accident
+                if growing[i] == 2:
+                    raise ValueError(
+                        f"contact type {k!r} never abandons and its queue grows without bound: "
+                        "it is offered more work than the groups of its route can do "
+                        "(give it an abandon rate, or more agents)"
+                    )
+            bound = _capacity_bound(desk, k, max_blocking)
             caps[i] = min(_longer_capacity(caps[i], queue_law[i], max_blocking), bound)
     raise ValueError(
         f"queues still block more than {max_blocking:g} after {_MAX_ROUNDS} longer truncations "
@@ -606,7 +619,9 @@ def _check_keys(name: str, mapping: Mapping, expected: Sequence[str], what: str)
     if missing:
         raise ValueError(f"{name} has no entry for {what} {missing[0]!r}")
     if unknown:
-        raise ValueError(f"{name} names {unknown[0]!r}, which is not a {what} {list(expected)}")
+        raise ValueError(
+            f"{name} names {unknown[0]!r}, which is not one of the {what}s {list(expected)}"
+        )
 
 
 def _check_order(name: str, order: Sequence[str], known: Sequence[str], what: str) -> None:
@@ -614,7 +629,7 @@ def _check_order(name: str, order: Sequence[str], known: Sequence[str], what: st
         raise ValueError(f"{name} must be a non-empty list of {what}s, got {order!r}")
     for x in order:
         if x not in known:
-            raise ValueError(f"{name} names {x!r}, which is not a {what} {list(known)}")
+            raise ValueError(f"{name} names {x!r}, which is not one of the {what}s {list(known)}")
     if len(set(order)) != len(order):
         raise ValueError(f"{name} names a {what} twice: {list(order)}")
 
