@@ -47,9 +47,9 @@ balance residual is checked.
   its queue in the state it finds, and from there an absorbing chain runs, the desk's own
   transitions with the tagged contact's position in its queue (type-k arrivals behind it change
   nothing for it and are left out), ending when an agent takes it or it abandons. Its sub-generator
-  T, exit rates s to service and initial law alpha give ``P(answered within t) = alpha ·
-  exp(T t)`` absorbed in service (``scipy.sparse.linalg.expm_multiply``) and
-  ``E[wait; answered] = alpha (-T)^-2 s``.
+  T, exit rates s to service and initial law alpha give ``E[wait; answered] = alpha (-T)^-2 s``
+  (sparse LU) and ``P(answered within t) = integral_0^t alpha exp(T u) s du`` (by
+  uniformisation, a sum of positive terms).
 
 Imports nothing from :mod:`sim` outside this package.
 """
@@ -496,17 +496,42 @@ class _Chain:
         second = solver.solve(first)  # alpha (-T)^-2
         answered = (1.0 - p_wait) + float(first @ to_service)
         asa = float(second @ to_service) / answered
-        n = len(transient)
-        served_column = sparse.csr_matrix(to_service[:, None])
-        augmented = sparse.vstack(
-            [sparse.hstack([sub, served_column]), sparse.csr_matrix((1, n + 1))]
-        )
-        start = np.append(alpha, 0.0)
-        if threshold_min > 0:
-            later = linalg.expm_multiply(augmented.T.tocsr() * threshold_min, start)
-        else:
-            later = start
-        return asa, (1.0 - p_wait) + float(later[-1])
+        within = _absorbed_within(sub, to_service, alpha, threshold_min)
+        return asa, (1.0 - p_wait) + within
+
+
+def _absorbed_within(
+    sub: sparse.csr_matrix, to_service: np.ndarray, alpha: np.ndarray, t_min: float
+) -> float:
+    """``P(absorbed in service by t)`` from initial law ``alpha``, by uniformisation.
+
+    With ``Lambda`` the largest exit rate, ``P = I + T / Lambda`` and ``s`` the service exits,
+    it is ``sum_n Poisson(n; Lambda t) * a_n``, where ``a_n`` is the mass absorbed in service
+    within ``n`` steps: every term positive, truncated once the Poisson tail is below 1e-16."""
+    rate = float(-sub.diagonal().min())
+    if t_min == 0 or rate == 0:
+        return 0.0
+    size = sub.shape[0]
+    # One uniformised step on the transient states plus "served" (the last), as a column map.
+    moves = sparse.vstack(
+        [
+            sparse.hstack([sub / rate, sparse.csr_matrix(to_service[:, None] / rate)]),
+            sparse.csr_matrix((1, size + 1)),
+        ]
+    )
+    step = (sparse.identity(size + 1, format="csr") + moves).T.tocsr()
+    mean = rate * t_min
+    last = int(mean + 12.0 * math.sqrt(mean) + 40.0)
+    n = np.arange(last + 1)
+    weights = np.exp(n * math.log(mean) - mean - special.gammaln(n + 1.0))
+    law = np.append(alpha, 0.0)
+    start, total = alpha.sum(), 0.0
+    for i in range(last + 1):
+        total += weights[i] * law[-1]
+        if law[:-1].sum() < 1e-18 * start:  # the rest is absorbed already
+            return total + law[-1] * float(weights[i + 1 :].sum())
+        law = step @ law
+    return total
 
 
 def _with_diagonal(
