@@ -121,7 +121,7 @@ def test_flows_balance_for_each_type_and_group() -> None:
 def test_answer_times_agree_with_littles_law_when_nobody_abandons() -> None:
     """Without abandonment every contact is answered, so the tagged contact's ASA is the mean
     wait Little's law gives, type by type, overflow and all."""
-    desk = overflow(specialists=3, generalists=5, rate_a=1.0, rate_b=0.6, theta_a=0.0, theta_b=0.0)
+    desk = overflow(specialists=2, generalists=3, rate_a=0.6, rate_b=0.3, theta_a=0.0, theta_b=0.0)
     result = solve_multi_skill(desk, sl_threshold_min=SL_MIN)
     for kpis in result.types.values():
         assert kpis.p_wait > 0.1
