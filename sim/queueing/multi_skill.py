@@ -56,7 +56,7 @@ Imports nothing from :mod:`sim` outside this package.
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -75,6 +75,14 @@ _MAX_RESIDUAL = 1e-9
 _ORDERING = "MMD_AT_PLUS_A"
 """SuperLU's column ordering: minimum degree on A^T + A, a fraction of COLAMD's fill on these
 chains."""
+_DIRECT_STATES = 20_000
+"""Up to this size a system is solved by sparse LU; beyond, by GMRES preconditioned with an
+incomplete LU, because the LU's fill explodes once two or three queues can be long together
+(68,000 states with three such queues: 220 s by LU, 9 s by GMRES)."""
+_BACKWARD_ERROR = 1e-13
+"""GMRES stops when every equation holds to this, relative to its terms' magnitude."""
+_GMRES_RESTARTS = 40
+"""Restarts (of 30 iterations) before GMRES gives up; two or three usually do."""
 _MAX_ROUNDS = 12
 """Truncation rounds before giving up on the blocking target."""
 
@@ -388,7 +396,7 @@ class _Chain:
         system = sparse.vstack([sparse.csr_matrix(([1.0], ([0], [0])), (1, self.size)), system[1:]])
         rhs = np.zeros(self.size)
         rhs[0] = 1.0
-        pi = linalg.splu(system.tocsc(), permc_spec=_ORDERING).solve(rhs)
+        pi = _sparse_solver(system.tocsc())(rhs)
         pi = np.maximum(pi, 0.0)
         pi /= pi.sum()
         flows = pi * -gen.diagonal()
@@ -489,11 +497,10 @@ class _Chain:
         joins = np.flatnonzero(waiting & ~blocked)
         alpha = np.zeros(len(transient))
         np.add.at(alpha, local[self.index(arrive_dest[joins])], pi[joins])
-        solver = linalg.splu(
-            (-sub).T.tocsc(), permc_spec=_ORDERING
-        )  # solves (-T)^T x = b, for row vectors alpha
-        first = solver.solve(alpha)  # alpha (-T)^-1
-        second = solver.solve(first)  # alpha (-T)^-2
+        # Row vectors: alpha (-T)^-1 solves (-T)^T x = alpha; alpha (-T)^-2 then solves it again.
+        solve = _sparse_solver((-sub).T.tocsc())
+        first = solve(alpha)
+        second = solve(first)
         answered = (1.0 - p_wait) + float(first @ to_service)
         asa = float(second @ to_service) / answered
         within = _absorbed_within(sub, to_service, alpha, threshold_min)
@@ -532,6 +539,32 @@ def _absorbed_within(
             return total + law[-1] * float(weights[i + 1 :].sum())
         law = step @ law
     return total
+
+
+def _sparse_solver(matrix: sparse.csc_matrix) -> Callable[[np.ndarray], np.ndarray]:
+    """``b -> x`` with ``matrix @ x = b``: sparse LU for a small system, GMRES preconditioned by
+    an incomplete LU for a large one, run until a small backward error."""
+    if matrix.shape[0] <= _DIRECT_STATES:
+        return linalg.splu(matrix, permc_spec=_ORDERING).solve
+    ilu = linalg.spilu(matrix, drop_tol=1e-3, fill_factor=4, permc_spec=_ORDERING)
+    preconditioner = linalg.LinearOperator(matrix.shape, ilu.solve)
+    magnitude = abs(matrix)
+
+    def solve(b: np.ndarray) -> np.ndarray:
+        x = ilu.solve(b)
+        for _ in range(_GMRES_RESTARTS):
+            scale = (magnitude @ np.abs(x) + np.abs(b)).max()
+            if np.abs(matrix @ x - b).max() <= _BACKWARD_ERROR * scale:
+                return x
+            x, _ = linalg.gmres(
+                matrix, b, x0=x, M=preconditioner, rtol=1e-15, atol=0.0, restart=30, maxiter=1
+            )
+        raise RuntimeError(
+            f"GMRES did not converge on a system of {matrix.shape[0]:,} states; lower "
+            "max_states or simplify the desk"
+        )
+
+    return solve
 
 
 def _with_diagonal(

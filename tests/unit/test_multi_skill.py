@@ -14,6 +14,7 @@ from sim.queueing import (
     erlang_a_kpis,
     erlang_b,
     erlang_c_kpis,
+    multi_skill,
     solve_multi_skill,
 )
 
@@ -129,7 +130,7 @@ def test_answer_times_agree_with_littles_law_when_nobody_abandons() -> None:
 
 
 def test_service_level_runs_from_immediate_answers_to_all_answered() -> None:
-    desk = overflow()
+    desk = overflow(specialists=2, generalists=3, rate_a=1.2, rate_b=0.8)
     at_once = solve_multi_skill(desk, sl_threshold_min=0.0)
     eventually = solve_multi_skill(desk, sl_threshold_min=60.0)  # waits beyond: below 1e-8
     for k, kpis in at_once.types.items():
@@ -233,3 +234,18 @@ def test_a_skill_outside_the_route_is_refused() -> None:
     desk = good() | {"handle_min": {"A": {"spec": 3.0, "gen": 4.0}, "B": {"gen": 5.0, "spec": 6.0}}}
     with pytest.raises(ValueError, match=r"handle_min\['B'\]\['spec'\] is given but route"):
         MultiSkillDesk(**desk)
+
+
+def test_large_chains_solved_iteratively_agree_with_the_direct_solve(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above a size, systems go to incomplete-LU-preconditioned GMRES instead of sparse LU."""
+    desk = overflow(specialists=2, generalists=3, rate_a=1.2, rate_b=0.8)
+    direct = solve_multi_skill(desk, sl_threshold_min=SL_MIN)
+    monkeypatch.setattr(multi_skill, "_DIRECT_STATES", 100)
+    iterative = solve_multi_skill(desk, sl_threshold_min=SL_MIN)
+    assert iterative.states == direct.states > 100
+    assert iterative.residual < 1e-12
+    for k, kpis in direct.types.items():
+        for name in ("p_wait", "p_abandon", "mean_wait_min", "asa_min", "service_level"):
+            assert getattr(iterative.types[k], name) == pytest.approx(getattr(kpis, name), rel=1e-8)
