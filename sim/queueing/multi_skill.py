@@ -28,8 +28,9 @@ of its queue-length tail, until every type passes; the capacities and blocking p
 reported. A desk whose chain would need more than ``max_states`` states (2 million by default) is
 refused with a ValueError, as is one that cannot reach the blocking target within it (a type
 that never abandons and is offered more work than its groups can do). The stationary law solves
-``pi Q = 0`` with ``pi`` fixed at the empty state (a sparse LU solve), then normalised; the
-balance residual is checked.
+``pi Q = 0`` with ``pi`` fixed at the empty state, then normalised: sparse LU up to 20,000
+states, GMRES preconditioned by an incomplete LU beyond (the LU's fill explodes once several
+queues can be long together); the balance residual is checked either way.
 
 **Measures** (arrivals see the stationary law, PASTA):
 
@@ -48,7 +49,7 @@ balance residual is checked.
   transitions with the tagged contact's position in its queue (type-k arrivals behind it change
   nothing for it and are left out), ending when an agent takes it or it abandons. Its sub-generator
   T, exit rates s to service and initial law alpha give ``E[wait; answered] = alpha (-T)^-2 s``
-  (sparse LU) and ``P(answered within t) = integral_0^t alpha exp(T u) s du`` (by
+  (the same solvers) and ``P(answered within t) = integral_0^t alpha exp(T u) s du`` (by
   uniformisation, a sum of positive terms).
 
 Imports nothing from :mod:`sim` outside this package.
@@ -67,7 +68,7 @@ from scipy.sparse import linalg
 __all__ = ["MultiSkillDesk", "MultiSkillKpis", "TypeKpis", "solve_multi_skill"]
 
 MAX_STATES = 2_000_000
-"""Largest chain solved (a sparse LU of this size takes minutes and gigabytes)."""
+"""Largest chain built and solved; near it a solve takes many minutes and gigabytes."""
 MAX_BLOCKING = 1e-9
 """Default bound on each type's blocking probability, the truncation's error."""
 _MAX_RESIDUAL = 1e-9
@@ -546,7 +547,10 @@ def _sparse_solver(matrix: sparse.csc_matrix) -> Callable[[np.ndarray], np.ndarr
     an incomplete LU for a large one, run until a small backward error."""
     if matrix.shape[0] <= _DIRECT_STATES:
         return linalg.splu(matrix, permc_spec=_ORDERING).solve
-    ilu = linalg.spilu(matrix, drop_tol=1e-3, fill_factor=4, permc_spec=_ORDERING)
+    try:
+        ilu = linalg.spilu(matrix, drop_tol=1e-3, fill_factor=4, permc_spec=_ORDERING)
+    except RuntimeError:  # an incomplete factor that is singular: pay for the complete one
+        return linalg.splu(matrix, permc_spec=_ORDERING).solve
     preconditioner = linalg.LinearOperator(matrix.shape, ilu.solve)
     magnitude = abs(matrix)
 
