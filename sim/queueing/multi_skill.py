@@ -304,7 +304,6 @@ class _Layout:
         self.pairs = [(g, k) for g in self.groups for k in desk.serve_order[g]]
         self.col = {pair: i for i, pair in enumerate(self.pairs)}
         self.qcol = {k: len(self.pairs) + i for i, k in enumerate(self.types)}
-        self.width = len(self.pairs) + len(self.types)
         self.group_cols = {g: [self.col[g, k] for k in desk.serve_order[g]] for g in self.groups}
 
 
