@@ -40,7 +40,7 @@ Staffing in the quality-and-efficiency-driven (QED) regime follows the
 square-root rule n = R + beta * sqrt(R) (Borst, Mandelbaum & Reiman 2004), where
 the Halfin-Whitt function links beta to the delay probability.
 
-Stands alone: imports nothing from :mod:`sim`, and every layer may use it.
+Imports nothing from :mod:`sim`.
 """
 
 import math
