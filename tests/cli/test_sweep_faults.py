@@ -163,7 +163,9 @@ def test_a_killed_kernel_fails_its_own_point_only(tmp_path: Path) -> None:
     assert "Jupyter kernel died" in error
 
 
-def test_a_point_past_its_timeout_fails_and_the_sweep_goes_on(tmp_path: Path) -> None:
+def _hanging_notebook(folder: Path) -> Path:
+    """The scenario template, with a cell that hangs on one point (1 agent at tier 2, standard
+    recovery)."""
     notebook = nbformat.read(TEMPLATE, as_version=4)
     notebook.cells.insert(
         2,
@@ -174,9 +176,14 @@ def test_a_point_past_its_timeout_fails_and_the_sweep_goes_on(tmp_path: Path) ->
             "    time.sleep(600)"
         ),
     )
-    hung = tmp_path / "hung.ipynb"
+    hung = folder / "hung.ipynb"
     nbformat.write(notebook, hung)
-    spec = write_sweep(tmp_path, notebook=hung)
+    return hung
+
+
+@pytest.mark.long  # waits out a 60 s timeout; the pool's own is tested in seconds
+def test_a_point_past_its_timeout_fails_and_the_sweep_goes_on(tmp_path: Path) -> None:
+    spec = write_sweep(tmp_path, notebook=_hanging_notebook(tmp_path))
     options = ("--workers", "2", "--trust-notebook", "--point-timeout-s", "60")
     done = sweep(spec, tmp_path, "--engine", "papermill", *options)
     assert done.returncode == 1, done.stderr
@@ -263,3 +270,18 @@ def test_a_disk_that_fills_mid_sweep_keeps_the_finished_points(
     assert cli.main([*argv, str(tmp_path / "cut"), "--resume"]) == 0
     assert cli.main([*argv, str(tmp_path / "whole")]) == 0
     assert summary(tmp_path / "cut") == summary(tmp_path / "whole")
+
+
+@pytest.mark.long  # waits out a 60 s timeout; the pool's own is tested in seconds
+def test_a_hung_point_on_dask_fails_alone(tmp_path: Path) -> None:
+    """The point timeout holds on the Dask back end too: the hung point is failed and cancelled,
+    the others finish, and the sweep ends."""
+    pytest.importorskip("dask.distributed")
+    spec = write_sweep(tmp_path, notebook=_hanging_notebook(tmp_path))
+    options = ("--workers", "2", "--trust-notebook", "--point-timeout-s", "60", "--dask-local")
+    done = sweep(spec, tmp_path, "--engine", "papermill", *options)
+    assert done.returncode == 1, done.stderr
+    table = points_table(tmp_path)
+    assert sorted(table["status"]) == ["failed", "finished", "finished", "finished"]
+    [error] = [e for e in table["error"] if e]
+    assert "no result after 60 s (the point timeout)" in error
