@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import math
 import os
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from sim.scenario.errors import InputError
 
@@ -110,3 +112,22 @@ def _save_traceback(argv: Sequence[str], command: str) -> str:
         print(text, file=sys.stderr)
         return "the traceback above (it could not be saved)"
     return f"the traceback saved in {path}"
+
+
+def bad_input(message: str) -> int:
+    """Report a bad command-line input (``COMMAND --option: problem``) on stderr; the exit status
+    for it."""
+    _say(f"python -m sim {message}")
+    return EXIT_BAD_INPUT
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with every NaN or infinity (a measure with no data) replaced by None, so that
+    it prints as strict JSON."""
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strict_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

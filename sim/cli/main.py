@@ -24,15 +24,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from pydantic import ValidationError
 
 from sim.cli import calibrate as calibrate_command
+from sim.cli import erlang as erlang_command
 from sim.cli import fit as fit_command
 from sim.cli import forecast as forecast_command
 from sim.cli import sensitivity as sensitivity_command
@@ -41,19 +38,15 @@ from sim.cli import validate as validate_command
 from sim.cli.arguments import (
     add_batch_options,
     add_override,
-    fraction,
     join_legacy_params,
     non_negative_int,
     positive_float,
     positive_int,
     run_options,
 )
-from sim.cli.boundary import EXIT_BAD_INPUT, EXIT_CODES, guarded
+from sim.cli.boundary import EXIT_BAD_INPUT, EXIT_CODES, bad_input, guarded, strict_json
 from sim.scenario import bounded_yaml
 from sim.scenario.loading import load_scenario
-
-if TYPE_CHECKING:
-    from sim.experiments.erlang_check import SimulatedErlang
 
 EPILOG = (
     """examples:
@@ -258,98 +251,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("scenario", type=Path)
     add_override(check)
 
-    erl = sub.add_parser(
-        "erlang",
-        help="Erlang C / Erlang A calculator (optionally simulated)",
-        description="Steady-state service measures of a single queue with exponential handle "
-        "times: Erlang C (M/M/n) without --patience-min, Erlang A (M/M/n+M, exponential "
-        "patience) with it. Give --agents for the service a team gives, or targets "
-        "(--target-sl, --target-asa-s, --max-abandon) for the agents they need, with the "
-        "occupancy and the FTE to roster after --shrinkage. --simulate runs the same desk "
-        "through the simulation engine and prints analytic and simulated values side by side.",
-        epilog="examples:\n"
-        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --agents 50\n"
-        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --target-sl 0.8 --shrinkage 0.3\n"
-        "  python -m sim erlang --arrivals-per-h 540 --aht-min 5 --patience-min 4 \\\n"
-        "      --target-asa-s 15 --max-abandon 0.03",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    erl.add_argument(
-        "--arrivals-per-h",
-        type=positive_float,
-        required=True,
-        metavar="X",
-        help="calls arriving per hour",
-    )
-    erl.add_argument(
-        "--agents", type=positive_int, metavar="N", help="agents answering (or give targets)"
-    )
-    erl.add_argument(
-        "--target-sl",
-        type=fraction,
-        metavar="P",
-        help="agents needed for this service level, e.g. 0.8 for 80%% within --sl-seconds",
-    )
-    erl.add_argument(
-        "--target-asa-s",
-        type=positive_float,
-        metavar="S",
-        help="agents needed for an average speed of answer of at most S seconds",
-    )
-    erl.add_argument(
-        "--max-abandon",
-        type=fraction,
-        metavar="P",
-        help="agents needed to keep abandonment at or below P (needs --patience-min)",
-    )
-    erl.add_argument(
-        "--shrinkage",
-        type=lambda text: 0.0 if text.strip() in ("0", "0.0") else fraction(text),
-        default=0.0,
-        metavar="F",
-        help="share of paid time not spent answering (breaks, training, absence): the FTE to "
-        "roster is agents / (1 - F) (default 0)",
-    )
-    erl.add_argument(
-        "--aht-min",
-        type=positive_float,
-        required=True,
-        metavar="M",
-        help="mean handle time in minutes",
-    )
-    erl.add_argument(
-        "--patience-min",
-        type=positive_float,
-        metavar="P",
-        help="mean patience in minutes (Erlang A); omit for Erlang C",
-    )
-    erl.add_argument(
-        "--sl-seconds",
-        type=positive_float,
-        default=20.0,
-        metavar="T",
-        help="service-level threshold in seconds (default 20)",
-    )
-    erl.add_argument(
-        "--simulate", action="store_true", help="also simulate the same desk and compare"
-    )
-    erl.add_argument(
-        "--contacts",
-        type=positive_int,
-        default=50_000,
-        metavar="K",
-        help="simulated calls per replication after warm-up (default 50000)",
-    )
-    erl.add_argument(
-        "--replications",
-        type=positive_int,
-        default=10,
-        metavar="R",
-        help="simulation replications (default 10)",
-    )
-    erl.add_argument("--seed", type=non_negative_int, default=1, metavar="S")
-    erl.add_argument("--workers", type=positive_int, default=None, metavar="N")
-    erl.add_argument("--json", action="store_true", help="print one JSON object")
+    erlang_command.add_parser(sub)
 
     sub.add_parser(
         "schema",
@@ -430,7 +332,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"{args.scenario}: valid scenario '{scenario.name}'")
             return 0
         case "erlang":
-            return _cmd_erlang(args)
+            return erlang_command.run(args)
         case "schema":
             from sim.scenario.schema_docs import write_generated
 
@@ -471,19 +373,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         payload["wall_s"] = round(result.wall_s, 3)
         payload["service_level_definition"] = scenario.service_level.describe()
         payload["output_dir"] = str(out_dir)
-        print(json.dumps(_jsonable(payload)))
+        print(json.dumps(strict_json(payload)))
     else:
         print(kpi_table(result))
         print()
         print(scorecard_table(result))
         print(f"\nwrote {out_dir}/")
     return 0
-
-
-def _bad_input(message: str) -> int:
-    """Report a bad command-line input on stderr; the exit status for it."""
-    print(f"python -m sim {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
 
 
 def _cmd_notebook(args: argparse.Namespace) -> int:
@@ -495,11 +391,11 @@ def _cmd_notebook(args: argparse.Namespace) -> int:
     for text in args.param:
         key, sep, raw = text.partition("=")
         if not sep or not key.strip():
-            return _bad_input(f"notebook -p {text}: expected KEY=VALUE, e.g. -p replications=2")
+            return bad_input(f"notebook -p {text}: expected KEY=VALUE, e.g. -p replications=2")
         try:
             params[key.strip()] = bounded_yaml.load(raw, f"-p {text}")
         except bounded_yaml.YAMLFileError as exc:
-            return _bad_input(f"notebook -p {text}: the value is not valid YAML ({exc.problem})")
+            return bad_input(f"notebook -p {text}: the value is not valid YAML ({exc.problem})")
     try:
         out = run_template(args.name, params, args.out, progress=sys.stderr.isatty())
     except NotebookError as err:
@@ -523,7 +419,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from sim.experiments.sweep import run_sweep
 
     if args.rank is not None and _unknown_kpis([args.rank]):
-        return _bad_input(f"sweep --rank: {_unknown_kpi_message([args.rank])}")
+        return bad_input(f"sweep --rank: {_unknown_kpi_message([args.rank])}")
     outcome = run_sweep(
         args.spec,
         args.out,
@@ -568,16 +464,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         except (argparse.ArgumentTypeError, ValueError):
             sep = ""
         if not sep:
-            return _bad_input(
+            return bad_input(
                 f"compare --half-width {text!r}: expected KPI=VALUE with VALUE > 0, "
                 "e.g. net_value=50000"
             )
     for option, kpis in (("--kpis", args.kpis), ("--resolve", args.resolve)):
         if _unknown_kpis(kpis):
-            return _bad_input(f"compare {option}: {_unknown_kpi_message(kpis)}")
+            return bad_input(f"compare {option}: {_unknown_kpi_message(kpis)}")
     if not set(half_widths) <= set(args.resolve):
         extra = ", ".join(sorted(set(half_widths) - set(args.resolve)))
-        return _bad_input(f"compare --half-width: {extra} is not among --resolve")
+        return bad_input(f"compare --half-width: {extra} is not among --resolve")
     paths = [args.baseline, *args.alternatives]
     scenarios = {}
     for path in paths:
@@ -633,12 +529,12 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             },
             "resolution": [dataclasses.asdict(r) for r in resolutions],
         }
-        print(json.dumps(_jsonable(payload)))
+        print(json.dumps(strict_json(payload)))
     elif args.markdown:
         try:
             print(comparison_markdown(result, args.kpis, args.pairing), end="")
         except ValueError as exc:
-            return _bad_input(f"compare --kpis: {exc}")
+            return bad_input(f"compare --kpis: {exc}")
     else:
         print(comparison_table(result))
     if resolutions and not args.json:
@@ -660,103 +556,3 @@ def _unknown_kpi_message(kpis: list[str]) -> str:
         f"unknown KPI {', '.join(map(repr, _unknown_kpis(kpis)))} (KPIs: {', '.join(KPIS)}, "
         "and within_target.TYPE, defections.REASON, funnel.STAGE)"
     )
-
-
-def _jsonable(value: object) -> object:
-    """JSON-safe copy: NaN and infinities (a measure with no data) become null."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _cmd_erlang(args: argparse.Namespace) -> int:
-    from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
-    from sim.experiments.report import erlang_table
-
-    targets = (args.target_sl, args.target_asa_s, args.max_abandon)
-    staffing = None
-    if any(t is not None for t in targets):
-        if args.agents is not None:
-            return _bad_input(
-                "erlang: give either --agents (the service a team gives) or targets "
-                "(--target-sl, --target-asa-s, --max-abandon: the team they need), not both"
-            )
-        if args.max_abandon is not None and args.patience_min is None:
-            return _bad_input(
-                "erlang --max-abandon: abandonment needs callers who hang up: give "
-                "--patience-min (Erlang A)"
-            )
-        try:
-            staffing = staff_for_targets(
-                args.arrivals_per_h,
-                args.aht_min,
-                args.patience_min,
-                args.sl_seconds,
-                args.target_sl,
-                args.target_asa_s,
-                args.max_abandon,
-                args.shrinkage,
-            )
-        except ValueError as exc:
-            return _bad_input(f"erlang: {exc}")
-        args.agents = staffing.agents
-    elif args.agents is None:
-        return _bad_input(
-            "erlang: give --agents N (the service N agents give) or a target: --target-sl 0.8, "
-            "--target-asa-s 20 or --max-abandon 0.05 (the agents it needs)"
-        )
-    load = args.arrivals_per_h / 60.0 * args.aht_min
-    if args.patience_min is None and load >= args.agents:
-        return _bad_input(
-            f"erlang: Erlang C has no steady state: offered load {load:g} Erlangs "
-            f"(--arrivals-per-h x --aht-min / 60) is not below --agents {args.agents}, so the "
-            "queue grows without end; add agents, lower the load, or give --patience-min "
-            "for Erlang A (callers who hang up)"
-        )
-    desk = StationaryDesk(
-        args.arrivals_per_h, args.agents, args.aht_min, args.patience_min, args.sl_seconds
-    )
-    try:
-        analytic = desk.analytic()
-    except ValueError as exc:
-        return _bad_input(f"erlang: {exc}")
-    simulated = None
-    if args.simulate:
-        try:
-            simulated = desk.simulated_measures(
-                args.contacts, args.replications, args.seed, workers=args.workers or 0
-            )
-        except ValidationError as exc:
-            details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            return _bad_input(
-                f"erlang --simulate: cannot build the simulated desk ({details}); "
-                "lower --contacts or raise --arrivals-per-h"
-            )
-    if args.json:
-        payload = _erlang_json(analytic, simulated)
-        if staffing is not None:
-            payload["staffing"] = {
-                "agents": staffing.agents,
-                "needed": staffing.needed,
-                "binding": staffing.binding,
-                "occupancy": staffing.occupancy,
-                "shrinkage": staffing.shrinkage,
-                "fte": staffing.fte,
-            }
-        elif args.shrinkage:
-            payload["fte"] = args.agents / (1.0 - args.shrinkage)
-        print(json.dumps(_jsonable(payload)))
-    else:
-        print(erlang_table(args, analytic, simulated, staffing))
-    return 0
-
-
-def _erlang_json(analytic: dict[str, float], simulated: SimulatedErlang | None) -> dict:
-    out: dict = {"analytic": analytic}
-    if simulated is not None:
-        out["simulated"] = {k: e.as_dict() for k, e in simulated.estimates.items()}
-        out["contacts_simulated"] = simulated.contacts_simulated
-        out["wall_s"] = round(simulated.wall_s, 3)
-    return out

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from sim.cli.arguments import at_least
-from sim.cli.boundary import EXIT_BAD_INPUT
+from sim.cli.boundary import EXIT_BAD_INPUT, strict_json
 from sim.cli.calibrate import (
     add_log_arguments,
     add_staffing_rule_arguments,
@@ -170,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or new_run_dir(Path("outputs"), "validate-log")
     files = result.write(out) + export_all(validation_figures(result), out)
     if args.json:
-        print(json.dumps(_finite(result.to_json()), indent=2))
+        print(json.dumps(strict_json(result.to_json()), indent=2))
     else:
         print(result.table())
         print(f"\nwrote {len(files)} files to {out}")
@@ -184,14 +183,3 @@ def _mode_problem(args: argparse.Namespace) -> str | None:
     if args.mode != "forecast" and args.forecast is not None:
         return f"--forecast is for --mode forecast, not --mode {args.mode}"
     return None
-
-
-def _finite(value: Any) -> Any:
-    """``value`` with every NaN or infinity replaced by None (strict JSON)."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
