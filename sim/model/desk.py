@@ -33,16 +33,16 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
 from sim.model.agents import AgentPool, staffing_steps
-from sim.model.arrivals import account_day_arrivals, day_arrivals, day_volume_factors
-from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan, Day
-from sim.model.keyed import Dist, Keyed, durations, purpose
+from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
+from sim.model.desk_customers import CALLBACK, FOLLOW_UP, CustomerBase, customer_work
+from sim.model.keyed import Dist, Keyed, purpose
+from sim.model.primary_contacts import day_from_accounts, day_from_streams, primary_streams
 from sim.model.records import (
     ABANDONED,
     ANSWERED,
@@ -57,9 +57,9 @@ from sim.model.records import (
     ContactTable,
     CustomerRun,
 )
-from sim.model.rng import Draws, Streams, duration_draws, sample
+from sim.model.rng import Draws, Streams, duration_draws
 from sim.scenario.base import NoPatience
-from sim.scenario.customers import EmpoweredFrontLine, ProactiveFollowUp
+from sim.scenario.customers import EmpoweredFrontLine
 from sim.scenario.desk import ContactType
 from sim.scenario.scenario import Scenario
 
@@ -116,61 +116,6 @@ class DeskRun:
     """The customer base's records, when the scenario has one."""
 
 
-class CustomerBase(Protocol):
-    """What the desk asks of the customer base behind it (:class:`sim.model.customers.
-    CustomerModel`): whose accounts are open (they raise the primary contacts), complaints from
-    the forecast complaint types, whether a complaint still needs the customer to call, and who has
-    left. The customer base runs on the desk's SimPy environment alongside it."""
-
-    def process(self) -> Generator[simpy.Event, None, None]:
-        """The customer base's own clock (ticks and days)."""
-        ...
-
-    def finish(self, now: float) -> None:
-        """Process what is left at the horizon."""
-        ...
-
-    def result(self) -> CustomerRun:
-        """The customer base's records."""
-        ...
-
-    def accounts_open(self) -> np.ndarray:
-        """Customers whose account is open (each raises primary contacts at the forecast rate
-        per account)."""
-        ...
-
-    def open_outside_complaint(self, customer: int, now: float) -> int:
-        """A complaint about something outside the desk, raised by a contact of a complaint type
-        from the demand forecast; its id."""
-        ...
-
-    def handed_over(self, complaint: int) -> bool:
-        """Whether a complaint no longer needs the customer to call again."""
-        ...
-
-    def gone(self, customer: int) -> bool:
-        """Whether the customer has left (their account is closed): they contact nobody."""
-        ...
-
-
-CALLBACK, FOLLOW_UP = "complaint_callback", "follow_up"
-"""Work the customer base adds to the desk: tier-2 callbacks on complaints made to management,
-large or overdue; and proactive follow-up calls to recovered complainants. Both are deferred
-(queued like email: nobody waits on the line)."""
-
-
-@dataclass(frozen=True)
-class _PrimaryStreams:
-    """Random streams of primary contacts: a volume factor per day, and per contact type the
-    arrivals, handle times, patience and resolution draws."""
-
-    factors: list[float]
-    arrival: list[np.random.Generator]
-    handle: list[np.random.Generator]
-    patience: list[np.random.Generator]
-    resolve: list[np.random.Generator]
-
-
 class _TypeModel:
     """Per contact type: the numbers and random draws the hot path needs."""
 
@@ -206,7 +151,7 @@ class Desk:
         """Keyed random numbers, with a customer base: every draw tied to the customer's contact
         (:mod:`sim.model.keyed`); None: named streams, as a desk alone needs."""
         contact_types = dict(scenario.demand.contact_types)
-        contact_types.update(self._customer_work(scenario))
+        contact_types.update(customer_work(scenario))
         self.type_names = tuple(contact_types)
         self.types: list[_TypeModel] = [
             self._type_model(name, ct) for name, ct in contact_types.items()
@@ -272,42 +217,6 @@ class Desk:
     def type_code(self, name: str) -> int:
         """Index of a contact type."""
         return self.type_names.index(name)
-
-    @staticmethod
-    def _customer_work(scenario: Scenario) -> dict[str, ContactType]:
-        """The callback and follow-up contact types the customer base needs, if any."""
-        if scenario.customers is None:
-            return {}
-        first = scenario.demand.contact_types[
-            next(iter(scenario.customers.complaints.contact_types))
-        ]
-        deferred = {
-            "channel": "email",
-            "priority": first.priority,
-            "daily_volume": {},
-            "profile": "-",
-        }
-        work = {
-            CALLBACK: ContactType.model_validate(
-                {
-                    **deferred,
-                    "handle_time": first.resolution.tier2_handle_time,
-                    "resolution": {
-                        "tier2_handle_time": first.resolution.tier2_handle_time,
-                        "tier2_resolve_prob": 1.0,
-                    },
-                }
-            )
-        }
-        if isinstance(scenario.recovery, ProactiveFollowUp):
-            work[FOLLOW_UP] = ContactType.model_validate(
-                {
-                    **deferred,
-                    "handle_time": scenario.recovery.follow_up_handle,
-                    "resolution": {"first_contact_prob": 1.0},
-                }
-            )
-        return work
 
     def _type_model(self, name: str, ct: ContactType) -> _TypeModel:
         m = _TypeModel()
@@ -439,8 +348,10 @@ class Desk:
         )
         # The burn-in draws from streams of its own, so the days from the start date on see the
         # same volumes and durations whatever the burn-in's length.
-        burn_in = self._primary_streams("burn-in/", sum(1 for d in plan.days if d.index < 0))
-        reported = self._primary_streams("", sum(1 for d in plan.days if d.index >= 0))
+        scenario, streams = self.scenario, self.streams
+        burn_in_days = sum(1 for d in plan.days if d.index < 0)
+        burn_in = primary_streams(streams, scenario.demand, "burn-in/", burn_in_days)
+        reported = primary_streams(streams, scenario.demand, "", len(plan.days) - burn_in_days)
         for day in plan.days:
             s = burn_in if day.index < 0 else reported
             factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
@@ -450,12 +361,18 @@ class Desk:
             if start > env.now:
                 yield env.timeout(start - env.now)
             if customers is None:
-                times, codes, who, keys, handle, patience, u_resolve = self._day_from_streams(
-                    day, factor, s
+                times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
+                    plan, scenario.demand, day, factor, s
                 )
             else:
-                times, codes, who, keys, handle, patience, u_resolve = self._day_from_accounts(
-                    day, factor, customers.accounts_open()
+                assert self.keyed is not None and scenario.customers is not None
+                times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
+                    plan,
+                    scenario.demand,
+                    day,
+                    factor / scenario.customers.accounts,
+                    customers.accounts_open(),
+                    self.keyed,
                 )
             log = self.log
             for t, k, h, p, u, c, key in zip(
@@ -477,58 +394,6 @@ class Desk:
                     complaint = customers.open_outside_complaint(c, t)
                 cid = log.add(t, k, 1, 1, h, u, -1, c, complaint, key)
                 self._offer(cid, k, 1, p)
-
-    def _day_from_streams(self, day: Day, factor: float, s: _PrimaryStreams) -> tuple:
-        """A day's primary contacts of a desk alone, from named streams: times, types, customers
-        (none), keys (none), handle times, patience and resolution draws."""
-        times, codes = day_arrivals(self.plan, self.scenario.demand, day, factor, s.arrival)
-        handle, patience, u_resolve = (np.empty(len(times)) for _ in range(3))
-        for k, ct in enumerate(self.scenario.demand.contact_types.values()):
-            mask = codes == k
-            n = int(mask.sum())
-            handle[mask] = sample(ct.handle_time, s.handle[k], n)
-            patience[mask] = sample(ct.patience, s.patience[k], n)
-            u_resolve[mask] = s.resolve[k].random(n)
-        none = np.full(len(times), -1, np.int64)
-        return times, codes, none, np.zeros(len(times), np.uint64), handle, patience, u_resolve
-
-    def _day_from_accounts(self, day: Day, factor: float, accounts: np.ndarray) -> tuple:
-        """A day's primary contacts raised by the open accounts, every number keyed by the
-        customer's contact (:func:`sim.model.arrivals.account_day_arrivals`)."""
-        keyed = self.keyed
-        assert keyed is not None and self.scenario.customers is not None
-        times, codes, who, keys = account_day_arrivals(
-            self.plan,
-            self.scenario.demand,
-            day,
-            factor / self.scenario.customers.accounts,
-            accounts,
-            keyed,
-            P["count"],
-            P["slot"],
-            P["within"],
-        )
-        handle, patience = np.empty(len(times)), np.empty(len(times))
-        for k, m in enumerate(self.types[: len(self.scenario.demand.contact_types)]):
-            mask = codes == k
-            handle[mask] = durations(m.handle_dist, keyed.uniforms(keys[mask], P["handle"]))
-            patience[mask] = durations(m.patience_dist, keyed.uniforms(keys[mask], P["patience"]))
-        u_resolve = keyed.uniforms(keys, P["resolve"])
-        return times, codes, who, keys, handle, patience, u_resolve
-
-    def _primary_streams(self, prefix: str, n_days: int) -> _PrimaryStreams:
-        """The random streams of primary contacts over ``n_days`` days, named with ``prefix``."""
-        names = tuple(self.scenario.demand.contact_types)
-        s = self.streams
-        return _PrimaryStreams(
-            factors=day_volume_factors(
-                self.scenario.demand.day_volume_cv, n_days, s(f"{prefix}arrivals/day-volume")
-            ).tolist(),
-            arrival=[s(f"{prefix}arrivals/{n}") for n in names],
-            handle=[s(f"{prefix}handle/{n}") for n in names],
-            patience=[s(f"{prefix}patience/{n}") for n in names],
-            resolve=[s(f"{prefix}decisions/resolve/{n}") for n in names],
-        )
 
     # --- the contact's path ----------------------------------------------------------------------
 
