@@ -28,20 +28,18 @@ Output folder ``outputs/sweeps/<name>/``: ``sweep.yaml`` (the sweep as run, with
 from __future__ import annotations
 
 import asyncio
-import atexit
 import datetime as dt
 import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -50,21 +48,20 @@ from tqdm.auto import tqdm
 
 from sim.experiments.folder_lock import LOCK_NAME, FolderLock, has_content
 from sim.experiments.point_identity import changes_message, differences, finished_identity
-from sim.experiments.point_pool import Lost, exit_worker_when, run_in_workers
+from sim.experiments.point_pool import Lost, run_in_workers
 from sim.experiments.store import atomic_write_bytes, git_revision, versions, write_table
 from sim.experiments.sweep_plan import SweepError, SweepPlan, plan_sweep
+from sim.experiments.sweep_point import FAILED, FINISHED, Engine, PointOutcome, Task, run_point
 from sim.experiments.sweep_spec import SWEEPS, Point, Sweep, load_sweep, resolved
 from sim.experiments.sweep_summary import SweepSummary, summarise, write_summary_files
-from sim.experiments.templates import NOTEBOOKS, start_kernel, template_parameters
+from sim.experiments.templates import NOTEBOOKS, template_parameters
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import scenario_to_dict
-from sim.scenario.scenario import Scenario
 
 if TYPE_CHECKING:
     from dask.distributed import Client, LocalCluster
 
-Engine = Literal["papermill", "direct"]
-FINISHED, FAILED, PENDING = "finished", "failed", "pending"
+PENDING = "pending"
 DASK_CONNECT_TIMEOUT_S = 10.0
 """How long to wait for a Dask scheduler to answer (``--dask-timeout-s``)."""
 
@@ -72,116 +69,6 @@ DASK_CONNECT_TIMEOUT_S = 10.0
 class ClusterError(OSError):
     """The Dask scheduler address is malformed or nothing answers there (an environment
     problem, like a full disk)."""
-
-
-@dataclass(frozen=True)
-class Task:
-    """Everything a worker needs for one point (no file system shared with the client)."""
-
-    point_id: str
-    scenario: dict[str, Any]
-    replications: int
-    seed: int
-    engine: Engine
-    notebook: bytes | None
-    cell_timeout_s: float | None
-    make_deck: bool | None = None
-    """The notebook's ``make_deck`` parameter (None: the notebook has none)."""
-
-
-@dataclass
-class PointOutcome:
-    """What came back from a worker."""
-
-    point_id: str
-    status: str
-    wall_s: float
-    error: str = ""
-    files: dict[str, bytes] = field(default_factory=dict)
-    """Relative path → content of every file the point produced."""
-
-
-def run_point(task: Task) -> PointOutcome:
-    """Run one point in a private temporary folder and return its files (never raises)."""
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sweep-point-") as tmp:
-        out = Path(tmp) / "run"
-        try:
-            if task.engine == "direct":
-                _run_direct(task, out)
-            else:
-                _run_notebook(task, Path(tmp), out)
-            status, error = FINISHED, ""
-        except Exception:
-            status, error = FAILED, traceback.format_exc()
-        files = (
-            {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-            if out.exists()
-            else {}
-        )
-    return PointOutcome(task.point_id, status, time.perf_counter() - started, error, files)
-
-
-def _run_direct(task: Task, out: Path) -> None:
-    from sim.experiments.replications import run_scenario
-    from sim.experiments.store import RunWriter
-
-    scenario = Scenario.model_validate(task.scenario)
-    out.mkdir(parents=True)
-    writer = RunWriter(out, contacts=False)
-    result = run_scenario(
-        scenario, task.replications, task.seed, workers=1, on_replication=writer.replication
-    )
-    writer.finish(result, command=["sweep", "direct"])
-
-
-def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
-    import papermill
-
-    scenario_path = tmp / "scenario.yaml"
-    scenario_path.write_text(yaml.safe_dump(task.scenario, sort_keys=False), encoding="utf-8")
-    template = tmp / "template.ipynb"
-    template.write_bytes(task.notebook or b"")
-    executed = out / "notebook.ipynb"
-    out.mkdir(parents=True)
-    parameters = {
-        "scenario_path": str(scenario_path),
-        "overrides": {},
-        "replications": task.replications,
-        "seed": task.seed,
-        "output_dir": str(out),
-        "write_contacts": False,
-        "workers": 1,
-    }
-    if task.make_deck is not None:
-        parameters["make_deck"] = task.make_deck
-    km = _worker_kernel()
-    with exit_worker_when(lambda: km.provisioner.process.poll() is not None):
-        papermill.execute_notebook(
-            str(template),
-            str(executed),
-            parameters=parameters,
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=task.cell_timeout_s,
-            kernel_name="python3",
-            km=km,
-        )
-
-
-_KERNELS: list[Any] = []
-"""The worker process's Jupyter kernel, started once and reused for every point it runs."""
-
-
-def _worker_kernel() -> Any:
-    """A live kernel for this worker process, so that a point pays the notebook's own run time,
-    not a kernel start and the package imports each time. Notebooks set every input in their
-    parameters cell, so nothing carries over between points that could change a result."""
-    if not _KERNELS or not _KERNELS[0].is_alive():
-        km = start_kernel()
-        atexit.register(km.shutdown_kernel, now=True)
-        _KERNELS[:] = [km]
-    return _KERNELS[0]
 
 
 # --- the client side -----------------------------------------------------------------------------

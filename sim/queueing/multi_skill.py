@@ -57,13 +57,14 @@ Imports nothing from :mod:`sim` outside this package.
 
 import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse, special
-from scipy.sparse import linalg
+
+from sim.queueing.sparse_chain import sparse_solver, with_diagonal
 
 __all__ = ["MultiSkillDesk", "MultiSkillKpis", "TypeKpis", "solve_multi_skill"]
 
@@ -73,17 +74,6 @@ MAX_BLOCKING = 1e-9
 """Default bound on each type's blocking probability, the truncation's error."""
 _MAX_RESIDUAL = 1e-9
 """Largest accepted balance residual, relative to the largest probability flow of a state."""
-_ORDERING = "MMD_AT_PLUS_A"
-"""SuperLU's column ordering: minimum degree on A^T + A, a fraction of COLAMD's fill on these
-chains."""
-_DIRECT_STATES = 20_000
-"""Up to this size a system is solved by sparse LU; beyond, by GMRES preconditioned with an
-incomplete LU, because the LU's fill explodes once two or three queues can be long together
-(68,000 states with three such queues: 220 s by LU, 9 s by GMRES)."""
-_BACKWARD_ERROR = 1e-13
-"""GMRES stops when every equation holds to this, relative to its terms' magnitude."""
-_GMRES_RESTARTS = 40
-"""Restarts (of 30 iterations) before GMRES gives up; two or three usually do."""
 _MAX_ROUNDS = 12
 """Truncation rounds before giving up on the blocking target."""
 
@@ -386,7 +376,7 @@ class _Chain:
             rows.append(live)
             cols.append(self.index(dest[live]))
             vals.append(rate[live])
-        return _with_diagonal(self.size, rows, cols, vals)
+        return with_diagonal(self.size, rows, cols, vals)
 
     def stationary(self) -> tuple[np.ndarray, float]:
         """The stationary law and its relative balance residual."""
@@ -396,7 +386,7 @@ class _Chain:
         system = sparse.vstack([sparse.csr_matrix(([1.0], ([0], [0])), (1, self.size)), system[1:]])
         rhs = np.zeros(self.size)
         rhs[0] = 1.0
-        pi = _sparse_solver(system.tocsc())(rhs)
+        pi = sparse_solver(system.tocsc())(rhs)
         pi = np.maximum(pi, 0.0)
         pi /= pi.sum()
         flows = pi * -gen.diagonal()
@@ -491,14 +481,14 @@ class _Chain:
             assert np.all(targets >= 0), "a tagged contact left its queue without an exit"
             cols.append(targets)
             vals.append(rate[live])
-        sub = _with_diagonal(len(transient), rows, cols, vals, extra_exit=exits)
+        sub = with_diagonal(len(transient), rows, cols, vals, extra_exit=exits)
         # The tagged contact joins behind the queue it finds, where every route group is busy.
         arrive_dest, waiting, blocked = self.arrival(k)
         joins = np.flatnonzero(waiting & ~blocked)
         alpha = np.zeros(len(transient))
         np.add.at(alpha, local[self.index(arrive_dest[joins])], pi[joins])
         # Row vectors: alpha (-T)^-1 solves (-T)^T x = alpha; alpha (-T)^-2 then solves it again.
-        solve = _sparse_solver((-sub).T.tocsc())
+        solve = sparse_solver((-sub).T.tocsc())
         first = solve(alpha)
         second = solve(first)
         answered = (1.0 - p_wait) + float(first @ to_service)
@@ -539,56 +529,6 @@ def _absorbed_within(
             return total + law[-1] * float(weights[i + 1 :].sum())
         law = step @ law
     return total
-
-
-def _sparse_solver(matrix: sparse.csc_matrix) -> Callable[[np.ndarray], np.ndarray]:
-    """``b -> x`` with ``matrix @ x = b``: sparse LU for a small system, GMRES preconditioned by
-    an incomplete LU for a large one, run until a small backward error."""
-    if matrix.shape[0] <= _DIRECT_STATES:
-        return linalg.splu(matrix, permc_spec=_ORDERING).solve
-    try:
-        ilu = linalg.spilu(matrix, drop_tol=1e-3, fill_factor=4, permc_spec=_ORDERING)
-    except RuntimeError:  # an incomplete factor that is singular: pay for the complete one
-        return linalg.splu(matrix, permc_spec=_ORDERING).solve
-    preconditioner = linalg.LinearOperator(matrix.shape, ilu.solve)
-    magnitude = abs(matrix)
-
-    def solve(b: np.ndarray) -> np.ndarray:
-        x = ilu.solve(b)
-        for _ in range(_GMRES_RESTARTS):
-            scale = (magnitude @ np.abs(x) + np.abs(b)).max()
-            if np.abs(matrix @ x - b).max() <= _BACKWARD_ERROR * scale:
-                return x
-            x, _ = linalg.gmres(
-                matrix, b, x0=x, M=preconditioner, rtol=1e-15, atol=0.0, restart=30, maxiter=1
-            )
-        raise RuntimeError(
-            f"GMRES did not converge on a system of {matrix.shape[0]:,} states; lower "
-            "max_states or simplify the desk"
-        )
-
-    return solve
-
-
-def _with_diagonal(
-    size: int,
-    rows: list[np.ndarray],
-    cols: list[np.ndarray],
-    vals: list[np.ndarray],
-    extra_exit: np.ndarray | None = None,
-) -> sparse.csr_matrix:
-    """A (sub-)generator: the off-diagonal rates given, the diagonal minus each row's exits."""
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    v = np.concatenate(vals) if vals else np.zeros(0)
-    out = np.bincount(r, weights=v, minlength=size)
-    if extra_exit is not None:
-        out = out + extra_exit
-    diag = np.arange(size)
-    return sparse.csr_matrix(
-        (np.concatenate([v, -out]), (np.concatenate([r, diag]), np.concatenate([c, diag]))),
-        shape=(size, size),
-    )
 
 
 def _enumerate(layout: _Layout, caps: Sequence[int], max_states: int) -> np.ndarray:

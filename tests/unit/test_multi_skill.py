@@ -14,8 +14,8 @@ from sim.queueing import (
     erlang_a_kpis,
     erlang_b,
     erlang_c_kpis,
-    multi_skill,
     solve_multi_skill,
+    sparse_chain,
 )
 
 SL_S = 20.0
@@ -242,7 +242,7 @@ def test_large_chains_solved_iteratively_agree_with_the_direct_solve(
     """Above a size, systems go to incomplete-LU-preconditioned GMRES instead of sparse LU."""
     desk = overflow(specialists=2, generalists=3, rate_a=1.2, rate_b=0.8)
     direct = solve_multi_skill(desk, sl_threshold_min=SL_MIN)
-    monkeypatch.setattr(multi_skill, "_DIRECT_STATES", 100)
+    monkeypatch.setattr(sparse_chain, "DIRECT_STATES", 100)
     iterative = solve_multi_skill(desk, sl_threshold_min=SL_MIN)
     assert iterative.states == direct.states > 100
     assert iterative.residual < 1e-12
