@@ -24,6 +24,9 @@ from sim.scenario.scenario import Scenario
 
 Engine = Literal["papermill", "direct"]
 FINISHED, FAILED = "finished", "failed"
+KERNEL_START_TIMEOUT_S = 300.0
+"""How long a kernel may take to answer at the start of a point: papermill's 60 s default was
+exceeded on a two-core machine running two sweeps' kernels besides a test suite."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
     if task.make_deck is not None:
         parameters["make_deck"] = task.make_deck
     km = _worker_kernel()
-    with exit_worker_when(lambda: km.provisioner.process.poll() is not None):
+    with exit_worker_when(lambda: _kernel_gone(km)):
         papermill.execute_notebook(
             str(template),
             str(executed),
@@ -116,6 +119,7 @@ def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
             progress_bar=False,
             log_output=False,
             execution_timeout=task.cell_timeout_s,
+            start_timeout=KERNEL_START_TIMEOUT_S,
             kernel_name="python3",
             km=km,
         )
@@ -134,3 +138,10 @@ def _worker_kernel() -> Any:
         atexit.register(km.shutdown_kernel, now=True)
         _KERNELS[:] = [km]
     return _KERNELS[0]
+
+
+def _kernel_gone(km: Any) -> bool:
+    """Whether the worker's kernel process has ended (or was shut down, e.g. after failing to
+    answer in time)."""
+    process = getattr(km.provisioner, "process", None) if km.provisioner else None
+    return process is None or process.poll() is not None
