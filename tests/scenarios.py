@@ -135,3 +135,27 @@ def customer_desk(**changes: Any) -> Scenario:
         "acquisition_cost": 250.0,
     }
     return Scenario.model_validate(deep_update(base, changes))
+
+
+def skills_desk(**changes: Any) -> Scenario:
+    """:func:`busy_desk` with agent groups: generalists who answer everything, an enquiry team
+    (faster on enquiries) whose overflow goes to the generalists after 20 s, and a tier-2 team."""
+    base = busy_desk().model_dump(mode="json", exclude={"staffing": {"tier1", "tier2"}})
+    base["staffing"]["groups"] = {
+        "generalists": {"tier": 1, "roster": {"kind": "fixed", "agents": 4}},
+        "enquiry_team": {
+            "tier": 1,
+            "roster": {"kind": "fixed", "agents": 4},
+            "skills": {"enquiry": {"handle_time_factor": 0.8, "resolve_prob": 0.9}},
+        },
+        "escalation": {"tier": 2, "roster": {"kind": "fixed", "agents": 2}},
+    }
+    base["routing"]["contact_to_group"] = {
+        "kind": "priority_list",
+        "routes": {
+            "enquiry": {
+                "tier1": [{"group": "enquiry_team"}, {"group": "generalists", "after_s": 20}]
+            }
+        },
+    }
+    return Scenario.model_validate(deep_update(base, changes))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from sim.measures.groups import group_kpis
 from sim.measures.metrics import (
     Estimate,
     StandardResult,
@@ -63,7 +64,9 @@ def run_replication(
     run = simulate(scenario, Streams(seed, replication), on_day)
     return ReplicationResult(
         replication=replication,
-        kpis=replication_kpis(run, scenario) | customer_kpis(run, scenario),
+        kpis=replication_kpis(run, scenario)
+        | group_kpis(run, scenario)
+        | customer_kpis(run, scenario),
         intervals=interval_table(run, scenario),
         contacts=run.contacts,
         customers=run.customers,

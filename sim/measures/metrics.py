@@ -110,7 +110,16 @@ FUNNEL_BETTER: dict[str, Literal[-1, 1]] = {
 """Funnel stages with a better direction (the others are a mix, e.g. complaints made)."""
 
 
-KPI_GROUPS = ("within_target", "defections", "funnel")
+KPI_GROUPS = (
+    "within_target",
+    "defections",
+    "funnel",
+    "service_level_by_type",
+    "abandon_rate_by_type",
+    "asa_s_by_type",
+    "occupancy_by_group",
+    "served",
+)
 """Prefixes of KPI families named by their member (``within_target.urgent``)."""
 
 
@@ -125,6 +134,17 @@ def kpi_info(name: str) -> KpiInfo:
         return KpiInfo(f"lost: {item.replace('_', ' ')}", "count", -1)
     if group == "funnel":
         return KpiInfo(f"funnel: {item.replace('_', ' ')}", "count", FUNNEL_BETTER.get(item, 0))
+    if group == "service_level_by_type":
+        return KpiInfo(f"service level, {item}", "share", 1)
+    if group == "abandon_rate_by_type":
+        return KpiInfo(f"abandonment rate, {item}", "share", -1)
+    if group == "asa_s_by_type":
+        return KpiInfo(f"average speed of answer, {item}", "s", -1)
+    if group == "occupancy_by_group":
+        return KpiInfo(f"occupancy, {item}", "share")
+    if group == "served":
+        type_name, _, agents = item.rpartition("/")
+        return KpiInfo(f"{type_name} answered by {agents}", "count")
     return KPIS[name]
 
 

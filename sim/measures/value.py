@@ -19,15 +19,15 @@ customer base's records:
       net value = revenue − staffing cost − recovery cost − acquisition cost
                   + (customer equity at the end − customer equity at the start)
 
-  *Revenue* is what open accounts pay, month by month, until they close (a customer who decided
-  to leave still pays until then). *Staffing cost* is every paid agent-hour (shrinkage included)
-  plus overtime past shift end. *Recovery cost* is the compensation paid with complaints resolved
-  in the window. *Acquisition cost* is the cost of each customer won. *Customer equity* at a time
-  is the lifetime value (``economics.lifetime_years`` of monthly revenue, discounted) of the
-  customers committed then: account open and no decision to leave. So a customer who decides to
-  leave takes their future value with them at the decision, whenever their account closes, and
-  the exit delay only moves revenue. ``docs/domain.md`` §6 writes the identity out with its
-  sources.
+  *Revenue* is what open accounts pay, month by month, until they close (a customer who decided to
+  leave still pays until then). *Staffing cost* is every paid agent-hour (shrinkage included),
+  each agent group at its own cost, plus overtime past shift end. *Recovery cost* is the
+  compensation paid with complaints resolved in the window. *Acquisition cost* is the cost of each
+  customer won. *Customer equity* at a time is the lifetime value (``economics.lifetime_years`` of
+  monthly revenue, discounted) of the customers committed then: account open and no decision to
+  leave. So a customer who decides to leave takes their future value with them at the decision,
+  whenever their account closes, and the exit delay only moves revenue. ``docs/domain.md`` §6
+  writes the identity out with its sources.
 
 :func:`money_text` writes an amount for a person (``£3.68M``), as sweep reports and charts show
 it.
@@ -227,10 +227,12 @@ def _money(
     revenue = float(value @ acc.open_minutes(start, end)) / MINUTES_PER_MONTH
     edges = np.array([start, end])
     staffing = 0.0
-    for tier, cost in ((1, econ.tier1), (2, econ.tier2)):
-        paid_min = step_integral(*run.paid[tier], edges)[0]
-        overtime_min = _overtime_minutes(run, tier, start, end)
-        staffing += cost.cost_per_hour / 60.0 * (paid_min + cost.overtime_multiplier * overtime_min)
+    for g, group in enumerate(scenario.staffing.agent_groups.values()):
+        cost = econ.tier1 if group.tier == 1 else econ.tier2
+        per_hour = cost.cost_per_hour if group.cost_per_hour is None else group.cost_per_hour
+        paid_min = step_integral(*run.group_paid[g], edges)[0]
+        overtime_min = _overtime_minutes(run.group_present[g], run.group_roster[g], start, end)
+        staffing += per_hour / 60.0 * (paid_min + cost.overtime_multiplier * overtime_min)
     c = cr.complaints
     recovery_cost = float(c["compensation"][_within(c["resolved_min"], start, end)].sum())
     acquisition_cost = float(_within(acc.joined_min, start, end).sum()) * econ.acquisition_cost
@@ -261,13 +263,18 @@ def _money(
     }
 
 
-def _overtime_minutes(run: DeskRun, tier: int, start: float, end: float) -> float:
-    """Agent-minutes present beyond the roster within ``[start, end]``: agents finishing a
-    contact after their shift ended."""
-    times = np.union1d(run.present[tier][0], run.roster[tier][0])
+def _overtime_minutes(
+    present: tuple[np.ndarray, np.ndarray],
+    roster: tuple[np.ndarray, np.ndarray],
+    start: float,
+    end: float,
+) -> float:
+    """Agent-minutes present beyond the roster within ``[start, end]`` (one group's step
+    functions): agents finishing a contact after their shift ended."""
+    times = np.union1d(present[0], roster[0])
     times = np.clip(np.concatenate([times, [start, end]]), start, end)
     times = np.unique(times)
     mids = times[:-1]
-    present = run.present[tier][1][np.searchsorted(run.present[tier][0], mids, "right") - 1]
-    roster = run.roster[tier][1][np.searchsorted(run.roster[tier][0], mids, "right") - 1]
-    return float(np.sum(np.maximum(present - roster, 0) * np.diff(times)))
+    at_work = present[1][np.searchsorted(present[0], mids, "right") - 1]
+    rostered = roster[1][np.searchsorted(roster[0], mids, "right") - 1]
+    return float(np.sum(np.maximum(at_work - rostered, 0) * np.diff(times)))

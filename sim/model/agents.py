@@ -1,4 +1,4 @@
-"""Agents: rosters turned into staffing over time, and the pool of agents of one tier.
+"""Agents: rosters turned into staffing over time, and the pool of agents of one group.
 
 A roster (a fixed team, counts per planning interval, shifts with breaks, or counts worked out
 from the forecast by queueing theory, see :mod:`sim.model.staffing`) becomes a step function: the
@@ -12,13 +12,15 @@ they have left, they stay.
 from __future__ import annotations
 
 from array import array
+from collections import deque
+from collections.abc import Callable
 
 import numpy as np
 
 from sim.model.calendar import CalendarPlan
 from sim.model.staffing import required_agents
-from sim.scenario.desk import FixedTeam, IntervalRoster, QueueingRoster, ShiftRoster
 from sim.scenario.scenario import Scenario
+from sim.scenario.staffing import FixedTeam, IntervalRoster, QueueingRoster, ShiftRoster
 
 Roster = FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster
 
@@ -88,7 +90,7 @@ def staffing_steps(
 
 
 class AgentPool:
-    """The agents of one tier as counts: idle, busy, and busy-but-leaving.
+    """The agents of one group as counts: idle, busy, and busy-but-leaving.
 
     Every change in the number of agents present is logged, so occupancy can be computed exactly
     after the run.
@@ -147,3 +149,48 @@ class AgentPool:
         else:
             self.log_t.append(now)
             self.log_present.append(self.present)
+
+
+class IdleClockPool(AgentPool):
+    """A pool that also knows since when each idle agent has been idle, for longest-idle agent
+    selection: the agent idle longest takes the next contact, and when the roster shrinks the
+    agents idle the shortest time leave first."""
+
+    __slots__ = ("clock", "idle_since")
+
+    def __init__(self, start_min: float, clock: Callable[[], float]) -> None:
+        super().__init__(start_min)
+        self.clock = clock
+        self.idle_since: deque[float] = deque()
+
+    def set_roster(self, now: float, agents: int) -> None:
+        before = self.idle
+        super().set_roster(now, agents)
+        for _ in range(self.idle - before):
+            self.idle_since.append(now)
+        for _ in range(before - self.idle):
+            self.idle_since.pop()
+
+    def rest(self) -> None:
+        super().rest()
+        self.idle_since.append(self.clock())
+
+    def take(self) -> None:
+        super().take()
+        self.idle_since.popleft()
+
+
+def step_sum(
+    steps: list[tuple[np.ndarray, np.ndarray]], start_min: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sum of step functions ``(times_min, levels)`` (one group's: itself; none: zero from
+    ``start_min``)."""
+    if len(steps) == 1:
+        return steps[0]
+    if not steps:
+        return np.array([start_min]), np.zeros(1, dtype=np.int64)
+    times = np.unique(np.concatenate([t for t, _ in steps]))
+    total = np.zeros(len(times), dtype=np.int64)
+    for t, levels in steps:
+        total += np.asarray(levels, dtype=np.int64)[np.searchsorted(t, times, "right") - 1]
+    return times, total

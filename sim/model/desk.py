@@ -6,19 +6,24 @@ The contact process, step by step:
    calling back) and repeat contacts (an unresolved problem) come from earlier contacts. A phone
    contact that would arrive while the desk is closed arrives soon after it next opens, spread
    over ``routing.after_hours_spread_min``.
-2. **Queue.** Each tier keeps one first-come-first-served queue per class — channel and priority
-   — shared by the contact types in it. A free agent takes waiting phone callers before email
-   (deferred) work, lower priority numbers first; at tier 1,
-   ``routing.email_reserved_agents`` agents keep working email while a backlog exists.
+2. **Routing and queue.** Agents work in groups (:mod:`sim.model.dispatch`; the two-tier desk is
+   a group per tier, each with every skill). A contact goes to the first group in its route with
+   an idle agent, or queues. Each tier keeps one first-come-first-served queue per class —
+   channel, priority and route — shared by the contact types in it. A free agent takes waiting
+   phone callers before email (deferred) work, lower priority numbers first, the longest-waiting
+   first among equals (or as ``routing.agent_to_contact`` says); at tier 1,
+   ``routing.email_reserved_agents`` agents keep working email while a backlog exists. A group
+   with a delay in a contact's route takes it only once it has waited that long.
 3. **Abandonment.** A caller hangs up when their patience runs out before an agent answers; callers
    still waiting when the desk closes are disconnected. Either may call back (``retrial``). A
    caller who finds a longer queue may be less patient: their patience is scaled by
    ``demand.patience_factor_by_queue_ahead`` for the phone callers already waiting at the tier.
    A front-line caller who finds a free agent may still wait (``routing.answer_delay``: the agent
    is not ready), then is offered again.
-4. **Service.** Talk time, then wrap-up (the agent stays busy). The front line resolves the contact
-   with the first-contact-resolution probability; an unresolved contact is escalated to tier 2 at
-   once or comes back later as a repeat contact.
+4. **Service.** Talk time (the type's handle time times the group's ``handle_time_factor``),
+   then wrap-up (the agent stays busy). The front line resolves the contact with the
+   first-contact-resolution probability (or the group's own); an unresolved contact is escalated
+   to tier 2 at once or comes back later as a repeat contact.
 
 For speed the model schedules bare SimPy timeouts with callbacks rather than one generator process
 per contact: an answered contact costs two or three events, against about eight for the textbook
@@ -30,7 +35,6 @@ from __future__ import annotations
 import bisect
 import math
 from array import array
-from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
@@ -38,9 +42,10 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from sim.model.agents import AgentPool, staffing_steps
+from sim.model.agents import staffing_steps, step_sum
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
 from sim.model.desk_customers import CALLBACK, FOLLOW_UP, CustomerBase, customer_work
+from sim.model.dispatch import EPS_MIN, Dispatch
 from sim.model.keyed import Dist, Keyed, purpose
 from sim.model.primary_contacts import day_from_accounts, day_from_streams, primary_streams
 from sim.model.records import (
@@ -61,9 +66,8 @@ from sim.model.rng import Draws, Streams, duration_draws
 from sim.scenario.base import NoPatience
 from sim.scenario.customers import EmpoweredFrontLine
 from sim.scenario.desk import ContactType
+from sim.scenario.routing import TIERS
 from sim.scenario.scenario import Scenario
-
-TIERS = (1, 2)
 
 Draw = Callable[[int], float]
 """A number for the contact whose key is given: keyed by that identity with a customer base,
@@ -108,6 +112,13 @@ class DeskRun:
     """Tier → (times_min, agents) rostered before shrinkage (paid)."""
     present: dict[int, tuple[np.ndarray, np.ndarray]]
     """Tier → (times_min, agents) actually at work (rostered plus those finishing a contact)."""
+    group_names: tuple[str, ...]
+    """The agent groups (``contacts.group`` indexes them)."""
+    group_tier: np.ndarray
+    group_roster: tuple[tuple[np.ndarray, np.ndarray], ...]
+    """Per group, as ``roster`` per tier (the tier's is the sum of its groups')."""
+    group_paid: tuple[tuple[np.ndarray, np.ndarray], ...]
+    group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
     wrap_up_min: np.ndarray
     """Per contact type: wrap-up minutes after each answered contact."""
     plan: CalendarPlan
@@ -167,23 +178,15 @@ class Desk:
                 model = self.types[self.type_code(name)]
                 model.fcr_prob = scenario.recovery.front_line_resolve_prob
                 model.escalate_prob = 0.0
-        jump = scenario.recovery.jump_queue
-
-        def rank(k: int) -> tuple[bool, int]:
-            name = self.type_names[k]
-            priority = 0 if jump and name in complaint_types else contact_types[name].priority
-            return (not self.types[k].is_phone, priority)
-
-        # Queue classes: phone before email, then priority; one first-come-first-served queue per
-        # class and tier, shared by the contact types of equal channel and priority.
-        classes = sorted({rank(k) for k in range(len(self.types))})
-        self.class_of = [classes.index(rank(k)) for k in range(len(self.types))]
-        self.queues: dict[int, list[deque[int]]] = {t: [deque() for _ in classes] for t in TIERS}
-        self.phone_classes = [c for c, (email, _) in enumerate(classes) if not email]
-        self.email_classes = [c for c, (email, _) in enumerate(classes) if email]
-        self.class_is_email = [email for email, _ in classes]
-        self.waiting_email = {t: 0 for t in TIERS}
-        self.waiting_phone = {t: 0 for t in TIERS}
+        d = self.dispatch = Dispatch(
+            scenario, self.env, self.plan, self.log, contact_types, self.types, complaint_types
+        )
+        # the dispatch's state the contact's path reads (the same objects)
+        self.group_names, self.group_tier, self.pools = d.group_names, d.group_tier, d.pools
+        self.handle_factor, self.resolve_prob = d.handle_factor, d.resolve_prob
+        self.routes, self.route_delays, self.queue_of = d.routes, d.route_delays, d.queue_of
+        self.queues, self.queue_tier, self.phone_queues = d.queues, d.queue_tier, d.phone_queues
+        self.waiting_email, self.waiting_phone = d.waiting_email, d.waiting_phone
         factors = sorted(scenario.demand.patience_factor_by_queue_ahead.items())
         self.queue_ahead = [ahead for ahead, _ in factors]
         self.queue_factor = [f for _, f in factors]
@@ -193,13 +196,6 @@ class Desk:
         self.answer_delay = self._duration(delay.delay, "answer-delay", "answer-delay")
         self.u_not_ready = self._uniform("not-ready", "decisions/not-ready")
         self.delayed: set[int] = set()
-        self.on_email = 0
-        self.email_reserved = scenario.routing.email_reserved_agents
-        self.pools = {t: AgentPool(self.plan.start_min) for t in TIERS}
-        self.roster = {
-            t: staffing_steps(getattr(scenario.staffing, f"tier{t}"), self.plan, scenario)
-            for t in TIERS
-        }
         self.u_escalate = self._uniform("escalate", "decisions/escalate")
         self.u_retry = self._uniform("retry", "decisions/retry")
         self.u_resolve = self._uniform("resolve", "decisions/resolve-secondary")
@@ -270,8 +266,8 @@ class Desk:
         """Simulate to the horizon and return the records; ``on_day`` (for progress) is called
         with the number of days simulated (burn-in included) at the end of each day."""
         env = self.env
-        for tier in TIERS:
-            env.process(self._follow_roster(tier))
+        for g in range(len(self.group_names)):
+            env.process(self._follow_roster(g))
         env.process(self._close_periods())
         env.process(self._primary_arrivals())
         if self.customers is not None:
@@ -284,39 +280,54 @@ class Desk:
             env.run(until=self.plan.horizon_min)
         if self.customers is not None:
             self.customers.finish(self.plan.horizon_min)
+        paid = tuple(
+            staffing_steps(g.roster, self.plan, self.scenario, paid=True)
+            for g in self.scenario.staffing.agent_groups.values()
+        )
+        present = tuple((np.array(p.log_t), np.array(p.log_present)) for p in self.pools)
+
+        def by_tier(
+            steps: tuple[tuple[np.ndarray, np.ndarray], ...] | list[tuple[np.ndarray, np.ndarray]],
+        ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+            return {
+                t: step_sum(
+                    [s for s, tier in zip(steps, self.group_tier, strict=True) if tier == t],
+                    self.plan.start_min,
+                )
+                for t in TIERS
+            }
+
         return DeskRun(
             contacts=self.log.to_table(),
             type_names=self.type_names,
             is_phone=self.is_phone_by_code,
-            roster=self.roster,
-            paid={
-                t: staffing_steps(
-                    getattr(self.scenario.staffing, f"tier{t}"), self.plan, self.scenario, paid=True
-                )
-                for t in TIERS
-            },
-            present={
-                t: (np.array(p.log_t), np.array(p.log_present)) for t, p in self.pools.items()
-            },
+            roster=by_tier(self.dispatch.group_roster),
+            paid=by_tier(paid),
+            present=by_tier(present),
+            group_names=self.group_names,
+            group_tier=np.array(self.group_tier, dtype=np.int8),
+            group_roster=tuple(self.dispatch.group_roster),
+            group_paid=paid,
+            group_present=present,
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
             horizon_min=self.plan.horizon_min,
             customers=None if self.customers is None else self.customers.result(),
         )
 
-    def _follow_roster(self, tier: int) -> Generator[simpy.Event, None, None]:
-        pool = self.pools[tier]
-        times, levels = self.roster[tier]
+    def _follow_roster(self, g: int) -> Generator[simpy.Event, None, None]:
+        pool = self.pools[g]
+        times, levels = self.dispatch.group_roster[g]
         for t, n in zip(times.tolist(), levels.tolist(), strict=True):
             if t > self.env.now:
                 yield self.env.timeout(t - self.env.now)
             pool.set_roster(self.env.now, n)
             while pool.idle:
-                cid = self._next_work(tier)
+                cid = self.dispatch.next_work(g)
                 if cid < 0:
                     break
                 pool.take()
-                self._serve(cid, tier)
+                self._serve(cid, g)
 
     def _close_periods(self) -> Generator[simpy.Event, None, None]:
         """At each closing time, callers still queued are disconnected (email waits)."""
@@ -324,14 +335,13 @@ class Desk:
             if end >= self.plan.horizon_min:
                 return
             yield self.env.timeout(end - self.env.now)
-            for tier in TIERS:
-                for c in self.phone_classes:
-                    queue = self.queues[tier][c]
-                    while queue:
-                        cid = queue.popleft()
-                        if self.log.outcome[cid] == WAITING:
-                            self.waiting_phone[tier] -= 1
-                            self._give_up(cid, DISCONNECTED)
+            for q in self.phone_queues:
+                queue = self.queues[q]
+                while queue:
+                    cid = queue.popleft()
+                    if self.log.outcome[cid] == WAITING:
+                        self.waiting_phone[self.queue_tier[q]] -= 1
+                        self._give_up(cid, DISCONNECTED)
             for cid in sorted(self.delayed):  # callers in their answer delay are on the line too
                 self._give_up(cid, DISCONNECTED)
             self.delayed.clear()
@@ -400,10 +410,11 @@ class Desk:
     def _offer(
         self, cid: int, k: int, tier: int, patience_min: float, may_delay: bool = True
     ) -> None:
-        """A contact reaches a tier: an idle agent answers (or, for a front-line caller, the
-        answer may be delayed), or it queues (with a patience clock)."""
-        pool = self.pools[tier]
-        if pool.idle:
+        """A contact reaches a tier: an idle agent of a group in its route answers (or, for a
+        front-line caller, the answer may be delayed), or it queues (with a patience clock, and
+        a timer for each later group in its route)."""
+        g = self.dispatch.idle_group(cid, self.routes[tier][k])
+        if g >= 0:
             if (
                 self.answer_delay_prob
                 and may_delay
@@ -413,10 +424,17 @@ class Desk:
             ):
                 self._delay_answer(cid, k, patience_min)
                 return
-            pool.take()
-            self._serve(cid, tier)
+            self.pools[g].take()
+            self._serve(cid, g)
             return
-        self.queues[tier][self.class_of[k]].append(cid)
+        self.queues[self.queue_of[tier][k]].append(cid)
+        delays = self.route_delays[tier][k]
+        if delays:
+            arrived, now = self.log.arrival_min[cid], self.env.now
+            for after in delays:
+                if arrived + after > now + EPS_MIN:
+                    event = Timeout(self.env, arrived + after - now, (cid, k, tier))
+                    event.callbacks.append(self._on_overflow)
         if not self.types[k].is_phone:
             self.waiting_email[tier] += 1
             return
@@ -426,6 +444,18 @@ class Desk:
         self.waiting_phone[tier] += 1
         if patience_min != math.inf:
             Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+
+    def _on_overflow(self, event: Timeout) -> None:
+        """A queued contact has waited a later group's delay: an idle agent there takes it."""
+        cid, k, tier = event.value
+        if self.log.outcome[cid] != WAITING or cid in self.delayed:
+            return  # answered, gone, or in an answer delay (offered again at its end)
+        g = self.dispatch.idle_group(cid, self.routes[tier][k])
+        if g < 0:
+            return
+        self.dispatch.left_queue(self.queue_of[tier][k])  # its entry is skipped when reached
+        self.pools[g].take()
+        self._serve(cid, g)
 
     def _delay_answer(self, cid: int, k: int, patience_min: float) -> None:
         """A caller who found a free agent waits the answer delay (patience running), then is
@@ -472,13 +502,18 @@ class Desk:
             log.follow_up[cid] = RETRIAL
             self._later(cid, m.retrial_delay(key), "retrial", is_phone=True)
 
-    def _serve(self, cid: int, tier: int) -> None:
-        """An agent (already counted busy) answers contact ``cid``."""
+    def _serve(self, cid: int, g: int) -> None:
+        """An agent of group ``g`` (already counted busy) answers contact ``cid``."""
         log = self.log
         log.outcome[cid] = ANSWERED
         log.answer_min[cid] = self.env.now
-        if tier == 1 and not self.types[log.type_code[cid]].is_phone:
-            self.on_email += 1
+        log.group[cid] = g
+        k = log.type_code[cid]
+        factor = self.handle_factor[g][k]
+        if factor != 1.0:
+            log.handle_min[cid] *= factor
+        if self.group_tier[g] == 1 and not self.types[k].is_phone:
+            self.dispatch.on_email += 1
         Timeout(self.env, log.handle_min[cid], cid).callbacks.append(self._on_talk_end)
 
     def _on_talk_end(self, event: Timeout) -> None:
@@ -491,7 +526,7 @@ class Desk:
         tier = log.tier[cid]
         m = self.types[k]
         key = log.key[cid]
-        if log.u_resolve[cid] < (m.fcr_prob if tier == 1 else m.tier2_resolve_prob):
+        if log.u_resolve[cid] < self.resolve_prob[log.group[cid]][k]:
             log.resolved[cid] = RESOLVED
         else:
             log.resolved[cid] = UNRESOLVED
@@ -527,41 +562,17 @@ class Desk:
 
     def _agent_free(self, cid: int) -> None:
         """The agent who handled ``cid`` takes the next contact, rests, or ends their shift."""
-        tier = self.log.tier[cid]
-        if tier == 1 and not self.types[self.log.type_code[cid]].is_phone:
-            self.on_email -= 1
-        pool = self.pools[tier]
+        g = self.log.group[cid]
+        if self.group_tier[g] == 1 and not self.types[self.log.type_code[cid]].is_phone:
+            self.dispatch.on_email -= 1
+        pool = self.pools[g]
         if not pool.release(self.env.now):
             return
-        nxt = self._next_work(tier)
+        nxt = self.dispatch.next_work(g)
         if nxt < 0:
             pool.rest()
         else:
-            self._serve(nxt, tier)
-
-    def _next_work(self, tier: int) -> int:
-        """Pop the next contact for a free agent of ``tier`` (-1 if nothing waits)."""
-        queues = self.queues[tier]
-        if tier == 1 and self.waiting_email[1] and self.on_email < self.email_reserved:
-            cid = self._pop(queues, self.email_classes)
-            if cid >= 0:
-                return cid
-        cid = self._pop(queues, self.phone_classes)
-        return cid if cid >= 0 else self._pop(queues, self.email_classes)
-
-    def _pop(self, queues: list[deque[int]], classes: list[int]) -> int:
-        outcome = self.log.outcome
-        for c in classes:
-            queue = queues[c]
-            while queue:
-                cid = queue.popleft()
-                if outcome[cid] == WAITING:
-                    if self.class_is_email[c]:
-                        self.waiting_email[self.log.tier[cid]] -= 1
-                    else:
-                        self.waiting_phone[self.log.tier[cid]] -= 1
-                    return cid
-        return -1
+            self._serve(nxt, g)
 
     # --- contacts that come back later -----------------------------------------------------------
 

@@ -36,6 +36,7 @@ class ContactLog:
         "customer",
         "end_min",
         "follow_up",
+        "group",
         "handle_min",
         "key",
         "outcome",
@@ -54,6 +55,8 @@ class ContactLog:
         self.u_resolve = array("f")
         self.type_code = array("b")
         self.tier = array("b")
+        self.group = array("b")
+        """The agent group that answered (index into the desk's groups); -1 until answered."""
         self.attempt = array("b")
         self.outcome = array("b")
         self.resolved = array("b")
@@ -90,6 +93,7 @@ class ContactLog:
         self.u_resolve.append(u_resolve)
         self.type_code.append(type_code)
         self.tier.append(tier)
+        self.group.append(-1)
         self.attempt.append(min(attempt, 127))
         self.outcome.append(WAITING)
         self.resolved.append(NOT_YET)
@@ -122,6 +126,8 @@ class ContactTable:
     handle_min: np.ndarray
     type_code: np.ndarray
     tier: np.ndarray
+    group: np.ndarray
+    """The agent group that answered (an index into ``DeskRun.group_names``); -1 if not."""
     attempt: np.ndarray
     outcome: np.ndarray
     resolved: np.ndarray

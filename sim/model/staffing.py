@@ -22,8 +22,8 @@ from sim.model.arrivals import interval_rates
 from sim.model.calendar import CalendarPlan
 from sim.queueing import agents_for_service_level, square_root_staffing
 from sim.scenario.base import mean_min
-from sim.scenario.desk import QueueingRoster
 from sim.scenario.scenario import Scenario
+from sim.scenario.staffing import QueueingRoster
 
 
 def required_agents(

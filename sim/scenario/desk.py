@@ -4,17 +4,17 @@ Every field carries its unit in its name (``_min``, ``_s``, ``_h``, ``_days``) a
 description; the JSON schema in ``params/schema.json`` and the reference in
 ``docs/parameters.md`` are generated from these models.
 
-The desk is described in five parts:
+This module holds three of its parts:
 
 * ``calendar`` — the simulated days, opening hours, planning interval, holidays and peak days;
 * ``demand`` — contact types (enquiry, urgent request, complaint, ...) by channel, with daily
   volumes, intraday shapes, handle times, patience, retrials and first-contact resolution;
-* ``staffing`` — two tiers (front line and escalation team), each a fixed team, per-interval
-  counts or shifts, less shrinkage;
-* ``routing`` and ``service_level`` — who answers what first, and how service level is defined;
-* ``standards`` — the targets the desk reports itself against.
+* ``service_level`` and ``standards`` — how service level is defined, and the targets the desk
+  reports itself against.
 
-The customer base, recovery and money are in :mod:`sim.scenario.customers`; the root that holds
+Who works (``staffing``: rosters, agent groups and skills) is in :mod:`sim.scenario.staffing`;
+who answers what (``routing``) in :mod:`sim.scenario.routing`. The customer base, recovery and
+money are in :mod:`sim.scenario.customers`; the root that holds
 all of them, :class:`~sim.scenario.scenario.Scenario`, in :mod:`sim.scenario.scenario`; loading
 from YAML in :mod:`sim.scenario.loading`.
 """
@@ -22,7 +22,6 @@ from YAML in :mod:`sim.scenario.loading`.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -294,198 +293,7 @@ class Demand(Model):
         return self
 
 
-# --- staffing ------------------------------------------------------------------------------------
-
-
-class RosterBase(Model):
-    """What every roster kind shares: shrinkage, and a what-if headcount scale."""
-
-    shrinkage_fraction: float = Field(
-        0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
-    )
-    headcount_scale: float = Field(
-        1.0,
-        ge=0.0,
-        le=10.0,
-        description="Multiplies every rostered count (1.1 = 10% more agents), for what-if sweeps.",
-    )
-
-
-class FixedTeam(RosterBase):
-    """The same number of agents throughout the opening hours."""
-
-    kind: Literal["fixed"] = Field(description="Selects a fixed team.")
-    agents: int = Field(ge=0, le=100_000, description="Agents rostered during opening hours.")
-
-
-class IntervalRoster(RosterBase):
-    """Agents rostered per planning interval, by weekday (one count per open interval)."""
-
-    kind: Literal["by_interval"] = Field(description="Selects counts per interval.")
-    agents: dict[Weekday, list[Annotated[int, Field(ge=0, le=100_000)]]] = Field(
-        description="Weekday → rostered agents per planning interval of the opening hours."
-    )
-
-
-class Break(Model):
-    """A break within a shift."""
-
-    after_h: float = Field(gt=0.0, le=24.0, description="Start of the break, hours into the shift.")
-    length_min: float = Field(gt=0.0, le=240.0, description="Length of the break in minutes.")
-
-
-class Shift(Model):
-    """A group of agents working the same hours on the same weekdays."""
-
-    start_h: float = Field(ge=0.0, lt=24.0, description="Start time, hours after midnight.")
-    length_h: float = Field(gt=0.0, le=24.0, description="Length including breaks, in hours.")
-    days: list[Weekday] = Field(min_length=1, description="Weekdays this shift works.")
-    agents: int = Field(ge=0, le=100_000, description="Agents on this shift.")
-    breaks: list[Break] = Field(default_factory=list, description="Breaks, taken together.")
-
-    @model_validator(mode="after")
-    def _breaks_inside(self) -> Shift:
-        for brk in self.breaks:
-            if brk.after_h * 60.0 + brk.length_min > self.length_h * 60.0:
-                raise ValueError(
-                    f"break after {brk.after_h} h lasting {brk.length_min} min ends after the "
-                    f"{self.length_h} h shift"
-                )
-        order = sorted(range(len(self.breaks)), key=lambda i: self.breaks[i].after_h)
-        for i, j in itertools.pairwise(order):
-            first, then = self.breaks[i], self.breaks[j]
-            if then.after_h * 60.0 < first.after_h * 60.0 + first.length_min - 1e-9:
-                raise ValueError(
-                    f"breaks.{j} (after {then.after_h:g} h) starts before breaks.{i} (after "
-                    f"{first.after_h:g} h, {first.length_min:g} min) ends: the agents cannot "
-                    "take two breaks at once; move one, or make it one longer break"
-                )
-        return self
-
-    def same_as(self, other: Shift) -> bool:
-        """Whether two shifts are the same but for their agents (start, length, weekdays and
-        breaks alike), so that they are one shift written twice."""
-        return (
-            (self.start_h, self.length_h) == (other.start_h, other.length_h)
-            and set(self.days) == set(other.days)
-            and sorted((b.after_h, b.length_min) for b in self.breaks)
-            == sorted((b.after_h, b.length_min) for b in other.breaks)
-        )
-
-
-class ShiftRoster(RosterBase):
-    """Agents scheduled by shifts (start, length, weekdays, breaks). Shifts may overlap (staggered
-    starts); together they must cover the opening hours of every day the desk is open, unless
-    ``allow_gaps``."""
-
-    kind: Literal["shifts"] = Field(description="Selects a shift roster.")
-    shifts: list[Shift] = Field(min_length=1, description="The shifts.")
-    allow_gaps: bool = Field(
-        False,
-        description="Let the shifts leave part of the opening hours without any shift (breaks "
-        "inside a shift are not gaps): the tier is then unstaffed, e.g. a specialist team "
-        "that starts after opening. False: such a gap is an error, as it is usually a typo.",
-    )
-
-
-class QueueingRoster(RosterBase):
-    """Agents per planning interval worked out from the forecast by queueing theory (SIPP:
-    each interval staffed as if it were stationary; Green, Kolesar & Soares 2001).
-
-    ``erlang_c`` and ``erlang_a`` staff the fewest agents meeting ``target_service_level`` (Erlang
-    A with the callers' mean patience); ``square_root`` staffs ``R + β√R`` (Borst, Mandelbaum &
-    Reiman 2004). The forecast includes peak days, so the roster surges with them; email work
-    is added as its average load over the day. Front line only.
-    """
-
-    kind: Literal["erlang_c", "erlang_a", "square_root"] = Field(
-        description="Erlang C or Erlang A per interval, or square-root staffing."
-    )
-    target_service_level: Probability = Field(
-        0.8, description="Service level to meet in every interval (Erlang C / Erlang A)."
-    )
-    beta: float = Field(
-        0.5, ge=-3.0, le=5.0, description="Safety staffing β of square-root staffing."
-    )
-    load_factor: float = Field(
-        1.0,
-        ge=0.5,
-        le=3.0,
-        description="Multiplies the forecast, e.g. 1.15 for repeat contacts and retrials.",
-    )
-    min_agents: int = Field(1, ge=0, le=100_000, description="Agents at least, while open.")
-
-
-Roster = Annotated[
-    FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster, Field(discriminator="kind")
-]
-
-
-class Staffing(Model):
-    """Two tiers: the front line answers everything first; tier 2 takes escalations."""
-
-    tier1: Roster = Field(description="Front-line team.")
-    tier2: Roster = Field(description="Escalation / specialist team.")
-    shift_end: Literal["finish_contact"] = Field(
-        "finish_contact",
-        description="At shift end an agent busy with a contact finishes it, then leaves.",
-    )
-
-
-# --- routing, service level, standards -----------------------------------------------------------
-
-
-class AnswerDelay(Model):
-    """Callers who find a free agent but are not answered at once.
-
-    A call log often shows callers waiting although the queue was empty and an agent was free:
-    the agent was not ready (finishing after-call work, away from the desk) or the call rang
-    unanswered before it was put through. With ``probability`` such a caller waits ``delay``
-    (their patience runs meanwhile), then is offered again: answered by a free agent, or queued.
-    """
-
-    probability: Probability = Field(
-        0.0,
-        description=(
-            "Share of front-line callers who find a free agent and are still not answered at "
-            "once (0 = always answered at once)."
-        ),
-    )
-    delay: Duration = Field(
-        default_factory=lambda: Exponential(kind="exponential", mean_min=0.5),
-        description="How long such a caller waits before the call is offered again.",
-    )
-
-
-class Routing(Model):
-    """Who answers what first.
-
-    Within a tier, waiting phone callers come before deferred (email) work; within a channel the
-    lower priority number comes first; within a priority, first come first served.
-    """
-
-    email_reserved_agents: int = Field(
-        0,
-        ge=0,
-        le=100_000,
-        description=(
-            "Front-line agents kept on email while a backlog exists, even when callers wait."
-        ),
-    )
-    after_hours_spread_min: float = Field(
-        60.0,
-        ge=0.0,
-        le=1440.0,
-        description=(
-            "A retrial or repeat call due while the desk is closed comes at a uniformly random "
-            "time within this many minutes after the next opening (0 = all at the opening "
-            "instant)."
-        ),
-    )
-    answer_delay: AnswerDelay = Field(
-        default_factory=AnswerDelay,
-        description="Callers who find a free agent but are not answered at once.",
-    )
+# --- service level, standards --------------------------------------------------------------------
 
 
 class ServiceLevel(Model):

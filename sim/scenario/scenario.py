@@ -14,20 +14,10 @@ from pydantic import Field, model_validator
 
 from sim.scenario.base import Model, Name, clock, humanise
 from sim.scenario.customers import CustomerBase, Economics, RecoveryPolicy, StandardRecovery
-from sim.scenario.desk import (
-    WEEKDAYS,
-    Calendar,
-    Demand,
-    FixedTeam,
-    IntervalRoster,
-    QueueingRoster,
-    Routing,
-    ServiceLevel,
-    ShiftRoster,
-    Staffing,
-    Standards,
-)
+from sim.scenario.desk import WEEKDAYS, Calendar, Demand, ServiceLevel, Standards
 from sim.scenario.fit import Fit
+from sim.scenario.routing import Routing, check_routes
+from sim.scenario.staffing import FixedTeam, IntervalRoster, QueueingRoster, ShiftRoster, Staffing
 
 
 class Simulation(Model):
@@ -138,9 +128,16 @@ class Scenario(Model):
         simulated = {WEEKDAYS[(first + dt.timedelta(days=i)).weekday()] for i in range(days)}
         for day in [d for d in WEEKDAYS if d in simulated]:
             volume = sum(c.daily_volume.of(day) for c in self.demand.contact_types.values())
-            if cal.intervals_on(day) and volume > 0 and _agents_on(self.staffing.tier1, day) == 0:
+            front = [g for g in self.staffing.agent_groups.values() if g.tier == 1]
+            if (
+                cal.intervals_on(day)
+                and volume > 0
+                and sum(_agents_on(g.roster, day) for g in front) == 0
+            ):
+                where = "staffing.tier1" if self.staffing.groups is None else "staffing.groups"
+                whom = "no agent" if self.staffing.groups is None else "no tier-1 agent"
                 raise ValueError(
-                    f"staffing.tier1 rosters no agent on {day}, when {volume:g} contacts arrive: "
+                    f"{where} rosters {whom} on {day}, when {volume:g} contacts arrive: "
                     "they would wait unanswered (check its agents, shifts and headcount_scale)"
                 )
 
@@ -177,16 +174,34 @@ class Scenario(Model):
                 "records each); shorten calendar.horizon_days or the customers' warm-up, or "
                 "lower the daily volumes"
             )
-        for tier_name in ("tier1", "tier2"):
-            _check_roster(tier_name, getattr(self.staffing, tier_name), cal)
+        groups = self.staffing.agent_groups
+        front_line = [name for name, g in groups.items() if g.tier == 1]
+        for name, group in groups.items():
+            where = self.staffing.group_path(name)
+            if isinstance(group.roster, QueueingRoster):
+                if group.tier != 1:
+                    raise ValueError(
+                        f"{where}.kind: {group.roster.kind} staffs from the arrival forecast, "
+                        "which only the front line has; use fixed, by_interval or shifts for tier 2"
+                    )
+                if len(front_line) > 1:
+                    raise ValueError(
+                        f"{where}.kind: {group.roster.kind} staffs for the whole front-line "
+                        f"forecast, so it needs to be the only tier-1 group (there are "
+                        f"{len(front_line)}: {', '.join(front_line)}); give the groups fixed, "
+                        "by_interval or shifts rosters"
+                    )
+            _check_roster(where, group.roster, cal)
+        complaint_types = list(self.customers.complaints.contact_types) if self.customers else []
         if self.customers is not None:
-            for type_name in self.customers.complaints.contact_types:
+            for type_name in complaint_types:
                 if type_name not in self.demand.contact_types:
                     known = ", ".join(sorted(self.demand.contact_types))
                     raise ValueError(
                         f"customers.complaints.contact_types.{type_name}: no such contact type "
                         f"(known: {known})"
                     )
+        check_routes(self.staffing, self.routing, self.demand, complaint_types)
         for type_name in self.standards.response_targets:
             if type_name not in self.demand.contact_types:
                 known = ", ".join(sorted(self.demand.contact_types))
@@ -200,17 +215,11 @@ class Scenario(Model):
 
 
 def _check_roster(
-    tier_name: str,
+    where: str,
     roster: FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster,
     cal: Calendar,
 ) -> None:
-    """Rosters must fit the opening hours and the interval grid."""
-    where = f"staffing.{tier_name}"
-    if isinstance(roster, QueueingRoster) and tier_name != "tier1":
-        raise ValueError(
-            f"{where}.kind: {roster.kind} staffs from the arrival forecast, which only the front "
-            "line has; use fixed, by_interval or shifts for tier 2"
-        )
+    """Rosters must fit the opening hours and the interval grid (``where``: the roster's path)."""
     if isinstance(roster, IntervalRoster):
         for day, counts in roster.agents.items():
             n_intervals = cal.intervals_on(day)

@@ -24,8 +24,9 @@ from sim.logs.log_schema import LogError
 from sim.logs.plan import MODES, planned_roster
 from sim.logs.validation import Validation, modes_table, validate
 from sim.plotting.validation import forecast_chart, modes_chart, validation_figures
-from sim.scenario.desk import WEEKDAYS, QueueingRoster
+from sim.scenario.desk import WEEKDAYS
 from sim.scenario.scenario import Scenario
+from sim.scenario.staffing import QueueingRoster
 
 ROOT = Path(__file__).resolve().parents[2]
 MAY = ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz"
