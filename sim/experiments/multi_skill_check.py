@@ -149,7 +149,7 @@ def served_shares(kpis: Mapping[str, float], desk: StationaryMultiSkill) -> dict
     one replication's ``served.<type>/<group>`` counts."""
     out = {}
     for k in desk.types:
-        total = sum(kpis[f"served.{k}/{g}"] for g in desk.agents)
+        total = sum(kpis[f"served.{k}/{g}"] for g in desk.agents if g in desk.handle_min[k])
         for g in desk.agents:
             if g in desk.handle_min[k]:
                 out[f"served_share.{k}/{g}"] = kpis[f"served.{k}/{g}"] / total if total else 0.0

@@ -10,7 +10,8 @@ unless said otherwise:
   speed of answer, per phone contact type;
 * ``occupancy_by_group.<group>``: agent-minutes busy (talk and wrap-up) over agent-minutes
   present, per group;
-* ``served.<type>/<group>``: contacts of the type (any channel, any tier) answered by the group.
+* ``served.<type>/<group>``: contacts of the type (any channel, any tier) answered by the group,
+  for each group with the skill.
 """
 
 from __future__ import annotations
@@ -70,5 +71,6 @@ def group_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
         k[f"occupancy_by_group.{group}"] = _ratio(busy, present)
         served = np.bincount(c.type_code[mine & in_win], minlength=len(run.type_names))
         for code, name in enumerate(run.type_names):
-            k[f"served.{name}/{group}"] = float(served[code])
+            if run.group_skills[g, code]:
+                k[f"served.{name}/{group}"] = float(served[code])
     return k

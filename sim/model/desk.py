@@ -119,6 +119,8 @@ class DeskRun:
     """Per group, as ``roster`` per tier (the tier's is the sum of its groups')."""
     group_paid: tuple[tuple[np.ndarray, np.ndarray], ...]
     group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
+    group_skills: np.ndarray
+    """Group × contact type: True where the group may answer the type."""
     wrap_up_min: np.ndarray
     """Per contact type: wrap-up minutes after each answered contact."""
     plan: CalendarPlan
@@ -309,6 +311,7 @@ class Desk:
             group_roster=tuple(self.dispatch.group_roster),
             group_paid=paid,
             group_present=present,
+            group_skills=~np.isnan(np.array(self.handle_factor, dtype=float)),
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
             horizon_min=self.plan.horizon_min,
