@@ -45,6 +45,7 @@ class ReplicationResult:
     contacts: ContactTable
     customers: CustomerRun | None
     type_names: tuple[str, ...]
+    group_names: tuple[str, ...]
     wall_s: float
 
 
@@ -71,6 +72,7 @@ def run_replication(
         contacts=run.contacts,
         customers=run.customers,
         type_names=run.type_names,
+        group_names=run.group_names,
         wall_s=time.perf_counter() - started,
     )
 

@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from sim.experiments.replications import ReplicationResult, ScenarioResult
 from sim.measures.metrics import daily_table
-from sim.model.records import FOLLOW_UPS, OUTCOMES
+from sim.model.records import CALLBACKS, FOLLOW_UPS, OUTCOMES
 from sim.scenario.loading import scenario_hash, scenario_to_dict
 
 PROGRESS = "progress.json"
@@ -171,6 +171,7 @@ class RunWriter:
                 "contact_id": np.arange(len(c)),
                 "type": np.asarray(result.type_names)[c.type_code],
                 "tier": c.tier,
+                "group": np.asarray([*result.group_names, ""])[c.group],  # -1: "" (unanswered)
                 "attempt": c.attempt,
                 "parent": c.parent,
                 "customer": c.customer,
@@ -183,6 +184,7 @@ class RunWriter:
                 "outcome": np.asarray(OUTCOMES)[c.outcome],
                 "resolved": c.resolved,
                 "follow_up": np.asarray(FOLLOW_UPS)[c.follow_up],
+                "callback": np.asarray(CALLBACKS)[c.callback],
             },
         )
 

@@ -20,9 +20,9 @@ import math
 
 import numpy as np
 
-from sim.measures.metrics import span_integral, step_integral
+from sim.measures.metrics import phone_service, span_integral, step_integral
 from sim.model.desk import DeskRun
-from sim.model.records import ABANDONED, ANSWERED, DISCONNECTED, WAITING
+from sim.model.records import ANSWERED
 from sim.scenario.scenario import Scenario
 
 FAMILIES = ("service_level_by_type", "abandon_rate_by_type", "asa_s_by_type", "occupancy_by_group")
@@ -41,25 +41,14 @@ def group_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     c = run.contacts
     start, end = scenario.calendar.warmup_min, run.horizon_min
     in_win = (c.arrival_min >= start) & (c.arrival_min < end)
-    sl = scenario.service_level
-    wait_s = c.wait_min * 60.0
     k: dict[str, float] = {}
     for code, name in enumerate(run.type_names):
         if not run.is_phone[code]:
             continue
-        mine = in_win & (c.tier == 1) & (c.type_code == code)
-        answered = mine & (c.outcome == ANSWERED)
-        abandoned = mine & (c.outcome == ABANDONED)
-        gone = abandoned | (mine & (c.outcome == DISCONNECTED))
-        settled = mine & (c.outcome != WAITING)
-        good = answered & (wait_s <= sl.threshold_s)
-        if sl.abandoned == "exclude":
-            denominator = float(answered.sum())
-        else:
-            denominator = float(settled.sum() - (gone & (wait_s < sl.short_abandon_s)).sum())
-        k[f"service_level_by_type.{name}"] = _ratio(float(good.sum()), denominator)
-        k[f"abandon_rate_by_type.{name}"] = _ratio(float(abandoned.sum()), float(settled.sum()))
-        k[f"asa_s_by_type.{name}"] = float(wait_s[answered].mean()) if answered.any() else math.nan
+        p = phone_service(c, in_win & (c.tier == 1) & (c.type_code == code), scenario)
+        k[f"service_level_by_type.{name}"] = p.service_level
+        k[f"abandon_rate_by_type.{name}"] = p.abandon_rate
+        k[f"asa_s_by_type.{name}"] = p.asa_s
     edges = np.array([start, end])
     answered_all = c.outcome == ANSWERED
     for g, group in enumerate(run.group_names):

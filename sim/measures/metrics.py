@@ -13,6 +13,11 @@ Definitions used in every report:
 * **Abandonment rate**: callers who hung up over offered calls; callers cut off at closing time are
   reported separately (``disconnect_rate``).
 * **Occupancy**: agent-minutes busy (talk and wrap-up) over agent-minutes present, per tier.
+* **Callbacks** (virtual hold, when offered): a caller who accepts one is offered once, like any
+  call. In the service level the callback is answered on time when the agent reaches the caller
+  within ``routing.callbacks.answer_within_min`` of the call, and a miss otherwise (unreached
+  included). ASA and the abandonment rate are of live calls (callers who did not take a
+  callback); ``callback_reached_rate`` and ``callback_mean_delay_s`` describe the callbacks.
 * **Response within target**: for each ``standards.response_targets`` type, the share of its
   front-line contacts answered within the target; unanswered ones count as misses once the target
   has passed.
@@ -31,7 +36,17 @@ from typing import Literal
 import numpy as np
 
 from sim.model.desk import DeskRun
-from sim.model.records import ABANDONED, ANSWERED, DISCONNECTED, ESCALATED, REPEAT, WAITING
+from sim.model.records import (
+    ABANDONED,
+    ANSWERED,
+    CALLBACK_ACCEPTED,
+    DISCONNECTED,
+    ESCALATED,
+    NO_CALLBACK,
+    REPEAT,
+    WAITING,
+    ContactTable,
+)
 from sim.scenario.scenario import Scenario
 
 CI_LEVEL = 0.95
@@ -59,6 +74,11 @@ KPIS: dict[str, KpiInfo] = {
     "disconnect_rate": KpiInfo("cut off at closing", "share", -1),
     "mean_time_to_abandon_s": KpiInfo("mean time to abandon", "s"),
     "mean_queue_phone": KpiInfo("mean phone queue while open", "callers", -1),
+    "callbacks_accepted": KpiInfo("callbacks accepted", "count"),
+    "callbacks_missed": KpiInfo("callbacks that did not reach the caller", "count", -1),
+    "callback_accept_share": KpiInfo("callers offered a callback who accepted", "share"),
+    "callback_reached_rate": KpiInfo("callbacks that reached the caller", "share", 1),
+    "callback_mean_delay_s": KpiInfo("mean time from call to callback", "s", -1),
     "occupancy_tier1": KpiInfo("occupancy, front line", "share"),
     "occupancy_tier2": KpiInfo("occupancy, tier 2", "share"),
     "email_received": KpiInfo("emails received", "count"),
@@ -208,38 +228,90 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
 
 
-def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
-    """Every headline measure of one replication (see the module docstring for definitions)."""
-    c = run.contacts
-    win = reporting_window(run, scenario)
+@dataclass(frozen=True)
+class PhoneService:
+    """How a set of phone calls went, by the definitions in the module docstring."""
+
+    answered: np.ndarray
+    live: np.ndarray
+    """Answered without a callback."""
+    virtual: np.ndarray
+    """Took a callback (reached or not)."""
+    abandoned: np.ndarray
+    """Hung up in the queue (a callback not reached is not counted here)."""
+    disconnected: np.ndarray
+    settled: np.ndarray
+    service_level: float
+    asa_s: float
+    abandon_rate: float
+
+
+def phone_service(c: ContactTable, phone: np.ndarray, scenario: Scenario) -> PhoneService:
+    """Service level, ASA and abandonment of the calls in the mask ``phone``."""
     sl = scenario.service_level
-    in_win = (c.arrival_min >= win.start_min) & (c.arrival_min < win.end_min)
-    phone = in_win & (c.tier == 1) & run.is_phone[c.type_code]
     wait_s = c.wait_min * 60.0
     outcome = c.outcome
+    virtual = phone & (c.callback == CALLBACK_ACCEPTED)  # none without callbacks
     answered = phone & (outcome == ANSWERED)
-    abandoned = phone & (outcome == ABANDONED)
+    live = answered & ~virtual
+    abandoned = phone & (outcome == ABANDONED) & ~virtual
     disconnected = phone & (outcome == DISCONNECTED)
     settled = phone & (outcome != WAITING)
     n_settled = int(settled.sum())
-    good = answered & (wait_s <= sl.threshold_s)
+    within_min = scenario.routing.callbacks.answer_within_min
+    good = (live & (wait_s <= sl.threshold_s)) | (answered & virtual & (c.wait_min <= within_min))
     if sl.abandoned == "exclude":
         denominator = int(answered.sum())
     else:
         short = (abandoned | disconnected) & (wait_s < sl.short_abandon_s)
         denominator = n_settled - int(short.sum())
+    return PhoneService(
+        answered=answered,
+        live=live,
+        virtual=virtual,
+        abandoned=abandoned,
+        disconnected=disconnected,
+        settled=settled,
+        service_level=_ratio(good.sum(), denominator),
+        asa_s=float(wait_s[live].mean()) if live.any() else math.nan,
+        abandon_rate=_ratio(abandoned.sum(), n_settled),
+    )
+
+
+def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
+    """Every headline measure of one replication (see the module docstring for definitions)."""
+    c = run.contacts
+    win = reporting_window(run, scenario)
+    in_win = (c.arrival_min >= win.start_min) & (c.arrival_min < win.end_min)
+    phone = in_win & (c.tier == 1) & run.is_phone[c.type_code]
+    wait_s = c.wait_min * 60.0
+    outcome = c.outcome
+    p = phone_service(c, phone, scenario)
+    answered, abandoned, disconnected = p.answered, p.abandoned, p.disconnected
+    n_settled = int(p.settled.sum())
     k: dict[str, float] = {
         "offered_phone": float(phone.sum()),
         "answered_phone": float(answered.sum()),
         "abandoned_phone": float(abandoned.sum()),
         "disconnected_phone": float(disconnected.sum()),
-        "service_level": _ratio(good.sum(), denominator),
-        "asa_s": float(wait_s[answered].mean()) if answered.any() else math.nan,
-        "p_wait": _ratio((settled & (wait_s > 0.0)).sum(), n_settled),
-        "abandon_rate": _ratio(abandoned.sum(), n_settled),
+        "service_level": p.service_level,
+        "asa_s": p.asa_s,
+        "p_wait": _ratio((p.settled & (wait_s > 0.0)).sum(), n_settled),
+        "abandon_rate": p.abandon_rate,
         "disconnect_rate": _ratio(disconnected.sum(), n_settled),
         "mean_time_to_abandon_s": float(wait_s[abandoned].mean()) if abandoned.any() else math.nan,
     }
+    callbacks = scenario.routing.callbacks
+    virtual = p.virtual
+    if callbacks.on:
+        offered = phone & (c.callback != NO_CALLBACK)
+        virtual_settled = virtual & (outcome != WAITING)
+        reached = virtual & (outcome == ANSWERED)
+        k["callbacks_accepted"] = float(virtual.sum())
+        k["callbacks_missed"] = float((virtual & (outcome == ABANDONED)).sum())
+        k["callback_accept_share"] = _ratio(virtual.sum(), offered.sum())
+        k["callback_reached_rate"] = _ratio(reached.sum(), virtual_settled.sum())
+        k["callback_mean_delay_s"] = float(wait_s[reached].mean()) if reached.any() else math.nan
     open_edges = np.array(
         [
             x

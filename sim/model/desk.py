@@ -51,6 +51,8 @@ from sim.model.primary_contacts import day_from_accounts, day_from_streams, prim
 from sim.model.records import (
     ABANDONED,
     ANSWERED,
+    CALLBACK_ACCEPTED,
+    CALLBACK_DECLINED,
     DISCONNECTED,
     ESCALATED,
     REPEAT,
@@ -63,7 +65,7 @@ from sim.model.records import (
     CustomerRun,
 )
 from sim.model.rng import Draws, Streams, duration_draws
-from sim.scenario.base import NoPatience
+from sim.scenario.base import NoPatience, mean_min
 from sim.scenario.customers import EmpoweredFrontLine
 from sim.scenario.desk import ContactType
 from sim.scenario.routing import TIERS
@@ -94,6 +96,8 @@ P = {
         "retrial",
         "repeat",
         "escalation",
+        "callback-accept",
+        "callback-reach",
     )
 }
 
@@ -202,6 +206,20 @@ class Desk:
         self.u_retry = self._uniform("retry", "decisions/retry")
         self.u_resolve = self._uniform("resolve", "decisions/resolve-secondary")
         self.u_after_hours = self._uniform("after-hours", "arrivals/after-hours")
+        callbacks = scenario.routing.callbacks
+        self.callbacks = callbacks
+        threshold_s = callbacks.offer_above_expected_wait_s
+        self.callback_above_min = math.inf if threshold_s is None else threshold_s / 60.0
+        offered = set(callbacks.contact_types or self.type_names)
+        self.offers_callback = [
+            callbacks.on and m.is_phone and name in offered
+            for name, m in zip(self.type_names, self.types, strict=True)
+        ]
+        self.mean_work_min = [
+            mean_min(ct.handle_time) + ct.wrap_up_s / 60.0 for ct in contact_types.values()
+        ]
+        self.u_accept = self._uniform("callback-accept", "decisions/callback-accept")
+        self.u_reach = self._uniform("callback-reach", "decisions/callback-reach")
         self.finished = array("l")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
@@ -340,11 +358,16 @@ class Desk:
             yield self.env.timeout(end - self.env.now)
             for q in self.phone_queues:
                 queue = self.queues[q]
+                called_back = []  # callbacks keep their place for the next opening
                 while queue:
                     cid = queue.popleft()
                     if self.log.outcome[cid] == WAITING:
+                        if self.log.callback[cid] == CALLBACK_ACCEPTED:
+                            called_back.append(cid)
+                            continue
                         self.waiting_phone[self.queue_tier[q]] -= 1
                         self._give_up(cid, DISCONNECTED)
+                queue.extend(called_back)
             for cid in sorted(self.delayed):  # callers in their answer delay are on the line too
                 self._give_up(cid, DISCONNECTED)
             self.delayed.clear()
@@ -441,12 +464,30 @@ class Desk:
         if not self.types[k].is_phone:
             self.waiting_email[tier] += 1
             return
+        if tier == 1 and self.offers_callback[k] and self._takes_callback(cid, k):
+            self.waiting_phone[tier] += 1  # in line, without a patience clock
+            return
         if self.patience_by_queue:
             ahead = self.waiting_phone[tier]
             patience_min *= self.queue_factor[bisect.bisect_right(self.queue_ahead, ahead) - 1]
         self.waiting_phone[tier] += 1
         if patience_min != math.inf:
             Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+
+    def _takes_callback(self, cid: int, k: int) -> bool:
+        """Offer a queuing caller a callback if their expected wait is above the threshold;
+        True if they accept it (their place is kept, and the record says so)."""
+        present = sum(self.pools[g].present for g, _ in self.routes[1][k])
+        ahead = self.waiting_phone[1]
+        expected = (ahead + 1) * self.mean_work_min[k] / present if present else math.inf
+        if expected <= self.callback_above_min:
+            return False
+        log = self.log
+        if self.u_accept(log.key[cid]) < self.callbacks.accept_prob:
+            log.callback[cid] = CALLBACK_ACCEPTED
+            return True
+        log.callback[cid] = CALLBACK_DECLINED
+        return False
 
     def _on_overflow(self, event: Timeout) -> None:
         """A queued contact has waited a later group's delay: an idle agent there takes it."""
@@ -506,8 +547,18 @@ class Desk:
             self._later(cid, m.retrial_delay(key), "retrial", is_phone=True)
 
     def _serve(self, cid: int, g: int) -> None:
-        """An agent of group ``g`` (already counted busy) answers contact ``cid``."""
+        """An agent of group ``g`` (already counted busy) answers contact ``cid``; a callback
+        whose caller does not answer is lost, and the agent moves on to the next contact."""
         log = self.log
+        while (
+            log.callback[cid] == CALLBACK_ACCEPTED
+            and self.u_reach(log.key[cid]) >= self.callbacks.reach_prob
+        ):
+            self._give_up(cid, ABANDONED)
+            cid = self.dispatch.next_work(g)
+            if cid < 0:
+                self.pools[g].rest()
+                return
         log.outcome[cid] = ANSWERED
         log.answer_min[cid] = self.env.now
         log.group[cid] = g

@@ -24,6 +24,11 @@ FOLLOW_UPS = ("none", "escalated", "repeat", "retrial")
 
 NOT_YET, UNRESOLVED, RESOLVED = -1, 0, 1
 
+NO_CALLBACK, CALLBACK_DECLINED, CALLBACK_ACCEPTED = 0, 1, 2
+CALLBACKS = ("none", "declined", "accepted")
+"""Callbacks (virtual hold): not offered; offered and declined (the caller queued); accepted
+(the caller hung up, kept their place and was called back, or not reached)."""
+
 
 class ContactLog:
     """Append-only columns, one entry per contact; state and record at once."""
@@ -32,6 +37,7 @@ class ContactLog:
         "answer_min",
         "arrival_min",
         "attempt",
+        "callback",
         "complaint",
         "customer",
         "end_min",
@@ -57,6 +63,8 @@ class ContactLog:
         self.tier = array("b")
         self.group = array("b")
         """The agent group that answered (index into the desk's groups); -1 until answered."""
+        self.callback = array("b")
+        """Callback (virtual hold): ``CALLBACKS`` codes."""
         self.attempt = array("b")
         self.outcome = array("b")
         self.resolved = array("b")
@@ -94,6 +102,7 @@ class ContactLog:
         self.type_code.append(type_code)
         self.tier.append(tier)
         self.group.append(-1)
+        self.callback.append(NO_CALLBACK)
         self.attempt.append(min(attempt, 127))
         self.outcome.append(WAITING)
         self.resolved.append(NOT_YET)
@@ -128,6 +137,8 @@ class ContactTable:
     tier: np.ndarray
     group: np.ndarray
     """The agent group that answered (an index into ``DeskRun.group_names``); -1 if not."""
+    callback: np.ndarray
+    """Callback (virtual hold) offered and accepted or declined: ``CALLBACKS`` codes."""
     attempt: np.ndarray
     outcome: np.ndarray
     resolved: np.ndarray

@@ -122,6 +122,53 @@ class AgentSelection(Model):
     )
 
 
+class Callbacks(Model):
+    """Callbacks (virtual hold): a caller about to queue is told the expected wait and, above a
+    threshold, offered a call back instead. One who accepts hangs up and keeps their place in the
+    queue; when their turn comes an agent calls them back. A caller waiting for a callback does
+    not abandon the queue; they may not answer when called (``reach_prob``), a loss counted apart
+    from queue abandonment.
+
+    The expected wait is the queue-length predictor (Ibrahim & Whitt 2009): (phone callers
+    waiting at the front line + 1) × the type's mean handle time and wrap-up ÷ the agents present
+    in the groups of its route. Callbacks carry over when the desk closes and are made after it
+    opens. In the service level a callback is answered on time when the agent reaches the caller
+    within ``answer_within_min`` of the original call, and a miss otherwise (unreached included).
+    """
+
+    offer_above_expected_wait_s: float | None = Field(
+        None,
+        gt=0.0,
+        le=86_400.0,
+        description="Offer a callback when the expected wait is longer than this many seconds; "
+        "null = callbacks are not offered.",
+    )
+    accept_prob: Probability = Field(
+        0.5, description="Share of callers offered a callback who accept it."
+    )
+    contact_types: list[str] | None = Field(
+        None,
+        description="Phone contact types offered callbacks; null = every phone type.",
+    )
+    reach_prob: Probability = Field(
+        0.9,
+        description="Probability the caller answers when called back; one not reached is lost "
+        "(and may call again, as a queue abandoner would, by the type's retrial settings).",
+    )
+    answer_within_min: float = Field(
+        60.0,
+        gt=0.0,
+        le=10_080.0,
+        description="A callback counts as answered on time in the service level when the agent "
+        "reaches the caller within this many minutes of the original call.",
+    )
+
+    @property
+    def on(self) -> bool:
+        """Whether callbacks are offered at all."""
+        return self.offer_above_expected_wait_s is not None
+
+
 class Routing(Model):
     """Who answers what first.
 
@@ -165,6 +212,10 @@ class Routing(Model):
     agent_selection: AgentSelection = Field(
         default_factory=AgentSelection,
         description="Which group's agent answers when several are idle.",
+    )
+    callbacks: Callbacks = Field(
+        default_factory=Callbacks,
+        description="Callbacks (virtual hold) offered to callers facing a long wait.",
     )
 
 
@@ -252,6 +303,15 @@ def check_routes(
                 if step.group in seen:
                     raise ValueError(f"{at}: '{step.group}' is listed twice")
                 seen.add(step.group)
+    for i, type_name in enumerate(routing.callbacks.contact_types or []):
+        where = f"routing.callbacks.contact_types.{i}"
+        if type_name not in types:
+            raise ValueError(f"{where}: no such contact type '{type_name}' (known: {known})")
+        if types[type_name].channel != "phone":
+            raise ValueError(
+                f"{where}: '{type_name}' is {types[type_name].channel}; only callers are offered "
+                "callbacks"
+            )
     service = routing.agent_to_contact
     if service.kind == "weighted":
         for type_name in service.weights:
