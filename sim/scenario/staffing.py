@@ -223,18 +223,18 @@ class Staffing(Model):
         tiers = [name for name in ("tier1", "tier2") if getattr(self, name) is not None]
         if self.groups is not None and tiers:
             raise ValueError(
-                f"staffing has both groups and {' and '.join(tiers)}: write the tiers as groups "
+                f"both groups and {' and '.join(tiers)} are given: write the tiers as groups "
                 "(e.g. groups: {front_line: {tier: 1, roster: ...}, escalation: {tier: 2, "
                 "roster: ...}}), or drop groups"
             )
         if self.groups is None and len(tiers) < 2:
             missing = " and ".join(n for n in ("tier1", "tier2") if n not in tiers)
             raise ValueError(
-                f"staffing needs {missing} (a roster each; {{kind: fixed, agents: 0}} for no "
+                f"{missing} missing (a roster each; {{kind: fixed, agents: 0}} for no "
                 "tier 2), or agent groups"
             )
         if self.groups is not None and not any(g.tier == 1 for g in self.groups.values()):
-            raise ValueError("staffing.groups has no tier-1 group: nobody answers new contacts")
+            raise ValueError("groups: no tier-1 group, so nobody answers new contacts")
         return self
 
     @property

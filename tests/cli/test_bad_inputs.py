@@ -26,6 +26,7 @@ from sim.scenario.bounded_yaml import MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "params" / "baseline.yaml"
+MULTISKILL = ROOT / "params" / "scenarios" / "multiskill.yaml"
 SENSITIVITY = ROOT / "params" / "sensitivity" / "customer_side.yaml"
 
 Build = Callable[[Path], list[str]]
@@ -51,6 +52,11 @@ def write(folder: Path, name: str, text: str | bytes) -> str:
 def scenario(text: str | bytes) -> Build:
     """``check`` on a scenario file with this text."""
     return lambda tmp: ["check", write(tmp, "bad.yaml", text)]
+
+
+def multi_skill(text: str) -> Build:
+    """``check`` on a scenario extending the multi-skill scenario with this text."""
+    return lambda tmp: ["check", write(tmp, "bad.yaml", f"extends: {MULTISKILL}\n{text}")]
 
 
 def extending(text: str) -> Build:
@@ -220,6 +226,51 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
         ),
         BAD,
         ["bad.yaml:7:", "staffing.tier2.shifts.0.breaks.1", "starts before breaks.0"],
+    ),
+    (
+        "two tiers and agent groups at once",
+        multi_skill("staffing:\n  tier1: {kind: fixed, agents: 3}\n"),
+        BAD,
+        ["bad.yaml:2:", "staffing", "both groups and tier1", "write the tiers as groups"],
+    ),
+    (
+        "a route to a group that does not exist",
+        multi_skill(
+            "routing:\n  contact_to_group:\n    routes:\n      billing:\n"
+            "        tier1: [{group: billing_tem}]\n"
+        ),
+        BAD,
+        ["bad.yaml:6:", "routes.billing.tier1.0.group", "no agent group 'billing_tem'"],
+    ),
+    (
+        "a route to a group without the skill",
+        multi_skill(
+            "routing:\n  contact_to_group:\n    routes:\n      welsh:\n"
+            "        tier1: [{group: generalists}]\n"
+        ),
+        BAD,
+        ["bad.yaml:6:", "'generalists' has no skill for 'welsh'", "staffing.groups.generalists"],
+    ),
+    (
+        "a front-line route to a tier-2 group",
+        multi_skill(
+            "routing:\n  contact_to_group:\n    routes:\n      billing:\n"
+            "        tier1: [{group: escalation}]\n"
+        ),
+        BAD,
+        ["bad.yaml:6:", "'escalation' is a tier-2 group"],
+    ),
+    (
+        "a skill for an unknown contact type",
+        multi_skill("staffing:\n  groups:\n    welsh_speakers:\n      skills: {wesh: {}}\n"),
+        BAD,
+        ["bad.yaml:5:", "staffing.groups.welsh_speakers.skills.wesh", "no such contact type"],
+    ),
+    (
+        "callbacks offered on email",
+        multi_skill("routing:\n  callbacks: {contact_types: [email_enquiry]}\n"),
+        BAD,
+        ["bad.yaml:3:", "routing.callbacks.contact_types.0", "only callers are offered callbacks"],
     ),
     # --- overrides -----------------------------------------------------------------------------
     (
