@@ -87,7 +87,7 @@ class StationaryMultiSkill:
                 "patience": {"kind": "none"}
                 if patience is None
                 else {"kind": "exponential", "mean_min": patience},
-                "resolution": {"first_contact_prob": 1.0, "escalate_prob": 0.0},
+                "resolution": {"first_contact_prob": 1.0},
             }
             routes[k] = {"tier1": [{"group": g} for g in self.route[k]]}
         groups = {

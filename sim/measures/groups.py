@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from sim.measures.metrics import phone_service, span_integral, step_integral
+from sim.measures.metrics import busy_spans, phone_service, span_integral, step_integral
 from sim.model.desk import DeskRun
 from sim.model.records import ANSWERED
 from sim.scenario.scenario import Scenario
@@ -53,9 +53,7 @@ def group_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     answered_all = c.outcome == ANSWERED
     for g, group in enumerate(run.group_names):
         mine = answered_all & (c.group == g)
-        busy_end = c.end_min[mine] + run.wrap_up_min[c.type_code[mine]]
-        busy_end = np.where(np.isnan(busy_end), run.horizon_min, busy_end)
-        busy = span_integral(c.answer_min[mine], busy_end, edges)[0]
+        busy = span_integral(*busy_spans(run, c.group == g, [g]), edges)[0]
         present = step_integral(*run.group_present[g], edges)[0]
         k[f"occupancy_by_group.{group}"] = _ratio(busy, present)
         served = np.bincount(c.type_code[mine & in_win], minlength=len(run.type_names))

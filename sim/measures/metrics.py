@@ -79,6 +79,11 @@ KPIS: dict[str, KpiInfo] = {
     "callback_accept_share": KpiInfo("callers offered a callback who accepted", "share"),
     "callback_reached_rate": KpiInfo("callbacks that reached the caller", "share", 1),
     "callback_mean_delay_s": KpiInfo("mean time from call to callback", "s", -1),
+    "chat_offered": KpiInfo("chats offered", "count"),
+    "chat_service_level": KpiInfo("chat service level", "share", 1),
+    "chat_asa_s": KpiInfo("chat average speed of answer", "s", -1),
+    "chat_abandon_rate": KpiInfo("chats abandoned", "share", -1),
+    "chat_sessions_per_agent": KpiInfo("chat sessions held at once, per chatting agent", "count"),
     "occupancy_tier1": KpiInfo("occupancy, front line", "share"),
     "occupancy_tier2": KpiInfo("occupancy, tier 2", "share"),
     "email_received": KpiInfo("emails received", "count"),
@@ -216,12 +221,29 @@ def reporting_window(run: DeskRun, scenario: Scenario) -> Window:
     return Window(scenario.calendar.warmup_min, run.horizon_min)
 
 
-def _busy_spans(run: DeskRun, tier: int) -> tuple[np.ndarray, np.ndarray]:
+def busy_spans(
+    run: DeskRun, contacts: np.ndarray, groups: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """When agents were busy, as ``(starts, ends)`` spans: talk and wrap-up of the answered
+    contacts in the mask ``contacts`` (chats aside), and the stretches agents of ``groups`` held
+    chat sessions (one busy agent however many sessions); unfinished ones end at the horizon."""
     c = run.contacts
-    m = (c.tier == tier) & (c.outcome == ANSWERED)
+    m = contacts & (c.outcome == ANSWERED) & ~run.is_chat[c.type_code]
     start = c.answer_min[m]
     end = c.end_min[m] + run.wrap_up_min[c.type_code[m]]
-    return start, np.where(np.isnan(end), run.horizon_min, end)
+    end = np.where(np.isnan(end), run.horizon_min, end)
+    chats = [run.chat_busy[g] for g in groups if len(run.chat_busy[g][0])]
+    if not chats:
+        return start, end
+    return (
+        np.concatenate([start, *(s for s, _ in chats)]),
+        np.concatenate([end, *(e for _, e in chats)]),
+    )
+
+
+def _busy_spans(run: DeskRun, tier: int) -> tuple[np.ndarray, np.ndarray]:
+    groups = [g for g, t in enumerate(run.group_tier) if t == tier]
+    return busy_spans(run, run.contacts.tier == tier, groups)
 
 
 def _ratio(num: float, den: float) -> float:
@@ -322,13 +344,15 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     open_min = float(np.sum(open_edges[1::2] - open_edges[0::2]))
     queue_min = float(np.sum(span_integral(*_phone_queue_spans(run), open_edges)[0::2]))
     k["mean_queue_phone"] = _ratio(queue_min, open_min)
+    if run.is_chat.any():
+        k.update(_chat_kpis(run, scenario, in_win))
     edges = np.array([win.start_min, win.end_min])
     for tier in (1, 2):
         busy = span_integral(*_busy_spans(run, tier), edges)[0]
         present = step_integral(*run.present[tier], edges)[0]
         k[f"occupancy_tier{tier}"] = _ratio(busy, present)
     front = in_win & (c.tier == 1)
-    email = front & ~run.is_phone[c.type_code]
+    email = front & ~run.is_phone[c.type_code] & ~run.is_chat[c.type_code]
     k["email_received"] = float(email.sum())
     answered_email = email & (outcome == ANSWERED)
     k["email_mean_response_h"] = (
@@ -347,6 +371,30 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
         k[f"within_target.{type_name}"] = _ratio((met & in_win).sum(), (due & in_win).sum())
     k["contacts_simulated"] = float(len(c))
     return k
+
+
+def _chat_kpis(run: DeskRun, scenario: Scenario, in_win: np.ndarray) -> dict[str, float]:
+    """Chats offered at the front line, their service level (by ``service_level``'s definition),
+    ASA and abandonment, and the mean sessions a chatting agent held at once (session-minutes
+    over chatting-agent-minutes, in the window)."""
+    c = run.contacts
+    chats = in_win & (c.tier == 1) & run.is_chat[c.type_code]
+    p = phone_service(c, chats, scenario)
+    edges = np.array([scenario.calendar.warmup_min, run.horizon_min])
+    sessions = run.contacts.outcome == ANSWERED
+    sessions &= run.is_chat[c.type_code]
+    end = c.end_min[sessions] + run.wrap_up_min[c.type_code[sessions]]
+    session_min = span_integral(
+        c.answer_min[sessions], np.where(np.isnan(end), run.horizon_min, end), edges
+    )[0]
+    seat_min = sum(span_integral(s, e, edges)[0] for s, e in run.chat_busy if len(s))
+    return {
+        "chat_offered": float(chats.sum()),
+        "chat_service_level": p.service_level,
+        "chat_asa_s": p.asa_s,
+        "chat_abandon_rate": p.abandon_rate,
+        "chat_sessions_per_agent": _ratio(session_min, seat_min),
+    }
 
 
 def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

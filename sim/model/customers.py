@@ -570,7 +570,7 @@ class CustomerModel:
         delight = np.where(is_complaint & resolved, self.recovery.delight_score, 0.0)
         follow_up = col["type_code"] == desk.follow_up_code
         scores = moment_scores(
-            desk.is_phone_by_code[col["type_code"]],
+            desk.is_realtime_by_code[col["type_code"]],
             wait,
             answered,
             resolved,

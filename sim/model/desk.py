@@ -45,7 +45,7 @@ from simpy.events import Timeout
 from sim.model.agents import staffing_steps, step_sum
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
 from sim.model.desk_customers import CALLBACK, FOLLOW_UP, CustomerBase, customer_work
-from sim.model.dispatch import EPS_MIN, Dispatch
+from sim.model.dispatch import CHAT, EMAIL, EPS_MIN, PHONE, Dispatch
 from sim.model.keyed import Dist, Keyed, purpose
 from sim.model.primary_contacts import day_from_accounts, day_from_streams, primary_streams
 from sim.model.records import (
@@ -109,7 +109,9 @@ class DeskRun:
     contacts: ContactTable
     type_names: tuple[str, ...]
     is_phone: np.ndarray
-    """Per contact type: True for phone (real time), False for email (deferred)."""
+    """Per contact type: True for phone (real time), False for chat and email."""
+    is_chat: np.ndarray
+    """Per contact type: True for chat (real time, several sessions per agent)."""
     roster: dict[int, tuple[np.ndarray, np.ndarray]]
     """Tier → (times_min, agents) rostered after shrinkage (available to take contacts)."""
     paid: dict[int, tuple[np.ndarray, np.ndarray]]
@@ -125,6 +127,9 @@ class DeskRun:
     group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
     group_skills: np.ndarray
     """Group × contact type: True where the group may answer the type."""
+    chat_busy: tuple[tuple[np.ndarray, np.ndarray], ...]
+    """Per group, (starts, ends) of the stretches its agents held chat sessions: an agent with
+    several sessions is one busy agent."""
     wrap_up_min: np.ndarray
     """Per contact type: wrap-up minutes after each answered contact."""
     plan: CalendarPlan
@@ -137,10 +142,13 @@ class _TypeModel:
     """Per contact type: the numbers and random draws the hot path needs."""
 
     __slots__ = (
+        "channel",
         "escalate_prob",
         "fcr_prob",
         "handle_dist",
+        "is_chat",
         "is_phone",
+        "is_realtime",
         "max_repeat_attempts",
         "max_retrial_attempts",
         "patience",
@@ -174,6 +182,8 @@ class Desk:
             self._type_model(name, ct) for name, ct in contact_types.items()
         ]
         self.is_phone_by_code = np.array([m.is_phone for m in self.types])
+        self.is_realtime_by_code = np.array([m.is_realtime for m in self.types])
+        """Per contact type: phone or chat, judged by the customer against a wait in seconds."""
         complaint_types = (
             set(scenario.customers.complaints.contact_types) | {CALLBACK}
             if scenario.customers
@@ -191,8 +201,23 @@ class Desk:
         self.group_names, self.group_tier, self.pools = d.group_names, d.group_tier, d.pools
         self.handle_factor, self.resolve_prob = d.handle_factor, d.resolve_prob
         self.routes, self.route_delays, self.queue_of = d.routes, d.route_delays, d.queue_of
-        self.queues, self.queue_tier, self.phone_queues = d.queues, d.queue_tier, d.phone_queues
+        self.queues, self.queue_tier = d.queues, d.queue_tier
         self.waiting_email, self.waiting_phone = d.waiting_email, d.waiting_phone
+        self.waiting_chat = d.waiting_chat
+        groups = scenario.staffing.agent_groups.values()
+        self.chat_max = [g.chat.max_sessions for g in groups]
+        self.chat_slowdown = [g.chat.slowdown_per_extra_session for g in groups]
+        self.seat_sessions: dict[int, int] = {}
+        """A chatting agent (seat) → the sessions they hold."""
+        self.seat_of: dict[int, int] = {}
+        """A chat in session → its agent's seat."""
+        self.open_seats: list[dict[int, None]] = [{} for _ in groups]
+        """Per group, chatting agents with a free session, in the order they opened one."""
+        self.seat_start: dict[int, float] = {}
+        self.seat_group: dict[int, int] = {}
+        self.chat_busy: list[tuple[array, array]] = [(array("d"), array("d")) for _ in groups]
+        """Per group, (start, end) of each stretch an agent spent holding chat sessions."""
+        self.next_seat = 0
         factors = sorted(scenario.demand.patience_factor_by_queue_ahead.items())
         self.queue_ahead = [ahead for ahead, _ in factors]
         self.queue_factor = [f for _, f in factors]
@@ -237,6 +262,9 @@ class Desk:
     def _type_model(self, name: str, ct: ContactType) -> _TypeModel:
         m = _TypeModel()
         m.is_phone = ct.channel == "phone"
+        m.is_chat = ct.channel == "chat"
+        m.is_realtime = m.is_phone or m.is_chat
+        m.channel = {"phone": PHONE, "chat": CHAT, "email": EMAIL}[ct.channel]
         m.wrap_min = ct.wrap_up_s / 60.0
         m.patience_dist = ct.patience
         m.handle_dist = ct.handle_time
@@ -321,6 +349,7 @@ class Desk:
             contacts=self.log.to_table(),
             type_names=self.type_names,
             is_phone=self.is_phone_by_code,
+            is_chat=np.array([m.is_chat for m in self.types]),
             roster=by_tier(self.dispatch.group_roster),
             paid=by_tier(paid),
             present=by_tier(present),
@@ -330,11 +359,21 @@ class Desk:
             group_paid=paid,
             group_present=present,
             group_skills=~np.isnan(np.array(self.handle_factor, dtype=float)),
+            chat_busy=self._chat_busy_spans(),
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
             horizon_min=self.plan.horizon_min,
             customers=None if self.customers is None else self.customers.result(),
         )
+
+    def _chat_busy_spans(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """Per group, the stretches its agents held chat sessions (still open: to the horizon)."""
+        for seat, start in self.seat_start.items():
+            g = self.seat_group[seat]
+            self.chat_busy[g][0].append(start)
+            self.chat_busy[g][1].append(self.plan.horizon_min)
+        self.seat_start.clear()
+        return tuple((np.array(a), np.array(b)) for a, b in self.chat_busy)
 
     def _follow_roster(self, g: int) -> Generator[simpy.Event, None, None]:
         pool = self.pools[g]
@@ -356,7 +395,7 @@ class Desk:
             if end >= self.plan.horizon_min:
                 return
             yield self.env.timeout(end - self.env.now)
-            for q in self.phone_queues:
+            for q in self.dispatch.realtime_queues:
                 queue = self.queues[q]
                 called_back = []  # callbacks keep their place for the next opening
                 while queue:
@@ -365,7 +404,7 @@ class Desk:
                         if self.log.callback[cid] == CALLBACK_ACCEPTED:
                             called_back.append(cid)
                             continue
-                        self.waiting_phone[self.queue_tier[q]] -= 1
+                        self.dispatch.left_queue(q)
                         self._give_up(cid, DISCONNECTED)
                 queue.extend(called_back)
             for cid in sorted(self.delayed):  # callers in their answer delay are on the line too
@@ -439,6 +478,9 @@ class Desk:
         """A contact reaches a tier: an idle agent of a group in its route answers (or, for a
         front-line caller, the answer may be delayed), or it queues (with a patience clock, and
         a timer for each later group in its route)."""
+        if self.types[k].is_chat:
+            self._offer_chat(cid, k, tier, patience_min)
+            return
         g = self.dispatch.idle_group(cid, self.routes[tier][k])
         if g >= 0:
             if (
@@ -474,6 +516,93 @@ class Desk:
         if patience_min != math.inf:
             Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
 
+    def _offer_chat(self, cid: int, k: int, tier: int, patience_min: float) -> None:
+        """A chat reaches a tier: the first group in its route (among those whose delay it has
+        waited) with an agent holding a free session, or else an idle agent, takes it; or it
+        queues."""
+        path = self.routes[tier][k]
+        if self._place_chat(cid, path):
+            return
+        self.queues[self.queue_of[tier][k]].append(cid)
+        arrived, now = self.log.arrival_min[cid], self.env.now
+        for after in self.route_delays[tier][k]:
+            if arrived + after > now + EPS_MIN:
+                event = Timeout(self.env, arrived + after - now, (cid, k, tier))
+                event.callbacks.append(self._on_overflow)
+        self.waiting_chat[tier] += 1
+        if patience_min != math.inf:
+            Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+
+    def _place_chat(self, cid: int, path: list[tuple[int, float]]) -> bool:
+        """Start chat ``cid`` with an agent of the first group in ``path`` that has a free
+        session or an idle agent; False if none has."""
+        arrived, now = self.log.arrival_min[cid], self.env.now
+        for g, after in path:
+            if after and arrived + after > now + EPS_MIN:
+                continue
+            pool = self.pools[g]
+            seats = self.open_seats[g]
+            if seats and not pool.leaving:
+                self._seat_session(cid, g, next(iter(seats)))
+                self._serve(cid, g)
+                return True
+            if pool.idle:
+                pool.take()
+                self._serve(cid, g)
+                return True
+        return False
+
+    def _new_seat(self, g: int) -> int:
+        """An agent of group ``g`` starts holding chat sessions."""
+        seat = self.next_seat
+        self.next_seat += 1
+        self.seat_sessions[seat] = 0
+        self.seat_group[seat] = g
+        self.seat_start[seat] = self.env.now
+        return seat
+
+    def _seat_session(self, cid: int, g: int, seat: int) -> None:
+        """Chat ``cid`` becomes one of ``seat``'s sessions; it runs longer by the slowdown for
+        each session the agent already holds."""
+        held = self.seat_sessions[seat]
+        self.seat_sessions[seat] = held + 1
+        self.seat_of[cid] = seat
+        if held + 1 < self.chat_max[g]:
+            self.open_seats[g][seat] = None
+        else:
+            self.open_seats[g].pop(seat, None)
+        if held and self.chat_slowdown[g]:
+            self.log.handle_min[cid] *= 1.0 + self.chat_slowdown[g] * held
+
+    def _end_session(self, cid: int) -> None:
+        """A chat session (and its wrap-up) ends: the agent takes another waiting chat, or with
+        no session left is free for any work, or ends their shift."""
+        seat = self.seat_of.pop(cid)
+        g = self.seat_group[seat]
+        pool = self.pools[g]
+        held = self.seat_sessions[seat] - 1
+        if held:
+            self.seat_sessions[seat] = held
+            nxt = -1 if pool.leaving else self.dispatch.next_chat(g)
+            if nxt < 0:
+                self.open_seats[g][seat] = None
+                return
+            self._seat_session(nxt, g, seat)
+            self._serve(nxt, g)
+            return
+        del self.seat_sessions[seat], self.seat_group[seat]
+        self.open_seats[g].pop(seat, None)
+        starts, ends = self.chat_busy[g]
+        starts.append(self.seat_start.pop(seat))
+        ends.append(self.env.now)
+        if not pool.release(self.env.now):
+            return
+        nxt = self.dispatch.next_work(g)
+        if nxt < 0:
+            pool.rest()
+        else:
+            self._serve(nxt, g)
+
     def _takes_callback(self, cid: int, k: int) -> bool:
         """Offer a queuing caller a callback if their expected wait is above the threshold;
         True if they accept it (their place is kept, and the record says so)."""
@@ -494,6 +623,10 @@ class Desk:
         cid, k, tier = event.value
         if self.log.outcome[cid] != WAITING or cid in self.delayed:
             return  # answered, gone, or in an answer delay (offered again at its end)
+        if self.types[k].is_chat:
+            if self._place_chat(cid, self.routes[tier][k]):
+                self.dispatch.left_queue(self.queue_of[tier][k])
+            return
         g = self.dispatch.idle_group(cid, self.routes[tier][k])
         if g < 0:
             return
@@ -524,6 +657,8 @@ class Desk:
             return
         if cid in self.delayed:
             self.delayed.discard(cid)
+        elif self.types[self.log.type_code[cid]].is_chat:
+            self.waiting_chat[self.log.tier[cid]] -= 1
         else:
             self.waiting_phone[self.log.tier[cid]] -= 1
         self._give_up(cid, ABANDONED)
@@ -559,16 +694,26 @@ class Desk:
             if cid < 0:
                 self.pools[g].rest()
                 return
+        k = log.type_code[cid]
+        chat = self.types[k].is_chat
+        if chat and cid not in self.seat_of:  # a free agent takes a chat
+            self._seat_session(cid, g, self._new_seat(g))
         log.outcome[cid] = ANSWERED
         log.answer_min[cid] = self.env.now
         log.group[cid] = g
-        k = log.type_code[cid]
         factor = self.handle_factor[g][k]
         if factor != 1.0:
             log.handle_min[cid] *= factor
-        if self.group_tier[g] == 1 and not self.types[k].is_phone:
+        if self.group_tier[g] == 1 and self.types[k].channel == EMAIL:
             self.dispatch.on_email += 1
         Timeout(self.env, log.handle_min[cid], cid).callbacks.append(self._on_talk_end)
+        if chat:  # more sessions while chats wait and the agent has room
+            seat = self.seat_of[cid]
+            if seat in self.open_seats[g] and not self.pools[g].leaving:
+                nxt = self.dispatch.next_chat(g)
+                if nxt >= 0:
+                    self._seat_session(nxt, g, seat)
+                    self._serve(nxt, g)
 
     def _on_talk_end(self, event: Timeout) -> None:
         cid = event.value
@@ -599,13 +744,13 @@ class Desk:
                     log.complaint[cid],
                     child_key,
                 )
-                if m.is_phone and self.plan.next_open(now) != now:
+                if m.is_realtime and self.plan.next_open(now) != now:
                     self._give_up(child, DISCONNECTED)  # transferred after closing time
                 else:
                     self._offer(child, k, 2, m.patience(child_key) if m.patience else math.inf)
             elif log.attempt[cid] < m.max_repeat_attempts:
                 log.follow_up[cid] = REPEAT
-                self._later(cid, m.repeat_delay(key), "repeat", is_phone=m.is_phone)
+                self._later(cid, m.repeat_delay(key), "repeat", is_phone=m.is_realtime)
         if m.wrap_min > 0.0:
             Timeout(self.env, m.wrap_min, cid).callbacks.append(self._on_agent_free)
         else:
@@ -616,8 +761,11 @@ class Desk:
 
     def _agent_free(self, cid: int) -> None:
         """The agent who handled ``cid`` takes the next contact, rests, or ends their shift."""
+        if cid in self.seat_of:
+            self._end_session(cid)
+            return
         g = self.log.group[cid]
-        if self.group_tier[g] == 1 and not self.types[self.log.type_code[cid]].is_phone:
+        if self.group_tier[g] == 1 and self.types[self.log.type_code[cid]].channel == EMAIL:
             self.dispatch.on_email -= 1
         pool = self.pools[g]
         if not pool.release(self.env.now):
@@ -701,7 +849,7 @@ class Desk:
     def _new_contact(
         self, k: int, tier: int, customer: int, complaint: int, when: float, key: int
     ) -> None:
-        when = self._arrival_time(max(when, self.env.now), self.types[k].is_phone, key)
+        when = self._arrival_time(max(when, self.env.now), self.types[k].is_realtime, key)
         if when is not None:
             Timeout(
                 self.env, when - self.env.now, (k, tier, customer, complaint, key)

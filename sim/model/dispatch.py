@@ -31,6 +31,9 @@ from sim.scenario.desk import ContactType
 from sim.scenario.routing import TIERS, route
 from sim.scenario.scenario import Scenario
 
+PHONE, CHAT, EMAIL = 0, 1, 2
+"""Channels, in the order a free agent takes work: callers, then chats, then deferred email."""
+
 EPS_MIN = 1e-9
 """Slack on comparing a contact's wait with a routing delay (float sums of clock times)."""
 
@@ -41,6 +44,7 @@ Level = tuple[tuple[int, float], ...]
 class TypeRates(Protocol):
     """What routing reads of a contact type's model."""
 
+    channel: int
     is_phone: bool
     fcr_prob: float
     tier2_resolve_prob: float
@@ -129,7 +133,7 @@ class Dispatch:
         self.weighted = service.kind == "weighted"
         self.routes: dict[int, list[list[tuple[int, float]]]] = {}
         self.route_delays: dict[int, list[tuple[float, ...]]] = {}
-        classes: list[tuple[int, bool, int, tuple[tuple[int, float], ...], float]] = []
+        classes: list[tuple[int, int, int, tuple[tuple[int, float], ...], float]] = []
         self.queue_of: dict[int, list[int]] = {}
         for tier in TIERS:
             self.routes[tier], self.route_delays[tier], self.queue_of[tier] = [], [], []
@@ -140,32 +144,43 @@ class Dispatch:
                 self.route_delays[tier].append(tuple(sorted({a for _, a in path if a > 0})))
                 priority = 0 if jump and name in complaint_types else contact_types[name].priority
                 weight = weights.get(self._skill_type(name), 1.0)
-                cls = (tier, not self.types[k].is_phone, priority, tuple(path), weight)
+                cls = (tier, self.types[k].channel, priority, tuple(path), weight)
                 if cls not in classes:
                     classes.append(cls)
                 self.queue_of[tier].append(classes.index(cls))
         self.queues: list[deque[int]] = [deque() for _ in classes]
         self.queue_tier = [cls[0] for cls in classes]
-        self.queue_is_email = [cls[1] for cls in classes]
+        self.queue_channel = [cls[1] for cls in classes]
         self.queue_weight = [cls[4] for cls in classes]
-        self.phone_queues = [q for q, cls in enumerate(classes) if not cls[1]]
+        self.realtime_queues = [q for q, cls in enumerate(classes) if cls[1] != EMAIL]
         self.waiting_email = {t: 0 for t in TIERS}
         self.waiting_phone = {t: 0 for t in TIERS}
+        self.waiting_chat = {t: 0 for t in TIERS}
+        self.waiting = {
+            PHONE: self.waiting_phone,
+            CHAT: self.waiting_chat,
+            EMAIL: self.waiting_email,
+        }
         # Per group: the queues it serves as levels taken in turn; within a level the contact
         # that has waited longest (or, weighted, the largest weighted wait) goes first.
         by_rank = service.kind == "priority"
         self.serve_phone: list[list[Level]] = []
+        self.serve_chat: list[list[Level]] = []
         self.serve_email: list[list[Level]] = []
         for g in range(len(self.group_names)):
-            levels: dict[tuple[bool, int], list[tuple[int, float]]] = {}
-            for q, (tier, email, priority, path, _) in enumerate(classes):
+            levels: dict[tuple[int, int], list[tuple[int, float]]] = {}
+            for q, (tier, channel, priority, path, _) in enumerate(classes):
                 after = next((a for h, a in path if h == g), None)
                 if after is None or tier != self.group_tier[g]:
                     continue
-                levels.setdefault((email, priority if by_rank else 0), []).append((q, after))
+                levels.setdefault((channel, priority if by_rank else 0), []).append((q, after))
             ordered = sorted(levels.items())
-            self.serve_phone.append([tuple(qs) for (email, _), qs in ordered if not email])
-            self.serve_email.append([tuple(qs) for (email, _), qs in ordered if email])
+            for channel, serve in (
+                (PHONE, self.serve_phone),
+                (CHAT, self.serve_chat),
+                (EMAIL, self.serve_email),
+            ):
+                serve.append([tuple(qs) for (c, _), qs in ordered if c == channel])
 
     def idle_group(self, cid: int, path: list[tuple[int, float]]) -> int:
         """The group in ``path`` whose idle agent takes contact ``cid`` now (-1: none): the
@@ -201,7 +216,13 @@ class Dispatch:
             if cid >= 0:
                 return cid
         cid = self._pop(self.serve_phone[g])
+        if cid < 0 and self.serve_chat[g]:
+            cid = self._pop(self.serve_chat[g])
         return cid if cid >= 0 else self._pop(self.serve_email[g])
+
+    def next_chat(self, g: int) -> int:
+        """Pop the next chat for an agent of group ``g`` with a free session (-1: none)."""
+        return self._pop(self.serve_chat[g]) if self.serve_chat[g] else -1
 
     def _pop(self, levels: list[Level]) -> int:
         """Take the next contact from the first level with one the agent may take: within a
@@ -239,8 +260,5 @@ class Dispatch:
         return -1
 
     def left_queue(self, q: int) -> None:
-        """A waiting contact leaves queue ``q`` for an agent."""
-        if self.queue_is_email[q]:
-            self.waiting_email[self.queue_tier[q]] -= 1
-        else:
-            self.waiting_phone[self.queue_tier[q]] -= 1
+        """A waiting contact leaves queue ``q`` (for an agent, or cut off at closing)."""
+        self.waiting[self.queue_channel[q]][self.queue_tier[q]] -= 1

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def moment_scores(
-    is_phone: np.ndarray,
+    is_realtime: np.ndarray,
     wait_min: np.ndarray,
     answered: np.ndarray,
     resolved: np.ndarray,
@@ -41,7 +41,8 @@ def moment_scores(
     """Score in [-1, 1] of each contact as the customer experienced it.
 
     Args:
-        is_phone: phone (expectation in seconds of waiting) or email (hours to a reply).
+        is_realtime: phone or chat (expectation in seconds of waiting: expected_phone_wait_s),
+            or email (hours to a reply).
         wait_min: time to answer (or to hanging up), minutes.
         answered: an agent answered.
         resolved: the contact solved the problem (ignored when not answered).
@@ -51,7 +52,7 @@ def moment_scores(
         sat: the :class:`~sim.scenario.customers.Satisfaction` parameters.
     """
     expected_min = np.where(
-        is_phone, sat.expected_phone_wait_s / 60.0, sat.expected_email_response_h * 60.0
+        is_realtime, sat.expected_phone_wait_s / 60.0, sat.expected_email_response_h * 60.0
     )
     ratio = np.asarray(wait_min, dtype=float) / expected_min
     speed = np.where(

@@ -440,9 +440,10 @@ def _opening_hours(scenario: Scenario, lang: Lang) -> str:
 
 
 def _volume_per_open_day(scenario: Scenario) -> tuple[float, float]:
-    """Forecast phone calls and emails per open day, averaged over the open weekdays."""
+    """Forecast phone calls and emails per open day, averaged over the open weekdays (chats are
+    left out)."""
     open_days = [d for d in WEEKDAYS if scenario.calendar.opening_hours.of(d) is not None]
-    totals = {"phone": 0.0, "email": 0.0}
+    totals = {"phone": 0.0, "chat": 0.0, "email": 0.0}
     for ctype in scenario.demand.contact_types.values():
         totals[ctype.channel] += sum(ctype.daily_volume.of(d) for d in open_days)
     return totals["phone"] / len(open_days), totals["email"] / len(open_days)

@@ -194,12 +194,16 @@ class Resolution(Model):
 class ContactType(Model):
     """One kind of contact (e.g. enquiry, urgent request, complaint) on one channel.
 
-    Phone contacts are real time: callers wait in a queue and may abandon. Email contacts are
-    deferred work: they wait in a backlog, never abandon, and are measured against an answer-by
-    target.
+    Phone contacts are real time: callers wait in a queue and may abandon. Chat is real time too,
+    with its own patience, but an agent may hold several chat sessions at once (the group's
+    ``chat`` setting). Email contacts are deferred work: they wait in a backlog, never abandon,
+    and are measured against an answer-by target.
     """
 
-    channel: Literal["phone", "email"] = Field(description="phone (real time) or email (deferred).")
+    channel: Literal["phone", "chat", "email"] = Field(
+        description="phone (real time), chat (real time, several sessions per agent) or email "
+        "(deferred)."
+    )
     priority: int = Field(
         ge=1, le=9, description="1 is served first; first come first served within a priority."
     )

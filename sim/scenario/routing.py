@@ -322,7 +322,14 @@ def check_routes(
                 )
     for type_name, ctype in types.items():
         needs = [1]
-        if ctype.resolution.escalate_prob > 0 or (
+        unresolved = ctype.resolution.first_contact_prob < 1 or any(
+            (skill := g.skill(type_name)) is not None
+            and skill.resolve_prob is not None
+            and skill.resolve_prob < 1
+            for g in groups.values()
+            if g.tier == 1
+        )
+        if (ctype.resolution.escalate_prob > 0 and unresolved) or (
             complaint_types and type_name == complaint_types[0]
         ):
             needs.append(2)

@@ -160,6 +160,27 @@ class Skill(Model):
     )
 
 
+class ChatConcurrency(Model):
+    """How many chat sessions an agent of the group holds at once, and what each extra one costs.
+
+    A session's handle time is the type's handle time × the skill's factor × (1 + slowdown × the
+    other sessions the agent holds when it starts), fixed when it starts. An agent holding
+    sessions takes only chats until the last one ends; while the group is over its roster (agents
+    finishing after their shift) its agents take no new sessions.
+    """
+
+    max_sessions: int = Field(
+        1, ge=1, le=10, description="Chat sessions an agent may hold at once (1 = one at a time)."
+    )
+    slowdown_per_extra_session: float = Field(
+        0.0,
+        ge=0.0,
+        le=2.0,
+        description="Each other session the agent holds makes a new session this much longer "
+        "(0.25 = 25% per session: a third session runs 50% longer).",
+    )
+
+
 class AgentGroup(Model):
     """Agents who share a roster, a tier and a set of skills (billing specialists, a
     second-language team, new hires on simple enquiries, the escalation team).
@@ -177,6 +198,10 @@ class AgentGroup(Model):
         "the group. 'all': every type, at the types' own handle times and resolution. Work the "
         "customer base adds (complaint callbacks, follow-up calls) counts as the first of "
         "customers.complaints.contact_types.",
+    )
+    chat: ChatConcurrency = Field(
+        default_factory=ChatConcurrency,
+        description="Chat sessions an agent holds at once, and the slowdown per extra session.",
     )
     cost_per_hour: float | None = Field(
         None,
