@@ -173,8 +173,8 @@ class RouteSplit:
         self._cache: dict[tuple[float, ...], np.ndarray] = {}
 
     def shares(self, group: str, rates: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        """Share of each type's arrivals (``rates``: types × intervals, per interval starting at
-        ``starts``) that ``group`` answers: 0 for types whose first queueing group is another; for
+        """Share of each type's arrivals (``rates``: types × intervals, arrivals per interval
+        starting at ``starts``) that ``group`` answers: 0 for types whose first queueing group is another; for
         phone types, the share that passes the groups before it; for email, all of it."""
         share = np.zeros(rates.shape)
         mine = np.array([to == group for to in self.to])
@@ -186,12 +186,12 @@ class RouteSplit:
             [_interval_means(*self.steps[g], starts.astype(float), width) for g in self.passed]
         )
         for i in range(rates.shape[1]):
-            reach = self._reach(rates[:, i], agents[:, i])
+            reach = self._reach(rates[:, i] / width, agents[:, i])
             share[mine & self.phone, i] = reach[mine & self.phone]
         return share
 
     def _reach(self, rates: np.ndarray, agents: np.ndarray) -> np.ndarray:
-        """Per type, the share of its calls that passes every group of its path (Erlang B
+        """Per type (``rates``: arrivals per minute; ``agents``: of each group passed), the share of its calls that passes every group of its path (Erlang B
         blocking of each, at the load offered by all types; the Erlang fixed point)."""
         key = tuple(np.round(np.concatenate([rates, agents]), 9).tolist())
         if key in self._cache:
