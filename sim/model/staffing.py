@@ -165,7 +165,7 @@ class RouteSplit:
         """The groups without a queueing roster that some phone type tries."""
         self.work = {g: group_work_min(scenario, g) for g in groups}
         self.plan = plan
-        self.steps = {}
+        self.steps: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if self.passed:
             if available is None:
                 raise ValueError(f"the agents of {', '.join(self.passed)} are needed to split")
@@ -173,9 +173,9 @@ class RouteSplit:
         self._cache: dict[tuple[float, ...], np.ndarray] = {}
 
     def shares(self, group: str, rates: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        """Share of each type's arrivals (``rates``: types × intervals, arrivals per interval
-        starting at ``starts``) that ``group`` answers: 0 for types whose first queueing group is another; for
-        phone types, the share that passes the groups before it; for email, all of it."""
+        """Share of each type's arrivals that ``group`` answers (``rates``: types × intervals,
+        arrivals per interval starting at ``starts``): 0 for types whose first queueing group is
+        another; for phone types, the share that passes the groups before it; for email, all."""
         share = np.zeros(rates.shape)
         mine = np.array([to == group for to in self.to])
         share[mine] = 1.0
@@ -191,8 +191,9 @@ class RouteSplit:
         return share
 
     def _reach(self, rates: np.ndarray, agents: np.ndarray) -> np.ndarray:
-        """Per type (``rates``: arrivals per minute; ``agents``: of each group passed), the share of its calls that passes every group of its path (Erlang B
-        blocking of each, at the load offered by all types; the Erlang fixed point)."""
+        """Per type, the share of its calls that passes every group of its path (``rates``:
+        arrivals per minute by type; ``agents``: of each group passed): Erlang B blocking of
+        each, at the load offered by all types, at the Erlang fixed point."""
         key = tuple(np.round(np.concatenate([rates, agents]), 9).tolist())
         if key in self._cache:
             return self._cache[key]
