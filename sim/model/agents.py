@@ -26,12 +26,18 @@ Roster = FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster
 
 
 def _spans(
-    roster: Roster, plan: CalendarPlan, scenario: Scenario
+    roster: Roster, plan: CalendarPlan, scenario: Scenario, group: str | None = None
 ) -> list[tuple[float, float, int]]:
-    """Rostered agents as ``(start_min, end_min, agents)`` spans, before shrinkage."""
+    """Rostered agents as ``(start_min, end_min, agents)`` spans, before shrinkage (``group``: the
+    group whose roster it is, which a queueing roster staffs for its own part of the forecast)."""
     match roster:
         case QueueingRoster():
-            return required_agents(roster, scenario, plan)
+            groups = scenario.staffing.agent_groups
+
+            def available(name: str) -> tuple[np.ndarray, np.ndarray]:
+                return staffing_steps(groups[name].roster, plan, scenario, group=name)
+
+            return required_agents(roster, scenario, plan, group, available)
         case FixedTeam():
             return [(a, b, roster.agents) for a, b in plan.open_periods]
         case IntervalRoster():
@@ -63,10 +69,16 @@ def _spans(
 
 
 def staffing_steps(
-    roster: Roster, plan: CalendarPlan, scenario: Scenario, paid: bool = False
+    roster: Roster,
+    plan: CalendarPlan,
+    scenario: Scenario,
+    paid: bool = False,
+    group: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Agents available over time, after the headcount scale and shrinkage, as a step function
-    (``paid=True``: the agents paid for, before shrinkage).
+    (``paid=True``: the agents paid for, before shrinkage). ``group`` names the agent group whose
+    roster it is: a queueing roster then staffs for that group's part of the forecast (see
+    :mod:`sim.model.staffing`); None: for the whole front line.
 
     Returns:
         ``(times_min, agents)``: ``agents[i]`` agents from ``times_min[i]`` until the next time.
@@ -74,7 +86,7 @@ def staffing_steps(
         merged.
     """
     changes: dict[float, int] = {}
-    for start, end, n in _spans(roster, plan, scenario):
+    for start, end, n in _spans(roster, plan, scenario, group):
         if start >= plan.horizon_min or n == 0:
             continue
         changes[start] = changes.get(start, 0) + n

@@ -329,8 +329,8 @@ class Desk:
         if self.customers is not None:
             self.customers.finish(self.plan.horizon_min)
         paid = tuple(
-            staffing_steps(g.roster, self.plan, self.scenario, paid=True)
-            for g in self.scenario.staffing.agent_groups.values()
+            staffing_steps(g.roster, self.plan, self.scenario, paid=True, group=name)
+            for name, g in self.scenario.staffing.agent_groups.items()
         )
         present = tuple((np.array(p.log_t), np.array(p.log_present)) for p in self.pools)
 

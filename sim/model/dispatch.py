@@ -87,7 +87,9 @@ class Dispatch:
             IdleClockPool(start, lambda: self.env.now) if self.longest_idle else AgentPool(start)
             for _ in groups
         ]
-        self.group_roster = [staffing_steps(g.roster, self.plan, scenario) for g in groups.values()]
+        self.group_roster = [
+            staffing_steps(g.roster, self.plan, scenario, group=name) for name, g in groups.items()
+        ]
         empowered = isinstance(scenario.recovery, EmpoweredFrontLine)
         self.handle_factor: list[list[float]] = []
         self.resolve_prob: list[list[float]] = []

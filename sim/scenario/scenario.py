@@ -175,22 +175,13 @@ class Scenario(Model):
                 "lower the daily volumes"
             )
         groups = self.staffing.agent_groups
-        front_line = [name for name, g in groups.items() if g.tier == 1]
         for name, group in groups.items():
             where = self.staffing.group_path(name)
-            if isinstance(group.roster, QueueingRoster):
-                if group.tier != 1:
-                    raise ValueError(
-                        f"{where}.kind: {group.roster.kind} staffs from the arrival forecast, "
-                        "which only the front line has; use fixed, by_interval or shifts for tier 2"
-                    )
-                if len(front_line) > 1:
-                    raise ValueError(
-                        f"{where}.kind: {group.roster.kind} staffs for the whole front-line "
-                        f"forecast, so it needs to be the only tier-1 group (there are "
-                        f"{len(front_line)}: {', '.join(front_line)}); give the groups fixed, "
-                        "by_interval or shifts rosters"
-                    )
+            if isinstance(group.roster, QueueingRoster) and group.tier != 1:
+                raise ValueError(
+                    f"{where}.kind: {group.roster.kind} staffs from the arrival forecast, "
+                    "which only the front line has; use fixed, by_interval or shifts for tier 2"
+                )
             _check_roster(where, group.roster, cal)
         complaint_types = list(self.customers.complaints.contact_types) if self.customers else []
         if self.customers is not None:

@@ -117,6 +117,18 @@ class QueueingRoster(RosterBase):
     A with the callers' mean patience); ``square_root`` staffs ``R + β√R`` (Borst, Mandelbaum &
     Reiman 2004). The forecast includes peak days, so the roster surges with them; email work
     is added as its average load over the day. Front line only.
+
+    With several tier-1 groups, each group with a queueing roster staffs for its own part of the
+    forecast, split along the tier-1 routes (an approximation; the simulation is the judge). A
+    contact type's calls go to the first group of its route with a queueing roster, which is
+    sized for all of them that reach it; a group with a fixed, by-interval or shift roster earlier
+    in the route answers the calls that find one of its agents free and passes the rest on (Erlang
+    B at the load every type offers it, with its agents as rostered). Handle times are the
+    group's (``handle_time_factor``, plus wrap-up); a type's email goes to the first queueing group
+    of its route; a group nothing reaches gets ``min_agents``. Conservative where a fixed group
+    also answers calls that queue, or a group later in a route helps; optimistic in that overflow
+    arrives in bursts. With one front-line group, the same as the whole front line
+    (``sim/model/staffing.py`` states the approximation in full).
     """
 
     kind: Literal["erlang_c", "erlang_a", "square_root"] = Field(
@@ -134,7 +146,13 @@ class QueueingRoster(RosterBase):
         le=3.0,
         description="Multiplies the forecast, e.g. 1.15 for repeat contacts and retrials.",
     )
-    min_agents: int = Field(1, ge=0, le=100_000, description="Agents at least, while open.")
+    min_agents: int = Field(
+        1,
+        ge=0,
+        le=100_000,
+        description="Agents at least, while open (all a group gets when the split along the "
+        "routes sends it no work).",
+    )
 
 
 Roster = Annotated[
