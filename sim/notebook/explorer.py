@@ -37,10 +37,22 @@ def explorer_overrides(
     complain_prob: float,
 ) -> dict[str, Any]:
     """The dotted overrides for the explorer's controls on top of ``overrides``: front-line
-    headcount scale, every contact type's daily volume times ``volume_multiplier``, the
-    recovery policy and the complaint probability."""
+    headcount scale (every tier-1 group's, with agent groups), every contact type's daily volume
+    times ``volume_multiplier``, the recovery policy and the complaint probability."""
     base = load_scenario(scenario_path, dict(overrides))
-    out: dict[str, Any] = {**overrides, "staffing.tier1.headcount_scale": headcount_scale}
+    front_line = (
+        ["staffing.tier1"]
+        if base.staffing.groups is None
+        else [
+            base.staffing.group_path(name)
+            for name, group in base.staffing.groups.items()
+            if group.tier == 1
+        ]
+    )
+    out: dict[str, Any] = {
+        **overrides,
+        **{f"{path}.headcount_scale": headcount_scale for path in front_line},
+    }
     if volume_multiplier != 1.0:
         for name, contact_type in base.demand.contact_types.items():
             out[f"demand.contact_types.{name}.daily_volume"] = {

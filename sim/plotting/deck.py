@@ -381,7 +381,7 @@ def _assumptions(run: RunData, lang: Lang) -> list[tuple[str, str]]:
             paid_high=f"{paid.max():.0f}",
             low=f"{available.min():.0f}",
             high=f"{available.max():.0f}",
-            shrinkage=getattr(scenario.staffing, f"tier{tier}").shrinkage_fraction,
+            shrinkage=scenario.staffing.tier_shrinkage(tier),
         )
         rows.append((f"tier{tier}", value))
     phone, email = _volume_per_open_day(scenario)
@@ -581,7 +581,7 @@ def _staffing_takeaway(run: RunData, lang: Lang) -> Takeaway:
                 lang,
                 paid=paid,
                 available=available,
-                shrinkage=info.scenario.staffing.tier1.shrinkage_fraction,
+                shrinkage=info.scenario.staffing.tier_shrinkage(1),
                 present=f"{at['agents_present_tier1']:.1f}",
             ),
             label(
