@@ -21,8 +21,7 @@ import math
 import numpy as np
 
 from sim.measures.metrics import busy_spans, phone_service, span_integral, step_integral
-from sim.model.desk import DeskRun
-from sim.model.records import ANSWERED
+from sim.model.records import ANSWERED, DeskRun
 from sim.scenario.scenario import Scenario
 
 FAMILIES = ("service_level_by_type", "abandon_rate_by_type", "asa_s_by_type", "occupancy_by_group")

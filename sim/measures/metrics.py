@@ -35,7 +35,6 @@ from typing import Literal
 
 import numpy as np
 
-from sim.model.desk import DeskRun
 from sim.model.records import (
     ABANDONED,
     ANSWERED,
@@ -46,6 +45,7 @@ from sim.model.records import (
     REPEAT,
     WAITING,
     ContactTable,
+    DeskRun,
 )
 from sim.scenario.scenario import Scenario
 

@@ -51,8 +51,7 @@ from sim.model.customers import (
     SERVICE_REASONS,
     SILENT,
 )
-from sim.model.desk import DeskRun
-from sim.model.records import CustomerRun
+from sim.model.records import CustomerRun, DeskRun
 from sim.scenario.customers import Economics
 from sim.scenario.scenario import Scenario
 

@@ -36,7 +36,6 @@ import bisect
 import math
 from array import array
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
 
 import numpy as np
 import simpy
@@ -44,8 +43,11 @@ from simpy.events import Timeout
 
 from sim.model.agents import staffing_steps, step_sum
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
+from sim.model.callbacks import CallbackOffers
+from sim.model.chat import ChatSeats
+from sim.model.contact_types import Draw, TypeModel, type_model
 from sim.model.desk_customers import CALLBACK, FOLLOW_UP, CustomerBase, customer_work
-from sim.model.dispatch import CHAT, EMAIL, EPS_MIN, PHONE, Dispatch
+from sim.model.dispatch import EMAIL, EPS_MIN, Dispatch
 from sim.model.keyed import Dist, Keyed, purpose
 from sim.model.primary_contacts import day_from_accounts, day_from_streams, primary_streams
 from sim.model.records import (
@@ -61,106 +63,22 @@ from sim.model.records import (
     UNRESOLVED,
     WAITING,
     ContactLog,
-    ContactTable,
-    CustomerRun,
+    DeskRun,
 )
 from sim.model.rng import Draws, Streams, duration_draws
-from sim.scenario.base import NoPatience, mean_min
 from sim.scenario.customers import EmpoweredFrontLine
-from sim.scenario.desk import ContactType
 from sim.scenario.routing import TIERS
 from sim.scenario.scenario import Scenario
-
-Draw = Callable[[int], float]
-"""A number for the contact whose key is given: keyed by that identity with a customer base,
-the next number of a named stream without one (the key is then ignored)."""
 
 # What each keyed number is for, and the kinds of contact that follow another.
 P = {
     name: purpose(name)
     for name in (
-        "count",
-        "slot",
-        "within",
-        "handle",
-        "patience",
-        "resolve",
-        "tier2-handle",
-        "repeat-delay",
-        "retrial-delay",
-        "escalate",
-        "retry",
-        "not-ready",
-        "answer-delay",
-        "after-hours",
-        "retrial",
-        "repeat",
-        "escalation",
-        "callback-accept",
-        "callback-reach",
+        *("count", "slot", "within", "handle", "patience", "resolve", "tier2-handle"),
+        *("repeat-delay", "retrial-delay", "escalate", "retry", "not-ready", "answer-delay"),
+        *("after-hours", "retrial", "repeat", "escalation", "callback-accept", "callback-reach"),
     )
 }
-
-
-@dataclass(frozen=True)
-class DeskRun:
-    """Everything one replication of the desk recorded."""
-
-    contacts: ContactTable
-    type_names: tuple[str, ...]
-    is_phone: np.ndarray
-    """Per contact type: True for phone (real time), False for chat and email."""
-    is_chat: np.ndarray
-    """Per contact type: True for chat (real time, several sessions per agent)."""
-    roster: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Tier → (times_min, agents) rostered after shrinkage (available to take contacts)."""
-    paid: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Tier → (times_min, agents) rostered before shrinkage (paid)."""
-    present: dict[int, tuple[np.ndarray, np.ndarray]]
-    """Tier → (times_min, agents) actually at work (rostered plus those finishing a contact)."""
-    group_names: tuple[str, ...]
-    """The agent groups (``contacts.group`` indexes them)."""
-    group_tier: np.ndarray
-    group_roster: tuple[tuple[np.ndarray, np.ndarray], ...]
-    """Per group, as ``roster`` per tier (the tier's is the sum of its groups')."""
-    group_paid: tuple[tuple[np.ndarray, np.ndarray], ...]
-    group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
-    group_skills: np.ndarray
-    """Group × contact type: True where the group may answer the type."""
-    chat_busy: tuple[tuple[np.ndarray, np.ndarray], ...]
-    """Per group, (starts, ends) of the stretches its agents held chat sessions: an agent with
-    several sessions is one busy agent."""
-    wrap_up_min: np.ndarray
-    """Per contact type: wrap-up minutes after each answered contact."""
-    plan: CalendarPlan
-    horizon_min: float
-    customers: CustomerRun | None
-    """The customer base's records, when the scenario has one."""
-
-
-class _TypeModel:
-    """Per contact type: the numbers and random draws the hot path needs."""
-
-    __slots__ = (
-        "channel",
-        "escalate_prob",
-        "fcr_prob",
-        "handle_dist",
-        "is_chat",
-        "is_phone",
-        "is_realtime",
-        "max_repeat_attempts",
-        "max_retrial_attempts",
-        "patience",
-        "patience_dist",
-        "repeat_delay",
-        "retrial_delay",
-        "retrial_prob",
-        "tier1_handle",
-        "tier2_handle",
-        "tier2_resolve_prob",
-        "wrap_min",
-    )
 
 
 class Desk:
@@ -178,8 +96,8 @@ class Desk:
         contact_types = dict(scenario.demand.contact_types)
         contact_types.update(customer_work(scenario))
         self.type_names = tuple(contact_types)
-        self.types: list[_TypeModel] = [
-            self._type_model(name, ct) for name, ct in contact_types.items()
+        self.types: list[TypeModel] = [
+            type_model(name, ct, self._duration) for name, ct in contact_types.items()
         ]
         self.is_phone_by_code = np.array([m.is_phone for m in self.types])
         self.is_realtime_by_code = np.array([m.is_realtime for m in self.types])
@@ -205,19 +123,7 @@ class Desk:
         self.waiting_email, self.waiting_phone = d.waiting_email, d.waiting_phone
         self.waiting_chat = d.waiting_chat
         groups = scenario.staffing.agent_groups.values()
-        self.chat_max = [g.chat.max_sessions for g in groups]
-        self.chat_slowdown = [g.chat.slowdown_per_extra_session for g in groups]
-        self.seat_sessions: dict[int, int] = {}
-        """A chatting agent (seat) → the sessions they hold."""
-        self.seat_of: dict[int, int] = {}
-        """A chat in session → its agent's seat."""
-        self.open_seats: list[dict[int, None]] = [{} for _ in groups]
-        """Per group, chatting agents with a free session, in the order they opened one."""
-        self.seat_start: dict[int, float] = {}
-        self.seat_group: dict[int, int] = {}
-        self.chat_busy: list[tuple[array, array]] = [(array("d"), array("d")) for _ in groups]
-        """Per group, (start, end) of each stretch an agent spent holding chat sessions."""
-        self.next_seat = 0
+        self.chats = ChatSeats(list(groups), self.log)
         factors = sorted(scenario.demand.patience_factor_by_queue_ahead.items())
         self.queue_ahead = [ahead for ahead, _ in factors]
         self.queue_factor = [f for _, f in factors]
@@ -231,20 +137,9 @@ class Desk:
         self.u_retry = self._uniform("retry", "decisions/retry")
         self.u_resolve = self._uniform("resolve", "decisions/resolve-secondary")
         self.u_after_hours = self._uniform("after-hours", "arrivals/after-hours")
-        callbacks = scenario.routing.callbacks
-        self.callbacks = callbacks
-        threshold_s = callbacks.offer_above_expected_wait_s
-        self.callback_above_min = math.inf if threshold_s is None else threshold_s / 60.0
-        offered = set(callbacks.contact_types or self.type_names)
-        self.offers_callback = [
-            callbacks.on and m.is_phone and name in offered
-            for name, m in zip(self.type_names, self.types, strict=True)
-        ]
-        self.mean_work_min = [
-            mean_min(ct.handle_time) + ct.wrap_up_s / 60.0 for ct in contact_types.values()
-        ]
-        self.u_accept = self._uniform("callback-accept", "decisions/callback-accept")
-        self.u_reach = self._uniform("callback-reach", "decisions/callback-reach")
+        self.offers = CallbackOffers(
+            scenario.routing.callbacks, contact_types, self.types, self._uniform
+        )
         self.finished = array("l")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
@@ -258,36 +153,6 @@ class Desk:
     def type_code(self, name: str) -> int:
         """Index of a contact type."""
         return self.type_names.index(name)
-
-    def _type_model(self, name: str, ct: ContactType) -> _TypeModel:
-        m = _TypeModel()
-        m.is_phone = ct.channel == "phone"
-        m.is_chat = ct.channel == "chat"
-        m.is_realtime = m.is_phone or m.is_chat
-        m.channel = {"phone": PHONE, "chat": CHAT, "email": EMAIL}[ct.channel]
-        m.wrap_min = ct.wrap_up_s / 60.0
-        m.patience_dist = ct.patience
-        m.handle_dist = ct.handle_time
-        m.patience = (
-            None
-            if isinstance(ct.patience, NoPatience)
-            else self._duration(ct.patience, "patience", f"patience-secondary/{name}")
-        )
-        m.tier1_handle = self._duration(ct.handle_time, "handle", f"handle-secondary/{name}")
-        m.tier2_handle = self._duration(
-            ct.resolution.tier2_handle_time, "tier2-handle", f"tier2-handle/{name}"
-        )
-        m.fcr_prob = ct.resolution.first_contact_prob
-        m.escalate_prob = ct.resolution.escalate_prob
-        m.tier2_resolve_prob = ct.resolution.tier2_resolve_prob
-        m.repeat_delay = self._duration(
-            ct.resolution.repeat_delay, "repeat-delay", f"repeat-delay/{name}"
-        )
-        m.max_repeat_attempts = ct.resolution.max_attempts
-        m.retrial_prob = ct.retrial.probability
-        m.retrial_delay = self._duration(ct.retrial.delay, "retrial-delay", f"retrial-delay/{name}")
-        m.max_retrial_attempts = ct.retrial.max_attempts
-        return m
 
     def _duration(self, dist: Dist, what: str, stream: str) -> Draw:
         """Durations of ``dist`` for ``what``: keyed by the contact, or from a named stream."""
@@ -359,21 +224,12 @@ class Desk:
             group_paid=paid,
             group_present=present,
             group_skills=~np.isnan(np.array(self.handle_factor, dtype=float)),
-            chat_busy=self._chat_busy_spans(),
+            chat_busy=self.chats.busy_spans(self.plan.horizon_min),
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
             horizon_min=self.plan.horizon_min,
             customers=None if self.customers is None else self.customers.result(),
         )
-
-    def _chat_busy_spans(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-        """Per group, the stretches its agents held chat sessions (still open: to the horizon)."""
-        for seat, start in self.seat_start.items():
-            g = self.seat_group[seat]
-            self.chat_busy[g][0].append(start)
-            self.chat_busy[g][1].append(self.plan.horizon_min)
-        self.seat_start.clear()
-        return tuple((np.array(a), np.array(b)) for a, b in self.chat_busy)
 
     def _follow_roster(self, g: int) -> Generator[simpy.Event, None, None]:
         pool = self.pools[g]
@@ -506,7 +362,7 @@ class Desk:
         if not self.types[k].is_phone:
             self.waiting_email[tier] += 1
             return
-        if tier == 1 and self.offers_callback[k] and self._takes_callback(cid, k):
+        if tier == 1 and self.offers.offered[k] and self._takes_callback(cid, k):
             self.waiting_phone[tier] += 1  # in line, without a patience clock
             return
         if self.patience_by_queue:
@@ -541,9 +397,9 @@ class Desk:
             if after and arrived + after > now + EPS_MIN:
                 continue
             pool = self.pools[g]
-            seats = self.open_seats[g]
-            if seats and not pool.leaving:
-                self._seat_session(cid, g, next(iter(seats)))
+            seat = self.chats.with_room(g)
+            if seat >= 0 and not pool.leaving:
+                self.chats.add(cid, seat)
                 self._serve(cid, g)
                 return True
             if pool.idle:
@@ -552,49 +408,19 @@ class Desk:
                 return True
         return False
 
-    def _new_seat(self, g: int) -> int:
-        """An agent of group ``g`` starts holding chat sessions."""
-        seat = self.next_seat
-        self.next_seat += 1
-        self.seat_sessions[seat] = 0
-        self.seat_group[seat] = g
-        self.seat_start[seat] = self.env.now
-        return seat
-
-    def _seat_session(self, cid: int, g: int, seat: int) -> None:
-        """Chat ``cid`` becomes one of ``seat``'s sessions; it runs longer by the slowdown for
-        each session the agent already holds."""
-        held = self.seat_sessions[seat]
-        self.seat_sessions[seat] = held + 1
-        self.seat_of[cid] = seat
-        if held + 1 < self.chat_max[g]:
-            self.open_seats[g][seat] = None
-        else:
-            self.open_seats[g].pop(seat, None)
-        if held and self.chat_slowdown[g]:
-            self.log.handle_min[cid] *= 1.0 + self.chat_slowdown[g] * held
-
     def _end_session(self, cid: int) -> None:
         """A chat session (and its wrap-up) ends: the agent takes another waiting chat, or with
         no session left is free for any work, or ends their shift."""
-        seat = self.seat_of.pop(cid)
-        g = self.seat_group[seat]
+        g, seat, held = self.chats.end(cid, self.env.now)
         pool = self.pools[g]
-        held = self.seat_sessions[seat] - 1
         if held:
-            self.seat_sessions[seat] = held
             nxt = -1 if pool.leaving else self.dispatch.next_chat(g)
             if nxt < 0:
-                self.open_seats[g][seat] = None
-                return
-            self._seat_session(nxt, g, seat)
-            self._serve(nxt, g)
+                self.chats.make_room(seat)
+            else:
+                self.chats.add(nxt, seat)
+                self._serve(nxt, g)
             return
-        del self.seat_sessions[seat], self.seat_group[seat]
-        self.open_seats[g].pop(seat, None)
-        starts, ends = self.chat_busy[g]
-        starts.append(self.seat_start.pop(seat))
-        ends.append(self.env.now)
         if not pool.release(self.env.now):
             return
         nxt = self.dispatch.next_work(g)
@@ -607,12 +433,10 @@ class Desk:
         """Offer a queuing caller a callback if their expected wait is above the threshold;
         True if they accept it (their place is kept, and the record says so)."""
         present = sum(self.pools[g].present for g, _ in self.routes[1][k])
-        ahead = self.waiting_phone[1]
-        expected = (ahead + 1) * self.mean_work_min[k] / present if present else math.inf
-        if expected <= self.callback_above_min:
+        if not self.offers.offered_to(k, self.waiting_phone[1], present):
             return False
         log = self.log
-        if self.u_accept(log.key[cid]) < self.callbacks.accept_prob:
+        if self.offers.accepts(log.key[cid]):
             log.callback[cid] = CALLBACK_ACCEPTED
             return True
         log.callback[cid] = CALLBACK_DECLINED
@@ -685,10 +509,7 @@ class Desk:
         """An agent of group ``g`` (already counted busy) answers contact ``cid``; a callback
         whose caller does not answer is lost, and the agent moves on to the next contact."""
         log = self.log
-        while (
-            log.callback[cid] == CALLBACK_ACCEPTED
-            and self.u_reach(log.key[cid]) >= self.callbacks.reach_prob
-        ):
+        while log.callback[cid] == CALLBACK_ACCEPTED and not self.offers.reached(log.key[cid]):
             self._give_up(cid, ABANDONED)
             cid = self.dispatch.next_work(g)
             if cid < 0:
@@ -696,8 +517,8 @@ class Desk:
                 return
         k = log.type_code[cid]
         chat = self.types[k].is_chat
-        if chat and cid not in self.seat_of:  # a free agent takes a chat
-            self._seat_session(cid, g, self._new_seat(g))
+        if chat and cid not in self.chats.seat_of:  # a free agent takes a chat
+            self.chats.add(cid, self.chats.open(g, self.env.now))
         log.outcome[cid] = ANSWERED
         log.answer_min[cid] = self.env.now
         log.group[cid] = g
@@ -708,11 +529,11 @@ class Desk:
             self.dispatch.on_email += 1
         Timeout(self.env, log.handle_min[cid], cid).callbacks.append(self._on_talk_end)
         if chat:  # more sessions while chats wait and the agent has room
-            seat = self.seat_of[cid]
-            if seat in self.open_seats[g] and not self.pools[g].leaving:
+            seat = self.chats.seat_of[cid]
+            if self.chats.has_room(seat) and not self.pools[g].leaving:
                 nxt = self.dispatch.next_chat(g)
                 if nxt >= 0:
-                    self._seat_session(nxt, g, seat)
+                    self.chats.add(nxt, seat)
                     self._serve(nxt, g)
 
     def _on_talk_end(self, event: Timeout) -> None:
@@ -761,7 +582,7 @@ class Desk:
 
     def _agent_free(self, cid: int) -> None:
         """The agent who handled ``cid`` takes the next contact, rests, or ends their shift."""
-        if cid in self.seat_of:
+        if cid in self.chats.seat_of:
             self._end_session(cid)
             return
         g = self.log.group[cid]

@@ -1,4 +1,5 @@
-"""What a replication records: every contact in compact columns, and the customer base's tables.
+"""What a replication records: every contact in compact columns, the agents over time, and the
+customer base's tables (:class:`DeskRun` holds them all).
 
 One row per contact attempt at one tier: a caller who abandons and calls back is two rows (the
 second with ``attempt`` 2 and ``parent`` pointing at the first); a contact escalated to tier 2 is a
@@ -12,6 +13,8 @@ from array import array
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.model.calendar import CalendarPlan
 
 WAITING, ANSWERED, ABANDONED, DISCONNECTED = 0, 1, 2, 3
 OUTCOMES = ("waiting", "answered", "abandoned", "disconnected")
@@ -181,3 +184,39 @@ class CustomerRun:
     leave (NaN: never) and why, left (NaN: open)."""
     initial: int
     """Accounts at the start date (the scenario's ``customers.accounts``)."""
+
+
+@dataclass(frozen=True)
+class DeskRun:
+    """Everything one replication of the desk recorded."""
+
+    contacts: ContactTable
+    type_names: tuple[str, ...]
+    is_phone: np.ndarray
+    """Per contact type: True for phone (real time), False for chat and email."""
+    is_chat: np.ndarray
+    """Per contact type: True for chat (real time, several sessions per agent)."""
+    roster: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Tier → (times_min, agents) rostered after shrinkage (available to take contacts)."""
+    paid: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Tier → (times_min, agents) rostered before shrinkage (paid)."""
+    present: dict[int, tuple[np.ndarray, np.ndarray]]
+    """Tier → (times_min, agents) actually at work (rostered plus those finishing a contact)."""
+    group_names: tuple[str, ...]
+    """The agent groups (``contacts.group`` indexes them)."""
+    group_tier: np.ndarray
+    group_roster: tuple[tuple[np.ndarray, np.ndarray], ...]
+    """Per group, as ``roster`` per tier (the tier's is the sum of its groups')."""
+    group_paid: tuple[tuple[np.ndarray, np.ndarray], ...]
+    group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
+    group_skills: np.ndarray
+    """Group × contact type: True where the group may answer the type."""
+    chat_busy: tuple[tuple[np.ndarray, np.ndarray], ...]
+    """Per group, (starts, ends) of the stretches its agents held chat sessions: an agent with
+    several sessions is one busy agent."""
+    wrap_up_min: np.ndarray
+    """Per contact type: wrap-up minutes after each answered contact."""
+    plan: CalendarPlan
+    horizon_min: float
+    customers: CustomerRun | None
+    """The customer base's records, when the scenario has one."""

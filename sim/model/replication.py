@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sim.model.customers import CustomerModel
-from sim.model.desk import Desk, DeskRun
+from sim.model.desk import Desk
+from sim.model.records import DeskRun
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
 

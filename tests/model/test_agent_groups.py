@@ -13,8 +13,7 @@ import pytest
 from sim.experiments.replications import run_replication
 from sim.measures.metrics import step_at
 from sim.model import replication
-from sim.model.desk import DeskRun
-from sim.model.records import ANSWERED
+from sim.model.records import ANSWERED, DeskRun
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
 from tests.model.test_invariants import check_agents, check_contacts, count_at

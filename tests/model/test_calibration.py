@@ -31,8 +31,7 @@ from sim.logs.contact_log import CleanLog, read_logs
 from sim.logs.duration_fits import fit_handle_time, fit_patience, kaplan_meier
 from sim.logs.log_schema import LogSchema
 from sim.logs.scenario_file import exponential_patience_s
-from sim.model.desk import DeskRun
-from sim.model.records import ABANDONED, ANSWERED, DISCONNECTED
+from sim.model.records import ABANDONED, ANSWERED, DISCONNECTED, DeskRun
 from sim.model.replication import simulate
 from sim.model.rng import Streams
 from sim.scenario.desk import WEEKDAYS

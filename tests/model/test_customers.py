@@ -31,7 +31,8 @@ from sim.model.customers import (
     SILENT,
     CustomerModel,
 )
-from sim.model.desk import Desk, DeskRun
+from sim.model.desk import Desk
+from sim.model.records import DeskRun
 from sim.model.rng import Streams
 from sim.model.satisfaction import complaint_retention
 from sim.scenario.desk import WEEKDAYS

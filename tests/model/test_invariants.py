@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from sim.measures.metrics import step_at
 from sim.model import replication
-from sim.model.desk import DeskRun
 from sim.model.records import (
     ABANDONED,
     ANSWERED,
@@ -27,6 +26,7 @@ from sim.model.records import (
     RETRIAL,
     WAITING,
     ContactTable,
+    DeskRun,
 )
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
