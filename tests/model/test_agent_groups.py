@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.experiments.replications import run_replication
 from sim.measures.metrics import step_at
@@ -284,3 +286,58 @@ def test_agent_to_contact_policies() -> None:
             else:
                 ahead = waiting & (c.arrival_min < c.arrival_min[cid] - 1e-9)
             assert not ahead.any(), f"{kind}: contact {cid} taken at {t:.2f} ahead of others"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    generalists=st.integers(1, 5),
+    team=st.integers(0, 5),
+    after_s=st.sampled_from([0.0, 10.0, 60.0, 600.0]),
+    factor=st.floats(0.5, 2.0),
+    selection=st.sampled_from(["route_order", "longest_idle", "fastest"]),
+    service=st.sampled_from(["priority", "longest_waiting"]),
+    volume=st.floats(50, 500),
+    seed=st.integers(0, 2**31),
+)
+def test_routing_rules_hold_for_any_parameters(
+    generalists: int,
+    team: int,
+    after_s: float,
+    factor: float,
+    selection: str,
+    service: str,
+    volume: float,
+    seed: int,
+) -> None:
+    scenario = skills_desk(
+        calendar={"horizon_days": 2},
+        staffing={
+            "groups": {
+                "generalists": {"roster": {"kind": "fixed", "agents": generalists}},
+                "enquiry_team": {
+                    "roster": {"kind": "fixed", "agents": team},
+                    "skills": {"enquiry": {"handle_time_factor": factor}},
+                },
+            }
+        },
+        routing={
+            "contact_to_group": {
+                "routes": {
+                    "enquiry": {
+                        "tier1": [
+                            {"group": "enquiry_team"},
+                            {"group": "generalists", "after_s": after_s},
+                        ]
+                    }
+                }
+            },
+            "agent_selection": {"kind": selection},
+            "agent_to_contact": {"kind": service},
+        },
+        demand={"contact_types": {"enquiry": {"daily_volume": {"mon": volume, "tue": volume}}}},
+    )
+    run = simulate(scenario, seed)
+    check_contacts(run)
+    check_agents(run)
+    check_groups(run, scenario)
+    check_no_idle_while_eligible_waits(run, scenario)
