@@ -566,6 +566,14 @@ def validate(
         raise LogError([f"unknown validation mode {mode!r}: one of {', '.join(MODES)}"])
     if mode == "forecast" and forecast is None:
         raise LogError(["the forecast mode needs a forecast (python -m sim forecast)"])
+    if scenario.staffing.groups is not None:
+        raise LogError(
+            [
+                f"scenario '{scenario.name}' is written with agent groups (staffing.groups); "
+                "validation against a contact log re-simulates the log's one pool of agents "
+                "(staffing.tier1): validate the two-tier scenario calibrated from the log"
+            ]
+        )
     seed = scenario.simulation.seed if seed is None else seed
     period = observe(log, scenario, slack_min=slack_min, idle_max_min=idle_max_min)
     if mode == "trace":
