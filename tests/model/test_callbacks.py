@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from sim.experiments.erlang_check import StationaryDesk
+from sim.experiments.channel_check import CallbackDesk
 from sim.experiments.replications import run_scenario
 from sim.measures.metrics import estimate
 from sim.model import replication
@@ -25,11 +25,8 @@ from sim.model.records import (
     DISCONNECTED,
 )
 from sim.model.rng import Streams
-from sim.queueing import erlang_c_kpis
 from sim.scenario.scenario import Scenario
 from tests.scenarios import busy_desk
-
-AGENTS, AHT_MIN, ARRIVALS_PER_H = 20, 5.0, 216.0  # load 0.9
 
 
 def with_callbacks(scenario: Scenario, **callbacks: object) -> Scenario:
@@ -41,31 +38,17 @@ def with_callbacks(scenario: Scenario, **callbacks: object) -> Scenario:
 def test_callbacks_for_everyone_who_waits_turn_erlang_a_into_erlang_c() -> None:
     """Contact for contact the Erlang C desk (patience draws come from their own stream, so the
     two desks see the same arrivals and handle times); and the Erlang C answers."""
-    with_patience = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, 3.0, 20.0)
-    patient = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, None, 20.0)
-    scenario = with_callbacks(
-        with_patience.scenario(contacts=40_000),
-        offer_above_expected_wait_s=0.001,
-        accept_prob=1.0,
-        reach_prob=1.0,
-        answer_within_min=20.0 / 60.0,
-    )
-    result = run_scenario(scenario, replications=10, seed=5, workers=1)
-    erlang_c = run_scenario(patient.scenario(contacts=40_000), replications=10, seed=5, workers=1)
+    desk = CallbackDesk()
+    result = run_scenario(desk.scenario(contacts=40_000), replications=10, seed=5, workers=1)
+    erlang_c = run_scenario(desk.erlang_c(contacts=40_000), replications=10, seed=5, workers=1)
     for reps, reference in zip(result.per_replication, erlang_c.per_replication, strict=True):
         for kpi in ("offered_phone", "answered_phone", "p_wait", "service_level"):
             assert reps[kpi] == reference[kpi], kpi
         assert reps["abandoned_phone"] == 0 and reps["callbacks_missed"] == 0
         assert reps["callback_accept_share"] == 1.0
-    rate = ARRIVALS_PER_H / 60.0
-    exact = erlang_c_kpis(rate, AGENTS, AHT_MIN, 20.0)
-    expected = {
-        "p_wait": exact.p_wait,
-        "service_level": exact.service_level,
-        "callback_mean_delay_s": 60.0 / (AGENTS / AHT_MIN - rate),  # E[W | W > 0]
-    }
-    level = 1.0 - 0.05 / len(expected)
-    for kpi, value in expected.items():
+    exact = desk.exact()
+    level = 1.0 - 0.05 / len(exact)
+    for kpi, value in exact.items():
         e = estimate([r[kpi] for r in result.per_replication], level=level, upper=math.inf)
         assert e.ci_low <= value <= e.ci_high, f"{kpi}: exact {value:.5g}, simulated {e}"
 

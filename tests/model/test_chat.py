@@ -13,42 +13,27 @@ import math
 
 import numpy as np
 
-from sim.experiments.erlang_check import StationaryDesk
+from sim.experiments.channel_check import ChatDesk
 from sim.experiments.replications import run_scenario
 from sim.measures.metrics import estimate, step_at
 from sim.model import replication
 from sim.model.records import ANSWERED
 from sim.model.rng import Streams
-from sim.queueing import erlang_a_kpis
 from sim.scenario.scenario import Scenario
 from tests.model.test_invariants import count_at
 
-AGENTS, SESSIONS, AHT_MIN, PATIENCE_MIN = 5, 3, 6.0, 2.0
-ARRIVALS_PER_H = AGENTS * SESSIONS * 60.0 / AHT_MIN * 0.95  # 95% of the session capacity
+SESSIONS = ChatDesk().sessions
 
 
 def chat_desk(
     contacts: int, sessions: int = SESSIONS, slowdown: float = 0.0, channel: str = "chat"
 ) -> Scenario:
-    desk = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, 20.0)
-    data = desk.scenario(contacts).model_dump(mode="json", exclude={"staffing": {"tier1", "tier2"}})
-    data["demand"]["contact_types"]["call"]["channel"] = channel
-    data["staffing"]["groups"] = {
-        "chat_team": {
-            "roster": {"kind": "fixed", "agents": AGENTS},
-            "chat": {"max_sessions": sessions, "slowdown_per_extra_session": slowdown},
-        }
-    }
-    return Scenario.model_validate(data)
+    return ChatDesk(sessions=sessions, slowdown=slowdown, channel=channel).scenario(contacts)
 
 
 def test_k_sessions_without_slowdown_are_k_servers() -> None:
     result = run_scenario(chat_desk(30_000), replications=10, seed=8, workers=1)
-    exact = erlang_a_kpis(ARRIVALS_PER_H / 60.0, AGENTS * SESSIONS, AHT_MIN, PATIENCE_MIN, 20.0)
-    expected = {
-        "chat_service_level": exact.service_level,
-        "chat_abandon_rate": exact.p_abandon,
-    }
+    expected = ChatDesk().exact()
     level = 1.0 - 0.05 / len(expected)
     for kpi, value in expected.items():
         e = estimate([r[kpi] for r in result.per_replication], level=level, upper=math.inf)
@@ -60,7 +45,9 @@ def test_k_sessions_without_slowdown_are_k_servers() -> None:
 
 def test_one_session_at_a_time_is_the_phone_desk() -> None:
     chat = run_scenario(chat_desk(5_000, sessions=1), replications=2, seed=3, workers=1)
-    phone = run_scenario(chat_desk(5_000, channel="phone"), replications=2, seed=3, workers=1)
+    phone = run_scenario(
+        chat_desk(5_000, sessions=1, channel="phone"), replications=2, seed=3, workers=1
+    )
     for c, p in zip(chat.per_replication, phone.per_replication, strict=True):
         assert c["chat_offered"] == p["offered_phone"]
         assert c["chat_service_level"] == p["service_level"]
