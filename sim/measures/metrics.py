@@ -263,6 +263,10 @@ class PhoneService:
     """Hung up in the queue (a callback not reached is not counted here)."""
     disconnected: np.ndarray
     settled: np.ndarray
+    good: np.ndarray
+    """Answered on time (live within the threshold, callbacks within their own limit)."""
+    counted: np.ndarray
+    """In the service level's denominator."""
     service_level: float
     asa_s: float
     abandon_rate: float
@@ -283,10 +287,9 @@ def phone_service(c: ContactTable, phone: np.ndarray, scenario: Scenario) -> Pho
     within_min = scenario.routing.callbacks.answer_within_min
     good = (live & (wait_s <= sl.threshold_s)) | (answered & virtual & (c.wait_min <= within_min))
     if sl.abandoned == "exclude":
-        denominator = int(answered.sum())
+        counted = answered
     else:
-        short = (abandoned | disconnected) & (wait_s < sl.short_abandon_s)
-        denominator = n_settled - int(short.sum())
+        counted = settled & ~((abandoned | disconnected) & (wait_s < sl.short_abandon_s))
     return PhoneService(
         answered=answered,
         live=live,
@@ -294,7 +297,9 @@ def phone_service(c: ContactTable, phone: np.ndarray, scenario: Scenario) -> Pho
         abandoned=abandoned,
         disconnected=disconnected,
         settled=settled,
-        service_level=_ratio(good.sum(), denominator),
+        good=good,
+        counted=counted,
+        service_level=_ratio(good.sum(), counted.sum()),
         asa_s=float(wait_s[live].mean()) if live.any() else math.nan,
         abandon_rate=_ratio(abandoned.sum(), n_settled),
     )
@@ -409,8 +414,11 @@ def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         return np.divide(num, den, out=np.full(len(days), np.nan), where=den > 0)
 
     answered = total("answered")
+    live = total("answered_live")
     wait_total = np.bincount(
-        idx, weights=np.nan_to_num(intervals["asa_s"]) * intervals["answered"], minlength=len(days)
+        idx,
+        weights=np.nan_to_num(intervals["asa_s"]) * intervals["answered_live"],
+        minlength=len(days),
     )
     return {
         "day": days,
@@ -420,7 +428,7 @@ def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         "service_level": ratio(
             total("answered_within_threshold"), total("service_level_denominator")
         ),
-        "asa_s": ratio(wait_total, answered),
+        "asa_s": ratio(wait_total, live),
         "abandon_rate": ratio(total("abandoned"), total("settled")),
         "within_target": ratio(total("targets_met"), total("targets_due")),
         "occupancy_tier1": ratio(total("agents_busy_tier1"), total("agents_present_tier1")),
@@ -453,7 +461,6 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     inside[inside] = c.arrival_min[inside] < starts[idx[inside]] + width
     phone = inside & (c.tier == 1) & run.is_phone[c.type_code]
     wait_s = c.wait_min * 60.0
-    sl = scenario.service_level
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(idx[mask], minlength=n).astype(float)
@@ -464,32 +471,26 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
 
-    settled = phone & (c.outcome != WAITING)
-    abandoned = phone & (c.outcome == ABANDONED)
+    p = phone_service(c, phone, scenario)
+    settled, abandoned, answered, live = p.settled, p.abandoned, p.answered, p.live
     due = np.zeros(len(c), dtype=bool)
     met = np.zeros(len(c), dtype=bool)
     for type_due, type_met in _response_targets(run, scenario).values():
         due |= type_due
         met |= type_met
-    answered = phone & (c.outcome == ANSWERED)
-    good = answered & (wait_s <= sl.threshold_s)
-    if sl.abandoned == "exclude":
-        den = count(answered)
-    else:
-        den = count(settled) - count(
-            settled & (c.outcome != ANSWERED) & (wait_s < sl.short_abandon_s)
-        )
+    good, den = p.good, count(p.counted)
     table = {
         "interval_start_min": starts,
         "day": (starts // 1440).astype(np.int64),
         "offered": count(phone),
         "answered": count(answered),
+        "answered_live": count(live),
         "abandoned": count(abandoned),
         "settled": count(settled),
         "answered_within_threshold": count(good),
         "service_level_denominator": den,
         "service_level": share(count(good), den),
-        "asa_s": share(total(answered, wait_s), count(answered)),
+        "asa_s": share(total(live, wait_s), count(live)),
         "abandon_rate": share(count(abandoned), count(settled)),
         "mean_time_to_abandon_s": share(total(abandoned, wait_s), count(abandoned)),
         "targets_due": count(inside & due),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from sim.experiments.channel_check import CallbackDesk
-from sim.experiments.replications import run_scenario
+from sim.experiments.replications import run_replication, run_scenario
 from sim.measures.metrics import estimate
 from sim.model import replication
 from sim.model.records import (
@@ -85,3 +86,21 @@ def test_callbacks_are_kept_overnight_and_some_callers_are_not_reached() -> None
     # no patience clock: an accepted callback never hangs up in the queue (only unreached)
     unreached = accepted & (c.outcome == ABANDONED)
     assert (c.end_min[unreached] >= c.arrival_min[unreached]).all()
+
+
+def test_interval_and_headline_service_levels_count_callbacks_alike() -> None:
+    scenario = with_callbacks(
+        busy_desk(staffing={"tier1": {"kind": "fixed", "agents": 5}}, calendar={"horizon_days": 2}),
+        offer_above_expected_wait_s=30.0,
+        accept_prob=0.6,
+        reach_prob=0.7,
+    )
+    result = run_replication(scenario, 4, 0)
+    t = result.intervals
+    assert result.kpis["callbacks_accepted"] > 50
+    assert t["answered_within_threshold"].sum() / t["service_level_denominator"].sum() == (
+        pytest.approx(result.kpis["service_level"])
+    )
+    assert t["abandoned"].sum() == result.kpis["abandoned_phone"]
+    live_wait = np.nansum(t["asa_s"] * t["answered_live"])
+    assert live_wait / t["answered_live"].sum() == pytest.approx(result.kpis["asa_s"])
