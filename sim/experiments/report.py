@@ -21,6 +21,7 @@ from sim.measures.value import money_text
 UNIT_STYLE = {
     "share": "pct",
     "count": "count",
+    "ratio": "num",
     "s": "num",
     "h": "num",
     "callers": "num",

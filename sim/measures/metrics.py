@@ -54,11 +54,12 @@ CI_LEVEL = 0.95
 
 @dataclass(frozen=True)
 class KpiInfo:
-    """How to read a KPI: a label for reports, its unit (``share`` is a fraction in [0, 1]) and
+    """How to read a KPI: a label for reports, its unit (``share`` is a fraction in [0, 1],
+    ``ratio`` a dimensionless number such as work pressure) and
     which direction is better (``+1`` higher, ``-1`` lower, ``0`` neither: a volume or a mix)."""
 
     label: str
-    unit: Literal["share", "count", "s", "h", "callers", "money"]
+    unit: Literal["share", "count", "ratio", "s", "h", "callers", "money"]
     better: Literal[-1, 0, 1] = 0
 
 
@@ -79,11 +80,14 @@ KPIS: dict[str, KpiInfo] = {
     "callback_accept_share": KpiInfo("callers offered a callback who accepted", "share"),
     "callback_reached_rate": KpiInfo("callbacks that reached the caller", "share", 1),
     "callback_mean_delay_s": KpiInfo("mean time from call to callback", "s", -1),
+    "work_pressure_tier1": KpiInfo("work pressure, front line (while open)", "count", -1),
+    "work_pressure_tier2": KpiInfo("work pressure, tier 2 (while open)", "count", -1),
+    "handle_time_cut": KpiInfo("handle time cut under pressure (answered contacts)", "share", -1),
     "chat_offered": KpiInfo("chats offered", "count"),
     "chat_service_level": KpiInfo("chat service level", "share", 1),
     "chat_asa_s": KpiInfo("chat average speed of answer", "s", -1),
     "chat_abandon_rate": KpiInfo("chats abandoned", "share", -1),
-    "chat_sessions_per_agent": KpiInfo("chat sessions held at once, per chatting agent", "count"),
+    "chat_sessions_per_agent": KpiInfo("chat sessions held at once, per chatting agent", "ratio"),
     "occupancy_tier1": KpiInfo("occupancy, front line", "share"),
     "occupancy_tier2": KpiInfo("occupancy, tier 2", "share"),
     "email_received": KpiInfo("emails received", "count"),
@@ -351,6 +355,8 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     k["mean_queue_phone"] = _ratio(queue_min, open_min)
     if run.is_chat.any():
         k.update(_chat_kpis(run, scenario, in_win))
+    if run.pressure is not None:
+        k.update(_pressure_kpis(run, in_win, win.start_min))
     edges = np.array([win.start_min, win.end_min])
     for tier in (1, 2):
         busy = span_integral(*_busy_spans(run, tier), edges)[0]
@@ -400,6 +406,28 @@ def _chat_kpis(run: DeskRun, scenario: Scenario, in_win: np.ndarray) -> dict[str
         "chat_abandon_rate": p.abandon_rate,
         "chat_sessions_per_agent": _ratio(session_min, seat_min),
     }
+
+
+def _pressure_kpis(run: DeskRun, in_win: np.ndarray, start_min: float) -> dict[str, float]:
+    """Mean work pressure per tier over the samples taken while the desk was open in the window,
+    and the share of handle time cut (1 − the mean handle-time factor of the contacts answered,
+    those not in a hurry counting 1)."""
+    assert run.pressure is not None
+    times, pressure = run.pressure
+    opens = np.array([a for a, _ in run.plan.open_periods])
+    closes = np.array([b for _, b in run.plan.open_periods])
+    slot = np.searchsorted(opens, times, "right") - 1
+    inside = (slot >= 0) & (times < closes[np.maximum(slot, 0)]) & (times >= start_min)
+    c = run.contacts
+    answered = in_win & (c.outcome == ANSWERED)
+    factor = np.ones(len(c))
+    factor[run.cut[0]] = run.cut[1]
+    out = {
+        f"work_pressure_tier{t}": float(p[inside].mean()) if inside.any() else math.nan
+        for t, p in pressure.items()
+    }
+    out["handle_time_cut"] = float(1.0 - factor[answered].mean()) if answered.any() else math.nan
+    return out
 
 
 def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -192,11 +192,12 @@ class IdleClockPool(AgentPool):
         self.idle_since.popleft()
 
 
-def step_sum(
-    steps: list[tuple[np.ndarray, np.ndarray]], start_min: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """The sum of step functions ``(times_min, levels)`` (one group's: itself; none: zero from
-    ``start_min``)."""
+Steps = tuple[np.ndarray, np.ndarray]
+"""A step function ``(times_min, levels)``: ``levels[i]`` from ``times_min[i]`` on."""
+
+
+def step_sum(steps: Sequence[Steps], start_min: float) -> Steps:
+    """The sum of step functions (one: itself; none: zero from ``start_min``)."""
     if len(steps) == 1:
         return steps[0]
     if not steps:
@@ -206,3 +207,13 @@ def step_sum(
     for t, levels in steps:
         total += np.asarray(levels, dtype=np.int64)[np.searchsorted(t, times, "right") - 1]
     return times, total
+
+
+def tier_sums(
+    steps: Sequence[Steps], group_tier: Sequence[int], start_min: float
+) -> dict[int, Steps]:
+    """Per tier (1 and 2), the sum of its groups' step functions."""
+    return {
+        tier: step_sum([s for s, t in zip(steps, group_tier, strict=True) if t == tier], start_min)
+        for tier in (1, 2)
+    }

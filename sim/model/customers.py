@@ -381,7 +381,9 @@ class CustomerModel:
         c = self.complaints.cols
         c["escalated"][complaint] = True
         key = self.keyed.key(int(c["key"][complaint]), Q["callback"])
-        self.desk.inject_callback(int(c["customer"][complaint]), complaint, when, key)
+        self.desk.inject(
+            self.desk.callback_code, 2, int(c["customer"][complaint]), complaint, when, key
+        )
 
     def _on_overdue(self, event: Timeout) -> None:
         """The recovery target has passed: an unresolved complaint escalates automatically."""
@@ -434,8 +436,11 @@ class CustomerModel:
                 c["key"][complaints][resolved],
                 strict=True,
             ):
-                self.desk.inject_follow_up(
+                self.desk.inject(
+                    self.desk.follow_up_code,
+                    1,
                     int(customer),
+                    -1,
                     float(at) + self.recovery.follow_up_after_h * 60.0,
                     self.keyed.key(int(key), Q["follow-up"]),
                 )
@@ -663,7 +668,7 @@ class CustomerModel:
                     self._escalate(complaint, when)
                 else:
                     key = self.keyed.key(int(self.complaints.cols["key"][complaint]), Q["contact"])
-                    self.desk.inject_complaint(codes[channel[i]], customer, complaint, when, key)
+                    self.desk.inject(codes[channel[i]], 1, customer, complaint, when, key)
             elif leaves[i]:
                 self._schedule_exit(customer, REASONS.index("indifference"), now)
             self.episodes.add(

@@ -20,10 +20,12 @@ The contact process, step by step:
    ``demand.patience_factor_by_queue_ahead`` for the phone callers already waiting at the tier.
    A front-line caller who finds a free agent may still wait (``routing.answer_delay``: the agent
    is not ready), then is offered again.
-4. **Service.** Talk time (the type's handle time times the group's ``handle_time_factor``),
-   then wrap-up (the agent stays busy). The front line resolves the contact with the
-   first-contact-resolution probability (or the group's own); an unresolved contact is escalated
-   to tier 2 at once or comes back later as a repeat contact.
+4. **Service.** Talk time (the type's handle time times the group's ``handle_time_factor``, and
+   shorter under work pressure with ``workforce.cutting_corners``), then wrap-up (the agent stays
+   busy). The front line resolves the contact with the first-contact-resolution probability (or
+   the group's own); an unresolved contact is escalated to tier 2 at once or comes back later as
+   a repeat contact. Callbacks (:mod:`sim.model.callbacks`) and chats held several at a time
+   (:mod:`sim.model.chat`) have modules of their own.
 
 For speed the model schedules bare SimPy timeouts with callbacks rather than one generator process
 per contact: an answered contact costs two or three events, against about eight for the textbook
@@ -35,13 +37,13 @@ from __future__ import annotations
 import bisect
 import math
 from array import array
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 
 import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from sim.model.agents import staffing_steps, step_sum
+from sim.model.agents import Steps, staffing_steps, tier_sums
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
 from sim.model.callbacks import CallbackOffers
 from sim.model.chat import ChatSeats
@@ -66,8 +68,8 @@ from sim.model.records import (
     DeskRun,
 )
 from sim.model.rng import Draws, Streams, duration_draws
+from sim.model.workforce import PressureMeter, handle_time_factor, resolution_factor
 from sim.scenario.customers import EmpoweredFrontLine
-from sim.scenario.routing import TIERS
 from sim.scenario.scenario import Scenario
 
 # What each keyed number is for, and the kinds of contact that follow another.
@@ -140,10 +142,17 @@ class Desk:
         self.offers = CallbackOffers(
             scenario.routing.callbacks, contact_types, self.types, self._uniform
         )
+        workforce = scenario.workforce
+        self.meter = None if workforce is None else PressureMeter(workforce.pressure, self._load)
+        self.pressure = {} if self.meter is None else self.meter.pressure
+        self.corners = None if workforce is None else workforce.cutting_corners
+        self.cut: dict[int, float] = {}
+        """Contacts answered in a hurry (cutting corners) → their handle-time factor."""
         self.finished = array("l")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
         self.follow_up_code = self.type_code(FOLLOW_UP) if FOLLOW_UP in self.type_names else -1
+        self.callback_code = self.type_code(CALLBACK) if CALLBACK in self.type_names else -1
 
     def attach_customers(self, customers: CustomerBase) -> None:
         """Put a customer base behind the desk (before :meth:`run`): it raises the primary
@@ -182,6 +191,8 @@ class Desk:
         for g in range(len(self.group_names)):
             env.process(self._follow_roster(g))
         env.process(self._close_periods())
+        if self.meter is not None:
+            env.process(self.meter.process(env))
         env.process(self._primary_arrivals())
         if self.customers is not None:
             env.process(self.customers.process())
@@ -199,16 +210,8 @@ class Desk:
         )
         present = tuple((np.array(p.log_t), np.array(p.log_present)) for p in self.pools)
 
-        def by_tier(
-            steps: tuple[tuple[np.ndarray, np.ndarray], ...] | list[tuple[np.ndarray, np.ndarray]],
-        ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-            return {
-                t: step_sum(
-                    [s for s, tier in zip(steps, self.group_tier, strict=True) if tier == t],
-                    self.plan.start_min,
-                )
-                for t in TIERS
-            }
+        def by_tier(steps: Sequence[Steps]) -> dict[int, Steps]:
+            return tier_sums(steps, self.group_tier, self.plan.start_min)
 
         return DeskRun(
             contacts=self.log.to_table(),
@@ -225,11 +228,19 @@ class Desk:
             group_present=present,
             group_skills=~np.isnan(np.array(self.handle_factor, dtype=float)),
             chat_busy=self.chats.busy_spans(self.plan.horizon_min),
+            pressure=None if self.meter is None else self.meter.series(),
+            cut=(np.fromiter(self.cut, np.int64), np.fromiter(self.cut.values(), float)),
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
             horizon_min=self.plan.horizon_min,
             customers=None if self.customers is None else self.customers.result(),
         )
+
+    def _load(self, tier: int) -> tuple[int, int]:
+        """A tier's work in hand (agents busy + contacts waiting) and agents present."""
+        pools = [p for p, t in zip(self.pools, self.group_tier, strict=True) if t == tier]
+        waiting = self.waiting_phone[tier] + self.waiting_chat[tier] + self.waiting_email[tier]
+        return sum(p.busy for p in pools) + waiting, sum(p.present for p in pools)
 
     def _follow_roster(self, g: int) -> Generator[simpy.Event, None, None]:
         pool = self.pools[g]
@@ -491,8 +502,7 @@ class Desk:
         """A caller leaves the queue unanswered; they may call back later."""
         log = self.log
         now = self.env.now
-        log.outcome[cid] = outcome
-        log.end_min[cid] = now
+        log.outcome[cid], log.end_min[cid] = outcome, now
         self.finished.append(cid)
         k = log.type_code[cid]
         m = self.types[k]
@@ -523,6 +533,10 @@ class Desk:
         log.answer_min[cid] = self.env.now
         log.group[cid] = g
         factor = self.handle_factor[g][k]
+        if self.corners is not None:  # in a hurry under work pressure
+            hurry = handle_time_factor(self.pressure[self.group_tier[g]], self.corners)
+            if hurry < 1.0:
+                self.cut[cid], factor = hurry, factor * hurry
         if factor != 1.0:
             log.handle_min[cid] *= factor
         if self.group_tier[g] == 1 and self.types[k].channel == EMAIL:
@@ -546,7 +560,10 @@ class Desk:
         tier = log.tier[cid]
         m = self.types[k]
         key = log.key[cid]
-        if log.u_resolve[cid] < self.resolve_prob[log.group[cid]][k]:
+        resolve = self.resolve_prob[log.group[cid]][k]
+        if self.corners is not None and cid in self.cut:
+            resolve *= resolution_factor(self.cut[cid], self.corners)
+        if log.u_resolve[cid] < resolve:
             log.resolved[cid] = RESOLVED
         else:
             log.resolved[cid] = UNRESOLVED
@@ -652,24 +669,12 @@ class Desk:
 
     # --- work raised by the customer base --------------------------------------------------------
 
-    def inject_complaint(
-        self, k: int, customer: int, complaint: int, when: float, key: int
-    ) -> None:
-        """A customer's complaint reaches the front line as a contact of type ``k``, keyed
-        ``key``."""
-        self._new_contact(k, 1, customer, complaint, when, key)
-
-    def inject_callback(self, customer: int, complaint: int, when: float, key: int) -> None:
-        """Tier 2 calls a complainant back (management complaint, large or overdue problem)."""
-        self._new_contact(self.type_code(CALLBACK), 2, customer, complaint, when, key)
-
-    def inject_follow_up(self, customer: int, when: float, key: int) -> None:
-        """The front line calls a recovered complainant to check all is well."""
-        self._new_contact(self.follow_up_code, 1, customer, -1, when, key)
-
-    def _new_contact(
+    def inject(
         self, k: int, tier: int, customer: int, complaint: int, when: float, key: int
     ) -> None:
+        """The customer base adds a contact of type ``k`` at ``tier``, keyed ``key``: a complaint
+        (front line), a tier-2 callback on a complaint (``callback_code``), or a front-line
+        follow-up call (``follow_up_code``; ``complaint`` -1)."""
         when = self._arrival_time(max(when, self.env.now), self.types[k].is_realtime, key)
         if when is not None:
             Timeout(

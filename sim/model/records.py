@@ -211,6 +211,11 @@ class DeskRun:
     group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
     group_skills: np.ndarray
     """Group × contact type: True where the group may answer the type."""
+    pressure: tuple[np.ndarray, dict[int, np.ndarray]] | None
+    """Work pressure (with a workforce section): sample times, and per tier the pressure after
+    each sample."""
+    cut: tuple[np.ndarray, np.ndarray]
+    """Contacts answered in a hurry (cutting corners): their ids and handle-time factors."""
     chat_busy: tuple[tuple[np.ndarray, np.ndarray], ...]
     """Per group, (starts, ends) of the stretches its agents held chat sessions: an agent with
     several sessions is one busy agent."""

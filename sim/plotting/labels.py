@@ -366,6 +366,9 @@ KPI_ZH: dict[str, str] = {
     "callback_accept_share": "接受回拨的比例",
     "callback_reached_rate": "回拨接通率",
     "callback_mean_delay_s": "来电到回拨的平均时间",
+    "work_pressure_tier1": "一线工作压力（营业时）",
+    "work_pressure_tier2": "二线工作压力（营业时）",
+    "handle_time_cut": "压力下缩短的处理时间",
     "chat_offered": "在线聊天量",
     "chat_service_level": "在线聊天服务水平",
     "chat_asa_s": "在线聊天平均应答速度",
@@ -484,6 +487,8 @@ def unit_text(unit: str, lang: Lang, currency: str = "") -> str:
         return "%"
     if unit == "money":
         return CURRENCY_SYMBOLS.get(currency, currency) or label("unit.money", lang)
+    if unit == "ratio":
+        return "×"
     return label(f"unit.{unit}", lang)
 
 
@@ -517,7 +522,7 @@ def _with_unit(number: str, unit: str, lang: Lang, currency: str) -> str:
             return f"{currency} {number}".strip()
         sign = MINUS if number.startswith(MINUS) else ""
         return f"{sign}{symbol}{number.removeprefix(MINUS)}"
-    if unit == "count":
+    if unit in ("count", "ratio"):
         return number
     return f"{number} {label(f'unit.{unit}', lang)}"
 

@@ -18,6 +18,7 @@ from sim.scenario.desk import WEEKDAYS, Calendar, Demand, ServiceLevel, Standard
 from sim.scenario.fit import Fit
 from sim.scenario.routing import Routing, check_routes
 from sim.scenario.staffing import FixedTeam, IntervalRoster, QueueingRoster, ShiftRoster, Staffing
+from sim.scenario.workforce import Workforce
 
 
 class Simulation(Model):
@@ -70,6 +71,11 @@ class Scenario(Model):
         description="What the desk does with complaints (needs customers).",
     )
     economics: Economics | None = Field(None, description="Costs and values; omit for no money.")
+    workforce: Workforce | None = Field(
+        None,
+        description="The agents as people (work pressure, cutting corners); omit for agents who "
+        "work at the same pace whatever the load.",
+    )
     fit: Fit | None = Field(
         None,
         description="A calibration by simulation (python -m sim fit) and its recorded result; "

@@ -1,0 +1,90 @@
+"""The people at the desk: work pressure, and how agents respond to it.
+
+Off unless the scenario has a ``workforce`` section, so a desk without one runs exactly as
+before. The mechanisms follow the quality-erosion model of Oliva & Sterman (2001, "Cutting corners
+and working overtime: quality erosion in the service industry", Management Science 47(7)): under
+sustained work pressure, time per task falls and quality falls with it, which creates rework
+(repeat contacts) and dissatisfied customers through the existing customer model.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.scenario.base import Model
+
+
+class WorkPressure(Model):
+    """Work pressure per tier: the work in hand against what the agents present can do.
+
+    Every ``sample_min`` while agents are present, the desk measures its load ratio, (agents busy
+    + contacts waiting at the tier, of every channel) ÷ agents present: the agents the work in
+    hand needs now, per agent there (1: every agent busy and nobody waiting; 2: as many waiting
+    as being served). Work pressure is that ratio smoothed exponentially with time constant
+    ``window_h``, so a short burst raises it a little and a shortfall that lasts raises it fully
+    (Oliva & Sterman 2001 use the desired over the available service capacity, averaged in the
+    same way). Nothing is measured while a tier has nobody present.
+    """
+
+    window_h: float = Field(
+        4.0,
+        gt=0.0,
+        le=720.0,
+        description="Time constant of the smoothing, in hours (assumption: about half a shift).",
+    )
+    sample_min: float = Field(
+        5.0, ge=1.0, le=60.0, description="How often the load ratio is measured, in minutes."
+    )
+
+
+class CuttingCorners(Model):
+    """Under pressure agents cut the time they give each contact, and quality with it.
+
+    A contact answered at work pressure P gets its handle time multiplied by
+    ``f(P) = floor + (1 − floor) × exp(−response × max(P − onset, 0))``: 1 up to the onset,
+    falling smoothly towards the floor. Its first-contact (or tier-2) resolution probability is
+    multiplied by ``1 − quality_loss_per_time_cut × (1 − f(P))``. Service speeds up under load in
+    field data (KC & Terwiesch 2009, "Impact of workload on service time and patient safety",
+    Management Science 55(9)); Oliva & Sterman (2001) found time per task and quality falling
+    together. The defaults are assumptions of that shape, to be replaced by a desk's own
+    estimates.
+    """
+
+    onset_pressure: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="Work pressure above which agents start to cut time per contact.",
+    )
+    handle_time_floor: float = Field(
+        0.75,
+        gt=0.0,
+        le=1.0,
+        description="Handle-time multiplier agents approach under extreme pressure "
+        "(assumption: at most a quarter of the time is cut).",
+    )
+    response_per_pressure: float = Field(
+        1.0,
+        gt=0.0,
+        le=20.0,
+        description="How fast handle time approaches the floor as pressure rises above the "
+        "onset (per unit of pressure).",
+    )
+    quality_loss_per_time_cut: float = Field(
+        1.0,
+        ge=0.0,
+        le=5.0,
+        description="Share of the resolution probability lost per share of handle time cut "
+        "(1.0: cutting 10% of the time loses 10% of the resolutions; assumption).",
+    )
+
+
+class Workforce(Model):
+    """The agents as people: work pressure, and the mechanisms that respond to it."""
+
+    pressure: WorkPressure = Field(
+        default_factory=WorkPressure, description="How work pressure is measured."
+    )
+    cutting_corners: CuttingCorners | None = Field(
+        None, description="Time per contact and quality falling under pressure; null = off."
+    )
