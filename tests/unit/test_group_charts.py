@@ -42,6 +42,7 @@ from tests.scenarios import busy_desk, skills_desk
 UNIT_IN_LABEL = re.compile(r"\(.+\)|（.+）")
 TWO_TIER_CHARTS = ["intraday_service_level", "intraday_staffing", "daily_service"]
 """The charts of a run without customers (busy_desk)."""
+LONG_DESCRIPTION = " ".join(["Generalists, an enquiry team and an escalation team."] * 6)
 
 
 def _write(scenario: Scenario, out: Path) -> RunData:
@@ -53,8 +54,10 @@ def _write(scenario: Scenario, out: Path) -> RunData:
 
 @pytest.fixture(scope="module")
 def groups_run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
-    """Two days of the skills desk (generalists, an enquiry team, an escalation team)."""
-    return _write(skills_desk(calendar={"horizon_days": 2}), tmp_path_factory.mktemp("groups"))
+    """Two days of the skills desk (generalists, an enquiry team, an escalation team), with a
+    description longer than a deck's document properties hold."""
+    scenario = skills_desk(calendar={"horizon_days": 2}, description=LONG_DESCRIPTION)
+    return _write(scenario, tmp_path_factory.mktemp("groups"))
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +177,9 @@ def test_only_a_run_with_agent_groups_gets_the_group_charts(
 
 def test_deck_of_a_run_with_agent_groups(groups_run: RunData, tmp_path: Path) -> None:
     deck = build_deck(groups_run.path, tmp_path / "deck.pptx", lang="zh")
-    slides = list(Presentation(str(deck)).slides)
+    prs = Presentation(str(deck))
+    assert len(LONG_DESCRIPTION) > 255 >= len(prs.core_properties.subject)
+    slides = list(prs.slides)
     # title, assumptions, five charts, KPI table
     assert len(slides) == 2 + 5 + 1
     notes = [s.notes_slide.notes_text_frame.text for s in slides[2:-1]]
