@@ -16,7 +16,11 @@ simulator's checks against theory in :mod:`sim.plotting.checks`, and of a calibr
 and a validation against a contact log in :mod:`sim.plotting.validation`.
 """
 
-from sim.plotting.checks import erlang_agreement_chart, validation_checks_chart
+from sim.plotting.checks import (
+    erlang_agreement_chart,
+    multi_skill_agreement_chart,
+    validation_checks_chart,
+)
 from sim.plotting.comparisons import (
     cost_service_frontier,
     defections_by_reason,
@@ -89,6 +93,7 @@ __all__ = [
     "kpi_comparison",
     "modes_chart",
     "morris_chart",
+    "multi_skill_agreement_chart",
     "paired_differences_chart",
     "pareto_frontier",
     "policy_wins_chart",

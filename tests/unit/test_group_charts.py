@@ -17,17 +17,20 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import PathPatch, Rectangle
 from pptx import Presentation
 
+from sim.experiments.multi_skill_check import REFERENCE_DESKS, compared_measures, family_level
 from sim.experiments.replications import run_scenario
 from sim.experiments.store import RunWriter
 from sim.plotting import (
     RunData,
     build_deck,
+    multi_skill_agreement_chart,
     read_run,
     run_charts,
     service_level_by_type,
@@ -186,3 +189,29 @@ def test_deck_of_a_run_with_agent_groups(groups_run: RunData, tmp_path: Path) ->
     assert "占用率" in notes[-1] and all(notes)
     charts = {p.stem for p in (tmp_path / "deck-charts").glob("*.png")}
     assert charts == {*TWO_TIER_CHARTS, "service_level_by_type", "who_served_whom"}
+
+
+def test_multi_skill_agreement_chart_shows_every_measure_against_its_interval() -> None:
+    """A table as :func:`multi_skill_agreement` gives, with one exact value outside its interval:
+    the right panel puts that measure, alone, beyond one half-width."""
+    rows = [
+        {"desk": name, "measure": measure, "exact": value}
+        for name, desk in REFERENCE_DESKS.items()
+        for measure, value in compared_measures(desk).items()
+    ]
+    table = pd.DataFrame(rows)
+    half = 0.05 * table["exact"].abs() + 0.01
+    table["mean"] = table["exact"] + 0.5 * half
+    table.loc[0, "mean"] = table.loc[0, "exact"] + 3 * half[0]
+    table["ci_low"], table["ci_high"] = table["mean"] - half, table["mean"] + half
+    table["inside"] = (table["ci_low"] <= table["exact"]) & (table["exact"] <= table["ci_high"])
+    table["level"], table["replications"] = family_level(REFERENCE_DESKS), 10
+    fig = multi_skill_agreement_chart(table)
+    assert f"{len(table) - 1} of {len(table)} inside" in fig.get_suptitle()
+    _, gap_ax = fig.axes
+    distances = np.concatenate(
+        [c.get_offsets()[:, 1] for c in gap_ax.collections if c.get_offsets().size]
+    )
+    assert len(distances) == len(table)
+    assert sorted(np.round(distances, 6))[-1] == pytest.approx(3.0)
+    assert (np.abs(distances) <= 1.0 + 1e-9).sum() == len(table) - 1
