@@ -56,6 +56,7 @@ _PUBLIC = {
     "write_fit": "sim.experiments.fit",
     "StationaryDesk": "sim.experiments.erlang_check",
     "staff_for_targets": "sim.experiments.erlang_check",
+    "multi_skill_agreement": "sim.experiments.multi_skill_check",
     "RunWriter": "sim.experiments.store",
     "kpi_table": "sim.experiments.report",
     "comparison_table": "sim.experiments.report",
@@ -117,6 +118,7 @@ __all__ = [
     "load_sensitivity",
     "log_counts",
     "modes_table",
+    "multi_skill_agreement",
     "plotting",
     "queueing",
     "read_logs",
@@ -154,6 +156,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim.experiments.compare import Comparison, compare, compare_until_resolved
     from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
     from sim.experiments.fit import fit, load_fit, write_fit
+    from sim.experiments.multi_skill_check import multi_skill_agreement
     from sim.experiments.replications import ScenarioResult, run_scenario
     from sim.experiments.report import (
         comparison_table,

@@ -15,7 +15,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from sim.experiments.replications import ScenarioResult, run_scenario
+from sim.measures.metrics import estimate
 from sim.queueing.multi_skill import MultiSkillDesk, MultiSkillKpis, solve_multi_skill
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.scenario import Scenario
@@ -154,3 +157,74 @@ def served_shares(kpis: Mapping[str, float], desk: StationaryMultiSkill) -> dict
             if g in desk.handle_min[k]:
                 out[f"served_share.{k}/{g}"] = kpis[f"served.{k}/{g}"] / total if total else 0.0
     return out
+
+
+REFERENCE_DESKS: dict[str, StationaryMultiSkill] = {
+    # billing and technical specialists, each overflowing to slower generalists
+    "two-specialists-and-generalists": StationaryMultiSkill(
+        arrivals_per_h={"billing": 30.0, "tech": 24.0},
+        patience_min={"billing": 6.0, "tech": 10.0},
+        agents={"billing_team": 3, "tech_team": 2, "generalists": 2},
+        handle_min={
+            "billing": {"billing_team": 5.0, "generalists": 6.0},
+            "tech": {"tech_team": 6.0, "generalists": 8.0},
+        },
+        route={"billing": ["billing_team", "generalists"], "tech": ["tech_team", "generalists"]},
+    ),
+    # one-way overflow: second-language callers only reach the bilingual group, which also
+    # takes the main language's overflow (and serves its own callers first)
+    "bilingual-overflow": StationaryMultiSkill(
+        arrivals_per_h={"second_language": 12.0, "main": 60.0},
+        patience_min={"second_language": 8.0, "main": 5.0},
+        agents={"bilingual": 3, "main_team": 5},
+        handle_min={
+            "second_language": {"bilingual": 7.0},
+            "main": {"main_team": 5.0, "bilingual": 5.0},
+        },
+        route={"second_language": ["bilingual"], "main": ["main_team", "bilingual"]},
+    ),
+}
+"""The two desks the engine's agent groups are checked on (tests, the validation notebook)."""
+
+
+def family_level(desks: Mapping[str, StationaryMultiSkill], alpha: float = 0.05) -> float:
+    """The confidence level of each interval when every measure of every desk is compared at
+    once, Bonferroni-corrected so that the chance of any false alarm is at most ``alpha``."""
+    comparisons = sum(len(compared_measures(desk)) for desk in desks.values())
+    return 1.0 - alpha / comparisons
+
+
+def multi_skill_agreement(
+    desks: Mapping[str, StationaryMultiSkill] = REFERENCE_DESKS,
+    contacts: int = 50_000,
+    replications: int = 10,
+    seed: int = 31,
+    level: float | None = None,
+    workers: int = 1,
+) -> pd.DataFrame:
+    """Each desk's exact chain measures against the simulated ones: one row per desk and measure
+    (:func:`compared_measures`), with the simulated mean, its confidence interval at ``level``
+    (default: :func:`family_level` over ``desks``) and ``inside`` telling whether the exact value
+    lies in it."""
+    level = family_level(desks) if level is None else level
+    rows = []
+    for name, desk in desks.items():
+        exact = compared_measures(desk)
+        result = desk.simulate(contacts, replications, seed, workers=workers)
+        reps = [r | served_shares(r, desk) for r in result.per_replication]
+        for measure, value in exact.items():
+            e = estimate([r[measure] for r in reps], level=level, upper=math.inf)
+            rows.append(
+                {
+                    "desk": name,
+                    "measure": measure,
+                    "exact": value,
+                    "mean": e.mean,
+                    "ci_low": e.ci_low,
+                    "ci_high": e.ci_high,
+                    "level": level,
+                    "replications": e.n,
+                    "inside": bool(e.ci_low <= value <= e.ci_high),
+                }
+            )
+    return pd.DataFrame(rows)

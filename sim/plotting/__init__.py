@@ -9,13 +9,18 @@ Read a run folder with :func:`read_run` (a sweep folder with :func:`read_sweep`)
 with :func:`export` (PNG 1920 × 1080 and SVG), or build a whole deck with :func:`build_deck`
 (``python -m sim slides RUN_DIR``; on the built-in 16:9 design or a corporate template's layouts,
 :mod:`sim.plotting.template`). The charts of one run are in :mod:`sim.plotting.figures`, of
-policies compared in :mod:`sim.plotting.comparisons`, of a sweep in :mod:`sim.plotting.sweeps`,
-of a sensitivity study in :mod:`sim.plotting.sensitivity`, of the simulator's checks against
-theory in :mod:`sim.plotting.checks`, and of a calibration, a forecast and a validation against
-a contact log in :mod:`sim.plotting.validation`.
+policies compared in :mod:`sim.plotting.comparisons`, of a desk with agent groups (service level
+by contact type, who served whom) in :mod:`sim.plotting.groups`, of a sweep in
+:mod:`sim.plotting.sweeps`, of a sensitivity study in :mod:`sim.plotting.sensitivity`, of the
+simulator's checks against theory in :mod:`sim.plotting.checks`, and of a calibration, a forecast
+and a validation against a contact log in :mod:`sim.plotting.validation`.
 """
 
-from sim.plotting.checks import erlang_agreement_chart, validation_checks_chart
+from sim.plotting.checks import (
+    erlang_agreement_chart,
+    multi_skill_agreement_chart,
+    validation_checks_chart,
+)
 from sim.plotting.comparisons import (
     cost_service_frontier,
     defections_by_reason,
@@ -38,6 +43,7 @@ from sim.plotting.figures import (
     kpi_comparison,
     response_curves,
 )
+from sim.plotting.groups import service_level_by_type, who_served_whom
 from sim.plotting.sensitivity import (
     SensitivityData,
     morris_chart,
@@ -87,6 +93,7 @@ __all__ = [
     "kpi_comparison",
     "modes_chart",
     "morris_chart",
+    "multi_skill_agreement_chart",
     "paired_differences_chart",
     "pareto_frontier",
     "policy_wins_chart",
@@ -97,9 +104,11 @@ __all__ = [
     "result_info",
     "retention_curve",
     "run_charts",
+    "service_level_by_type",
     "sobol_chart",
     "sweep_heatmap",
     "sweep_wide",
     "validation_checks_chart",
     "validation_figures",
+    "who_served_whom",
 ]

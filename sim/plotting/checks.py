@@ -146,3 +146,86 @@ def validation_checks_chart(conservation: Table, littles_law: Table, lang: Lang 
             _validation_source("per-replication checks"),
             handles,
         )
+
+
+MULTI_SKILL_KINDS = {
+    "service_level_by_type": "service level",
+    "abandon_rate_by_type": "abandonment",
+    "asa_s_by_type": "ASA",
+    "occupancy_by_group": "occupancy",
+    "served_share": "share answered",
+}
+"""The multi-skill chain's measure families, as the agreement chart names them."""
+
+
+def multi_skill_agreement_chart(table: Table, lang: Lang = "en") -> Figure:
+    """The exact multi-skill chain against the engine with agent groups, one colour per desk.
+    Left: every share (service level, abandonment, occupancy, share answered) simulated against
+    exact, with the line simulated = exact. Right: every measure's simulated mean minus its
+    exact value in half-widths of its confidence interval, so the exact value is inside the
+    interval when the point is within ±1. ``table`` is
+    :func:`sim.experiments.multi_skill_check.multi_skill_agreement` output."""
+    df = pd.DataFrame(table).reset_index(drop=True)
+    kind = df["measure"].str.partition(".")[0]
+    half = (df["ci_high"] - df["ci_low"]) / 2
+    gap = df["mean"] - df["exact"]
+    scaled = (gap / half.where(half > 0)).where(half > 0, np.where(gap == 0, 0.0, np.nan))
+    kinds = [k for k in MULTI_SKILL_KINDS if k in set(kind)]
+    desks = list(dict.fromkeys(df["desk"]))
+    level = float(df["level"].iloc[0])
+    with house_style(lang):
+        fig, (share_ax, gap_ax) = slide_figure(ncols=2)
+        handles: list[Artist] = []
+        shares = kind != "asa_s_by_type"
+        for i, desk in enumerate(desks):
+            colour = (BLUE, ORANGE, GREEN)[i % 3]
+            mine = df["desk"] == desk
+            rows = df[mine & shares]
+            handles.append(
+                share_ax.errorbar(
+                    rows["exact"],
+                    rows["mean"],
+                    yerr=whiskers(rows["mean"], rows["ci_low"], rows["ci_high"]),
+                    fmt="o",
+                    markersize=9,
+                    color=colour,
+                    markerfacecolor="white",
+                    elinewidth=2.0,
+                    capsize=4,
+                    label=desk,
+                )
+            )
+            x = np.array([kinds.index(k) for k in kind[mine]], dtype=float)
+            offset = (i - (len(desks) - 1) / 2) * 0.2
+            gap_ax.scatter(x + offset, scaled[mine], s=90, color=colour, zorder=3)
+        diagonal = share_ax.plot(
+            [0, 1.02], [0, 1.02], color=REFERENCE, linestyle="--", label="simulated = exact"
+        )[0]
+        share_ax.set_xlim(0, 1.02)
+        share_ax.set_ylim(0, 1.02)
+        share_ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+        unit_axis(share_ax, "share")
+        share_ax.set_xlabel("exact, Markov chain (%)")
+        share_ax.set_ylabel("simulated mean (%)")
+        share_ax.set_title("Shares: simulated against exact", fontsize="medium")
+        inside = gap_ax.axhspan(
+            -1.0, 1.0, color=REFERENCE, alpha=0.15, linewidth=0, label="exact value inside the CI"
+        )
+        gap_ax.axhline(0.0, color=REFERENCE, linewidth=1.2)
+        gap_ax.set_xticks(range(len(kinds)), [MULTI_SKILL_KINDS[k] for k in kinds])
+        gap_ax.set_xlim(-0.6, len(kinds) - 0.4)
+        top = max(1.5, float(np.nanmax(np.abs(scaled))) * 1.15) if scaled.notna().any() else 1.5
+        gap_ax.set_ylim(-top, top)
+        gap_ax.set_ylabel("simulated − exact (CI half-widths)")
+        gap_ax.set_xlabel("measure (each type or group)")
+        gap_ax.set_title("Every measure: distance from exact", fontsize="medium")
+        whisker = whisker_handle(level, lang)
+        whisker.set_label(f"whiskers: {level:.2%} CI (Bonferroni, {len(df)} measures)")
+        handles += [diagonal, inside, whisker]
+        title = (
+            "Agent groups against the exact chain: "
+            f"{int(df['inside'].sum())} of {len(df)} inside the CI"
+        )
+        reps = int(df["replications"].max())
+        source = _validation_source(f"stationary multi-skill desks · {reps} replications")
+        return finish(fig, title, source, handles, ncols=3)

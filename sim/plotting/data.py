@@ -204,6 +204,21 @@ def intraday_staffing(intervals: Table, start: dt.date, day_type: str) -> pd.Dat
     return across_replications(per_rep, ["minute"], STAFFING_COLUMNS)
 
 
+def tier_shrinkage(scenario: Scenario, tier: int, intervals: Table) -> float:
+    """Share of a tier's rostered agents lost to shrinkage: the tier's setting; on a desk with
+    agent groups, the setting its groups share, or else the share of rostered agents not
+    available over the run's intervals."""
+    staffing = scenario.staffing
+    if staffing.groups is None:
+        return getattr(staffing, f"tier{tier}").shrinkage_fraction
+    shares = {g.roster.shrinkage_fraction for g in staffing.groups.values() if g.tier == tier}
+    if len(shares) == 1:
+        return shares.pop()
+    df = pd.DataFrame(intervals)
+    paid = float(df[f"agents_paid_tier{tier}"].sum())
+    return 1.0 - float(df[f"agents_available_tier{tier}"].sum()) / paid if paid else 0.0
+
+
 def main_day_type(intervals: Table, start: dt.date) -> str:
     """The day type with the most open days (``weekday`` for an ordinary desk)."""
     df = pd.DataFrame(intervals)

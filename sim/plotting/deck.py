@@ -19,12 +19,10 @@ rule for the command line and the notebooks: the deck is ``deck.pptx`` with its 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from matplotlib.figure import Figure
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.presentation import Presentation as Deck
@@ -32,14 +30,11 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from sim.measures.metrics import kpi_info
-from sim.model.satisfaction import impact
-from sim.plotting import data, figures
+from sim.plotting import data, figures, groups, takeaways
 from sim.plotting.data import RunData, RunInfo, read_run, summary_estimate
 from sim.plotting.export import export
 from sim.plotting.labels import (
-    MINUS,
     Lang,
-    format_estimate,
     format_interval,
     format_value,
     kpi_name,
@@ -48,6 +43,7 @@ from sim.plotting.labels import (
     share_digits,
 )
 from sim.plotting.style import source_line
+from sim.plotting.takeaways import Takeaway
 from sim.plotting.template import (
     Area,
     Layouts,
@@ -89,15 +85,9 @@ ROW_HEIGHT = Inches(0.42)
 """Table rows are this high, less when that is needed to fit the slide."""
 CELL_MARGIN = Inches(0.04)
 LINE_HEIGHT = 1.25
+PROPERTY_CHARS = 255
+"""Longest title or subject a deck's document properties may hold."""
 """A line of text is this many times its type size high."""
-
-
-@dataclass(frozen=True)
-class Takeaway:
-    """A chart's one-line takeaway and the numbers behind it (lines for the speaker notes)."""
-
-    text: str
-    numbers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -125,25 +115,26 @@ class Chart:
 
 
 def run_charts(run: RunData, lang: Lang = "en") -> list[Chart]:
-    """Every chart the run's tables allow, each with its one-line takeaway and notes."""
+    """Every chart the run's tables allow, each with its one-line takeaway and notes (a desk with
+    agent groups adds service level by contact type and who served whom)."""
     tables, info = run.tables, run.info
     charts = [
         Chart.of(
             "intraday_service_level",
             figures.intraday_service_level(tables["intervals"], info, lang),
-            _service_level_takeaway(run, lang),
+            takeaways.service_level_takeaway(run, lang),
             lang,
         ),
         Chart.of(
             "intraday_staffing",
             figures.intraday_staffing(tables["intervals"], info, lang=lang),
-            _staffing_takeaway(run, lang),
+            takeaways.staffing_takeaway(run, lang),
             lang,
         ),
         Chart.of(
             "daily_service",
             figures.daily_service(tables["daily"], info, lang),
-            _daily_takeaway(run, lang),
+            takeaways.daily_takeaway(run, lang),
             lang,
         ),
     ]
@@ -153,22 +144,33 @@ def run_charts(run: RunData, lang: Lang = "en") -> list[Chart]:
             Chart.of(
                 "complaint_funnel",
                 figures.complaint_funnel(tables["summary"], info, lang),
-                _funnel_takeaway(run, lang),
+                takeaways.funnel_takeaway(run, lang),
                 lang,
             ),
             Chart.of(
                 "customer_base",
                 figures.customer_base(tables["customers_daily"], info, lang),
-                _customers_takeaway(run, lang),
+                takeaways.customers_takeaway(run, lang),
                 lang,
             ),
             Chart.of(
                 "response_curves",
                 figures.response_curves(customers.satisfaction, info, lang=lang),
-                _response_takeaway(info, lang),
+                takeaways.response_takeaway(info, lang),
                 lang,
             ),
         ]
+    summary = tables["summary"]
+    if groups.has_service_by_type(summary):
+        figure = groups.service_level_by_type(summary, info, lang)
+        charts.append(
+            Chart.of("service_level_by_type", figure, takeaways.by_type_takeaway(run, lang), lang)
+        )
+    if groups.has_served(summary):
+        figure = groups.who_served_whom(summary, info, lang)
+        charts.append(
+            Chart.of("who_served_whom", figure, takeaways.served_takeaway(run, lang), lang)
+        )
     return charts
 
 
@@ -199,8 +201,8 @@ def build_deck(
     out = out or run_dir / deck_name(lang)
     charts_dir = charts_dir or default_charts_dir(out, lang)
     scenario = run.info.scenario
-    prs.core_properties.title = scenario.display_title
-    prs.core_properties.subject = scenario.description
+    prs.core_properties.title = _property(scenario.display_title)
+    prs.core_properties.subject = _property(scenario.description)
     _title_slide(prs, layouts, run.info, lang)
     _assumptions_slide(prs, layouts, run, lang)
     for chart in run_charts(run, lang):
@@ -213,6 +215,11 @@ def build_deck(
     out.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(out))
     return out
+
+
+def _property(text: str) -> str:
+    """A document property's text, cut to the 255 characters the file format allows."""
+    return text if len(text) <= PROPERTY_CHARS else text[: PROPERTY_CHARS - 1].rstrip() + "…"
 
 
 def deck_name(lang: Lang) -> str:
@@ -309,7 +316,7 @@ def _kpi_slide(prs: Deck, layouts: Layouts, run: RunData, lang: Lang) -> None:
     _table(slide, area, rows, (4.6, 1.7, 3.1, 1.3, 1.6), TABLE_PT["kpis"])
     notes = (
         label("note.status", lang),
-        _intervals_line(info, lang),
+        takeaways.intervals_line(info, lang),
         "",
         figures.source_text([info], lang),
     )
@@ -381,7 +388,7 @@ def _assumptions(run: RunData, lang: Lang) -> list[tuple[str, str]]:
             paid_high=f"{paid.max():.0f}",
             low=f"{available.min():.0f}",
             high=f"{available.max():.0f}",
-            shrinkage=scenario.staffing.tier_shrinkage(tier),
+            shrinkage=data.tier_shrinkage(scenario, tier, intervals),
         )
         rows.append((f"tier{tier}", value))
     phone, email = _volume_per_open_day(scenario)
@@ -462,243 +469,3 @@ def _recovery(policy: RecoveryPolicy, currency: str, lang: Lang) -> str:
         amount = format_value(policy.compensation_per_complaint, "money", lang, currency=currency)
         parts.append(label("assume.compensation", lang, amount=amount))
     return label("separator", lang).join(parts)
-
-
-# --- takeaways and the numbers behind them -------------------------------------------------------
-
-
-def _estimate_text(run: RunData, kpi: str, lang: Lang) -> str:
-    est = summary_estimate(run.tables["summary"], kpi)
-    return format_estimate(
-        est.mean,
-        est.ci_low,
-        est.ci_high,
-        kpi_info(kpi).unit,
-        lang,
-        run.info.ci_level,
-        run.info.currency,
-    )
-
-
-def _estimate_line(run: RunData, kpi: str, lang: Lang, name: str | None = None) -> str:
-    """``Service level: 84% (95% CI 81–88%)`` (``name``: instead of the KPI's name)."""
-    text = sentence(name or kpi_name(kpi, lang))
-    return label("colon", lang, name=text, value=_estimate_text(run, kpi, lang))
-
-
-def _intervals_line(info: RunInfo, lang: Lang) -> str:
-    return label("note.intervals", lang, replications=info.replications, level=info.ci_level)
-
-
-def _status(run: RunData, kpi: str, lang: Lang) -> str:
-    scorecard = run.tables["scorecard"].set_index("kpi")
-    return label(f"status.{scorecard.loc[kpi, 'status']}", lang)
-
-
-def _when(day_type: str, minute: float, lang: Lang) -> str:
-    minutes = round(minute)
-    return f"{label(f'day.{day_type}', lang)} {minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _agents(value: float) -> str:
-    """Agents as a whole number, or to one decimal when a mean over days is not whole."""
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-
-
-def _points(value: float) -> str:
-    """A change in satisfaction with its sign: ``+0.30``, ``−6.00``."""
-    return f"{value:+.2f}".replace("-", MINUS)
-
-
-def _service_level_takeaway(run: RunData, lang: Lang) -> Takeaway:
-    info = run.info
-    scenario = info.scenario
-    intraday = data.intraday_service_level(run.tables["intervals"], scenario.calendar.start_date)[
-        "service_level"
-    ]
-    day_type, minute = intraday["mean"].idxmin()
-    worst = intraday.loc[(day_type, minute)]
-    target = f"{scenario.standards.service_level_target:.0%}"
-    status = _status(run, "service_level", lang)
-    when = _when(day_type, minute, lang)
-    text = label(
-        "take.service_level",
-        lang,
-        estimate=_estimate_text(run, "service_level", lang),
-        target=target,
-        status=status,
-        when=when,
-        worst=format_value(worst["mean"], "share"),
-    )
-    weakest = format_estimate(
-        worst["mean"], worst["ci_low"], worst["ci_high"], "share", lang, info.ci_level
-    )
-    return Takeaway(
-        text,
-        (
-            _estimate_line(run, "service_level", lang),
-            label("note.target", lang, target=target, status=status),
-            label("colon", lang, name=label("note.weakest", lang, when=when), value=weakest),
-            label("note.status", lang),
-            _intervals_line(info, lang),
-        ),
-    )
-
-
-def _staffing_takeaway(run: RunData, lang: Lang) -> Takeaway:
-    """The longest queue of the main day type, and the agents rostered (paid) and available
-    after shrinkage when it happens: both counts, so nobody applies shrinkage twice."""
-    info = run.info
-    start = info.scenario.calendar.start_date
-    intervals = run.tables["intervals"]
-    day_type = data.main_day_type(intervals, start)
-    est = data.intraday_staffing(intervals, start, day_type)
-    means = est.xs("mean", axis=1, level=1)
-    peak = means["mean_queue_phone"].idxmax()
-    at = means.loc[peak]
-    when = _when(day_type, peak, lang)
-    paid, available = _agents(at["agents_paid_tier1"]), _agents(at["agents_available_tier1"])
-    text = label(
-        "take.staffing",
-        lang,
-        estimate=_estimate_text(run, "occupancy_tier1", lang),
-        queue=at["mean_queue_phone"],
-        when=when,
-        paid=paid,
-        available=available,
-    )
-    queue = est["mean_queue_phone"].loc[peak]
-    queue_text = format_estimate(
-        queue["mean"], queue["ci_low"], queue["ci_high"], "callers", lang, info.ci_level
-    )
-    return Takeaway(
-        text,
-        (
-            _estimate_line(run, "occupancy_tier1", lang),
-            label("colon", lang, name=label("note.queue", lang, when=when), value=queue_text),
-            label(
-                "note.roster_then",
-                lang,
-                paid=paid,
-                available=available,
-                shrinkage=info.scenario.staffing.tier_shrinkage(1),
-                present=f"{at['agents_present_tier1']:.1f}",
-            ),
-            label(
-                "note.roster_day",
-                lang,
-                day_type=label(f"day.{day_type}", lang),
-                paid_low=_agents(means["agents_paid_tier1"].min()),
-                paid_high=_agents(means["agents_paid_tier1"].max()),
-                low=_agents(means["agents_available_tier1"].min()),
-                high=_agents(means["agents_available_tier1"].max()),
-            ),
-            _intervals_line(info, lang),
-        ),
-    )
-
-
-def _daily_takeaway(run: RunData, lang: Lang) -> Takeaway:
-    scenario = run.info.scenario
-    daily = data.daily_service(run.tables["daily"])["service_level"]["mean"]
-    limit = format_value(scenario.standards.max_abandon_rate, "share")
-    status = _status(run, "abandon_rate", lang)
-    short, days = int((daily < scenario.standards.service_level_target).sum()), len(daily)
-    text = label(
-        "take.daily",
-        lang,
-        estimate=_estimate_text(run, "abandon_rate", lang),
-        limit=limit,
-        status=status,
-        short=short,
-        days=days,
-    )
-    return Takeaway(
-        text,
-        (
-            _estimate_line(run, "abandon_rate", lang),
-            label("note.limit", lang, limit=limit, status=status),
-            _estimate_line(run, "service_level", lang),
-            label("note.days_short", lang, short=short, days=days),
-            label("note.status", lang),
-            _intervals_line(run.info, lang),
-        ),
-    )
-
-
-def _funnel_takeaway(run: RunData, lang: Lang) -> Takeaway:
-    summary = run.tables["summary"]
-    dissatisfied = summary_estimate(summary, "funnel.dissatisfied").mean
-    silent = summary_estimate(summary, "funnel.silent").mean
-    share = silent / dissatisfied if dissatisfied else math.nan
-    text = label(
-        "take.funnel",
-        lang,
-        silent=share,
-        dissatisfied=dissatisfied,
-        retention=_estimate_text(run, "complaint_retention", lang),
-    )
-    stages = [
-        _estimate_line(run, f"funnel.{stage}", lang, label(f"stage.{stage}", lang))
-        for stage in ("dissatisfied", "silent", "complaints")
-        if f"funnel.{stage}" in set(summary["kpi"])
-    ]
-    return Takeaway(
-        text,
-        (
-            *stages,
-            label("note.silent_share", lang, share=share),
-            _estimate_line(run, "complaint_retention", lang),
-            _intervals_line(run.info, lang),
-        ),
-    )
-
-
-def _customers_takeaway(run: RunData, lang: Lang) -> Takeaway:
-    summary = run.tables["summary"]
-    lost = summary_estimate(summary, "defections").mean
-    service = summary_estimate(summary, "service_defections").mean
-    share = service / lost if lost else 0.0
-    text = label(
-        "take.customers",
-        lang,
-        lost=lost,
-        service=share,
-        start=summary_estimate(summary, "customers_start").mean,
-        end=_estimate_text(run, "customers_end", lang),
-    )
-    return Takeaway(
-        text,
-        (
-            _estimate_line(run, "customers_start", lang),
-            _estimate_line(run, "defections", lang),
-            _estimate_line(run, "service_defections", lang),
-            label("note.service_share", lang, share=share),
-            _estimate_line(run, "customers_end", lang),
-            _intervals_line(run.info, lang),
-        ),
-    )
-
-
-def _response_takeaway(info: RunInfo, lang: Lang) -> Takeaway:
-    """How many quick answers one long wait undoes: the impact of an answered, resolved call
-    after three times the expected wait against the gain of one answered at once."""
-    sat = info.scenario.customers.satisfaction
-    wait = max(1.0, round(3 * sat.expected_phone_wait_s / 60.0))
-    score = figures.phone_moment_scores(sat, np.array([0.0, wait]), answered=True, resolved=True)
-    gain, loss = impact(score, sat.bad_weight)
-    answers = -loss / gain if gain > 0 else math.inf
-    return Takeaway(
-        label("take.response", lang, wait=wait, answers=answers),
-        (
-            label(
-                "note.response",
-                lang,
-                wait=wait,
-                loss=_points(loss),
-                gain=_points(gain),
-                weight=sat.bad_weight,
-            ),
-            label("note.model", lang),
-        ),
-    )

@@ -142,7 +142,7 @@ def intraday_staffing(
     day_type = day_type or data.main_day_type(intervals, start)
     est = data.intraday_staffing(intervals, start, day_type)
     width = info.scenario.calendar.interval_min
-    shrinkage = info.scenario.staffing.tier_shrinkage(1)
+    shrinkage = data.tier_shrinkage(info.scenario, 1, intervals)
     starts = est.index.to_numpy()
     with house_style(lang):
         fig, (ax,) = slide_figure()

@@ -344,6 +344,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Recovery target {hours:g} h ({policy})",
         "补救目标 {hours:g} 小时（{policy}）",
     ),
+    # --- desks with agent groups --------------------------------------------------------------
+    "groups.sl_title": ("Service level by contact type", "各类接触的服务水平"),
+    "groups.sl_bar": ("Service level (mean)", "服务水平（均值）"),
+    "groups.type_axis": ("Phone contact type", "电话接触类型"),
+    "groups.flow_title": (
+        "Who served whom: contacts answered by each agent group",
+        "谁接待了谁：各坐席组接听的接触",
+    ),
+    "groups.flow_axis": (
+        "Contact types (left) → agent groups (right); contacts answered over the horizon (count)",
+        "接触类型（左）→ 坐席组（右）；仿真期内接听的接触数（个）",
+    ),
+    "groups.band": (
+        "Band width: contacts answered (count, mean of {replications} replications)",
+        "带宽：接听的接触数（个，{replications} 次重复运行的均值）",
+    ),
+    "groups.occupancy_key": (
+        "Agent groups, with occupancy (busy over present, %)",
+        "坐席组及其占用率（忙碌/在岗，%）",
+    ),
+    "groups.type_node": ("{type}: {count}", "{type}：{count}"),
+    "groups.group_node": (
+        "{group}: {count} · occupancy {occupancy}",
+        "{group}：{count} · 占用率 {occupancy}",
+    ),
+    "groups.occupancy": ("Occupancy, {group}", "占用率，{group}"),
+    "groups.served": ("{type} answered by {group}", "{group}接听的{type}"),
+    "take.sl_by_type": (
+        "Service level by type, target {target}: lowest {worst} ({worst_value}), highest {best} "
+        "({best_value})",
+        "各类型服务水平，目标 {target}：最低 {worst}（{worst_value}），最高 {best}（{best_value}）",
+    ),
+    "take.served": (
+        "{group} took {share:.0%} of the contacts answered; occupancy from {low} ({low_group}) "
+        "to {high} ({high_group})",
+        "{group}接听了 {share:.0%} 的已接听接触；"
+        "占用率从 {low}（{low_group}）到 {high}（{high_group}）",
+    ),
     "rule.time_decay": ("time-decay", "时间衰减"),
     "rule.tarp": ("TARP", "TARP"),
 }

@@ -287,12 +287,6 @@ class Staffing(Model):
             return self.groups
         return _two_tier_groups(self.tier1, self.tier2)
 
-    def tier_shrinkage(self, tier: int) -> float:
-        """The shrinkage of a tier's roster, for reports: with agent groups, the mean of the
-        tier's groups (0 for a tier without groups)."""
-        values = [g.roster.shrinkage_fraction for g in self.agent_groups.values() if g.tier == tier]
-        return sum(values) / len(values) if values else 0.0
-
     def group_path(self, name: str) -> str:
         """Where a group's roster is written: ``staffing.tier1`` or ``staffing.groups.<name>.
         roster``."""

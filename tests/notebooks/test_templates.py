@@ -61,7 +61,7 @@ EXPECTED_CHARTS = {
         "agents_vs_recovery_net_value",
     ],
     "04_sweep_report": ["sweep_heatmap", "sweep_pareto"],
-    "05_validation": ["validation_erlang", "validation_checks"],
+    "05_validation": ["validation_erlang", "validation_checks", "validation_multi_skill"],
     "06_calibrate_and_validate": ["forecast", "modes_abandon_rate"],
     "07_sensitivity": [
         "sensitivity_morris_service_defections",
@@ -78,7 +78,12 @@ EXPECTED_FILES = {
     "02_staffing_policies": ["staffing_differences.csv"],
     "03_recovery_policies": ["recovery_differences.csv", "agents_vs_recovery_differences.csv"],
     "04_sweep_report": ["sweep_best_points.csv"],
-    "05_validation": ["erlang_agreement.csv", "conservation.csv", "littles_law.csv"],
+    "05_validation": [
+        "erlang_agreement.csv",
+        "conservation.csv",
+        "littles_law.csv",
+        "multi_skill_agreement.csv",
+    ],
     "06_calibrate_and_validate": ["forecast.csv", "forecast_scores.csv", "modes.csv"],
     "07_sensitivity": ["sensitivity_policy_wins.csv", "sensitivity_ranking.csv"],
 }
@@ -93,6 +98,8 @@ TINY_PARAMETERS: dict[str, dict[str, Any]] = {
         "replications": 2,
         "contacts": 800,
         "occupancies": [0.8, 0.9],
+        "multi_skill_contacts": 2000,
+        "multi_skill_replications": 2,
     },
     "06_calibrate_and_validate": {
         "log_paths": [str(ROOT / "data" / "anonymous-bank-1999" / "1999-05-may.txt.gz")],
