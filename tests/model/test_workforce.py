@@ -1,0 +1,91 @@
+"""Work pressure and cutting corners: the response curves, the pressure recomputed from the
+records, and the direction of the effect. Without a workforce section the desk is unchanged
+contact for contact (``tests/model/test_agent_groups.py`` holds those digests)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.experiments.replications import run_replication
+from sim.measures.metrics import step_at
+from sim.model import replication
+from sim.model.records import ANSWERED, RESOLVED, WAITING
+from sim.model.rng import Streams
+from sim.model.workforce import handle_time_factor, resolution_factor
+from sim.scenario.scenario import Scenario
+from sim.scenario.workforce import CuttingCorners
+from tests.model.test_invariants import count_at
+from tests.scenarios import busy_desk
+
+CORNERS = CuttingCorners(
+    onset_pressure=1.0,
+    handle_time_floor=0.7,
+    response_per_pressure=2.0,
+    quality_loss_per_time_cut=0.5,
+)
+
+
+@given(st.floats(0.0, 50.0), st.floats(0.0, 50.0))
+def test_handle_time_falls_with_pressure_from_one_towards_the_floor(p: float, q: float) -> None:
+    low, high = sorted((p, q))
+    f_low, f_high = handle_time_factor(low, CORNERS), handle_time_factor(high, CORNERS)
+    assert CORNERS.handle_time_floor <= f_high <= f_low <= 1.0
+    assert resolution_factor(f_high, CORNERS) <= resolution_factor(f_low, CORNERS) <= 1.0
+
+
+def test_response_curves_at_known_points() -> None:
+    assert handle_time_factor(0.4, CORNERS) == 1.0 == handle_time_factor(1.0, CORNERS)
+    assert handle_time_factor(1.5, CORNERS) == pytest.approx(0.7 + 0.3 * math.exp(-1.0))
+    assert handle_time_factor(1e6, CORNERS) == pytest.approx(0.7)
+    assert resolution_factor(0.8, CORNERS) == pytest.approx(0.9)  # 20% cut, half of it lost
+    assert resolution_factor(0.1, CuttingCorners(quality_loss_per_time_cut=5.0)) == 0.0
+
+
+def pressured(**changes: object) -> Scenario:
+    return busy_desk(
+        staffing={"tier1": {"kind": "fixed", "agents": 6}},
+        workforce={"pressure": {"window_h": 1.0, "sample_min": 5.0}, **changes},
+    )
+
+
+def test_pressure_is_the_smoothed_load_ratio_read_back_from_the_records() -> None:
+    """Recompute each sample's load ratio (busy + waiting at the front line over present) from
+    the contact records and agent logs, and the smoothing recursion from it."""
+    scenario = pressured()
+    run = replication.simulate(scenario, Streams(6, 0))
+    assert run.pressure is not None
+    times, pressure = run.pressure
+    c = run.contacts
+    front = c.tier == 1
+    answered = front & (c.outcome == ANSWERED)
+    end = c.end_min[answered] + run.wrap_up_min[c.type_code[answered]]
+    end = np.where(np.isnan(end), run.horizon_min, end)
+    busy = count_at(c.answer_min[answered], end, times)
+    left = np.where(np.isnan(c.answer_min), c.end_min, c.answer_min)[front]
+    left = np.where(c.outcome[front] == WAITING, np.inf, left)
+    waiting = count_at(c.arrival_min[front], left, times)
+    present = step_at(*run.present[1], times)
+    keep = math.exp(-5.0 / 60.0)
+    expected, p = [], 0.0
+    for b, w, n in zip(busy, waiting, present, strict=True):
+        if n:
+            p = (b + w) / n + (p - (b + w) / n) * keep
+        expected.append(p)
+    assert np.allclose(pressure[1], expected, atol=1e-9)
+    assert pressure[1].max() > 1.0, "the desk should be under pressure at times"
+
+
+def test_cutting_corners_shortens_handle_times_and_loses_resolutions_under_pressure() -> None:
+    plain = run_replication(pressured(), 6, 0)
+    hurried = run_replication(pressured(cutting_corners=CORNERS.model_dump()), 6, 0)
+    assert plain.kpis["handle_time_cut"] == 0.0
+    assert 0.0 < hurried.kpis["handle_time_cut"] < 1.0 - CORNERS.handle_time_floor
+    assert hurried.kpis["fcr_rate"] < plain.kpis["fcr_rate"]
+    c = hurried.contacts
+    done = (c.tier == 1) & (c.resolved >= 0)
+    assert (c.resolved[done] == RESOLVED).any()
