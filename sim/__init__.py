@@ -57,6 +57,7 @@ _PUBLIC = {
     "StationaryDesk": "sim.experiments.erlang_check",
     "staff_for_targets": "sim.experiments.erlang_check",
     "multi_skill_agreement": "sim.experiments.multi_skill_check",
+    "channel_agreement": "sim.experiments.channel_check",
     "RunWriter": "sim.experiments.store",
     "kpi_table": "sim.experiments.report",
     "comparison_table": "sim.experiments.report",
@@ -97,6 +98,7 @@ __all__ = [
     "ScenarioResult",
     "StationaryDesk",
     "calibrate",
+    "channel_agreement",
     "compare",
     "compare_until_resolved",
     "comparison_table",
@@ -153,6 +155,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what editors and type checkers see
     from sim import plotting, queueing
+    from sim.experiments.channel_check import channel_agreement
     from sim.experiments.compare import Comparison, compare, compare_until_resolved
     from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
     from sim.experiments.fit import fit, load_fit, write_fit

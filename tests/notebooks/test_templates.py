@@ -83,6 +83,7 @@ EXPECTED_FILES = {
         "conservation.csv",
         "littles_law.csv",
         "multi_skill_agreement.csv",
+        "channel_agreement.csv",
     ],
     "06_calibrate_and_validate": ["forecast.csv", "forecast_scores.csv", "modes.csv"],
     "07_sensitivity": ["sensitivity_policy_wins.csv", "sensitivity_ranking.csv"],
