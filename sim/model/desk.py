@@ -68,7 +68,7 @@ from sim.model.records import (
     DeskRun,
 )
 from sim.model.rng import Draws, Streams, duration_draws
-from sim.model.workforce import PressureMeter, handle_time_factor, resolution_factor
+from sim.model.workforce import PressureMeter, resolution_factor
 from sim.scenario.customers import EmpoweredFrontLine
 from sim.scenario.scenario import Scenario
 
@@ -143,8 +143,7 @@ class Desk:
             scenario.routing.callbacks, contact_types, self.types, self._uniform
         )
         workforce = scenario.workforce
-        self.meter = None if workforce is None else PressureMeter(workforce.pressure, self._load)
-        self.pressure = {} if self.meter is None else self.meter.pressure
+        self.meter = None if workforce is None else PressureMeter(workforce, self._load)
         self.corners = None if workforce is None else workforce.cutting_corners
         self.cut: dict[int, float] = {}
         """Contacts answered in a hurry (cutting corners) → their handle-time factor."""
@@ -534,7 +533,7 @@ class Desk:
         log.group[cid] = g
         factor = self.handle_factor[g][k]
         if self.corners is not None:  # in a hurry under work pressure
-            hurry = handle_time_factor(self.pressure[self.group_tier[g]], self.corners)
+            hurry = self.meter.time_factor(self.group_tier[g])  # type: ignore[union-attr]
             if hurry < 1.0:
                 self.cut[cid], factor = hurry, factor * hurry
         if factor != 1.0:

@@ -15,7 +15,7 @@ import numpy as np
 import simpy
 
 from sim.scenario.routing import TIERS
-from sim.scenario.workforce import CuttingCorners, WorkPressure
+from sim.scenario.workforce import CuttingCorners, Workforce
 
 
 def handle_time_factor(pressure: float, corners: CuttingCorners) -> float:
@@ -37,29 +37,66 @@ LoadRatio = Callable[[int], tuple[int, int]]
 
 
 class PressureMeter:
-    """Work pressure per tier, sampled and smoothed; its history for the reports."""
+    """Work pressure per tier, sampled and smoothed, and the time per contact agents give under
+    it (cutting corners, and the standard it erodes); their history for the reports."""
 
-    def __init__(self, settings: WorkPressure, load: LoadRatio) -> None:
-        self.settings = settings
+    def __init__(self, workforce: Workforce, load: LoadRatio) -> None:
+        self.settings = workforce.pressure
+        self.corners = workforce.cutting_corners
+        self.erosion = workforce.erosion
         self.load = load
         self.pressure = {t: 0.0 for t in TIERS}
+        self.standard = {t: 1.0 for t in TIERS}
+        """The desk's standard of time per contact (1: the types' handle times)."""
+        self.achieved = {t: 1.0 for t in TIERS}
+        """Time per contact given lately, as a share of the types' handle times (smoothed)."""
         self.times = array("d")
         self.history = {t: array("d") for t in TIERS}
+        self.standard_history = {t: array("d") for t in TIERS}
+
+    def time_factor(self, tier: int) -> float:
+        """The share of a contact's handle time an agent of ``tier`` gives it now: the standard
+        times the cutting-corners factor at the current pressure."""
+        assert self.corners is not None
+        return self.standard[tier] * handle_time_factor(self.pressure[tier], self.corners)
 
     def process(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
-        """Sample every tier's load ratio every ``sample_min`` and smooth it."""
+        """Sample every tier's load ratio every ``sample_min`` and smooth it; let the standard
+        follow the time achieved."""
         step = self.settings.sample_min
         keep = math.exp(-step / (self.settings.window_h * 60.0))
+        erosion = self.erosion
+        keep_down = 1.0 if erosion is None else math.exp(-step / (erosion.down_h * 60.0))
+        keep_up = (
+            1.0
+            if erosion is None or erosion.up_h is None
+            else math.exp(-step / (erosion.up_h * 60.0))
+        )
         while True:
             for tier in TIERS:
                 work, present = self.load(tier)
                 if present:
                     ratio = work / present
                     self.pressure[tier] = ratio + (self.pressure[tier] - ratio) * keep
+                    if erosion is not None:
+                        self._erode(tier, keep, keep_down, keep_up)
                 self.history[tier].append(self.pressure[tier])
+                self.standard_history[tier].append(self.standard[tier])
             self.times.append(env.now)
             yield env.timeout(step)
+
+    def _erode(self, tier: int, keep: float, keep_down: float, keep_up: float) -> None:
+        given = self.time_factor(tier)
+        achieved = given + (self.achieved[tier] - given) * keep
+        self.achieved[tier] = achieved
+        standard = self.standard[tier]
+        follow = keep_down if achieved < standard else keep_up
+        self.standard[tier] = achieved + (standard - achieved) * follow
 
     def series(self) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """Sample times (minutes) and the pressure per tier after each sample."""
         return np.array(self.times), {t: np.array(h) for t, h in self.history.items()}
+
+    def standards(self) -> dict[int, np.ndarray]:
+        """The standard of time per contact per tier after each sample."""
+        return {t: np.array(h) for t, h in self.standard_history.items()}

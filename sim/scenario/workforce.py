@@ -9,7 +9,7 @@ sustained work pressure, time per task falls and quality falls with it, which cr
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sim.scenario.base import Model
 
@@ -79,6 +79,33 @@ class CuttingCorners(Model):
     )
 
 
+class StandardsErosion(Model):
+    """The desk's own standard of time per contact drifts towards what it has been achieving.
+
+    The standard starts at 1 (the contact types' handle times). The time actually given,
+    standard × the cutting-corners factor, is smoothed like work pressure; the standard follows it
+    down with time constant ``down_h`` and back up with ``up_h`` (null: never back up). Once the
+    standard has fallen, agents give less time even without pressure, the desk's capacity looks
+    sufficient, and the lost quality stays lost: Oliva & Sterman's (2001) erosion of service
+    standards, which turns a temporary shortfall into permanent damage. Needs cutting corners.
+    """
+
+    down_h: float = Field(
+        168.0,
+        gt=0.0,
+        le=100_000.0,
+        description="Time constant of the standard following lower achieved time, in hours "
+        "(assumption: about a week).",
+    )
+    up_h: float | None = Field(
+        None,
+        gt=0.0,
+        le=100_000.0,
+        description="Time constant of the standard recovering towards higher achieved time, in "
+        "hours; null = it never recovers on its own (assumption, after Oliva & Sterman 2001).",
+    )
+
+
 class Workforce(Model):
     """The agents as people: work pressure, and the mechanisms that respond to it."""
 
@@ -88,3 +115,17 @@ class Workforce(Model):
     cutting_corners: CuttingCorners | None = Field(
         None, description="Time per contact and quality falling under pressure; null = off."
     )
+    erosion: StandardsErosion | None = Field(
+        None,
+        description="The standard of time per contact drifting towards what is achieved; "
+        "null = off (needs cutting_corners).",
+    )
+
+    @model_validator(mode="after")
+    def _erosion_needs_corners(self) -> Workforce:
+        if self.erosion is not None and self.cutting_corners is None:
+            raise ValueError(
+                "erosion: the standard erodes towards the time agents give under pressure, so it "
+                "needs cutting_corners (e.g. cutting_corners: {})"
+            )
+        return self
