@@ -38,9 +38,11 @@ test-browser: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m sim schema
 
-## bench: engine, coupled-model and sweep benchmarks (ratios against references in the same run)
+## bench: engine, multi-skill, coupled-model and sweep benchmarks (ratios against references in
+## the same run)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_multiskill.py
 	$(BIN)/python benchmarks/bench_coupled.py
 	$(BIN)/python benchmarks/bench_sweep.py
 
