@@ -83,6 +83,9 @@ KPIS: dict[str, KpiInfo] = {
     "work_pressure_tier1": KpiInfo("work pressure, front line (while open)", "count", -1),
     "work_pressure_tier2": KpiInfo("work pressure, tier 2 (while open)", "count", -1),
     "handle_time_cut": KpiInfo("handle time cut under pressure (answered contacts)", "share", -1),
+    "time_standard_end": KpiInfo(
+        "front line's standard time per contact at the end (share of handle time)", "share", 1
+    ),
     "chat_offered": KpiInfo("chats offered", "count"),
     "chat_service_level": KpiInfo("chat service level", "share", 1),
     "chat_asa_s": KpiInfo("chat average speed of answer", "s", -1),
@@ -427,6 +430,8 @@ def _pressure_kpis(run: DeskRun, in_win: np.ndarray, start_min: float) -> dict[s
         for t, p in pressure.items()
     }
     out["handle_time_cut"] = float(1.0 - factor[answered].mean()) if answered.any() else math.nan
+    if run.standard is not None and len(run.standard[1]):
+        out["time_standard_end"] = float(run.standard[1][-1])
     return out
 
 

@@ -228,6 +228,7 @@ class Desk:
             group_skills=~np.isnan(np.array(self.handle_factor, dtype=float)),
             chat_busy=self.chats.busy_spans(self.plan.horizon_min),
             pressure=None if self.meter is None else self.meter.series(),
+            standard=None if self.meter is None else self.meter.standards(),
             cut=(np.fromiter(self.cut, np.int64), np.fromiter(self.cut.values(), float)),
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,

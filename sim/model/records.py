@@ -214,6 +214,9 @@ class DeskRun:
     pressure: tuple[np.ndarray, dict[int, np.ndarray]] | None
     """Work pressure (with a workforce section): sample times, and per tier the pressure after
     each sample."""
+    standard: dict[int, np.ndarray] | None
+    """The desk's standard of time per contact per tier after each sample (with a workforce
+    section; 1 throughout without erosion)."""
     cut: tuple[np.ndarray, np.ndarray]
     """Contacts answered in a hurry (cutting corners): their ids and handle-time factors."""
     chat_busy: tuple[tuple[np.ndarray, np.ndarray], ...]

@@ -56,9 +56,12 @@ class PressureMeter:
 
     def time_factor(self, tier: int) -> float:
         """The share of a contact's handle time an agent of ``tier`` gives it now: the standard
-        times the cutting-corners factor at the current pressure."""
-        assert self.corners is not None
-        return self.standard[tier] * handle_time_factor(self.pressure[tier], self.corners)
+        times the cutting-corners factor at the current pressure, never below the floor (the
+        least time a contact can be given, so an eroding standard does not spiral down)."""
+        corners = self.corners
+        assert corners is not None
+        hurry = handle_time_factor(self.pressure[tier], corners)
+        return max(self.standard[tier] * hurry, corners.handle_time_floor)
 
     def process(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
         """Sample every tier's load ratio every ``sample_min`` and smooth it; let the standard

@@ -83,7 +83,8 @@ class StandardsErosion(Model):
     """The desk's own standard of time per contact drifts towards what it has been achieving.
 
     The standard starts at 1 (the contact types' handle times). The time actually given,
-    standard × the cutting-corners factor, is smoothed like work pressure; the standard follows it
+    standard × the cutting-corners factor (never below the cutting-corners floor, the least time
+    a contact can be given), is smoothed like work pressure; the standard follows it
     down with time constant ``down_h`` and back up with ``up_h`` (null: never back up). Once the
     standard has fallen, agents give less time even without pressure, the desk's capacity looks
     sufficient, and the lost quality stays lost: Oliva & Sterman's (2001) erosion of service

@@ -272,6 +272,12 @@ CASES: list[tuple[str, Build, int, list[str]]] = [
         BAD,
         ["bad.yaml:3:", "routing.callbacks.contact_types.0", "only callers are offered callbacks"],
     ),
+    (
+        "erosion of standards without cutting corners",
+        extending("workforce:\n  erosion: {}\n"),
+        BAD,
+        ["bad.yaml:3:", "workforce.erosion", "needs cutting_corners"],
+    ),
     # --- overrides -----------------------------------------------------------------------------
     (
         "no agent on a day",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sim.experiments.replications import run_replication
 from sim.measures.metrics import step_at
 from sim.model import replication
-from sim.model.records import ANSWERED, RESOLVED, WAITING
+from sim.model.records import ANSWERED, RESOLVED, WAITING, DeskRun
 from sim.model.rng import Streams
 from sim.model.workforce import handle_time_factor, resolution_factor
 from sim.scenario.scenario import Scenario
@@ -89,3 +89,48 @@ def test_cutting_corners_shortens_handle_times_and_loses_resolutions_under_press
     c = hurried.contacts
     done = (c.tier == 1) & (c.resolved >= 0)
     assert (c.resolved[done] == RESOLVED).any()
+
+
+def test_eroded_standards_stay_down_after_the_pressure_is_gone() -> None:
+    """Three overloaded days, then four ordinary ones: with erosion the standard falls during the
+    rush and never recovers, so agents still give less time at the end; without it, time per
+    contact returns to the handle times once the pressure is gone."""
+    rush = [{"date": f"2027-03-0{d}", "volume_multiplier": 2.5} for d in (1, 2, 4)]
+
+    def last_days_time_factor(erosion: bool) -> tuple[float, DeskRun]:
+        scenario = busy_desk(
+            calendar={"horizon_days": 10, "holidays": [], "peak_days": rush},
+            staffing={"tier1": {"kind": "fixed", "agents": 10}},
+            workforce={
+                "pressure": {"window_h": 2.0},
+                "cutting_corners": CORNERS.model_dump(),
+                **({"erosion": {"down_h": 8.0}} if erosion else {}),
+            },
+        )
+        run = replication.simulate(scenario, Streams(9, 0))
+        c = run.contacts
+        factor = np.ones(len(c))
+        factor[run.cut[0]] = run.cut[1]
+        late = (c.tier == 1) & (c.outcome == ANSWERED) & (c.answer_min >= 7 * 1440)
+        return float(factor[late].mean()), run
+
+    plain, plain_run = last_days_time_factor(erosion=False)
+    eroded, eroded_run = last_days_time_factor(erosion=True)
+    assert plain_run.standard is not None and eroded_run.standard is not None
+    assert (plain_run.standard[1] == 1.0).all()
+    standard = eroded_run.standard[1]
+    assert standard[-1] < 0.95, "the rush should have eroded the standard"
+    assert (np.diff(standard) <= 1e-12).all(), "without up_h the standard never recovers"
+    assert plain > 0.98 and eroded < plain - 0.03, (plain, eroded)
+
+
+def test_the_time_given_never_falls_below_the_floor_however_long_the_pressure() -> None:
+    scenario = busy_desk(
+        calendar={"horizon_days": 5, "holidays": []},
+        staffing={"tier1": {"kind": "fixed", "agents": 4}},
+        workforce={"cutting_corners": CORNERS.model_dump(), "erosion": {"down_h": 1.0}},
+    )
+    run = replication.simulate(scenario, Streams(2, 0))
+    assert run.standard is not None and run.cut[1].min() >= CORNERS.handle_time_floor - 1e-12
+    assert run.standard[1].min() >= CORNERS.handle_time_floor - 1e-12
+    assert run.cut[1].min() == pytest.approx(CORNERS.handle_time_floor)
