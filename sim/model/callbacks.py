@@ -2,9 +2,9 @@
 
 A front-line caller about to queue is offered a callback when their predicted wait is above
 ``routing.callbacks.offer_above_expected_wait_s``. The prediction is the queue-length predictor
-(Whitt 1999; Ibrahim & Whitt 2009): (callers waiting at the front line + 1) × the type's mean handle time and
-wrap-up ÷ the agents present in the groups of its route. A caller who accepts keeps their place
-without a patience clock; when an agent calls back the caller answers with ``reach_prob``.
+(Whitt 1999; Ibrahim & Whitt 2009): (callers waiting at the front line + 1) × the type's mean handle
+time and wrap-up ÷ the agents present in the groups of its route. A caller who accepts keeps their
+place without a patience clock; when an agent calls back the caller answers with ``reach_prob``.
 """
 
 from __future__ import annotations

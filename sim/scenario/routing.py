@@ -129,10 +129,10 @@ class Callbacks(Model):
     not abandon the queue; they may not answer when called (``reach_prob``), a loss counted apart
     from queue abandonment.
 
-    The expected wait is the queue-length predictor (Whitt 1999; Ibrahim & Whitt 2009): (phone callers
-    waiting at the front line + 1) × the type's mean handle time and wrap-up ÷ the agents present
-    in the groups of its route. Callbacks carry over when the desk closes and are made after it
-    opens. In the service level a callback is answered on time when the agent reaches the caller
+    The expected wait is the queue-length predictor (Whitt 1999; Ibrahim & Whitt 2009): (phone
+    callers waiting at the front line + 1) × the type's mean handle time and wrap-up ÷ the agents
+    present in the groups of its route. Callbacks carry over when the desk closes and are made after
+    it opens. In the service level a callback is answered on time when the agent reaches the caller
     within ``answer_within_min`` of the original call, and a miss otherwise (unreached included).
     """
 
