@@ -83,6 +83,7 @@ KPIS: dict[str, KpiInfo] = {
     "work_pressure_tier1": KpiInfo("work pressure, front line (while open)", "count", -1),
     "work_pressure_tier2": KpiInfo("work pressure, tier 2 (while open)", "count", -1),
     "handle_time_cut": KpiInfo("handle time cut under pressure (answered contacts)", "share", -1),
+    "absence_share": KpiInfo("rostered agent time lost to unplanned absence", "share", -1),
     "time_standard_end": KpiInfo(
         "front line's standard time per contact at the end (share of handle time)", "share", 1
     ),
@@ -360,6 +361,11 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
         k.update(_chat_kpis(run, scenario, in_win))
     if run.pressure is not None:
         k.update(_pressure_kpis(run, in_win, win.start_min))
+    if scenario.workforce is not None and scenario.workforce.absence is not None:
+        edges = np.array([win.start_min, win.end_min])
+        rostered = sum(step_integral(*s, edges)[0] for s in run.group_roster)
+        came = sum(step_integral(*s, edges)[0] for s in run.group_attending)
+        k["absence_share"] = _ratio(rostered - came, rostered)
     edges = np.array([win.start_min, win.end_min])
     for tier in (1, 2):
         busy = span_integral(*_busy_spans(run, tier), edges)[0]

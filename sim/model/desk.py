@@ -68,7 +68,7 @@ from sim.model.records import (
     DeskRun,
 )
 from sim.model.rng import Draws, Streams, duration_draws
-from sim.model.workforce import PressureMeter, resolution_factor
+from sim.model.workforce import PressureMeter, present_roster, resolution_factor
 from sim.scenario.customers import EmpoweredFrontLine
 from sim.scenario.scenario import Scenario
 
@@ -145,6 +145,11 @@ class Desk:
         workforce = scenario.workforce
         self.meter = None if workforce is None else PressureMeter(workforce, self._load)
         self.corners = None if workforce is None else workforce.cutting_corners
+        absence = None if workforce is None else workforce.absence
+        self.follow = [  # what each group's pool follows: the roster, less unplanned absence
+            steps if absence is None else present_roster(steps, absence, self.plan, streams, name)
+            for name, steps in zip(self.group_names, self.dispatch.group_roster, strict=True)
+        ]
         self.cut: dict[int, float] = {}
         """Contacts answered in a hurry (cutting corners) → their handle-time factor."""
         self.finished = array("l")
@@ -224,6 +229,7 @@ class Desk:
             group_tier=np.array(self.group_tier, dtype=np.int8),
             group_roster=tuple(self.dispatch.group_roster),
             group_paid=paid,
+            group_attending=tuple(self.follow),
             group_present=present,
             group_skills=~np.isnan(np.array(self.handle_factor, dtype=float)),
             chat_busy=self.chats.busy_spans(self.plan.horizon_min),
@@ -244,7 +250,7 @@ class Desk:
 
     def _follow_roster(self, g: int) -> Generator[simpy.Event, None, None]:
         pool = self.pools[g]
-        times, levels = self.dispatch.group_roster[g]
+        times, levels = self.follow[g]
         for t, n in zip(times.tolist(), levels.tolist(), strict=True):
             if t > self.env.now:
                 yield self.env.timeout(t - self.env.now)

@@ -208,6 +208,9 @@ class DeskRun:
     group_roster: tuple[tuple[np.ndarray, np.ndarray], ...]
     """Per group, as ``roster`` per tier (the tier's is the sum of its groups')."""
     group_paid: tuple[tuple[np.ndarray, np.ndarray], ...]
+    group_attending: tuple[tuple[np.ndarray, np.ndarray], ...]
+    """Per group, the rostered agents who came (the roster less unplanned absence; the roster
+    itself without ``workforce.absence``)."""
     group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
     group_skills: np.ndarray
     """Group × contact type: True where the group may answer the type."""

@@ -408,6 +408,7 @@ KPI_ZH: dict[str, str] = {
     "work_pressure_tier2": "二线工作压力（营业时）",
     "handle_time_cut": "压力下缩短的处理时间",
     "time_standard_end": "期末一线单次处理时间标准",
+    "absence_share": "计划外缺勤损失的排班时间",
     "chat_offered": "在线聊天量",
     "chat_service_level": "在线聊天服务水平",
     "chat_asa_s": "在线聊天平均应答速度",

@@ -107,6 +107,42 @@ class StandardsErosion(Model):
     )
 
 
+class Absence(Model):
+    """Unplanned absence: the roster is what was planned, presence is what happened.
+
+    Each day, each agent group loses a share of its rostered agents to unplanned absence (sickness,
+    no-shows), drawn afresh per group and day from a beta distribution with mean ``mean_share``
+    and coefficient of variation ``day_cv``: overdispersed, so some days lose far more than the
+    mean (absence clusters, e.g. in flu season). The agents present in every interval of the day
+    are the rostered ones times (1 − the day's share), rounded up or down at random once per day
+    (so a small team loses the share on average). Planned absence (leave, training) is shrinkage,
+    already in the roster; absent agents are still paid (sick pay).
+    """
+
+    mean_share: float = Field(
+        0.05,
+        ge=0.0,
+        lt=1.0,
+        description="Mean share of rostered agents absent unplanned on a day (assumption: 5%).",
+    )
+    day_cv: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="Coefficient of variation of the daily share (0: the mean every day).",
+    )
+
+    @model_validator(mode="after")
+    def _beta_exists(self) -> Absence:
+        m, cv = self.mean_share, self.day_cv
+        if m > 0 and cv > 0 and (cv * m) ** 2 >= m * (1.0 - m):
+            raise ValueError(
+                f"day_cv {cv:g} is too large for mean_share {m:g}: a share in [0, 1] with that "
+                f"mean has a coefficient of variation below {((1 - m) / m) ** 0.5:.3g}"
+            )
+        return self
+
+
 class Workforce(Model):
     """The agents as people: work pressure, and the mechanisms that respond to it."""
 
@@ -120,6 +156,10 @@ class Workforce(Model):
         None,
         description="The standard of time per contact drifting towards what is achieved; "
         "null = off (needs cutting_corners).",
+    )
+
+    absence: Absence | None = Field(
+        None, description="Unplanned absence per group and day; null = everyone rostered comes."
     )
 
     @model_validator(mode="after")

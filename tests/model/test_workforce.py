@@ -12,13 +12,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.experiments.replications import run_replication
-from sim.measures.metrics import step_at
+from sim.measures.metrics import step_at, step_integral
 from sim.model import replication
+from sim.model.calendar import CalendarPlan
 from sim.model.records import ANSWERED, RESOLVED, WAITING, DeskRun
 from sim.model.rng import Streams
-from sim.model.workforce import handle_time_factor, resolution_factor
+from sim.model.workforce import (
+    absent_shares,
+    handle_time_factor,
+    present_roster,
+    resolution_factor,
+)
 from sim.scenario.scenario import Scenario
-from sim.scenario.workforce import CuttingCorners
+from sim.scenario.workforce import Absence, CuttingCorners
 from tests.model.test_invariants import count_at
 from tests.scenarios import busy_desk
 
@@ -134,3 +140,53 @@ def test_the_time_given_never_falls_below_the_floor_however_long_the_pressure() 
     assert run.standard is not None and run.cut[1].min() >= CORNERS.handle_time_floor - 1e-12
     assert run.standard[1].min() >= CORNERS.handle_time_floor - 1e-12
     assert run.cut[1].min() == pytest.approx(CORNERS.handle_time_floor)
+
+
+def test_absence_draws_an_overdispersed_share_per_group_and_day() -> None:
+    shares = absent_shares(Absence(mean_share=0.08, day_cv=0.6), 20_000, np.random.default_rng(1))
+    assert abs(shares.mean() - 0.08) < 3.29 * 0.08 * 0.6 / np.sqrt(20_000)
+    assert shares.std() / shares.mean() == pytest.approx(0.6, rel=0.05)
+    assert (shares >= 0).all() and (shares <= 1).all()
+    assert (
+        absent_shares(Absence(mean_share=0.1, day_cv=0.0), 3, np.random.default_rng(1)) == 0.1
+    ).all()
+
+
+def test_agents_present_are_the_rostered_less_the_days_absence() -> None:
+    scenario = busy_desk(
+        calendar={"horizon_days": 40}, workforce={"absence": {"mean_share": 0.2, "day_cv": 0.0}}
+    )
+    result = run_replication(scenario, 3, 0)
+    run = replication.simulate(scenario, Streams(3, 0))
+    for g in range(len(run.group_names)):
+        r_t, r_n = run.group_roster[g]
+        a_t, a_n = run.group_attending[g]
+        assert (a_t == r_t).all()
+        assert ((a_n == np.floor(r_n * 0.8)) | (a_n == np.ceil(r_n * 0.8))).all()
+        times = np.unique(np.concatenate([r_t, run.group_present[g][0]]))
+        times = times[times < run.horizon_min]
+        present = step_at(*run.group_present[g], times)
+        attending = step_at(a_t, a_n, times)
+        assert (present >= attending).all()  # those leaving finish their contact first
+        edges = np.array([0.0, run.horizon_min])
+        came = step_integral(a_t, a_n, edges)[0]
+        overtime = step_integral(*run.group_present[g], edges)[0] - came
+        assert 0.0 <= overtime < 0.05 * step_integral(r_t, r_n, edges)[0]
+    assert 0.1 < result.kpis["absence_share"] < 0.3  # unbiased: next test
+    plain = run_replication(busy_desk(calendar={"horizon_days": 40}), 3, 0)
+    assert result.kpis["service_level"] < plain.kpis["service_level"]
+
+
+def test_a_small_team_loses_the_absent_share_on_average() -> None:
+    """Seven agents at 20% absence: 5.6 present on average (rounded up or down at random per
+    day), not the 6 that rounding to the nearest would keep every day."""
+    scenario = busy_desk(calendar={"horizon_days": 2000, "holidays": []})
+    plan = CalendarPlan.from_config(scenario.calendar)
+    starts = np.array([d.index * 1440.0 + 480.0 for d in plan.days])
+    steps = (starts, np.full(len(starts), 7))
+    absence = Absence(mean_share=0.2, day_cv=0.0)
+    _, present = present_roster(steps, absence, plan, Streams(1, 0), "team")
+    assert set(np.unique(present)) == {5, 6}
+    # per day a Bernoulli(0.6) for the sixth agent: 99.9% binomial interval on the mean
+    half = 3.29 * np.sqrt(0.6 * 0.4 / len(present))
+    assert abs(present.mean() - 5.6) < half
