@@ -20,7 +20,13 @@ import numpy as np
 from sim.model.calendar import CalendarPlan
 from sim.model.staffing import required_agents
 from sim.scenario.scenario import Scenario
-from sim.scenario.staffing import FixedTeam, IntervalRoster, QueueingRoster, ShiftRoster
+from sim.scenario.staffing import (
+    FixedTeam,
+    HeadcountPeriod,
+    IntervalRoster,
+    QueueingRoster,
+    ShiftRoster,
+)
 
 Roster = FixedTeam | IntervalRoster | ShiftRoster | QueueingRoster
 
@@ -68,6 +74,13 @@ def _spans(
     raise TypeError(roster)
 
 
+def _period_edges(period: HeadcountPeriod, plan: CalendarPlan) -> tuple[float, float]:
+    """Clock minutes of a headcount period's first midnight and of the midnight after it."""
+    first = (period.start_date - plan.days[0].date).days + plan.days[0].index
+    last = (period.end_date - plan.days[0].date).days + plan.days[0].index
+    return first * 1440.0, (last + 1) * 1440.0
+
+
 def staffing_steps(
     roster: Roster,
     plan: CalendarPlan,
@@ -91,10 +104,18 @@ def staffing_steps(
             continue
         changes[start] = changes.get(start, 0) + n
         changes[min(end, plan.horizon_min)] = changes.get(min(end, plan.horizon_min), 0) - n
+    for period in roster.headcount_periods:  # break the steps at the periods' midnights
+        for edge in _period_edges(period, plan):
+            if plan.start_min < edge < plan.horizon_min:
+                changes.setdefault(edge, 0)
     times = np.array(sorted(changes), dtype=float)
     levels = np.cumsum([changes[t] for t in times]).astype(np.int64) if len(times) else np.zeros(0)
     available = roster.headcount_scale * (1.0 if paid else 1.0 - roster.shrinkage_fraction)
-    levels = np.floor(levels * available + 0.5).astype(np.int64)
+    scale = np.full(len(times), available)
+    for period in roster.headcount_periods:
+        first, after = _period_edges(period, plan)
+        scale[(times >= first) & (times < after)] *= period.scale
+    levels = np.floor(levels * scale + 0.5).astype(np.int64)
     times = np.concatenate([[plan.start_min], times])
     levels = np.concatenate([[0], levels])
     keep = np.concatenate([[True], levels[1:] != levels[:-1]])

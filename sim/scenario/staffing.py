@@ -9,6 +9,7 @@ probability) and a cost. Which group answers a contact is set in :mod:`sim.scena
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Annotated, Literal
 
@@ -18,8 +19,25 @@ from sim.scenario.base import Model, Name, Probability
 from sim.scenario.desk import Weekday
 
 
+class HeadcountPeriod(Model):
+    """A stretch of dates on which the roster is scaled: a hiring freeze, a temporary cut, a
+    seasonal reinforcement."""
+
+    start_date: dt.date = Field(description="First date scaled.")
+    end_date: dt.date = Field(description="Last date scaled (inclusive).")
+    scale: float = Field(
+        ge=0.0, le=10.0, description="Multiplies the roster on these dates (0.85 = a 15% cut)."
+    )
+
+    @model_validator(mode="after")
+    def _in_order(self) -> HeadcountPeriod:
+        if self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+        return self
+
+
 class RosterBase(Model):
-    """What every roster kind shares: shrinkage, and a what-if headcount scale."""
+    """What every roster kind shares: shrinkage, and what-if headcount scales."""
 
     shrinkage_fraction: float = Field(
         0.0, ge=0.0, lt=1.0, description="Share of rostered time lost to breaks, meetings, absence."
@@ -29,6 +47,12 @@ class RosterBase(Model):
         ge=0.0,
         le=10.0,
         description="Multiplies every rostered count (1.1 = 10% more agents), for what-if sweeps.",
+    )
+    headcount_periods: list[HeadcountPeriod] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Dates on which the roster is scaled further (e.g. a four-week 15% cut); "
+        "periods that overlap multiply.",
     )
 
 

@@ -190,3 +190,18 @@ def test_a_small_team_loses_the_absent_share_on_average() -> None:
     # per day a Bernoulli(0.6) for the sixth agent: 99.9% binomial interval on the mean
     half = 3.29 * np.sqrt(0.6 * 0.4 / len(present))
     assert abs(present.mean() - 5.6) < half
+
+
+def test_a_headcount_period_scales_the_roster_on_its_dates_only() -> None:
+    cut = {"start_date": "2027-03-02", "end_date": "2027-03-04", "scale": 0.5}
+    plain = busy_desk(staffing={"tier1": {"kind": "fixed", "agents": 8}})
+    scaled = busy_desk(
+        staffing={"tier1": {"kind": "fixed", "agents": 8, "headcount_periods": [cut]}}
+    )
+    a = replication.simulate(plain, Streams(1, 0))
+    b = replication.simulate(scaled, Streams(1, 0))
+    days = np.arange(5) * 1440.0 + 600.0  # 10:00 each day, Monday 1 March to Friday 5 March
+    before = step_at(*a.roster[1], days)
+    after = step_at(*b.roster[1], days)
+    assert before.tolist() == [8, 8, 0, 8, 8]  # Wednesday 3 March is a holiday
+    assert after.tolist() == [8, 4, 0, 4, 8]  # halved from Tuesday 2 to Thursday 4 March
