@@ -80,8 +80,8 @@ KPIS: dict[str, KpiInfo] = {
     "callback_accept_share": KpiInfo("callers offered a callback who accepted", "share"),
     "callback_reached_rate": KpiInfo("callbacks that reached the caller", "share", 1),
     "callback_mean_delay_s": KpiInfo("mean time from call to callback", "s", -1),
-    "work_pressure_tier1": KpiInfo("work pressure, front line (while open)", "count", -1),
-    "work_pressure_tier2": KpiInfo("work pressure, tier 2 (while open)", "count", -1),
+    "work_pressure_tier1": KpiInfo("work pressure, front line (while open)", "ratio", -1),
+    "work_pressure_tier2": KpiInfo("work pressure, tier 2 (while open)", "ratio", -1),
     "handle_time_cut": KpiInfo("handle time cut under pressure (answered contacts)", "share", -1),
     "absence_share": KpiInfo("rostered agent time lost to unplanned absence", "share", -1),
     "time_standard_end": KpiInfo(
