@@ -242,7 +242,7 @@ BAD_INPUTS = {
         "agnts: 5,",
         "agnts",
         "staffing.tier1.agnts: unknown key 'agnts' — did you mean 'agents'? "
-        "(allowed: kind, shrinkage_fraction, headcount_scale, agents)",
+        "(allowed: kind, shrinkage_fraction, headcount_scale, headcount_periods, agents)",
     ),
     "wrong type": (
         "agents: 5,",
