@@ -13,14 +13,13 @@ Both desks are the stationary desk of :mod:`sim.experiments.erlang_check`, chang
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from sim.experiments.erlang_check import StationaryDesk
+from sim.experiments.multi_skill_check import agreement_rows
 from sim.experiments.replications import run_scenario
-from sim.measures.metrics import estimate
 from sim.queueing import erlang_a_kpis, erlang_c_kpis
 from sim.scenario.scenario import Scenario
 
@@ -132,19 +131,5 @@ def channel_agreement(
     rows = []
     for name, desk in desks.items():
         result = run_scenario(desk.scenario(contacts), replications, seed, workers=workers)
-        for measure, value in exact[name].items():
-            e = estimate([r[measure] for r in result.per_replication], level=level, upper=math.inf)
-            rows.append(
-                {
-                    "desk": name,
-                    "measure": measure,
-                    "exact": value,
-                    "mean": e.mean,
-                    "ci_low": e.ci_low,
-                    "ci_high": e.ci_high,
-                    "level": level,
-                    "replications": e.n,
-                    "inside": bool(e.ci_low <= value <= e.ci_high),
-                }
-            )
+        rows += agreement_rows(name, exact[name], result.per_replication, level)
     return pd.DataFrame(rows)

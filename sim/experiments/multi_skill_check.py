@@ -194,6 +194,33 @@ def family_level(desks: Mapping[str, StationaryMultiSkill], alpha: float = 0.05)
     return 1.0 - alpha / comparisons
 
 
+def agreement_rows(
+    desk: str,
+    exact: Mapping[str, float],
+    per_replication: Sequence[Mapping[str, float]],
+    level: float,
+) -> list[dict[str, object]]:
+    """One table row per exact measure of ``desk``: the simulated mean of the KPI of the same
+    name, its confidence interval at ``level``, and whether the exact value lies inside."""
+    rows: list[dict[str, object]] = []
+    for measure, value in exact.items():
+        e = estimate([r[measure] for r in per_replication], level=level, upper=math.inf)
+        rows.append(
+            {
+                "desk": desk,
+                "measure": measure,
+                "exact": value,
+                "mean": e.mean,
+                "ci_low": e.ci_low,
+                "ci_high": e.ci_high,
+                "level": level,
+                "replications": e.n,
+                "inside": bool(e.ci_low <= value <= e.ci_high),
+            }
+        )
+    return rows
+
+
 def multi_skill_agreement(
     desks: Mapping[str, StationaryMultiSkill] = REFERENCE_DESKS,
     contacts: int = 50_000,
@@ -212,19 +239,5 @@ def multi_skill_agreement(
         exact = compared_measures(desk)
         result = desk.simulate(contacts, replications, seed, workers=workers)
         reps = [r | served_shares(r, desk) for r in result.per_replication]
-        for measure, value in exact.items():
-            e = estimate([r[measure] for r in reps], level=level, upper=math.inf)
-            rows.append(
-                {
-                    "desk": name,
-                    "measure": measure,
-                    "exact": value,
-                    "mean": e.mean,
-                    "ci_low": e.ci_low,
-                    "ci_high": e.ci_high,
-                    "level": level,
-                    "replications": e.n,
-                    "inside": bool(e.ci_low <= value <= e.ci_high),
-                }
-            )
+        rows += agreement_rows(name, exact, reps, level)
     return pd.DataFrame(rows)

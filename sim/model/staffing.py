@@ -78,12 +78,31 @@ def required_agents(
     front-line forecast, pooled. ``available`` gives the other groups' agents, needed when a
     route passes a group whose roster is not a queueing one before it reaches this one.
     """
-    if group is not None:
-        return _group_required(roster, scenario, plan, group, available)
+    types = list(scenario.demand.contact_types.values())
+    if group is None:
+        work_min = np.array([mean_min(t.handle_time) + t.wrap_up_s / 60.0 for t in types])
+        return _interval_requirements(roster, scenario, plan, work_min, None)
+    split = RouteSplit(scenario, plan, available)
+    work_min = np.nan_to_num(group_work_min(scenario, group))  # types it never gets weigh 0
+    return _interval_requirements(
+        roster, scenario, plan, work_min, lambda rates, starts: split.shares(group, rates, starts)
+    )
+
+
+def _interval_requirements(
+    roster: QueueingRoster,
+    scenario: Scenario,
+    plan: CalendarPlan,
+    work_min: np.ndarray,
+    shares: Callable[[np.ndarray, np.ndarray], np.ndarray] | None,
+) -> list[tuple[float, float, int]]:
+    """Agents to roster per open interval for the forecast (times ``shares(rates, starts)``, the
+    part of each type's calls that reaches a group, when given), each type's contacts taking
+    ``work_min``: Erlang or square-root staffing on the phone calls, plus the day's average
+    deferred work."""
     demand = scenario.demand
     types = list(demand.contact_types.values())
     phone = np.array([t.channel == "phone" for t in types])
-    work_min = np.array([mean_min(t.handle_time) + t.wrap_up_s / 60.0 for t in types])
     abandon_rate = np.array([1.0 / mean_min(t.patience) for t in types])  # 0 without patience
     width = plan.interval_min
     solve = _solver(roster, scenario.service_level.threshold_s)
@@ -93,6 +112,8 @@ def required_agents(
         if not len(starts):
             continue
         rates = interval_rates(plan, demand, day) * roster.load_factor  # (types, intervals)
+        if shares is not None:
+            rates = rates * shares(rates, starts)
         calls = rates[phone].sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             aht = (rates[phone] * work_min[phone, None]).sum(axis=0) / calls
@@ -102,8 +123,8 @@ def required_agents(
         )
         for i, start in enumerate(starts.tolist()):
             phone_agents = solve(calls[i] / width, aht[i], theta[i]) if calls[i] > 0 else 0
-            available = max(phone_agents + email_agents, roster.min_agents)
-            rostered = math.ceil(available / (1.0 - roster.shrinkage_fraction) - 1e-9)
+            available_agents = max(phone_agents + email_agents, roster.min_agents)
+            rostered = math.ceil(available_agents / (1.0 - roster.shrinkage_fraction) - 1e-9)
             spans.append((start, start + width, rostered))
     return spans
 
@@ -229,44 +250,6 @@ def group_work_min(scenario: Scenario, group: str) -> np.ndarray:
         factor = math.nan if skill is None else skill.handle_time_factor
         work.append(mean_min(t.handle_time) * factor + t.wrap_up_s / 60.0)
     return np.array(work)
-
-
-def _group_required(
-    roster: QueueingRoster,
-    scenario: Scenario,
-    plan: CalendarPlan,
-    group: str,
-    available: Available | None,
-) -> list[tuple[float, float, int]]:
-    """:func:`required_agents` for one group: the pooled computation on the calls it answers."""
-    demand = scenario.demand
-    types = list(demand.contact_types.values())
-    phone = np.array([t.channel == "phone" for t in types])
-    split = RouteSplit(scenario, plan, available)
-    work_min = np.nan_to_num(group_work_min(scenario, group))  # types it never gets weigh 0
-    abandon_rate = np.array([1.0 / mean_min(t.patience) for t in types])  # 0 without patience
-    width = plan.interval_min
-    solve = _solver(roster, scenario.service_level.threshold_s)
-    spans = []
-    for day in plan.days:
-        starts = plan.interval_starts(day)
-        if not len(starts):
-            continue
-        rates = interval_rates(plan, demand, day) * roster.load_factor  # (types, intervals)
-        rates = rates * split.shares(group, rates, starts)
-        calls = rates[phone].sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            aht = (rates[phone] * work_min[phone, None]).sum(axis=0) / calls
-            theta = (rates[phone] * abandon_rate[phone, None]).sum(axis=0) / calls
-        email_agents = math.ceil(
-            float((rates[~phone] * work_min[~phone, None]).sum()) / (len(starts) * width)
-        )
-        for i, start in enumerate(starts.tolist()):
-            phone_agents = solve(calls[i] / width, aht[i], theta[i]) if calls[i] > 0 else 0
-            available_agents = max(phone_agents + email_agents, roster.min_agents)
-            rostered = math.ceil(available_agents / (1.0 - roster.shrinkage_fraction) - 1e-9)
-            spans.append((start, start + width, rostered))
-    return spans
 
 
 def _erlang_b(agents: float, offered: float) -> float:
