@@ -29,6 +29,7 @@ from sim.measures.metrics import (
     summarise,
 )
 from sim.measures.value import customer_kpis
+from sim.measures.workforce import workforce_kpis
 from sim.model.records import ContactTable, CustomerRun
 from sim.model.replication import simulate
 from sim.model.rng import Streams
@@ -67,6 +68,7 @@ def run_replication(
         replication=replication,
         kpis=replication_kpis(run, scenario)
         | group_kpis(run, scenario)
+        | workforce_kpis(run, scenario)
         | customer_kpis(run, scenario),
         intervals=interval_table(run, scenario),
         contacts=run.contacts,

@@ -83,7 +83,17 @@ KPIS: dict[str, KpiInfo] = {
     "work_pressure_tier1": KpiInfo("work pressure, front line (while open)", "ratio", -1),
     "work_pressure_tier2": KpiInfo("work pressure, tier 2 (while open)", "ratio", -1),
     "handle_time_cut": KpiInfo("handle time cut under pressure (answered contacts)", "share", -1),
-    "absence_share": KpiInfo("rostered agent time lost to unplanned absence", "share", -1),
+    "absence_share": KpiInfo(
+        "rostered agent time not covered (unplanned absence, vacancies)", "share", -1
+    ),
+    "overtime_share": KpiInfo("agent time on overtime, over time attending", "share", -1),
+    "overtime_hours": KpiInfo("overtime agent-hours", "h", -1),
+    "fatigue_front_line": KpiInfo("front-line fatigue (while open)", "ratio", -1),
+    "staff_satisfaction": KpiInfo("staff satisfaction index (while open)", "ratio", 1),
+    "staff_satisfaction_end": KpiInfo("staff satisfaction index at the end", "ratio", 1),
+    "leavers": KpiInfo("agents who left", "count", -1),
+    "attrition_annual": KpiInfo("staff turnover, annualised", "share", -1),
+    "vacancy_share": KpiInfo("staff places vacant (mean over days)", "share", -1),
     "time_standard_end": KpiInfo(
         "front line's standard time per contact at the end (share of handle time)", "share", 1
     ),
@@ -118,6 +128,8 @@ KPIS: dict[str, KpiInfo] = {
     "staffing_cost": KpiInfo("staffing cost", "money", -1),
     "recovery_cost": KpiInfo("recovery cost (compensation)", "money", -1),
     "acquisition_cost": KpiInfo("acquisition cost", "money", -1),
+    "overtime_cost": KpiInfo("overtime cost (part of staffing cost)", "money", -1),
+    "replacement_cost": KpiInfo("cost of replacing leavers", "money", -1),
     "revenue_lost_to_defection": KpiInfo("revenue lost to defection", "money", -1),
     "lifetime_value_lost_service": KpiInfo("lifetime value lost to service", "money", -1),
     "customer_equity_start": KpiInfo("customer equity at start", "money"),
@@ -211,6 +223,22 @@ def step_integral(times: np.ndarray, levels: np.ndarray, edges: np.ndarray) -> n
 def step_at(times: np.ndarray, levels: np.ndarray, at: np.ndarray) -> np.ndarray:
     """Value of a step function at the given times."""
     return levels[np.clip(np.searchsorted(times, at, side="right") - 1, 0, len(times) - 1)]
+
+
+def overtime_minutes(
+    present: tuple[np.ndarray, np.ndarray],
+    attending: tuple[np.ndarray, np.ndarray],
+    start: float,
+    end: float,
+) -> float:
+    """Agent-minutes present beyond those attending by the roster within ``[start, end]`` (one
+    group's step functions): agents finishing a contact after their shift, or kept on."""
+    times = np.union1d(present[0], attending[0])
+    times = np.unique(np.clip(np.concatenate([times, [start, end]]), start, end))
+    mids = times[:-1]
+    return float(
+        np.sum(np.maximum(step_at(*present, mids) - step_at(*attending, mids), 0) * np.diff(times))
+    )
 
 
 # --- per-replication measures --------------------------------------------------------------------
@@ -359,13 +387,6 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     k["mean_queue_phone"] = _ratio(queue_min, open_min)
     if run.is_chat.any():
         k.update(_chat_kpis(run, scenario, in_win))
-    if run.pressure is not None:
-        k.update(_pressure_kpis(run, in_win, win.start_min))
-    if scenario.workforce is not None and scenario.workforce.absence is not None:
-        edges = np.array([win.start_min, win.end_min])
-        rostered = sum(step_integral(*s, edges)[0] for s in run.group_roster)
-        came = sum(step_integral(*s, edges)[0] for s in run.group_attending)
-        k["absence_share"] = _ratio(rostered - came, rostered)
     edges = np.array([win.start_min, win.end_min])
     for tier in (1, 2):
         busy = span_integral(*_busy_spans(run, tier), edges)[0]
@@ -415,30 +436,6 @@ def _chat_kpis(run: DeskRun, scenario: Scenario, in_win: np.ndarray) -> dict[str
         "chat_abandon_rate": p.abandon_rate,
         "chat_sessions_per_agent": _ratio(session_min, seat_min),
     }
-
-
-def _pressure_kpis(run: DeskRun, in_win: np.ndarray, start_min: float) -> dict[str, float]:
-    """Mean work pressure per tier over the samples taken while the desk was open in the window,
-    and the share of handle time cut (1 − the mean handle-time factor of the contacts answered,
-    those not in a hurry counting 1)."""
-    assert run.pressure is not None
-    times, pressure = run.pressure
-    opens = np.array([a for a, _ in run.plan.open_periods])
-    closes = np.array([b for _, b in run.plan.open_periods])
-    slot = np.searchsorted(opens, times, "right") - 1
-    inside = (slot >= 0) & (times < closes[np.maximum(slot, 0)]) & (times >= start_min)
-    c = run.contacts
-    answered = in_win & (c.outcome == ANSWERED)
-    factor = np.ones(len(c))
-    factor[run.cut[0]] = run.cut[1]
-    out = {
-        f"work_pressure_tier{t}": float(p[inside].mean()) if inside.any() else math.nan
-        for t, p in pressure.items()
-    }
-    out["handle_time_cut"] = float(1.0 - factor[answered].mean()) if answered.any() else math.nan
-    if run.standard is not None and len(run.standard[1]):
-        out["time_standard_end"] = float(run.standard[1][-1])
-    return out
 
 
 def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -687,4 +684,12 @@ def scorecard(scenario: Scenario, kpis: Mapping[str, Estimate]) -> list[Standard
                 kpis["complaints_resolved_on_time"],
             )
         )
+    staff_lines = (
+        ("agent time on overtime", "overtime_share", std.max_overtime_share, False),
+        ("staff turnover per year", "attrition_annual", std.max_annual_attrition, False),
+        ("staff satisfaction index", "staff_satisfaction", std.min_staff_satisfaction, True),
+    )
+    for standard, kpi, target, higher in staff_lines:
+        if kpi in kpis:
+            rows.append(StandardResult(standard, kpi, target, higher, kpis[kpi]))
     return rows

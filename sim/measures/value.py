@@ -16,12 +16,15 @@ customer base's records:
   standard is at most 1%), in all and from the desk's service alone;
 * **money** (when ``economics`` is given). The identity, each term over the window::
 
-      net value = revenue − staffing cost − recovery cost − acquisition cost
+      net value = revenue − staffing cost − recovery cost − acquisition cost − replacement cost
                   + (customer equity at the end − customer equity at the start)
 
   *Revenue* is what open accounts pay, month by month, until they close (a customer who decided to
   leave still pays until then). *Staffing cost* is every paid agent-hour (shrinkage included),
-  each agent group at its own cost, plus overtime past shift end. *Recovery cost* is the
+  each agent group at its own cost, plus overtime (agents present beyond those attending by the
+  roster: finishing a contact after their shift, or kept on) at the overtime multiplier;
+  ``overtime_cost`` reports that part. *Replacement cost* (with ``workforce.attrition``) is
+  each leaver's replacement cost in months of their group's pay. *Recovery cost* is the
   compensation paid with complaints resolved in the window. *Acquisition cost* is the cost of each
   customer won. *Customer equity* at a time is the lifetime value (``economics.lifetime_years`` of
   monthly revenue, discounted) of the customers committed then: account open and no decision to
@@ -40,7 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.measures.metrics import reporting_window, step_integral
+from sim.measures.metrics import overtime_minutes, reporting_window, step_integral
+from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.customers import (
     FRONT_LINE,
     MANAGEMENT,
@@ -225,13 +229,20 @@ def _money(
     factor = lifetime_value_factor(econ)
     revenue = float(value @ acc.open_minutes(start, end)) / MINUTES_PER_MONTH
     edges = np.array([start, end])
-    staffing = 0.0
+    staffing = overtime = replacement = 0.0
+    attrition = None if scenario.workforce is None else scenario.workforce.attrition
     for g, group in enumerate(scenario.staffing.agent_groups.values()):
         cost = econ.tier1 if group.tier == 1 else econ.tier2
         per_hour = cost.cost_per_hour if group.cost_per_hour is None else group.cost_per_hour
         paid_min = step_integral(*run.group_paid[g], edges)[0]
-        overtime_min = _overtime_minutes(run.group_present[g], run.group_roster[g], start, end)
+        overtime_min = overtime_minutes(run.group_present[g], run.group_attending[g], start, end)
+        overtime += per_hour / 60.0 * cost.overtime_multiplier * overtime_min
         staffing += per_hour / 60.0 * (paid_min + cost.overtime_multiplier * overtime_min)
+        if attrition is not None and run.staff is not None:
+            day_min = run.staff.day * MINUTES_PER_DAY
+            leavers = run.staff.leavers[g][(day_min >= start) & (day_min < end)].sum()
+            month_h = attrition.contract_hours_per_week * 52.0 / 12.0
+            replacement += leavers * attrition.replacement_cost_months_of_pay * month_h * per_hour
     c = cr.complaints
     recovery_cost = float(c["compensation"][_within(c["resolved_min"], start, end)].sum())
     acquisition_cost = float(_within(acc.joined_min, start, end).sum()) * econ.acquisition_cost
@@ -248,6 +259,8 @@ def _money(
         "staffing_cost": staffing,
         "recovery_cost": recovery_cost,
         "acquisition_cost": acquisition_cost,
+        "overtime_cost": overtime,
+        "replacement_cost": replacement,
         "revenue_lost_to_defection": float(value @ months_after_exit),
         "lifetime_value_lost_service": float(value[decided & service].sum()) * factor,
         "customer_equity_start": equity_start,
@@ -258,22 +271,6 @@ def _money(
         - staffing
         - recovery_cost
         - acquisition_cost
+        - replacement
         + (equity_end - equity_start),
     }
-
-
-def _overtime_minutes(
-    present: tuple[np.ndarray, np.ndarray],
-    roster: tuple[np.ndarray, np.ndarray],
-    start: float,
-    end: float,
-) -> float:
-    """Agent-minutes present beyond the roster within ``[start, end]`` (one group's step
-    functions): agents finishing a contact after their shift ended."""
-    times = np.union1d(present[0], roster[0])
-    times = np.clip(np.concatenate([times, [start, end]]), start, end)
-    times = np.unique(times)
-    mids = times[:-1]
-    at_work = present[1][np.searchsorted(present[0], mids, "right") - 1]
-    rostered = roster[1][np.searchsorted(roster[0], mids, "right") - 1]
-    return float(np.sum(np.maximum(at_work - rostered, 0) * np.diff(times)))

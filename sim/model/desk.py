@@ -51,6 +51,7 @@ from sim.model.contact_types import Draw, TypeModel, type_model
 from sim.model.desk_customers import CALLBACK, FOLLOW_UP, CustomerBase, customer_work
 from sim.model.dispatch import EMAIL, EPS_MIN, Dispatch
 from sim.model.keyed import Dist, Keyed, purpose
+from sim.model.presence import Presence
 from sim.model.primary_contacts import day_from_accounts, day_from_streams, primary_streams
 from sim.model.records import (
     ABANDONED,
@@ -68,7 +69,8 @@ from sim.model.records import (
     DeskRun,
 )
 from sim.model.rng import Draws, Streams, duration_draws
-from sim.model.workforce import PressureMeter, present_roster, resolution_factor
+from sim.model.staff import Staff
+from sim.model.workforce import PressureMeter, resolution_factor
 from sim.scenario.customers import EmpoweredFrontLine
 from sim.scenario.scenario import Scenario
 
@@ -142,16 +144,39 @@ class Desk:
         self.offers = CallbackOffers(
             scenario.routing.callbacks, contact_types, self.types, self._uniform
         )
+        self.paid = tuple(
+            staffing_steps(g.roster, self.plan, scenario, paid=True, group=name)
+            for name, g in scenario.staffing.agent_groups.items()
+        )
         workforce = scenario.workforce
-        self.meter = None if workforce is None else PressureMeter(workforce, self._load)
+        self.staff = None
+        if workforce is not None and workforce.has_staff_dynamics:
+            names, tiers = d.group_names, d.group_tier
+            self.staff = Staff(workforce, names, tiers, self.paid, self.plan, streams, self._load_g)
+        self.meter = (
+            None
+            if workforce is None
+            else PressureMeter(workforce, self._load, self.staff and self.staff.sample)
+        )
         self.corners = None if workforce is None else workforce.cutting_corners
-        absence = None if workforce is None else workforce.absence
-        self.follow = [  # what each group's pool follows: the roster, less unplanned absence
-            steps if absence is None else present_roster(steps, absence, self.plan, streams, name)
-            for name, steps in zip(self.group_names, self.dispatch.group_roster, strict=True)
-        ]
+        self.presence = Presence(
+            self.env,
+            self.plan,
+            workforce,
+            streams,
+            d.group_names,
+            d.group_tier,
+            d.group_roster,
+            d.pools,
+            self._realtime_waiting,
+            self.staff,
+            self._fill,
+        )
         self.cut: dict[int, float] = {}
         """Contacts answered in a hurry (cutting corners) → their handle-time factor."""
+        self.quality: dict[int, float] = {}
+        """Contacts answered in a hurry or by a staff still learning → the multiplier on their
+        resolution probability."""
         self.finished = array("l")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
@@ -193,7 +218,7 @@ class Desk:
         with the number of days simulated (burn-in included) at the end of each day."""
         env = self.env
         for g in range(len(self.group_names)):
-            env.process(self._follow_roster(g))
+            env.process(self.presence.process(g))
         env.process(self._close_periods())
         if self.meter is not None:
             env.process(self.meter.process(env))
@@ -208,10 +233,7 @@ class Desk:
             env.run(until=self.plan.horizon_min)
         if self.customers is not None:
             self.customers.finish(self.plan.horizon_min)
-        paid = tuple(
-            staffing_steps(g.roster, self.plan, self.scenario, paid=True, group=name)
-            for name, g in self.scenario.staffing.agent_groups.items()
-        )
+        paid = self.paid
         present = tuple((np.array(p.log_t), np.array(p.log_present)) for p in self.pools)
 
         def by_tier(steps: Sequence[Steps]) -> dict[int, Steps]:
@@ -229,12 +251,13 @@ class Desk:
             group_tier=np.array(self.group_tier, dtype=np.int8),
             group_roster=tuple(self.dispatch.group_roster),
             group_paid=paid,
-            group_attending=tuple(self.follow),
+            group_attending=self.presence.attending_steps(),
             group_present=present,
             group_skills=~np.isnan(np.array(self.handle_factor, dtype=float)),
             chat_busy=self.chats.busy_spans(self.plan.horizon_min),
             pressure=None if self.meter is None else self.meter.series(),
             standard=None if self.meter is None else self.meter.standards(),
+            staff=None if self.staff is None else self.staff.result(self.meter.series()[0]),  # type: ignore[union-attr]
             cut=(np.fromiter(self.cut, np.int64), np.fromiter(self.cut.values(), float)),
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
@@ -248,19 +271,24 @@ class Desk:
         waiting = self.waiting_phone[tier] + self.waiting_chat[tier] + self.waiting_email[tier]
         return sum(p.busy for p in pools) + waiting, sum(p.present for p in pools)
 
-    def _follow_roster(self, g: int) -> Generator[simpy.Event, None, None]:
+    def _realtime_waiting(self, tier: int) -> int:
+        """Callers (phone and chat) waiting at a tier."""
+        return self.waiting_phone[tier] + self.waiting_chat[tier]
+
+    def _load_g(self, g: int) -> tuple[int, int, int]:
+        """A group's agents busy, present, and present on overtime (beyond those attending)."""
         pool = self.pools[g]
-        times, levels = self.follow[g]
-        for t, n in zip(times.tolist(), levels.tolist(), strict=True):
-            if t > self.env.now:
-                yield self.env.timeout(t - self.env.now)
-            pool.set_roster(self.env.now, n)
-            while pool.idle:
-                cid = self.dispatch.next_work(g)
-                if cid < 0:
-                    break
-                pool.take()
-                self._serve(cid, g)
+        return pool.busy, pool.present, max(pool.present - self.presence.level[g], 0)
+
+    def _fill(self, g: int) -> None:
+        """Group ``g``'s idle agents take waiting work they may take."""
+        pool = self.pools[g]
+        while pool.idle:
+            cid = self.dispatch.next_work(g)
+            if cid < 0:
+                break
+            pool.take()
+            self._serve(cid, g)
 
     def _close_periods(self) -> Generator[simpy.Event, None, None]:
         """At each closing time, callers still queued are disconnected (email waits)."""
@@ -543,6 +571,11 @@ class Desk:
             hurry = self.meter.time_factor(self.group_tier[g])  # type: ignore[union-attr]
             if hurry < 1.0:
                 self.cut[cid], factor = hurry, factor * hurry
+                self.quality[cid] = resolution_factor(hurry, self.corners)
+        if self.staff is not None:  # tired, or still learning
+            factor *= self.staff.handle[g]
+            if self.staff.resolve[g] != 1.0:
+                self.quality[cid] = self.quality.get(cid, 1.0) * self.staff.resolve[g]
         if factor != 1.0:
             log.handle_min[cid] *= factor
         if self.group_tier[g] == 1 and self.types[k].channel == EMAIL:
@@ -567,8 +600,8 @@ class Desk:
         m = self.types[k]
         key = log.key[cid]
         resolve = self.resolve_prob[log.group[cid]][k]
-        if self.corners is not None and cid in self.cut:
-            resolve *= resolution_factor(self.cut[cid], self.corners)
+        if self.quality:
+            resolve *= self.quality.pop(cid, 1.0)
         if log.u_resolve[cid] < resolve:
             log.resolved[cid] = RESOLVED
         else:

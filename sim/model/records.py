@@ -187,6 +187,30 @@ class CustomerRun:
 
 
 @dataclass(frozen=True)
+class StaffRun:
+    """What the agents went through (with ``workforce`` fatigue, satisfaction or attrition).
+    Per group, in the order of ``DeskRun.group_names``."""
+
+    sample_min: np.ndarray
+    """The pressure meter's sample times."""
+    fatigue: tuple[np.ndarray, ...]
+    """Per group, fatigue after each sample (0 throughout without ``fatigue``)."""
+    satisfaction: tuple[np.ndarray, ...]
+    """Per group, the staff satisfaction index after each sample (1 without it)."""
+    day: np.ndarray
+    """Days (index on the plan's calendar) the staff moved on (with ``attrition``; else empty)."""
+    establishment: np.ndarray
+    """Per group, the staff its roster needs (agents at contract hours)."""
+    staff: tuple[np.ndarray, ...]
+    """Per group and day, agents on the staff after the day's hires and leavers."""
+    leavers: tuple[np.ndarray, ...]
+    hires: tuple[np.ndarray, ...]
+    """Per group and day, new hires who started."""
+    new_hire_handle: tuple[np.ndarray, ...]
+    """Per group and day, the staff's mean handle-time multiplier from new hires learning."""
+
+
+@dataclass(frozen=True)
 class DeskRun:
     """Everything one replication of the desk recorded."""
 
@@ -209,8 +233,9 @@ class DeskRun:
     """Per group, as ``roster`` per tier (the tier's is the sum of its groups')."""
     group_paid: tuple[tuple[np.ndarray, np.ndarray], ...]
     group_attending: tuple[tuple[np.ndarray, np.ndarray], ...]
-    """Per group, the rostered agents who came (the roster less unplanned absence; the roster
-    itself without ``workforce.absence``)."""
+    """Per group, the rostered agents who came (the roster less unplanned absence and vacancies;
+    the roster itself without ``workforce.absence`` and ``attrition``). Agents present beyond
+    these are on overtime."""
     group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
     group_skills: np.ndarray
     """Group × contact type: True where the group may answer the type."""
@@ -220,6 +245,8 @@ class DeskRun:
     standard: dict[int, np.ndarray] | None
     """The desk's standard of time per contact per tier after each sample (with a workforce
     section; 1 throughout without erosion)."""
+    staff: StaffRun | None
+    """Fatigue, satisfaction and the staff over time (with those workforce mechanisms)."""
     cut: tuple[np.ndarray, np.ndarray]
     """Contacts answered in a hurry (cutting corners): their ids and handle-time factors."""
     chat_busy: tuple[tuple[np.ndarray, np.ndarray], ...]

@@ -14,9 +14,8 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
 from sim.scenario.routing import TIERS
-from sim.scenario.workforce import Absence, CuttingCorners, Workforce
+from sim.scenario.workforce import CuttingCorners, Workforce
 
 
 def handle_time_factor(pressure: float, corners: CuttingCorners) -> float:
@@ -41,8 +40,15 @@ class PressureMeter:
     """Work pressure per tier, sampled and smoothed, and the time per contact agents give under
     it (cutting corners, and the standard it erodes); their history for the reports."""
 
-    def __init__(self, workforce: Workforce, load: LoadRatio) -> None:
+    def __init__(
+        self,
+        workforce: Workforce,
+        load: LoadRatio,
+        after_sample: Callable[[float, dict[int, float]], None] | None = None,
+    ) -> None:
         self.settings = workforce.pressure
+        self.after_sample = after_sample
+        """Called after each sample with its length (minutes) and the pressure per tier."""
         self.corners = workforce.cutting_corners
         self.erosion = workforce.erosion
         self.load = load
@@ -86,6 +92,8 @@ class PressureMeter:
                         self._erode(tier, keep, keep_down, keep_up)
                 self.history[tier].append(self.pressure[tier])
                 self.standard_history[tier].append(self.standard[tier])
+            if self.after_sample is not None:
+                self.after_sample(step, self.pressure)
             self.times.append(env.now)
             yield env.timeout(step)
 
@@ -104,35 +112,3 @@ class PressureMeter:
     def standards(self) -> dict[int, np.ndarray]:
         """The standard of time per contact per tier after each sample."""
         return {t: np.array(h) for t, h in self.standard_history.items()}
-
-
-def absent_shares(absence: Absence, days: int, rng: np.random.Generator) -> np.ndarray:
-    """Each day's share of a group's rostered agents absent: beta with the mean and coefficient
-    of variation of ``absence`` (the mean every day when either is 0)."""
-    m, cv = absence.mean_share, absence.day_cv
-    if m == 0 or cv == 0:
-        return np.full(days, m)
-    total = m * (1.0 - m) / (cv * m) ** 2 - 1.0  # a + b of the beta
-    return rng.beta(m * total, (1.0 - m) * total, size=days)
-
-
-def present_roster(
-    steps: tuple[np.ndarray, np.ndarray],
-    absence: Absence,
-    plan: CalendarPlan,
-    streams: Callable[[str], np.random.Generator],
-    group: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """A group's rostered agents over time, ``(times_min, agents)``, less each day's unplanned
-    absence: the share drawn for the day (from the named stream ``absence/<group>``), rounded
-    up or down at random with one uniform per day, so that a small team loses on average exactly
-    the share (five agents at 10% lose one agent on half the days) and the same agents stay away
-    all day."""
-    times, levels = steps
-    rng = streams(f"absence/{group}")
-    shares = absent_shares(absence, len(plan.days), rng)
-    rounding = rng.random(len(plan.days))
-    day = np.clip((times // MINUTES_PER_DAY).astype(np.int64) - plan.days[0].index, 0, None)
-    day = np.minimum(day, len(shares) - 1)
-    present = np.floor(levels * (1.0 - shares[day]) + rounding[day])
-    return times, present.astype(np.int64)

@@ -360,3 +360,17 @@ class Standards(Model):
     response_targets: dict[str, ResponseTarget] = Field(
         default_factory=dict, description="Contact type name → response-time standard."
     )
+    max_overtime_share: Probability = Field(
+        0.05,
+        description="Highest acceptable agent time on overtime, as a share of time attending "
+        "(with a workforce section).",
+    )
+    max_annual_attrition: Probability = Field(
+        0.25,
+        description="Highest acceptable staff turnover per year (with workforce.attrition).",
+    )
+    min_staff_satisfaction: Probability = Field(
+        0.7,
+        description="Lowest acceptable staff satisfaction index while open (with "
+        "workforce.satisfaction).",
+    )

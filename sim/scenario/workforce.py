@@ -143,6 +143,197 @@ class Absence(Model):
         return self
 
 
+class Overtime(Model):
+    """Shift extensions: agents stay on past the end of their shift while callers queue.
+
+    When a group's roster falls (a shift ends; in a shift roster, also a break starts) while more
+    than ``queue_per_agent_above`` callers (phone and chat) wait per agent present at the tier,
+    ``willing_share`` of the agents due to leave stay on. Every ``check_min`` they look again,
+    and go once the queue is back under the threshold or after ``max_extension_min`` (the
+    policy's cap). Their time is paid as overtime, at ``economics``' ``overtime_multiplier``
+    (as is the time of agents finishing a contact after their shift). Working overtime is half
+    of Oliva & Sterman's (2001) response to pressure; fatigue is its cost.
+    """
+
+    queue_per_agent_above: float = Field(
+        1.0,
+        ge=0.0,
+        le=100.0,
+        description="Callers waiting per agent present at the tier above which agents due to "
+        "leave stay on (assumption).",
+    )
+    willing_share: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of the agents due to leave who stay on when asked (rounded to the "
+        "nearest agent; assumption).",
+    )
+    max_extension_min: float = Field(
+        60.0,
+        ge=0.0,
+        le=480.0,
+        description="Longest extension of a shift, in minutes (the policy's cap).",
+    )
+    check_min: float = Field(
+        15.0,
+        ge=1.0,
+        le=120.0,
+        description="How often agents on an extension look at the queue again, in minutes.",
+    )
+
+
+class Fatigue(Model):
+    """Fatigue per agent group: strain that builds over days and lowers productivity.
+
+    While a group has agents present its strain is the occupancy above ``comfortable_occupancy``
+    (as a share of the room above it, so 1 at 100% occupancy) plus ``overtime_weight`` × the
+    share of its agents present who are on overtime, at most 1; while nobody is present it is 0
+    (rest). Fatigue follows the strain, smoothed with time constant ``build_h`` while rising and
+    ``recover_h`` while falling, so a night off recovers part of it and a weekend most. An agent
+    of a group at fatigue F takes ``1 + slowdown_at_full_fatigue × F`` times as long per contact.
+    Sustained high load and overtime slow service in field data (KC & Terwiesch 2009; Oliva &
+    Sterman 2001 model fatigue as smoothed overtime lowering productivity). The group is treated
+    as its typical agent: a desk open around the clock rests only when its load falls.
+    """
+
+    comfortable_occupancy: float = Field(
+        0.85,
+        ge=0.0,
+        lt=1.0,
+        description="Occupancy agents sustain without strain (assumption: 85%, a common "
+        "planning ceiling).",
+    )
+    overtime_weight: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="Strain added per share of the group's agents present on overtime.",
+    )
+    build_h: float = Field(
+        40.0,
+        gt=0.0,
+        le=10_000.0,
+        description="Time constant of fatigue rising, in hours at work (assumption: a working "
+        "week).",
+    )
+    recover_h: float = Field(
+        60.0,
+        gt=0.0,
+        le=10_000.0,
+        description="Time constant of fatigue falling, in hours (assumption: a weekend recovers "
+        "about two thirds).",
+    )
+    slowdown_at_full_fatigue: float = Field(
+        0.15,
+        ge=0.0,
+        le=2.0,
+        description="Extra handle time at fatigue 1, as a share (assumption: 15% slower).",
+    )
+
+
+class StaffSatisfaction(Model):
+    """A staff satisfaction index per agent group, in [0, 1], from the strain of the job.
+
+    While a group has agents present, its index follows ``1 − pressure_weight × min(max(P − 1,
+    0), 1) − overtime_weight × (share of its agents present on overtime) − fatigue_weight × F``
+    (P: the tier's work pressure, F: the group's fatigue, 0 without ``fatigue``), at least 0,
+    smoothed with time constant ``memory_days``. It starts at 1. Rest enters through fatigue,
+    which recovers while agents are off. The service-profit chain (Heskett et al. 1994) links
+    staff satisfaction to retention and productivity; workload and too little recovery are the
+    main drivers of burnout (Maslach, Schaufeli & Leiter 2001). The index and its weights are
+    this workbench's assumption, defined in docs/domain.md.
+    """
+
+    pressure_weight: float = Field(
+        0.4, ge=0.0, le=1.0, description="Weight of work pressure above 1 (capped at 1)."
+    )
+    overtime_weight: float = Field(
+        0.3, ge=0.0, le=1.0, description="Weight of the share of agents on overtime."
+    )
+    fatigue_weight: float = Field(0.3, ge=0.0, le=1.0, description="Weight of fatigue.")
+    memory_days: float = Field(
+        30.0,
+        gt=0.0,
+        le=3650.0,
+        description="Time constant of the index, in days of work (assumption: about a month).",
+    )
+
+
+class Attrition(Model):
+    """Agents leave, vacancies are filled after a lag, and new hires learn the job.
+
+    Each group's staff is its establishment: the paid agent-hours of its roster per week (over
+    the whole run) over ``contract_hours_per_week``, rounded, at least 1. It starts full. Each
+    midnight, each agent on the staff leaves with the daily hazard of an annual rate
+    ``annual_rate × exp(satisfaction_effect × (1 − S) + fatigue_effect × F)`` (S: the group's
+    staff satisfaction, 1 without it; F: its fatigue, 0 without it): turnover rises as
+    satisfaction falls (Heskett et al. 1994). Holman, Batt & Holtgrewe (2007) report typical
+    call-centre turnover of about 20% a year across 17 countries (25–50% in the US), and a
+    replacement cost of three to four months' pay. Each leaver is replaced by a new hire
+    who starts ``hiring_lag_days`` later. A new hire with t days on the job takes ``1 +
+    new_hire_slowdown × exp(−t / learning_days)`` times as long per contact and resolves
+    ``1 − new_hire_resolution_loss × exp(−t / learning_days)`` times as often. While the staff
+    is short, fewer rostered agents come: the roster times staff ÷ establishment (rounded at
+    random per day); a contact answered by the group gets the staff's mean new-hire factors.
+    """
+
+    annual_rate: float = Field(
+        0.2,
+        ge=0.0,
+        lt=1.0,
+        description="Share of the staff leaving per year when satisfied and rested (Holman, "
+        "Batt & Holtgrewe 2007: typical call-centre turnover about 20% a year).",
+    )
+    satisfaction_effect: float = Field(
+        2.0,
+        ge=0.0,
+        le=20.0,
+        description="Log of the hazard multiplier per unit of dissatisfaction (1 − S); 2: "
+        "S = 0.7 raises turnover 1.8-fold (assumption).",
+    )
+    fatigue_effect: float = Field(
+        1.0, ge=0.0, le=20.0, description="Log of the hazard multiplier at fatigue 1 (assumption)."
+    )
+    contract_hours_per_week: float = Field(
+        37.5, gt=0.0, le=80.0, description="Paid hours of one agent per week (full time)."
+    )
+    hiring_lag_days: int = Field(
+        42,
+        ge=1,
+        le=730,
+        description="Days from a leaver to their replacement's first day at the desk "
+        "(recruiting and initial training; assumption: six weeks).",
+    )
+    learning_days: float = Field(
+        30.0,
+        gt=0.0,
+        le=3650.0,
+        description="Time constant of a new hire's learning curve, in days (assumption: most "
+        "of the gap closes in three months).",
+    )
+    new_hire_slowdown: float = Field(
+        0.5,
+        ge=0.0,
+        le=5.0,
+        description="Extra handle time of a new hire on day one, as a share (assumption).",
+    )
+    new_hire_resolution_loss: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Share of the resolution probability a new hire lacks on day one (assumption).",
+    )
+    replacement_cost_months_of_pay: float = Field(
+        3.5,
+        ge=0.0,
+        le=36.0,
+        description="Cost of replacing a leaver (recruiting, training, lost productivity "
+        "beyond the learning curve) in months of the group's pay at contract hours (Holman, "
+        "Batt & Holtgrewe 2007: three to four months).",
+    )
+
+
 class Workforce(Model):
     """The agents as people: work pressure, and the mechanisms that respond to it."""
 
@@ -161,6 +352,24 @@ class Workforce(Model):
     absence: Absence | None = Field(
         None, description="Unplanned absence per group and day; null = everyone rostered comes."
     )
+    overtime: Overtime | None = Field(
+        None, description="Agents staying on past shift end while callers queue; null = off."
+    )
+    fatigue: Fatigue | None = Field(
+        None, description="Fatigue from load and overtime, slowing agents; null = off."
+    )
+    satisfaction: StaffSatisfaction | None = Field(
+        None, description="The staff satisfaction index per group; null = off."
+    )
+    attrition: Attrition | None = Field(
+        None,
+        description="Leavers, hiring lag and new hires' learning curve; null = the staff stays.",
+    )
+
+    @property
+    def has_staff_dynamics(self) -> bool:
+        """Fatigue, satisfaction or attrition is on (state kept per group over days)."""
+        return any(m is not None for m in (self.fatigue, self.satisfaction, self.attrition))
 
     @model_validator(mode="after")
     def _erosion_needs_corners(self) -> Workforce:

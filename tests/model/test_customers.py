@@ -542,6 +542,7 @@ def test_net_value_adds_up(policy: str) -> None:
         - k["staffing_cost"]
         - k["recovery_cost"]
         - k["acquisition_cost"]
+        - k["replacement_cost"]
         + k["customer_equity_change"]
     )
     assert net == k["net_value"]
