@@ -29,7 +29,7 @@ from sim.measures.metrics import (
     summarise,
 )
 from sim.measures.value import customer_kpis
-from sim.measures.workforce import workforce_kpis
+from sim.measures.workforce import workforce_daily, workforce_kpis
 from sim.model.records import ContactTable, CustomerRun
 from sim.model.replication import simulate
 from sim.model.rng import Streams
@@ -43,6 +43,8 @@ class ReplicationResult:
     replication: int
     kpis: dict[str, float]
     intervals: dict[str, np.ndarray]
+    workforce: dict[str, np.ndarray] | None
+    """Per day, the people at the desk (with a workforce section)."""
     contacts: ContactTable
     customers: CustomerRun | None
     type_names: tuple[str, ...]
@@ -71,6 +73,7 @@ def run_replication(
         | workforce_kpis(run, scenario)
         | customer_kpis(run, scenario),
         intervals=interval_table(run, scenario),
+        workforce=workforce_daily(run, scenario),
         contacts=run.contacts,
         customers=run.customers,
         type_names=run.type_names,

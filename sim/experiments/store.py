@@ -13,6 +13,9 @@ Layout of ``outputs/<scenario>-<timestamp>/``:
   segment), accounts open but leaving, acquired, closed, customers lost by reason, advocates,
   dissatisfied, complaints; ``complaints.parquet`` — every complaint: customer, the bad moment,
   received, recovery clock, size, voice, resolved, settled, retained (with a customer base);
+* ``workforce_daily.parquet`` — per replication and day: work pressure, time standard, talk time,
+  handle time cut, first-contact resolution, and per group overtime, fatigue, staff satisfaction,
+  staff, leavers and new hires (with a workforce section; columns ``<measure>.<group>``);
 * ``contacts/rep-NNN.parquet`` — every contact of each replication (with a burn-in, those before
   the start date too, at negative times).
 
@@ -127,6 +130,7 @@ class RunWriter:
         self._daily: list[dict[str, np.ndarray]] = []
         self._customers: list[dict[str, np.ndarray]] = []
         self._complaints: list[dict[str, np.ndarray]] = []
+        self._workforce: list[dict[str, np.ndarray]] = []
 
     def replication(self, result: ReplicationResult) -> None:
         """Store one finished replication (its contacts go to disk at once)."""
@@ -139,6 +143,8 @@ class RunWriter:
                 (self._customers, result.customers.daily),
                 (self._complaints, result.customers.complaints),
             ]
+        if result.workforce is not None:
+            parts_tables.append((self._workforce, result.workforce))
         for parts, table in parts_tables:
             n = len(next(iter(table.values())))
             parts.append({"replication": np.full(n, result.replication), **table})
@@ -225,6 +231,7 @@ class RunWriter:
             ("daily", self._daily),
             ("customers_daily", self._customers),
             ("complaints", self._complaints),
+            ("workforce_daily", self._workforce),
         ):
             if parts:
                 write_table(

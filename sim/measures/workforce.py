@@ -19,6 +19,7 @@ Definitions, over the reporting window:
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -100,3 +101,85 @@ def _staff_kpis(
 
 def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
+
+
+def workforce_daily(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray] | None:
+    """Per day from the start date (None without a workforce section): the front line's work
+    pressure (mean of the samples while open), standard of time per contact (at the day's last
+    sample), mean talk time of its answered phone calls (minutes), share of handle time cut and
+    first-contact resolution (as the KPIs, for contacts arriving that day); per group, overtime
+    agent-hours, and with those mechanisms fatigue (mean while open), the satisfaction index
+    (end of day), staff, leavers and new hires, and the establishment."""
+    if scenario.workforce is None or run.pressure is None:
+        return None
+    plan = run.plan
+    days = np.array([d.index for d in plan.reported_days], dtype=np.int64)
+    edges = np.append(days, days[-1] + 1) * MINUTES_PER_DAY
+    times, pressure = run.pressure
+    sample_day = np.searchsorted(edges, times, "right") - 1
+    inside = open_samples(run, times, edges[0])
+    table: dict[str, np.ndarray] = {"day": days}
+    for tier, p in pressure.items():
+        table[f"work_pressure_tier{tier}"] = _daily_mean(p, sample_day, inside, len(days))
+    if run.standard is not None:
+        table["time_standard_tier1"] = _daily_last(run.standard[1], sample_day, len(days))
+    c = run.contacts
+    day = np.searchsorted(edges, c.arrival_min, "right") - 1
+    answered = (c.outcome == ANSWERED) & (c.tier == 1) & (day >= 0) & (day < len(days))
+    phone = answered & run.is_phone[c.type_code]
+    talk = np.bincount(day[phone], weights=c.handle_min[phone], minlength=len(days))
+    table["phone_handle_min"] = _div(talk, np.bincount(day[phone], minlength=len(days)))
+    factor = np.ones(len(c))
+    factor[run.cut[0]] = run.cut[1]
+    given = np.bincount(day[answered], weights=factor[answered], minlength=len(days))
+    table["handle_time_cut"] = 1.0 - _div(given, np.bincount(day[answered], minlength=len(days)))
+    first = answered & (c.attempt == 1) & (c.resolved >= 0)
+    table["fcr_rate"] = _div(
+        np.bincount(day[first], weights=c.resolved[first] == 1, minlength=len(days)),
+        np.bincount(day[first], minlength=len(days)),
+    )
+    for g, name in enumerate(run.group_names):
+        table[f"overtime_h.{name}"] = np.array(
+            [
+                overtime_minutes(run.group_present[g], run.group_attending[g], a, b) / 60.0
+                for a, b in itertools.pairwise(edges)
+            ]
+        )
+    staff = run.staff
+    if staff is None:
+        return table
+    workforce = scenario.workforce
+    for g, name in enumerate(run.group_names):
+        if workforce.fatigue is not None:
+            table[f"fatigue.{name}"] = _daily_mean(staff.fatigue[g], sample_day, inside, len(days))
+        if workforce.satisfaction is not None:
+            end_of_day = _daily_last(staff.satisfaction[g], sample_day, len(days))
+            table[f"satisfaction.{name}"] = end_of_day
+        if workforce.attrition is not None:
+            at = np.searchsorted(staff.day, days)
+            for column, values in (
+                ("staff", staff.staff[g]),
+                ("leavers", staff.leavers[g]),
+                ("hires", staff.hires[g]),
+            ):
+                table[f"{column}.{name}"] = values[at]
+            table[f"establishment.{name}"] = np.full(len(days), staff.establishment[g])
+    return table
+
+
+def _daily_mean(x: np.ndarray, day: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:
+    """Mean of ``x`` per day over the samples kept."""
+    m = keep & (day >= 0) & (day < n)
+    return _div(np.bincount(day[m], weights=x[m], minlength=n), np.bincount(day[m], minlength=n))
+
+
+def _daily_last(x: np.ndarray, day: np.ndarray, n: int) -> np.ndarray:
+    """The last value of ``x`` on each day (NaN for a day without samples)."""
+    out = np.full(n, np.nan)
+    m = (day >= 0) & (day < n)
+    out[day[m]] = x[m]  # later samples overwrite earlier ones
+    return out
+
+
+def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
