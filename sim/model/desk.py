@@ -70,8 +70,9 @@ from sim.model.records import (
 )
 from sim.model.rng import Draws, Streams, duration_draws
 from sim.model.staff import Staff
-from sim.model.workforce import PressureMeter, resolution_factor
+from sim.model.workforce import PressureMeter
 from sim.scenario.customers import EmpoweredFrontLine
+from sim.scenario.routing import TIERS
 from sim.scenario.scenario import Scenario
 
 # What each keyed number is for, and the kinds of contact that follow another.
@@ -153,12 +154,12 @@ class Desk:
         if workforce is not None and workforce.has_staff_dynamics:
             names, tiers = d.group_names, d.group_tier
             self.staff = Staff(workforce, names, tiers, self.paid, self.plan, streams, self._load_g)
-        self.meter = (
-            None
-            if workforce is None
-            else PressureMeter(workforce, self._load, self.staff and self.staff.sample)
-        )
-        self.corners = None if workforce is None else workforce.cutting_corners
+        by_tier = list(zip(d.pools, d.group_tier, strict=True))
+        self.tier_pools = {t: [p for p, g in by_tier if g == t] for t in TIERS}
+        self.meter = None
+        if workforce is not None:
+            sample = None if self.staff is None else self.staff.sample
+            self.meter = PressureMeter(workforce, self._load, self._idle_until, sample)
         self.presence = Presence(
             self.env,
             self.plan,
@@ -172,8 +173,8 @@ class Desk:
             self.staff,
             self._fill,
         )
-        self.cut: dict[int, float] = {}
-        """Contacts answered in a hurry (cutting corners) → their handle-time factor."""
+        self.cut_ids, self.cut_factors = array("l"), array("d")
+        """Contacts answered in a hurry (cutting corners), and their handle-time factors."""
         self.quality: dict[int, float] = {}
         """Contacts answered in a hurry or by a staff still learning → the multiplier on their
         resolution probability."""
@@ -258,7 +259,7 @@ class Desk:
             pressure=None if self.meter is None else self.meter.series(),
             standard=None if self.meter is None else self.meter.standards(),
             staff=None if self.staff is None else self.staff.result(self.meter.series()[0]),  # type: ignore[union-attr]
-            cut=(np.fromiter(self.cut, np.int64), np.fromiter(self.cut.values(), float)),
+            cut=(np.array(self.cut_ids, dtype=np.int64), np.array(self.cut_factors)),
             wrap_up_min=np.array([m.wrap_min for m in self.types]),
             plan=self.plan,
             horizon_min=self.plan.horizon_min,
@@ -267,9 +268,18 @@ class Desk:
 
     def _load(self, tier: int) -> tuple[int, int]:
         """A tier's work in hand (agents busy + contacts waiting) and agents present."""
-        pools = [p for p, t in zip(self.pools, self.group_tier, strict=True) if t == tier]
+        pools = self.tier_pools[tier]
         waiting = self.waiting_phone[tier] + self.waiting_chat[tier] + self.waiting_email[tier]
         return sum(p.busy for p in pools) + waiting, sum(p.present for p in pools)
+
+    def _idle_until(self, now: float) -> float | None:
+        """When nobody is at the desk and it is closed: the next time anyone may be (the next
+        opening or roster change); else None."""
+        if any(p.present for p in self.pools) or self.plan.next_open(now) == now:
+            return None
+        opens = self.plan.next_open(now)
+        change = self.presence.next_change(now)
+        return min(opens if opens is not None else math.inf, change)
 
     def _realtime_waiting(self, tier: int) -> int:
         """Callers (phone and chat) waiting at a tier."""
@@ -567,15 +577,19 @@ class Desk:
         log.answer_min[cid] = self.env.now
         log.group[cid] = g
         factor = self.handle_factor[g][k]
-        if self.corners is not None:  # in a hurry under work pressure
-            hurry = self.meter.time_factor(self.group_tier[g])  # type: ignore[union-attr]
+        meter = self.meter
+        if meter is not None:  # in a hurry under work pressure, tired, or still learning
+            tier = self.group_tier[g]
+            hurry, quality = meter.hurry[tier], meter.quality[tier]
             if hurry < 1.0:
-                self.cut[cid], factor = hurry, factor * hurry
-                self.quality[cid] = resolution_factor(hurry, self.corners)
-        if self.staff is not None:  # tired, or still learning
-            factor *= self.staff.handle[g]
-            if self.staff.resolve[g] != 1.0:
-                self.quality[cid] = self.quality.get(cid, 1.0) * self.staff.resolve[g]
+                self.cut_ids.append(cid)
+                self.cut_factors.append(hurry)
+                factor *= hurry
+            if self.staff is not None:
+                factor *= self.staff.handle[g]
+                quality *= self.staff.resolve[g]
+            if quality != 1.0:
+                self.quality[cid] = quality
         if factor != 1.0:
             log.handle_min[cid] *= factor
         if self.group_tier[g] == 1 and self.types[k].channel == EMAIL:

@@ -99,6 +99,12 @@ class Presence:
                 yield env.timeout(t - env.now)
             self._set(g, self.attending_at(g, t, n))
 
+    def next_change(self, now: float) -> float:
+        """The first roster change (or midnight, when presence is worked out by day) after
+        ``now`` in any group (infinity if none)."""
+        after = [times[np.searchsorted(times, now, "right") :] for times, _ in self.rosters]
+        return min((float(t[0]) for t in after if len(t)), default=math.inf)
+
     def attending_steps(self) -> tuple[Steps, ...]:
         """Per group, agents attending over time."""
         return tuple(

@@ -122,9 +122,13 @@ class Staff:
 
     # --- on the pressure meter's clock ---------------------------------------------------------
 
-    def sample(self, step_min: float, pressure: dict[int, float]) -> None:
-        """Update fatigue and satisfaction for ``step_min`` minutes at the current load."""
+    def sample(self, step_min: float, slept_min: float, pressure: dict[int, float]) -> None:
+        """Update fatigue and satisfaction for ``step_min`` minutes at the current load, after
+        ``slept_min`` minutes with nobody at the desk (fatigue recovers; nothing else moves)."""
         fat, sat = self.fatigue_settings, self.satisfaction_settings
+        if fat is not None and slept_min:
+            rested = math.exp(-slept_min / (fat.recover_h * 60.0))
+            self.fatigue = [f * rested for f in self.fatigue]
         if fat is not None:
             keep_build = math.exp(-step_min / (fat.build_h * 60.0))
             keep_recover = math.exp(-step_min / (fat.recover_h * 60.0))

@@ -44,14 +44,24 @@ class PressureMeter:
         self,
         workforce: Workforce,
         load: LoadRatio,
-        after_sample: Callable[[float, dict[int, float]], None] | None = None,
+        idle_until: Callable[[float], float | None],
+        after_sample: Callable[[float, float, dict[int, float]], None] | None = None,
     ) -> None:
         self.settings = workforce.pressure
+        self.idle_until = idle_until
+        """When nobody is at the desk and it is closed, the time anyone may next be there (the
+        meter sleeps until the first sample time from then: nothing changes meanwhile); else
+        None."""
         self.after_sample = after_sample
-        """Called after each sample with its length (minutes) and the pressure per tier."""
+        """Called after each sample with its length and the minutes slept before it (nobody
+        present), and the pressure per tier."""
         self.corners = workforce.cutting_corners
         self.erosion = workforce.erosion
         self.load = load
+        self.hurry = {t: 1.0 for t in TIERS}
+        """Per tier, the share of its handle time a contact answered now is given."""
+        self.quality = {t: 1.0 for t in TIERS}
+        """Per tier, the multiplier on the resolution probability of a contact answered now."""
         self.pressure = {t: 0.0 for t in TIERS}
         self.standard = {t: 1.0 for t in TIERS}
         """The desk's standard of time per contact (1: the types' handle times)."""
@@ -82,6 +92,8 @@ class PressureMeter:
             if erosion is None or erosion.up_h is None
             else math.exp(-step / (erosion.up_h * 60.0))
         )
+        corners = self.corners
+        slept = 0.0
         while True:
             for tier in TIERS:
                 work, present = self.load(tier)
@@ -90,12 +102,20 @@ class PressureMeter:
                     self.pressure[tier] = ratio + (self.pressure[tier] - ratio) * keep
                     if erosion is not None:
                         self._erode(tier, keep, keep_down, keep_up)
+                    if corners is not None:
+                        hurry = self.hurry[tier] = self.time_factor(tier)
+                        self.quality[tier] = resolution_factor(hurry, corners)
                 self.history[tier].append(self.pressure[tier])
                 self.standard_history[tier].append(self.standard[tier])
             if self.after_sample is not None:
-                self.after_sample(step, self.pressure)
+                self.after_sample(step, slept, self.pressure)
             self.times.append(env.now)
-            yield env.timeout(step)
+            wake = self.idle_until(env.now)
+            if wake == math.inf:
+                return  # nobody will be at the desk again
+            wait = step if wake is None else max(math.ceil((wake - env.now) / step), 1) * step
+            slept = wait - step
+            yield env.timeout(wait)
 
     def _erode(self, tier: int, keep: float, keep_down: float, keep_up: float) -> None:
         given = self.time_factor(tier)

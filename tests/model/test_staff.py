@@ -176,7 +176,10 @@ def test_fatigue_and_satisfaction_read_back_from_the_records() -> None:
     build, recover = math.exp(-5 / (8 * 60)), math.exp(-5 / (12 * 60))
     keep = math.exp(-5 / (2 * 1440))
     f, s, fatigue, satisfaction = 0.0, 1.0, [], []
-    for b, n, o, p in zip(busy, present, on_overtime, pressure[1], strict=True):
+    gaps = np.diff(times, prepend=times[0] - 5.0)
+    assert gaps.max() > 5.0, "the meter should sleep while the desk is closed and empty"
+    for b, n, o, p, gap in zip(busy, present, on_overtime, pressure[1], gaps, strict=True):
+        f *= math.exp(-(gap - 5.0) / (12 * 60))  # nobody there while the meter slept: rest
         target = strain(int(b), int(n), int(o), FATIGUE)
         f = target + (f - target) * (build if target > f else recover)
         if n:
