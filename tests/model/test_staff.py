@@ -13,7 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.experiments.replications import run_replication
-from sim.measures.metrics import overtime_minutes, replication_kpis, step_at
+from sim.measures.metrics import (
+    Estimate,
+    overtime_minutes,
+    replication_kpis,
+    scorecard,
+    step_at,
+)
 from sim.model import replication
 from sim.model.calendar import CalendarPlan
 from sim.model.records import ANSWERED, DeskRun
@@ -262,3 +268,23 @@ def test_overtime_and_replacement_cost_are_in_net_value() -> None:
     assert k["overtime_cost"] == pytest.approx(overtime) and overtime > 0
     assert k["replacement_cost"] == pytest.approx(replacement)
     assert k["leavers"] == sum(run.staff.leavers[g][days].sum() for g in range(len(run.group_tier)))
+
+
+def test_the_scorecard_has_staff_lines_when_the_mechanisms_are_on() -> None:
+    scenario = busy_desk(
+        workforce={"satisfaction": {}, "attrition": {}},
+        standards={"max_overtime_share": 0.02, "min_staff_satisfaction": 0.8},
+    )
+    kpis = {name: Estimate(0.5, 0.4, 0.6, 3) for name in ("service_level", "abandon_rate")}
+    kpis["within_target.email"] = Estimate(0.95, 0.94, 0.96, 3)
+    kpis |= {
+        "overtime_share": Estimate(0.01, 0.005, 0.015, 3),
+        "attrition_annual": Estimate(0.3, 0.2, 0.4, 3),
+        "staff_satisfaction": Estimate(0.75, 0.7, 0.79, 3),
+    }
+    lines = {s.kpi: s.status for s in scorecard(scenario, kpis)}
+    assert lines["overtime_share"] == "met"
+    assert lines["attrition_annual"] == "inconclusive"  # the CI straddles 25%
+    assert lines["staff_satisfaction"] == "not met"
+    desk_only = {k: v for k, v in kpis.items() if not k.startswith(("overtime", "attr", "staff"))}
+    assert {s.kpi for s in scorecard(busy_desk(), desk_only)} == set(desk_only)
