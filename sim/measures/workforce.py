@@ -3,11 +3,12 @@
 Definitions, over the reporting window:
 
 * ``work_pressure_tier1``/``2``, ``fatigue_front_line``, ``staff_satisfaction``: means over the
-  pressure meter's samples taken while the desk was open (fatigue over the front-line groups,
-  satisfaction over every group weighted by its establishment);
+  pressure meter's samples taken while the desk was open (pressure and fatigue of a tier: its
+  groups' weighted by their agent-minutes present; satisfaction over every group weighted by its
+  establishment);
 * ``handle_time_cut``: 1 − the mean handle-time factor of the contacts answered (those not in a
   hurry counting 1); ``time_standard_end``: the front line's standard of time per contact at the
-  last sample;
+  last sample (its groups' weighted as pressure);
 * ``absence_share``: rostered agent-minutes not covered by agents attending (unplanned absence
   and vacancies) over rostered agent-minutes;
 * ``overtime_share``, ``overtime_hours``: agent-minutes present beyond those attending (agents
@@ -39,17 +40,17 @@ def workforce_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     edges = np.array([win.start_min, win.end_min])
     times, pressure = run.pressure
     inside = open_samples(run, times, win.start_min)
-    out = {
-        f"work_pressure_tier{t}": float(p[inside].mean()) if inside.any() else math.nan
-        for t, p in pressure.items()
-    }
+    out = {}
+    for tier in (1, 2):
+        p = tier_mean(run, pressure, tier)
+        out[f"work_pressure_tier{tier}"] = float(p[inside].mean()) if inside.any() else math.nan
     c = run.contacts
     answered = (c.arrival_min >= win.start_min) & (c.outcome == ANSWERED)
     factor = np.ones(len(c))
     factor[run.cut[0]] = run.cut[1]
     out["handle_time_cut"] = float(1.0 - factor[answered].mean()) if answered.any() else math.nan
-    if run.standard is not None and len(run.standard[1]):
-        out["time_standard_end"] = float(run.standard[1][-1])
+    if run.standard is not None and len(times):
+        out["time_standard_end"] = float(tier_mean(run, run.standard, 1)[-1])
     rostered = sum(step_integral(*s, edges)[0] for s in run.group_roster)
     attending = sum(step_integral(*s, edges)[0] for s in run.group_attending)
     if workforce.absence is not None or workforce.attrition is not None:
@@ -63,6 +64,18 @@ def workforce_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     if run.staff is not None:
         out.update(_staff_kpis(run, scenario, inside, win.start_min, win.end_min))
     return out
+
+
+def tier_mean(run: DeskRun, per_group: tuple[np.ndarray, ...], tier: int) -> np.ndarray:
+    """A tier's series from its groups' (work pressure, standard, fatigue), each group weighted
+    by its agent-minutes present over the run (equally if nobody was ever present)."""
+    groups = np.flatnonzero(run.group_tier == tier)
+    edges = np.array([run.plan.start_min, run.horizon_min])
+    weights = np.array([step_integral(*run.group_present[g], edges)[0] for g in groups])
+    if weights.sum() == 0:
+        weights = np.ones(len(groups))
+    weights = weights / weights.sum()
+    return weights @ np.array([per_group[g] for g in groups])
 
 
 def open_samples(run: DeskRun, times: np.ndarray, start_min: float) -> np.ndarray:
@@ -79,11 +92,9 @@ def _staff_kpis(
     staff = run.staff
     assert staff is not None and scenario.workforce is not None
     weights = staff.establishment / staff.establishment.sum()
-    front = run.group_tier == 1
     out: dict[str, float] = {}
     if scenario.workforce.fatigue is not None and inside.any():
-        fatigue = np.mean([f[inside] for f, t in zip(staff.fatigue, front, strict=True) if t])
-        out["fatigue_front_line"] = float(fatigue)
+        out["fatigue_front_line"] = float(tier_mean(run, staff.fatigue, 1)[inside].mean())
     if scenario.workforce.satisfaction is not None and inside.any():
         satisfaction = weights @ np.array([s[inside] for s in staff.satisfaction])
         out["staff_satisfaction"] = float(satisfaction.mean())
@@ -119,10 +130,12 @@ def workforce_daily(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray] |
     sample_day = np.searchsorted(edges, times, "right") - 1
     inside = open_samples(run, times, edges[0])
     table: dict[str, np.ndarray] = {"day": days}
-    for tier, p in pressure.items():
+    for tier in (1, 2):
+        p = tier_mean(run, pressure, tier)
         table[f"work_pressure_tier{tier}"] = _daily_mean(p, sample_day, inside, len(days))
     if run.standard is not None:
-        table["time_standard_tier1"] = _daily_last(run.standard[1], sample_day, len(days))
+        standard = tier_mean(run, run.standard, 1)
+        table["time_standard_tier1"] = _daily_last(standard, sample_day, len(days))
     c = run.contacts
     day = np.searchsorted(edges, c.arrival_min, "right") - 1
     answered = (c.outcome == ANSWERED) & (c.tier == 1) & (day >= 0) & (day < len(days))

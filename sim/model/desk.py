@@ -72,7 +72,6 @@ from sim.model.rng import Draws, Streams, duration_draws
 from sim.model.staff import Staff
 from sim.model.workforce import PressureMeter
 from sim.scenario.customers import EmpoweredFrontLine
-from sim.scenario.routing import TIERS
 from sim.scenario.scenario import Scenario
 
 # What each keyed number is for, and the kinds of contact that follow another.
@@ -152,14 +151,13 @@ class Desk:
         workforce = scenario.workforce
         self.staff = None
         if workforce is not None and workforce.has_staff_dynamics:
-            names, tiers = d.group_names, d.group_tier
-            self.staff = Staff(workforce, names, tiers, self.paid, self.plan, streams, self._load_g)
-        by_tier = list(zip(d.pools, d.group_tier, strict=True))
-        self.tier_pools = {t: [p for p, g in by_tier if g == t] for t in TIERS}
+            names, paid = d.group_names, self.paid
+            self.staff = Staff(workforce, names, paid, self.plan, streams, self._load_g)
         self.meter = None
         if workforce is not None:
             sample = None if self.staff is None else self.staff.sample
-            self.meter = PressureMeter(workforce, self._load, self._idle_until, sample)
+            groups = len(d.group_names)
+            self.meter = PressureMeter(workforce, groups, self._load, self._idle_until, sample)
         self.presence = Presence(
             self.env,
             self.plan,
@@ -266,11 +264,20 @@ class Desk:
             customers=None if self.customers is None else self.customers.result(),
         )
 
-    def _load(self, tier: int) -> tuple[int, int]:
-        """A tier's work in hand (agents busy + contacts waiting) and agents present."""
-        pools = self.tier_pools[tier]
-        waiting = self.waiting_phone[tier] + self.waiting_chat[tier] + self.waiting_email[tier]
-        return sum(p.busy for p in pools) + waiting, sum(p.present for p in pools)
+    def _load(self, g: int) -> tuple[float, int]:
+        """Group ``g``'s work in hand and agents present: its agents busy, plus of each queue it
+        takes work from the contacts waiting in proportion to its share of the agents present
+        who may take them (a group alone on its queues: all of them)."""
+        pools, in_queue = self.pools, self.dispatch.in_queue
+        pool = pools[g]
+        present = pool.present
+        work = float(pool.busy)
+        if present:
+            for q in self.dispatch.group_queues[g]:
+                if in_queue[q]:
+                    able = sum(pools[h].present for h in self.dispatch.queue_groups[q])
+                    work += in_queue[q] * present / able
+        return work, present
 
     def _idle_until(self, now: float) -> float | None:
         """When nobody is at the desk and it is closed: the next time anyone may be (the next
@@ -406,7 +413,7 @@ class Desk:
             self.pools[g].take()
             self._serve(cid, g)
             return
-        self.queues[self.queue_of[tier][k]].append(cid)
+        self.dispatch.join_queue(self.queue_of[tier][k], cid)
         delays = self.route_delays[tier][k]
         if delays:
             arrived, now = self.log.arrival_min[cid], self.env.now
@@ -434,7 +441,7 @@ class Desk:
         path = self.routes[tier][k]
         if self._place_chat(cid, path):
             return
-        self.queues[self.queue_of[tier][k]].append(cid)
+        self.dispatch.join_queue(self.queue_of[tier][k], cid)
         arrived, now = self.log.arrival_min[cid], self.env.now
         for after in self.route_delays[tier][k]:
             if arrived + after > now + EPS_MIN:
@@ -536,10 +543,8 @@ class Desk:
             return
         if cid in self.delayed:
             self.delayed.discard(cid)
-        elif self.types[self.log.type_code[cid]].is_chat:
-            self.waiting_chat[self.log.tier[cid]] -= 1
         else:
-            self.waiting_phone[self.log.tier[cid]] -= 1
+            self.dispatch.left_queue(self.queue_of[self.log.tier[cid]][self.log.type_code[cid]])
         self._give_up(cid, ABANDONED)
 
     def _give_up(self, cid: int, outcome: int) -> None:
@@ -579,8 +584,7 @@ class Desk:
         factor = self.handle_factor[g][k]
         meter = self.meter
         if meter is not None:  # in a hurry under work pressure, tired, or still learning
-            tier = self.group_tier[g]
-            hurry, quality = meter.hurry[tier], meter.quality[tier]
+            hurry, quality = meter.hurry[g], meter.quality[g]
             if hurry < 1.0:
                 self.cut_ids.append(cid)
                 self.cut_factors.append(hurry)

@@ -151,6 +151,8 @@ class Dispatch:
                     classes.append(cls)
                 self.queue_of[tier].append(classes.index(cls))
         self.queues: list[deque[int]] = [deque() for _ in classes]
+        self.in_queue = [0] * len(classes)
+        """Contacts waiting in each queue (the deques hold, lazily, some that left)."""
         self.queue_tier = [cls[0] for cls in classes]
         self.queue_channel = [cls[1] for cls in classes]
         self.queue_weight = [cls[4] for cls in classes]
@@ -183,6 +185,17 @@ class Dispatch:
                 (EMAIL, self.serve_email),
             ):
                 serve.append([tuple(qs) for (c, _), qs in ordered if c == channel])
+        self.group_queues = [
+            sorted(q for levels in (phone, chat, email) for level in levels for q, _ in level)
+            for phone, chat, email in zip(
+                self.serve_phone, self.serve_chat, self.serve_email, strict=True
+            )
+        ]
+        """Per group, the queues its agents take work from."""
+        self.queue_groups = [
+            [g for g, qs in enumerate(self.group_queues) if q in qs] for q in range(len(classes))
+        ]
+        """Per queue, the groups whose agents take work from it."""
 
     def idle_group(self, cid: int, path: list[tuple[int, float]]) -> int:
         """The group in ``path`` whose idle agent takes contact ``cid`` now (-1: none): the
@@ -261,6 +274,12 @@ class Dispatch:
                 return queues[best].popleft()
         return -1
 
+    def join_queue(self, q: int, cid: int) -> None:
+        """Contact ``cid`` waits in queue ``q``."""
+        self.queues[q].append(cid)
+        self.in_queue[q] += 1
+
     def left_queue(self, q: int) -> None:
-        """A waiting contact leaves queue ``q`` (for an agent, or cut off at closing)."""
+        """A waiting contact leaves queue ``q`` (for an agent, gave up, or cut off at closing)."""
+        self.in_queue[q] -= 1
         self.waiting[self.queue_channel[q]][self.queue_tier[q]] -= 1

@@ -239,12 +239,12 @@ class DeskRun:
     group_present: tuple[tuple[np.ndarray, np.ndarray], ...]
     group_skills: np.ndarray
     """Group × contact type: True where the group may answer the type."""
-    pressure: tuple[np.ndarray, dict[int, np.ndarray]] | None
-    """Work pressure (with a workforce section): sample times, and per tier the pressure after
+    pressure: tuple[np.ndarray, tuple[np.ndarray, ...]] | None
+    """Work pressure (with a workforce section): sample times, and per group the pressure after
     each sample."""
-    standard: dict[int, np.ndarray] | None
-    """The desk's standard of time per contact per tier after each sample (with a workforce
-    section; 1 throughout without erosion)."""
+    standard: tuple[np.ndarray, ...] | None
+    """Per group, its standard of time per contact after each sample (with a workforce section;
+    1 throughout without erosion)."""
     staff: StaffRun | None
     """Fatigue, satisfaction and the staff over time (with those workforce mechanisms)."""
     cut: tuple[np.ndarray, np.ndarray]

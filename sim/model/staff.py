@@ -80,7 +80,6 @@ class Staff:
         self,
         workforce: Workforce,
         group_names: Sequence[str],
-        group_tier: Sequence[int],
         paid: Sequence[tuple[np.ndarray, np.ndarray]],
         plan: CalendarPlan,
         streams: Streams,
@@ -89,7 +88,6 @@ class Staff:
         self.fatigue_settings = workforce.fatigue
         self.satisfaction_settings = workforce.satisfaction
         self.attrition = workforce.attrition
-        self.group_tier = list(group_tier)
         self.load = load
         n = len(group_names)
         self.fatigue = [0.0] * n
@@ -122,7 +120,7 @@ class Staff:
 
     # --- on the pressure meter's clock ---------------------------------------------------------
 
-    def sample(self, step_min: float, slept_min: float, pressure: dict[int, float]) -> None:
+    def sample(self, step_min: float, slept_min: float, pressure: list[float]) -> None:
         """Update fatigue and satisfaction for ``step_min`` minutes at the current load, after
         ``slept_min`` minutes with nobody at the desk (fatigue recovers; nothing else moves)."""
         fat, sat = self.fatigue_settings, self.satisfaction_settings
@@ -134,7 +132,7 @@ class Staff:
             keep_recover = math.exp(-step_min / (fat.recover_h * 60.0))
         if sat is not None:
             keep_sat = math.exp(-step_min / (sat.memory_days * MINUTES_PER_DAY))
-        for g, tier in enumerate(self.group_tier):
+        for g in range(len(self.fatigue)):
             busy, present, on_overtime = self.load(g)
             f = self.fatigue[g]
             if fat is not None:
@@ -143,7 +141,7 @@ class Staff:
                 self.fatigue[g] = f
                 self.handle[g] = (1.0 + fat.slowdown_at_full_fatigue * f) * self.learn_handle[g]
             if sat is not None and present:
-                target = satisfaction_target(pressure[tier], on_overtime / present, f, sat)
+                target = satisfaction_target(pressure[g], on_overtime / present, f, sat)
                 self.satisfaction[g] = target + (self.satisfaction[g] - target) * keep_sat
             self.fatigue_history[g].append(f)
             self.satisfaction_history[g].append(self.satisfaction[g])

@@ -1,8 +1,8 @@
 """Work pressure measured on the desk, and the agents' response to it (cutting corners).
 
-Definitions and sources: :mod:`sim.scenario.workforce`. The meter samples each tier's load ratio
-on a clock of its own and smooths it exponentially; the desk reads the pressure when a contact is
-answered, to set its handle time and resolution probability.
+Definitions and sources: :mod:`sim.scenario.workforce`. The meter samples each agent group's load
+ratio on a clock of its own and smooths it exponentially; from it, after each sample, the share of
+the handle time and the resolution multiplier a contact answered by the group gets.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from sim.scenario.routing import TIERS
 from sim.scenario.workforce import CuttingCorners, Workforce
 
 
@@ -32,17 +31,19 @@ def resolution_factor(time_factor: float, corners: CuttingCorners) -> float:
     return max(1.0 - corners.quality_loss_per_time_cut * (1.0 - time_factor), 0.0)
 
 
-LoadRatio = Callable[[int], tuple[int, int]]
-"""For a tier: (agents busy + contacts waiting, agents present)."""
+LoadRatio = Callable[[int], tuple[float, int]]
+"""For a group: (its work in hand, agents present): agents busy plus its share of the contacts
+waiting that it may take."""
 
 
 class PressureMeter:
-    """Work pressure per tier, sampled and smoothed, and the time per contact agents give under
-    it (cutting corners, and the standard it erodes); their history for the reports."""
+    """Work pressure per agent group, sampled and smoothed, and the time per contact agents give
+    under it (cutting corners, and the standard it erodes); their history for the reports."""
 
     def __init__(
         self,
         workforce: Workforce,
+        groups: int,
         load: LoadRatio,
         idle_until: Callable[[float], float | None],
         after_sample: Callable[[float, float, dict[int, float]], None] | None = None,
@@ -54,34 +55,34 @@ class PressureMeter:
         None."""
         self.after_sample = after_sample
         """Called after each sample with its length and the minutes slept before it (nobody
-        present), and the pressure per tier."""
+        present), and the pressure per group."""
         self.corners = workforce.cutting_corners
         self.erosion = workforce.erosion
         self.load = load
-        self.hurry = {t: 1.0 for t in TIERS}
-        """Per tier, the share of its handle time a contact answered now is given."""
-        self.quality = {t: 1.0 for t in TIERS}
-        """Per tier, the multiplier on the resolution probability of a contact answered now."""
-        self.pressure = {t: 0.0 for t in TIERS}
-        self.standard = {t: 1.0 for t in TIERS}
-        """The desk's standard of time per contact (1: the types' handle times)."""
-        self.achieved = {t: 1.0 for t in TIERS}
+        self.hurry = [1.0] * groups
+        """Per group, the share of its handle time a contact answered now is given."""
+        self.quality = [1.0] * groups
+        """Per group, the multiplier on the resolution probability of a contact answered now."""
+        self.pressure = [0.0] * groups
+        self.standard = [1.0] * groups
+        """The group's standard of time per contact (1: the types' handle times)."""
+        self.achieved = [1.0] * groups
         """Time per contact given lately, as a share of the types' handle times (smoothed)."""
         self.times = array("d")
-        self.history = {t: array("d") for t in TIERS}
-        self.standard_history = {t: array("d") for t in TIERS}
+        self.history = [array("d") for _ in range(groups)]
+        self.standard_history = [array("d") for _ in range(groups)]
 
-    def time_factor(self, tier: int) -> float:
-        """The share of a contact's handle time an agent of ``tier`` gives it now: the standard
+    def time_factor(self, g: int) -> float:
+        """The share of a contact's handle time an agent of group ``g`` gives it now: the standard
         times the cutting-corners factor at the current pressure, never below the floor (the
         least time a contact can be given, so an eroding standard does not spiral down)."""
         corners = self.corners
         assert corners is not None
-        hurry = handle_time_factor(self.pressure[tier], corners)
-        return max(self.standard[tier] * hurry, corners.handle_time_floor)
+        hurry = handle_time_factor(self.pressure[g], corners)
+        return max(self.standard[g] * hurry, corners.handle_time_floor)
 
     def process(self, env: simpy.Environment) -> Generator[simpy.Event, None, None]:
-        """Sample every tier's load ratio every ``sample_min`` and smooth it; let the standard
+        """Sample every group's load ratio every ``sample_min`` and smooth it; let the standard
         follow the time achieved."""
         step = self.settings.sample_min
         keep = math.exp(-step / (self.settings.window_h * 60.0))
@@ -95,18 +96,18 @@ class PressureMeter:
         corners = self.corners
         slept = 0.0
         while True:
-            for tier in TIERS:
-                work, present = self.load(tier)
+            for g, history in enumerate(self.history):
+                work, present = self.load(g)
                 if present:
                     ratio = work / present
-                    self.pressure[tier] = ratio + (self.pressure[tier] - ratio) * keep
+                    self.pressure[g] = ratio + (self.pressure[g] - ratio) * keep
                     if erosion is not None:
-                        self._erode(tier, keep, keep_down, keep_up)
+                        self._erode(g, keep, keep_down, keep_up)
                     if corners is not None:
-                        hurry = self.hurry[tier] = self.time_factor(tier)
-                        self.quality[tier] = resolution_factor(hurry, corners)
-                self.history[tier].append(self.pressure[tier])
-                self.standard_history[tier].append(self.standard[tier])
+                        hurry = self.hurry[g] = self.time_factor(g)
+                        self.quality[g] = resolution_factor(hurry, corners)
+                history.append(self.pressure[g])
+                self.standard_history[g].append(self.standard[g])
             if self.after_sample is not None:
                 self.after_sample(step, slept, self.pressure)
             self.times.append(env.now)
@@ -117,18 +118,18 @@ class PressureMeter:
             slept = wait - step
             yield env.timeout(wait)
 
-    def _erode(self, tier: int, keep: float, keep_down: float, keep_up: float) -> None:
-        given = self.time_factor(tier)
-        achieved = given + (self.achieved[tier] - given) * keep
-        self.achieved[tier] = achieved
-        standard = self.standard[tier]
+    def _erode(self, g: int, keep: float, keep_down: float, keep_up: float) -> None:
+        given = self.time_factor(g)
+        achieved = given + (self.achieved[g] - given) * keep
+        self.achieved[g] = achieved
+        standard = self.standard[g]
         follow = keep_down if achieved < standard else keep_up
-        self.standard[tier] = achieved + (standard - achieved) * follow
+        self.standard[g] = achieved + (standard - achieved) * follow
 
-    def series(self) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-        """Sample times (minutes) and the pressure per tier after each sample."""
-        return np.array(self.times), {t: np.array(h) for t, h in self.history.items()}
+    def series(self) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """Sample times (minutes) and the pressure per group after each sample."""
+        return np.array(self.times), tuple(np.array(h) for h in self.history)
 
-    def standards(self) -> dict[int, np.ndarray]:
-        """The standard of time per contact per tier after each sample."""
-        return {t: np.array(h) for t, h in self.standard_history.items()}
+    def standards(self) -> tuple[np.ndarray, ...]:
+        """The standard of time per contact per group after each sample."""
+        return tuple(np.array(h) for h in self.standard_history)

@@ -15,15 +15,18 @@ from sim.scenario.base import Model
 
 
 class WorkPressure(Model):
-    """Work pressure per tier: the work in hand against what the agents present can do.
+    """Work pressure per agent group: the work in hand against what its agents present can do.
 
-    Every ``sample_min`` while agents are present, the desk measures its load ratio, (agents busy
-    + contacts waiting at the tier, of every channel) ÷ agents present: the agents the work in
-    hand needs now, per agent there (1: every agent busy and nobody waiting; 2: as many waiting
-    as being served). Work pressure is that ratio smoothed exponentially with time constant
-    ``window_h``, so a short burst raises it a little and a shortfall that lasts raises it fully
-    (Oliva & Sterman 2001 use the desired over the available service capacity, averaged in the
-    same way). Nothing is measured while a tier has nobody present.
+    Every ``sample_min`` while agents are present, the desk measures each group's load ratio:
+    (its agents busy + its share of the contacts waiting, of every channel, that it may take) ÷
+    its agents present, the agents the work in hand needs now per agent there (1: every agent
+    busy and nobody waiting; 2: as many waiting as being served). A queue's waiting contacts are
+    shared among the groups that take work from it in proportion to their agents present, so a
+    group alone on its queues (as each tier of the two-tier desk) counts them all. Work pressure
+    is that ratio smoothed exponentially with time constant ``window_h``, so a short burst raises
+    it a little and a shortfall that lasts raises it fully (Oliva & Sterman 2001 use the desired
+    over the available service capacity, averaged in the same way). Nothing is measured while a
+    group has nobody present, nor while the desk is closed and nobody is at work.
     """
 
     window_h: float = Field(
@@ -80,7 +83,7 @@ class CuttingCorners(Model):
 
 
 class StandardsErosion(Model):
-    """The desk's own standard of time per contact drifts towards what it has been achieving.
+    """Each group's own standard of time per contact drifts towards what it has been achieving.
 
     The standard starts at 1 (the contact types' handle times). The time actually given,
     standard × the cutting-corners factor (never below the cutting-corners floor, the least time
@@ -237,7 +240,7 @@ class StaffSatisfaction(Model):
 
     While a group has agents present, its index follows ``1 − pressure_weight × min(max(P − 1,
     0), 1) − overtime_weight × (share of its agents present on overtime) − fatigue_weight × F``
-    (P: the tier's work pressure, F: the group's fatigue, 0 without ``fatigue``), at least 0,
+    (P: the group's work pressure, F: its fatigue, 0 without ``fatigue``), at least 0,
     smoothed with time constant ``memory_days``. It starts at 1. Rest enters through fatigue,
     which recovers while agents are off. The service-profit chain (Heskett et al. 1994) links
     staff satisfaction to retention and productivity; workload and too little recovery are the

@@ -93,7 +93,7 @@ def staff_over(days: int, attrition: Attrition) -> tuple[Staff, float]:
     plan = CalendarPlan.from_config(busy_desk(calendar={"horizon_days": days}).calendar)
     paid = (np.array([plan.start_min]), np.array([10]))
     workforce = Workforce(attrition=attrition)
-    staff = Staff(workforce, ["team"], [1], [paid], plan, Streams(4, 0), lambda g: (0, 0, 0))
+    staff = Staff(workforce, ["team"], [paid], plan, Streams(4, 0), lambda g: (0, 0, 0))
     for day in range(days):
         staff.staffed_share(0, day * 1440.0)
     return staff, -math.expm1(math.log1p(-attrition.annual_rate) / 365.0)
@@ -184,7 +184,7 @@ def test_fatigue_and_satisfaction_read_back_from_the_records() -> None:
     f, s, fatigue, satisfaction = 0.0, 1.0, [], []
     gaps = np.diff(times, prepend=times[0] - 5.0)
     assert gaps.max() > 5.0, "the meter should sleep while the desk is closed and empty"
-    for b, n, o, p, gap in zip(busy, present, on_overtime, pressure[1], gaps, strict=True):
+    for b, n, o, p, gap in zip(busy, present, on_overtime, pressure[0], gaps, strict=True):
         f *= math.exp(-(gap - 5.0) / (12 * 60))  # nobody there while the meter slept: rest
         target = strain(int(b), int(n), int(o), FATIGUE)
         f = target + (f - target) * (build if target > f else recover)

@@ -24,7 +24,7 @@ from sim.model.workforce import handle_time_factor, resolution_factor
 from sim.scenario.scenario import Scenario
 from sim.scenario.workforce import Absence, CuttingCorners, Workforce
 from tests.model.test_invariants import count_at
-from tests.scenarios import busy_desk
+from tests.scenarios import busy_desk, skills_desk
 
 CORNERS = CuttingCorners(
     onset_pressure=1.0,
@@ -80,8 +80,8 @@ def test_pressure_is_the_smoothed_load_ratio_read_back_from_the_records() -> Non
         if n:
             p = (b + w) / n + (p - (b + w) / n) * keep
         expected.append(p)
-    assert np.allclose(pressure[1], expected, atol=1e-9)
-    assert pressure[1].max() > 1.0, "the desk should be under pressure at times"
+    assert np.allclose(pressure[0], expected, atol=1e-9)
+    assert pressure[0].max() > 1.0, "the desk should be under pressure at times"
 
 
 def test_cutting_corners_shortens_handle_times_and_loses_resolutions_under_pressure() -> None:
@@ -121,8 +121,8 @@ def test_eroded_standards_stay_down_after_the_pressure_is_gone() -> None:
     plain, plain_run = last_days_time_factor(erosion=False)
     eroded, eroded_run = last_days_time_factor(erosion=True)
     assert plain_run.standard is not None and eroded_run.standard is not None
-    assert (plain_run.standard[1] == 1.0).all()
-    standard = eroded_run.standard[1]
+    assert (plain_run.standard[0] == 1.0).all()
+    standard = eroded_run.standard[0]
     assert standard[-1] < 0.95, "the rush should have eroded the standard"
     assert (np.diff(standard) <= 1e-12).all(), "without up_h the standard never recovers"
     assert plain > 0.98 and eroded < plain - 0.03, (plain, eroded)
@@ -136,7 +136,7 @@ def test_the_time_given_never_falls_below_the_floor_however_long_the_pressure() 
     )
     run = replication.simulate(scenario, Streams(2, 0))
     assert run.standard is not None and run.cut[1].min() >= CORNERS.handle_time_floor - 1e-12
-    assert run.standard[1].min() >= CORNERS.handle_time_floor - 1e-12
+    assert run.standard[0].min() >= CORNERS.handle_time_floor - 1e-12
     assert run.cut[1].min() == pytest.approx(CORNERS.handle_time_floor)
 
 
@@ -207,3 +207,51 @@ def test_a_headcount_period_scales_the_roster_on_its_dates_only() -> None:
     after = step_at(*b.roster[1], days)
     assert before.tolist() == [8, 8, 0, 8, 8]  # Wednesday 3 March is a holiday
     assert after.tolist() == [8, 4, 0, 4, 8]  # halved from Tuesday 2 to Thursday 4 March
+
+
+def test_each_group_has_its_own_pressure_sharing_the_queues_it_may_take() -> None:
+    """An enquiry team and generalists who take the enquiries they leave (``skills_desk``): each
+    group's load ratio is its own busy agents plus, of each queue it takes work from, the
+    waiting contacts in proportion to its share of the agents present who may take them."""
+    scenario = skills_desk(
+        calendar={"horizon_days": 4, "holidays": []},
+        workforce={"pressure": {"window_h": 1.0, "sample_min": 5.0}},
+    )
+    run = replication.simulate(scenario, Streams(6, 0))
+    assert run.pressure is not None
+    times, pressure = run.pressure
+    c = run.contacts
+    names = list(run.group_names)
+    generalists, team = names.index("generalists"), names.index("enquiry_team")
+    answered = c.outcome == ANSWERED
+    end = c.end_min + run.wrap_up_min[c.type_code]
+    end = np.where(np.isnan(end), run.horizon_min, end)
+
+    def busy(g: int) -> np.ndarray:
+        m = answered & (c.group == g)
+        return count_at(c.answer_min[m], end[m], times)
+
+    left = np.where(np.isnan(c.answer_min), c.end_min, c.answer_min)
+    left = np.where(c.outcome == WAITING, np.inf, left)
+    front = c.tier == 1
+    enquiry = front & (c.type_code == run.type_names.index("enquiry"))
+    waiting_enquiry = count_at(c.arrival_min[enquiry], left[enquiry], times)
+    waiting_other = count_at(c.arrival_min[front & ~enquiry], left[front & ~enquiry], times)
+    present = {g: step_at(*run.group_present[g], times) for g in (generalists, team)}
+    able = present[generalists] + present[team]
+    share = {
+        g: np.divide(present[g], able, out=np.zeros(len(times)), where=able > 0) for g in present
+    }
+    work = {
+        team: busy(team) + waiting_enquiry * share[team],
+        generalists: busy(generalists) + waiting_other + waiting_enquiry * share[generalists],
+    }
+    keep = math.exp(-5.0 / 60.0)
+    for g in (generalists, team):
+        expected, p = [], 0.0
+        for w, n in zip(work[g], present[g], strict=True):
+            if n:
+                p = w / n + (p - w / n) * keep
+            expected.append(p)
+        assert np.allclose(pressure[g], expected, atol=1e-9), run.group_names[g]
+    assert not np.allclose(pressure[generalists], pressure[team])
