@@ -94,7 +94,7 @@ def scorecard_table(result: ScenarioResult) -> str:
     """Standards met / not met / inconclusive (the CI straddles the target)."""
     rows = []
     for s in result.scorecard:
-        style = "pct"
+        style = UNIT_STYLE[kpi_info(s.kpi).unit]
         sign = "≥" if s.higher_is_better else "≤"
         rows.append(
             [
