@@ -3,7 +3,9 @@ points named by their values and summarised best first, on the terminal and in C
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import signal
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 import openpyxl
@@ -53,14 +56,25 @@ def restore_sigint() -> None:
 
 
 def sweep(spec: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", "sweep", str(spec), "--out", str(out), *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
+    """``python -m sim sweep SPEC --out OUT ARGS`` from the repository root: the command line's
+    entry point called in this process, with the same arguments, exit status and output (a new
+    Python process costs seconds of imports per call; the tests that kill or interrupt a sweep
+    start one)."""
+    from sim.cli.main import main
+
+    argv = ["sweep", str(spec), "--out", str(out), *args]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with (
+        contextlib.chdir(ROOT),
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        mock.patch.object(sys, "argv", [str(ROOT / "sim" / "__main__.py"), *argv]),
+    ):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:  # argparse's refusals
+            code = exit_.code
+    return subprocess.CompletedProcess(argv, code, stdout.getvalue(), stderr.getvalue())
 
 
 FOLDERS = {
