@@ -3,9 +3,7 @@ points named by their values and summarised best first, on the terminal and in C
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import os
 import signal
@@ -13,7 +11,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from unittest import mock
 
 import nbformat
 import openpyxl
@@ -22,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from tests.entry import run_main
 from tests.scenarios import customer_desk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,25 +54,20 @@ def restore_sigint() -> None:
 
 
 def sweep(spec: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m sim sweep SPEC --out OUT ARGS`` from the repository root: the command line's
-    entry point called in this process, with the same arguments, exit status and output (a new
-    Python process costs seconds of imports per call; the tests that kill or interrupt a sweep
-    start one)."""
-    from sim.cli.main import main
-
+    """``python -m sim sweep SPEC --out OUT ARGS`` from the repository root: in this process on
+    the direct engine, as a new process on the papermill engine (a process that has run a Jupyter
+    kernel, as other tests do in this one, can hang in the workers it forks to run kernels)."""
     argv = ["sweep", str(spec), "--out", str(out), *args]
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with (
-        contextlib.chdir(ROOT),
-        contextlib.redirect_stdout(stdout),
-        contextlib.redirect_stderr(stderr),
-        mock.patch.object(sys, "argv", [str(ROOT / "sim" / "__main__.py"), *argv]),
-    ):
-        try:
-            code = main(argv)
-        except SystemExit as exit_:  # argparse's refusals
-            code = exit_.code
-    return subprocess.CompletedProcess(argv, code, stdout.getvalue(), stderr.getvalue())
+    if "papermill" not in args:
+        return run_main(argv, ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *argv],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
 
 
 FOLDERS = {
