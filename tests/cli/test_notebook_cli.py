@@ -11,10 +11,21 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.entry import run_main
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def notebook(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sim notebook ARGS`` from the repository root, in this process (for commands
+    refused before a kernel starts: a process that has run a kernel can hang in the workers it
+    forks later)."""
+    return run_main(["notebook", *args], ROOT)
+
+
+def notebook_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sim notebook ARGS`` from the repository root, as a new process (as ``make
+    run`` starts it)."""
     return subprocess.run(
         [sys.executable, "-m", "sim", "notebook", *args],
         capture_output=True,
@@ -28,7 +39,7 @@ def notebook(*args: str) -> subprocess.CompletedProcess[str]:
 def test_runs_a_template_from_the_repository_root(tmp_path: Path) -> None:
     """A scenario path relative to where the command runs works although the kernel runs in
     notebooks/ (as in JupyterLab); the folder gets the notebook, tables, charts and deck."""
-    done = notebook(
+    done = notebook_process(
         "00_scenario",
         "-p",
         "scenario_path=params/baseline.yaml",
@@ -89,7 +100,7 @@ def test_a_bad_parameter_is_one_line(tmp_path: Path, param: str, message: str) -
 
 def test_the_sweep_report_says_which_sweep_to_run_first(tmp_path: Path) -> None:
     missing = tmp_path / "elsewhere" / "sweeps" / "staffing_vs_recovery"
-    done = notebook("04_sweep_report", "-p", f"sweep_dir={missing}", "--out", str(tmp_path))
+    done = notebook_process("04_sweep_report", "-p", f"sweep_dir={missing}", "--out", str(tmp_path))
     assert done.returncode == 1
     command = (
         "python -m sim sweep params/sweeps/staffing_vs_recovery.yaml "

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from tests.entry import run_main
 from tests.scenarios import customer_desk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,8 +54,14 @@ def restore_sigint() -> None:
 
 
 def sweep(spec: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sim sweep SPEC --out OUT ARGS`` from the repository root: in this process on
+    the direct engine, as a new process on the papermill engine (a process that has run a Jupyter
+    kernel, as other tests do in this one, can hang in the workers it forks to run kernels)."""
+    argv = ["sweep", str(spec), "--out", str(out), *args]
+    if "papermill" not in args:
+        return run_main(argv, ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "sim", "sweep", str(spec), "--out", str(out), *args],
+        [sys.executable, "-m", "sim", *argv],
         check=False,
         capture_output=True,
         text=True,

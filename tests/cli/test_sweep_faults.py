@@ -194,9 +194,12 @@ def test_a_point_past_its_timeout_fails_and_the_sweep_goes_on(tmp_path: Path) ->
 
 
 def test_one_run_at_a_time_per_sweep_folder(tmp_path: Path) -> None:
-    spec = eight_points(tmp_path, horizon_days=200)  # long enough to outlast two more starts
+    spec = eight_points(tmp_path)
     proc = start(spec, tmp_path, "--engine", "direct", "--workers", "1")
     wait_for((tmp_path / "sweeps/tiny/points.parquet").exists, "the sweep to start")
+    # The holder is stopped, not ended: alive and holding the lock however long the two starts
+    # below take on a loaded machine, and its points stay short (the resume reruns them).
+    os.killpg(proc.pid, signal.SIGSTOP)
     for option in ("--resume", "--force"):
         second = sweep(spec, tmp_path, "--engine", "direct", option)
         assert second.returncode == 2, second.stderr

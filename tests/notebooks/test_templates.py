@@ -38,6 +38,10 @@ TINY = {
     "customers.warm_start.burn_in_days": 0,
 }
 SIMPLE = (str, int, float, bool, type(None), dict, list)
+LONG_TEMPLATES = {"06_calibrate_and_validate"}
+"""Templates executed with ``make test-long``: 06 calibrates on a month of the bank's log and
+re-simulates the next (about 40 s even with tiny parameters); its steps are checked in
+``make test`` by the ``calibrate``, ``forecast`` and ``validate-log`` tests."""
 
 EXPECTED_CHARTS = {
     "01_explore": [
@@ -180,7 +184,10 @@ def tiny_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "outputs" / "sweeps" / "tiny"
 
 
-@pytest.mark.parametrize("name", TEMPLATES)
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.long) if n in LONG_TEMPLATES else n for n in TEMPLATES],
+)
 def test_template_runs_and_writes_its_files(
     name: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
