@@ -1,0 +1,401 @@
+"""Charts of the people at the desk (a scenario's ``workforce`` section): work pressure and what
+it does to time per contact and quality, the staff over time, and the erosion trap.
+
+Every chart reads run folders' ``workforce_daily`` table (one row per replication and day from the
+start date, :func:`sim.measures.workforce.workforce_daily`) and shows weekly means: each
+replication's mean over the week's days with a value (a closed day has none), then the mean and
+its confidence band across replications (:func:`sim.plotting.data.weekly`). Weeks run from the
+scenario's start date and are drawn at their middle; the reporting window (after the warm-up) is
+marked, so the weeks the KPIs cover are plain to see.
+
+A run without a workforce section has no such table, and one without fatigue, staff satisfaction
+and attrition has no staff columns: :func:`has_workforce` and :func:`has_staff` tell the deck
+(:func:`sim.plotting.deck.run_charts`) which charts to draw; called anyway, a chart raises
+``ValueError`` saying what is missing, as :func:`sim.plotting.comparisons.retention_curve` does
+for a scenario without customers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from sim.plotting import data
+from sim.plotting.data import RunData, RunInfo, Table
+from sim.plotting.figures import source_text
+from sim.plotting.labels import CATALOGUE, Lang, contact_type_name, label
+from sim.plotting.style import (
+    BLACK,
+    BLUE,
+    GREEN,
+    ORANGE,
+    PALETTE,
+    REFERENCE,
+    VERMILLION,
+    YELLOW,
+    band,
+    ci_band_handle,
+    date_axis,
+    finish,
+    house_style,
+    reference_line,
+    slide_figure,
+    unit_axis,
+    whisker_handle,
+    whiskers,
+)
+from sim.scenario.scenario import Scenario
+
+TABLE = "workforce_daily"
+STANDARD = "time_standard_tier1"
+"""The front line's standard of time per contact (1: the contact types' handle times); present
+with erosion on."""
+TALK = "phone_handle_min"
+STAFF, ESTABLISHMENT, LEAVERS, HIRES = "staff", "establishment", "leavers", "hires"
+FATIGUE, SATISFACTION = "fatigue", "satisfaction"
+CUT_ALPHA = 0.25
+"""The cut is shaded in yellow, lighter than the confidence bands."""
+CUT_GID, WINDOW_GID = "front-line-cut", "reporting-window"
+"""Names of the cut's shading and of the reporting window's lines on every panel."""
+HOURS_PER_WEEK = 168
+BAR_DAYS = 3.0
+"""Width of a week's leaver and hire bars, in days (side by side within the week)."""
+
+
+def has_workforce(run: RunData) -> bool:
+    """Whether a run folder has the workforce table (its scenario has a workforce section)."""
+    return TABLE in run.tables
+
+
+def has_staff(workforce_daily: Table) -> bool:
+    """Whether the workforce table follows the staff: fatigue, staff satisfaction or attrition."""
+    measures = (STAFF, FATIGUE, SATISFACTION)
+    return any(str(c).partition(".")[0] in measures for c in pd.DataFrame(workforce_daily))
+
+
+def group_columns(workforce_daily: pd.DataFrame, measure: str) -> dict[str, str]:
+    """Agent group → its column of a per-group measure (``staff.tier1``), in the table's order."""
+    prefix = f"{measure}."
+    return {
+        str(c).removeprefix(prefix): str(c)
+        for c in workforce_daily.columns
+        if str(c).startswith(prefix)
+    }
+
+
+def group_name(group: str, lang: Lang) -> str:
+    """An agent group as words: the two-tier desk's ``tier1`` is the front line, ``tier2`` tier 2;
+    any other group as its name in words (``enquiry_team`` → Enquiry team)."""
+    key = f"workforce.group.{group}"
+    return label(key, lang) if key in CATALOGUE else contact_type_name(group, lang)
+
+
+def cut_periods(scenario: Scenario) -> list[tuple[dt.date, dt.date]]:
+    """The dates the front line is cut: its roster's headcount periods that scale it below 1
+    (of ``staffing.tier1``, or of the tier-1 agent groups), first and last date, in date order."""
+    staffing = scenario.staffing
+    rosters = [staffing.tier1] if staffing.tier1 is not None else []
+    rosters += [g.roster for g in (staffing.groups or {}).values() if g.tier == 1]
+    periods = {
+        (p.start_date, p.end_date) for r in rosters for p in r.headcount_periods if p.scale < 1.0
+    }
+    return sorted(periods)
+
+
+def workforce_table(run: RunData) -> pd.DataFrame:
+    """A run folder's workforce table.
+
+    Raises:
+        ValueError: the run has none (its scenario has no workforce section).
+    """
+    if not has_workforce(run):
+        raise ValueError(
+            f"{run.path}: no {TABLE}.parquet (scenario {run.info.scenario.name!r} has no "
+            "workforce section)"
+        )
+    return run.tables[TABLE]
+
+
+def week_middles(weeks: np.ndarray, start: dt.date) -> np.ndarray:
+    """The middle of each week (week 0: the seven days from ``start``) for a date axis."""
+    hours = np.asarray(weeks) * HOURS_PER_WEEK + HOURS_PER_WEEK // 2
+    return np.datetime64(start, "h") + hours.astype("timedelta64[h]")
+
+
+def week_axis(ax: Axes, lang: Lang) -> None:
+    """Concise date ticks under the weekly panels."""
+    date_axis(ax, lang)
+    ax.set_xlabel(label("workforce.week_axis", lang))
+
+
+def share_axis(ax: Axes) -> None:
+    """Whole per cent on a share axis that keeps its data range (a drift of a few points in a
+    rate near 80% stays visible)."""
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def mark_reporting_window(axes: Sequence[Axes], info: RunInfo, lang: Lang) -> Artist | None:
+    """A dotted line where the reporting window starts (the end of the warm-up: the KPIs cover
+    what follows) on each panel; the line for the legend, or None without a warm-up."""
+    calendar = info.scenario.calendar
+    if calendar.warmup_min <= 0:
+        return None
+    at = np.datetime64(calendar.start_date, "m") + np.timedelta64(int(calendar.warmup_min), "m")
+    text = label("workforce.window", lang, date=at.astype("datetime64[D]"))
+    lines = [reference_line(ax, at, text, horizontal=False, linestyle=":") for ax in axes]
+    for line in lines:
+        line.set_gid(WINDOW_GID)
+    return lines[0]
+
+
+def shade_cuts(
+    axes: Sequence[Axes], periods: Sequence[tuple[dt.date, dt.date]], info: RunInfo, lang: Lang
+) -> Artist | None:
+    """Shade the front-line cut (first to last date, whole days) on each panel, within the
+    horizon; the legend entry, or None when no cut falls within it."""
+    calendar = info.scenario.calendar
+    first = np.datetime64(calendar.start_date, "D")
+    end = first + np.timedelta64(calendar.horizon_days, "D")
+    spans = [
+        (max(np.datetime64(a, "D"), first), min(np.datetime64(b, "D") + 1, end)) for a, b in periods
+    ]
+    spans = [(a, b) for a, b in spans if a < b]
+    for ax in axes:
+        for a, b in spans:
+            ax.axvspan(a, b, color=YELLOW, alpha=CUT_ALPHA, linewidth=0, gid=CUT_GID)
+    return (
+        Patch(color=YELLOW, alpha=CUT_ALPHA, label=label("workforce.cut", lang)) if spans else None
+    )
+
+
+def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en") -> Figure:
+    """Week by week, in stacked panels on one time axis: the front line's work pressure (its work
+    in hand per agent present, with the pressure above which agents cut corners), its standard
+    of time per contact (with erosion on; otherwise the talk time of its answered calls) and
+    first-contact resolution: the chain from a shortfall to time cut to quality lost (Oliva &
+    Sterman 2001). Bands: confidence intervals across replications."""
+    df = pd.DataFrame(workforce_daily)
+    time_column = STANDARD if STANDARD in df else TALK
+    est = data.weekly(df, ["work_pressure_tier1", time_column])
+    fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
+    x = week_middles(est.index.to_numpy(), info.scenario.calendar.start_date)
+    workforce = info.scenario.workforce
+    corners = workforce.cutting_corners if workforce is not None else None
+    with house_style(lang):
+        fig, axes = slide_figure(nrows=3, sharex=True)
+        pressure_ax, time_ax, fcr_ax = axes
+        handles: list[Artist] = [
+            band(
+                pressure_ax, x, est["work_pressure_tier1"], BLUE, label("workforce.pressure", lang)
+            )
+        ]
+        if corners is not None:
+            onset = label("workforce.onset", lang, onset=corners.onset_pressure)
+            handles.append(reference_line(pressure_ax, corners.onset_pressure, onset))
+        pressure_ax.set_ylim(bottom=0.0)
+        pressure_ax.set_ylabel(label("workforce.pressure_axis", lang))
+        if time_column == STANDARD:
+            handles.append(
+                band(time_ax, x, est[STANDARD], ORANGE, label("workforce.standard", lang))
+            )
+            share_axis(time_ax)
+            time_ax.set_ylabel(label("workforce.standard_axis", lang))
+        else:
+            handles.append(band(time_ax, x, est[TALK], ORANGE, label("workforce.talk", lang)))
+            time_ax.set_ylabel(label("workforce.talk_axis", lang))
+        handles.append(band(fcr_ax, x, fcr["fcr_rate"], GREEN, label("workforce.fcr", lang)))
+        share_axis(fcr_ax)
+        fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
+        window = mark_reporting_window(axes, info, lang)
+        handles += [h for h in (window, ci_band_handle(info.ci_level, lang)) if h is not None]
+        fig.align_ylabels()
+        week_axis(fcr_ax, lang)
+        title = label("workforce.pressure_title", lang)
+        return finish(fig, title, source_text([info], lang), handles)
+
+
+def staff_over_time(workforce_daily: Table, info: RunInfo, lang: Lang = "en") -> Figure:
+    """Week by week, one colour per agent group: with attrition, the staff on the books against
+    the establishment (the agents its roster needs), and the leavers and new hires starting
+    (all groups); with fatigue or staff satisfaction, both indices. Only the panels the run's
+    mechanisms allow are drawn.
+
+    Raises:
+        ValueError: the table follows no staff (no fatigue, satisfaction or attrition).
+    """
+    df = pd.DataFrame(workforce_daily)
+    staff = group_columns(df, STAFF)
+    indices = {m: group_columns(df, m) for m in (SATISFACTION, FATIGUE)}
+    if not (staff or any(indices.values())):
+        raise ValueError(
+            f"scenario {info.scenario.name!r} follows no staff: its workforce section has no "
+            "fatigue, satisfaction or attrition"
+        )
+    names = list(dict.fromkeys([*staff, *indices[SATISFACTION], *indices[FATIGUE]]))
+    colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(names)}
+    start = info.scenario.calendar.start_date
+    with house_style(lang):
+        fig, axes = slide_figure(nrows=(2 if staff else 0) + any(indices.values()), sharex=True)
+        handles: list[Artist] = [
+            Line2D([], [], color=colours[g], label=group_name(g, lang)) for g in names
+        ]
+        if staff:
+            handles += _staff_panel(axes[0], df, staff, colours, start, lang)
+            handles += _flows_panel(axes[1], df, start, info.ci_level, lang)
+        if any(indices.values()):
+            handles += _index_panel(axes[-1], df, indices, colours, start, lang)
+        window = mark_reporting_window(axes, info, lang)
+        handles += [h for h in (window, ci_band_handle(info.ci_level, lang)) if h is not None]
+        fig.align_ylabels()
+        week_axis(axes[-1], lang)
+        title = label("workforce.staff_title", lang)
+        return finish(fig, title, source_text([info], lang), handles, ncols=3)
+
+
+def _staff_panel(
+    ax: Axes,
+    df: pd.DataFrame,
+    staff: Mapping[str, str],
+    colours: Mapping[str, str],
+    start: dt.date,
+    lang: Lang,
+) -> list[Artist]:
+    """Staff on the books per group (weekly mean, band) against its establishment (dashed)."""
+    establishment = group_columns(df, ESTABLISHMENT)
+    est = data.weekly(df, [*staff.values(), *establishment.values()])
+    x = week_middles(est.index.to_numpy(), start)
+    for group, column in staff.items():
+        band(ax, x, est[column], colours[group], "").set_gid(f"{STAFF}:{group}")
+        if group in establishment:
+            level = est[establishment[group]]["mean"]
+            (line,) = ax.plot(x, level, color=colours[group], linestyle="--", linewidth=1.8)
+            line.set_gid(f"{ESTABLISHMENT}:{group}")
+    ax.set_ylim(bottom=0.0)
+    unit_axis(ax, "count")
+    ax.set_ylabel(label("workforce.staff_axis", lang))
+    key = label("workforce.establishment_style", lang)
+    return [Line2D([], [], color=REFERENCE, linestyle="--", label=key)]
+
+
+def _flows_panel(
+    ax: Axes, df: pd.DataFrame, start: dt.date, level: float, lang: Lang
+) -> list[Artist]:
+    """Leavers and new hires starting per week over all groups (mean, with whiskers), side by
+    side within each week."""
+    totals = pd.DataFrame(
+        {
+            "replication": df["replication"],
+            "day": df["day"],
+            **{m: df[list(group_columns(df, m).values())].sum(axis=1) for m in (LEAVERS, HIRES)},
+        }
+    )
+    est = data.weekly(totals, [LEAVERS, HIRES], total=True)
+    middle = week_middles(est.index.to_numpy(), start)
+    offset = np.timedelta64(int(BAR_DAYS * 12), "h")
+    handles: list[Artist] = []
+    for measure, shift, colour in ((LEAVERS, -offset, VERMILLION), (HIRES, offset, GREEN)):
+        rows = est[measure]
+        handles.append(
+            ax.bar(
+                middle + shift,
+                rows["mean"],
+                BAR_DAYS,
+                yerr=whiskers(rows["mean"], rows["ci_low"], rows["ci_high"]),
+                color=colour,
+                error_kw={"ecolor": BLACK, "elinewidth": 1.2},
+                label=label(f"workforce.{measure}", lang),
+            )
+        )
+    unit_axis(ax, "count")
+    ax.set_ylabel(label("workforce.flows_axis", lang))
+    return [*handles, whisker_handle(level, lang)]
+
+
+def _index_panel(
+    ax: Axes,
+    df: pd.DataFrame,
+    indices: Mapping[str, Mapping[str, str]],
+    colours: Mapping[str, str],
+    start: dt.date,
+    lang: Lang,
+) -> list[Artist]:
+    """Staff satisfaction (solid) and fatigue (dotted) per group, both indices from 0 to 1."""
+    est = data.weekly(df, [c for columns in indices.values() for c in columns.values()], upper=1.0)
+    x = week_middles(est.index.to_numpy(), start)
+    handles: list[Artist] = []
+    for measure, linestyle in ((SATISFACTION, "-"), (FATIGUE, ":")):
+        for group, column in indices[measure].items():
+            line = band(ax, x, est[column], colours[group], "")
+            line.set(linestyle=linestyle, gid=f"{measure}:{group}")
+        if indices[measure]:
+            key = label(f"workforce.{measure}_style", lang)
+            handles.append(Line2D([], [], color=REFERENCE, linestyle=linestyle, label=key))
+    ax.set_ylim(0.0, 1.02)
+    ax.yaxis.set_major_formatter("{x:.1f}")
+    ax.set_ylabel(label("workforce.index_axis", lang))
+    return handles
+
+
+def erosion_trap(
+    runs: Mapping[str, RunData],
+    cuts: Sequence[tuple[dt.date, dt.date]] | None = None,
+    lang: Lang = "en",
+) -> Figure:
+    """The erosion trap over the whole horizon: week by week, first-contact resolution (top) and
+    the front line's standard of time per contact (bottom; the talk time of its answered calls
+    unless every run has erosion on), one line with its confidence band per run, with the
+    front-line cut shaded and the reporting window marked.
+
+    With eroding standards a temporary cut leaves time per contact, and with it resolution,
+    lower long after staffing is restored; without erosion the desk recovers (Oliva & Sterman
+    2001). Compare runs made with the same seed, e.g. ``erosion`` and ``cut_and_restore``, and
+    the same pair with erosion off.
+
+    Args:
+        runs: display name → run folder (each with the workforce table).
+        cuts: first and last date of each cut; default: the runs' front-line headcount periods
+            that scale the roster below 1 (:func:`cut_periods`).
+    """
+    tables = {name: pd.DataFrame(workforce_table(run)) for name, run in runs.items()}
+    infos = [run.info for run in runs.values()]
+    if cuts is None:
+        cuts = sorted({p for info in infos for p in cut_periods(info.scenario)})
+    standard = all(STANDARD in df for df in tables.values())
+    time_column = STANDARD if standard else TALK
+    with house_style(lang):
+        fig, axes = slide_figure(nrows=2, sharex=True)
+        fcr_ax, time_ax = axes
+        handles: list[Artist] = []
+        for i, (name, df) in enumerate(tables.items()):
+            colour = PALETTE[i % len(PALETTE)]
+            start = runs[name].info.scenario.calendar.start_date
+            fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
+            x = week_middles(fcr.index.to_numpy(), start)
+            handles.append(band(fcr_ax, x, fcr["fcr_rate"], colour, name))
+            est = data.weekly(df, [time_column])
+            band(time_ax, week_middles(est.index.to_numpy(), start), est[time_column], colour, name)
+        share_axis(fcr_ax)
+        fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
+        if standard:
+            share_axis(time_ax)
+            time_ax.set_ylabel(label("workforce.standard_axis", lang))
+        else:
+            time_ax.set_ylabel(label("workforce.talk_axis", lang))
+        marks = [
+            shade_cuts(axes, cuts, infos[0], lang),
+            mark_reporting_window(axes, infos[0], lang),
+        ]
+        handles += [h for h in (*marks, ci_band_handle(infos[0].ci_level, lang)) if h is not None]
+        fig.align_ylabels()
+        week_axis(time_ax, lang)
+        title = label("workforce.trap_title", lang)
+        return finish(fig, title, source_text(infos, lang), handles)
