@@ -57,8 +57,8 @@ from sim.scenario.scenario import Scenario
 
 TABLE = "workforce_daily"
 STANDARD = "time_standard_tier1"
-"""The front line's standard of time per contact (1: the contact types' handle times); present
-with erosion on."""
+"""The front line's standard of time per contact (1: the contact types' handle times); it moves
+only with erosion on."""
 TALK = "phone_handle_min"
 STAFF, ESTABLISHMENT, LEAVERS, HIRES = "staff", "establishment", "leavers", "hires"
 FATIGUE, SATISFACTION = "fatigue", "satisfaction"
@@ -109,6 +109,13 @@ def cut_periods(scenario: Scenario) -> list[tuple[dt.date, dt.date]]:
         (p.start_date, p.end_date) for r in rosters for p in r.headcount_periods if p.scale < 1.0
     }
     return sorted(periods)
+
+
+def erodes(info: RunInfo) -> bool:
+    """Whether the run's standard of time per contact can erode (otherwise it stays at 1, and
+    the talk time shows the time agents give)."""
+    workforce = info.scenario.workforce
+    return workforce is not None and workforce.erosion is not None
 
 
 def workforce_table(run: RunData) -> pd.DataFrame:
@@ -184,7 +191,7 @@ def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en
     first-contact resolution: the chain from a shortfall to time cut to quality lost (Oliva &
     Sterman 2001). Bands: confidence intervals across replications."""
     df = pd.DataFrame(workforce_daily)
-    time_column = STANDARD if STANDARD in df else TALK
+    time_column = STANDARD if erodes(info) else TALK
     est = data.weekly(df, ["work_pressure_tier1", time_column])
     fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
     x = week_middles(est.index.to_numpy(), info.scenario.calendar.start_date)
@@ -369,7 +376,7 @@ def erosion_trap(
     infos = [run.info for run in runs.values()]
     if cuts is None:
         cuts = sorted({p for info in infos for p in cut_periods(info.scenario)})
-    standard = all(STANDARD in df for df in tables.values())
+    standard = all(erodes(info) for info in infos)
     time_column = STANDARD if standard else TALK
     with house_style(lang):
         fig, axes = slide_figure(nrows=2, sharex=True)
