@@ -117,8 +117,7 @@ class Chart:
 def run_charts(run: RunData, lang: Lang = "en") -> list[Chart]:
     """Every chart the run's tables allow, each with its one-line takeaway and notes (a desk with
     agent groups adds service level by contact type and who served whom; a workforce section
-    adds work pressure and quality, and with fatigue, staff satisfaction or attrition the staff
-    over time)."""
+    adds work pressure and quality, and the staff over time)."""
     tables, info = run.tables, run.info
     charts = [
         Chart.of(
@@ -179,11 +178,10 @@ def run_charts(run: RunData, lang: Lang = "en") -> list[Chart]:
         charts.append(
             Chart.of("pressure_and_quality", figure, takeaways.pressure_takeaway(run, lang), lang)
         )
-        if workforce.has_staff(daily):
-            figure = workforce.staff_over_time(daily, info, lang)
-            charts.append(
-                Chart.of("staff_over_time", figure, takeaways.staff_takeaway(run, lang), lang)
-            )
+        figure = workforce.staff_over_time(daily, info, lang)
+        charts.append(
+            Chart.of("staff_over_time", figure, takeaways.staff_takeaway(run, lang), lang)
+        )
     return charts
 
 

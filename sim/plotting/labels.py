@@ -407,9 +407,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "workforce.fcr_axis": ("FCR (%)", "首次解决率（%）"),
     "workforce.fcr": ("First-contact resolution (FCR)", "首次接触解决率"),
     "workforce.staff_title": (
-        "Staff on the books, leavers and new hires, weekly",
-        "在册员工、离职与新入职（按周）",
+        "Overtime, strain and staff by agent group, weekly",
+        "各坐席组的加班、身心状态与人员（按周）",
     ),
+    "workforce.overtime_axis": ("Overtime (h)", "加班（小时）"),
     "workforce.staff_axis": ("Staff (agents)", "在册（人）"),
     "workforce.establishment_style": (
         "dashed: establishment (the roster's agents)",
@@ -440,6 +441,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "take.staff_satisfaction": ("staff satisfaction {value}", "员工满意度指数 {value}"),
     "take.fatigue": ("front-line fatigue {value}", "一线疲劳度 {value}"),
+    "take.overtime": ("overtime {value} of the time attending", "加班占出勤时间 {value}"),
     "rule.time_decay": ("time-decay", "时间衰减"),
     "rule.tarp": ("TARP", "TARP"),
 }

@@ -368,7 +368,7 @@ def pressure_takeaway(run: RunData, lang: Lang) -> Takeaway:
 
 def staff_takeaway(run: RunData, lang: Lang) -> Takeaway:
     """What the mechanisms on measure: leavers, turnover and vacancies (attrition), staff
-    satisfaction and front-line fatigue; the notes add the share of time on overtime."""
+    satisfaction, front-line fatigue, and the share of time on overtime (always measured)."""
     kpis = _reported(run, STAFF_KPIS)
     parts = []
     if "leavers" in kpis:
@@ -384,6 +384,7 @@ def staff_takeaway(run: RunData, lang: Lang) -> Takeaway:
     for kpi, key in (
         ("staff_satisfaction", "take.staff_satisfaction"),
         ("fatigue_front_line", "take.fatigue"),
+        ("overtime_share", "take.overtime"),
     ):
         if kpi in kpis:
             parts.append(label(key, lang, value=_estimate_text(run, kpi, lang)))

@@ -8,11 +8,11 @@ its confidence band across replications (:func:`sim.plotting.data.weekly`). Week
 scenario's start date and are drawn at their middle; the reporting window (after the warm-up) is
 marked, so the weeks the KPIs cover are plain to see.
 
-A run without a workforce section has no such table, and one without fatigue, staff satisfaction
-and attrition has no staff columns: :func:`has_workforce` and :func:`has_staff` tell the deck
-(:func:`sim.plotting.deck.run_charts`) which charts to draw; called anyway, a chart raises
-``ValueError`` saying what is missing, as :func:`sim.plotting.comparisons.retention_curve` does
-for a scenario without customers.
+A run without a workforce section has no such table: :func:`has_workforce` tells the deck
+(:func:`sim.plotting.deck.run_charts`) whether to draw the charts of one run, and
+:func:`erosion_trap` raises ``ValueError`` for such a run, as
+:func:`sim.plotting.comparisons.retention_curve` does for a scenario without customers. The
+staff chart draws a panel for each mechanism the run has on (overtime hours are always there).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ STANDARD = "time_standard_tier1"
 only with erosion on."""
 TALK = "phone_handle_min"
 STAFF, ESTABLISHMENT, LEAVERS, HIRES = "staff", "establishment", "leavers", "hires"
-FATIGUE, SATISFACTION = "fatigue", "satisfaction"
+FATIGUE, SATISFACTION, OVERTIME = "fatigue", "satisfaction", "overtime_h"
 CUT_ALPHA = 0.25
 """The cut is shaded in yellow, lighter than the confidence bands."""
 CUT_GID, WINDOW_GID = "front-line-cut", "reporting-window"
@@ -74,12 +74,6 @@ BAR_DAYS = 3.0
 def has_workforce(run: RunData) -> bool:
     """Whether a run folder has the workforce table (its scenario has a workforce section)."""
     return TABLE in run.tables
-
-
-def has_staff(workforce_daily: Table) -> bool:
-    """Whether the workforce table follows the staff: fatigue, staff satisfaction or attrition."""
-    measures = (STAFF, FATIGUE, SATISFACTION)
-    return any(str(c).partition(".")[0] in measures for c in pd.DataFrame(workforce_daily))
 
 
 def group_columns(workforce_daily: pd.DataFrame, measure: str) -> dict[str, str]:
@@ -231,41 +225,57 @@ def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en
 
 
 def staff_over_time(workforce_daily: Table, info: RunInfo, lang: Lang = "en") -> Figure:
-    """Week by week, one colour per agent group: with attrition, the staff on the books against
-    the establishment (the agents its roster needs), and the leavers and new hires starting
-    (all groups); with fatigue or staff satisfaction, both indices. Only the panels the run's
-    mechanisms allow are drawn.
-
-    Raises:
-        ValueError: the table follows no staff (no fatigue, satisfaction or attrition).
-    """
+    """Week by week, one colour per agent group, top to bottom as pressure works through the
+    staff: overtime agent-hours (always: agents finishing a contact after their shift, and with
+    the overtime policy those kept on); with fatigue or staff satisfaction, both indices; with
+    attrition, the staff on the books against the establishment (the agents its roster needs),
+    then the leavers and new hires starting (all groups). The mechanisms a run has off have no
+    panel; four panels are drawn two by two."""
     df = pd.DataFrame(workforce_daily)
-    staff = group_columns(df, STAFF)
+    overtime = group_columns(df, OVERTIME)
     indices = {m: group_columns(df, m) for m in (SATISFACTION, FATIGUE)}
-    if not (staff or any(indices.values())):
-        raise ValueError(
-            f"scenario {info.scenario.name!r} follows no staff: its workforce section has no "
-            "fatigue, satisfaction or attrition"
-        )
-    names = list(dict.fromkeys([*staff, *indices[SATISFACTION], *indices[FATIGUE]]))
+    staff = group_columns(df, STAFF)
+    names = list(dict.fromkeys([*overtime, *indices[SATISFACTION], *indices[FATIGUE], *staff]))
     colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(names)}
     start = info.scenario.calendar.start_date
+    with_indices = any(indices.values())
+    panels = 1 + with_indices + 2 * bool(staff)
+    ncols = 2 if panels == 4 else 1  # four panels stacked leave too little height for each
     with house_style(lang):
-        fig, axes = slide_figure(nrows=(2 if staff else 0) + any(indices.values()), sharex=True)
+        fig, axes = slide_figure(nrows=panels // ncols, ncols=ncols, sharex=True)
         handles: list[Artist] = [
             Line2D([], [], color=colours[g], label=group_name(g, lang)) for g in names
         ]
+        _overtime_panel(axes[0], df, overtime, colours, start, lang)
+        if with_indices:
+            handles += _index_panel(axes[1], df, indices, colours, start, lang)
         if staff:
-            handles += _staff_panel(axes[0], df, staff, colours, start, lang)
-            handles += _flows_panel(axes[1], df, start, info.ci_level, lang)
-        if any(indices.values()):
-            handles += _index_panel(axes[-1], df, indices, colours, start, lang)
+            handles += _staff_panel(axes[-2], df, staff, colours, start, lang)
+            handles += _flows_panel(axes[-1], df, start, info.ci_level, lang)
         window = mark_reporting_window(axes, info, lang)
         handles += [h for h in (window, ci_band_handle(info.ci_level, lang)) if h is not None]
         fig.align_ylabels()
-        week_axis(axes[-1], lang)
+        for ax in axes[-ncols:]:
+            week_axis(ax, lang)
         title = label("workforce.staff_title", lang)
-        return finish(fig, title, source_text([info], lang), handles, ncols=3)
+        return finish(fig, title, source_text([info], lang), handles, ncols=4)
+
+
+def _overtime_panel(
+    ax: Axes,
+    df: pd.DataFrame,
+    overtime: Mapping[str, str],
+    colours: Mapping[str, str],
+    start: dt.date,
+    lang: Lang,
+) -> None:
+    """Overtime agent-hours per group and week (each replication's weekly total, band)."""
+    est = data.weekly(df, list(overtime.values()), total=True)
+    x = week_middles(est.index.to_numpy(), start)
+    for group, column in overtime.items():
+        band(ax, x, est[column], colours[group], "").set_gid(f"{OVERTIME}:{group}")
+    ax.set_ylim(bottom=0.0)
+    ax.set_ylabel(label("workforce.overtime_axis", lang))
 
 
 def _staff_panel(

@@ -2,11 +2,10 @@
 
 Four weeks of the busy desk with every workforce mechanism on, the front line cut by 30% in the
 second week and the KPIs measured from the third: every weekly line is the mean across
-replications of each replication's mean of the daily values over the week (leavers and hires:
-its weekly total), drawn at mid-week; the cut is shaded over its dates and the reporting window
-marked where the warm-up ends. Every chart has a title, units, a legend and the source line in
-English and Chinese, and a run's deck gets the workforce charts its mechanisms allow.
-"""
+replications of each replication's mean of the daily values over the week (overtime, leavers and
+hires: its weekly total), drawn at mid-week; the cut is shaded over its dates and the reporting
+window marked where the warm-up ends. Every chart has a title, units, a legend and the source line
+in English and Chinese, and a run's deck gets the workforce charts."""
 
 from __future__ import annotations
 
@@ -41,13 +40,7 @@ from sim.plotting import (
 )
 from sim.plotting.labels import LANGS, Lang, label
 from sim.plotting.style import source_line
-from sim.plotting.workforce import (
-    CUT_GID,
-    WINDOW_GID,
-    cut_periods,
-    has_staff,
-    has_workforce,
-)
+from sim.plotting.workforce import CUT_GID, WINDOW_GID, cut_periods, has_workforce
 from sim.scenario.loading import load_scenario
 from sim.scenario.scenario import Scenario
 from tests.scenarios import busy_desk
@@ -97,7 +90,8 @@ def steady_run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
 
 @pytest.fixture(scope="module")
 def corners_run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
-    """Pressure and cutting corners only: no erosion, and no staff followed."""
+    """Pressure and cutting corners only: no erosion, overtime, fatigue, staff satisfaction or
+    attrition."""
     scenario = _desk(cut=True, cutting_corners={})
     return _write(scenario.model_copy(update={"name": "corners"}), tmp_path_factory.mktemp("c"))
 
@@ -172,15 +166,18 @@ def test_without_erosion_the_middle_panel_is_talk_time(corners_run: RunData) -> 
     assert _text(time_ax.get_ylabel()) == label("workforce.talk_axis", "en")
 
 
-def test_staff_against_establishment_flows_and_indices(cut_run: RunData) -> None:
+def test_overtime_indices_staff_and_flows_per_group(cut_run: RunData) -> None:
     daily = _daily(cut_run)
-    staff_ax, flows_ax, index_ax = staff_over_time(daily, cut_run.info).axes
+    overtime_ax, index_ax, staff_ax, flows_ax = staff_over_time(daily, cut_run.info).axes
     for group in ("tier1", "tier2"):
+        line = _gid(overtime_ax, f"overtime_h:{group}")
+        expected = _weekly_mean(daily, f"overtime_h.{group}", total=True)
+        np.testing.assert_allclose(np.asarray(line.get_ydata(), float), expected)
         for ax, measure in (
-            (staff_ax, "staff"),
-            (staff_ax, "establishment"),
             (index_ax, "satisfaction"),
             (index_ax, "fatigue"),
+            (staff_ax, "staff"),
+            (staff_ax, "establishment"),
         ):
             line = _gid(ax, f"{measure}:{group}")
             expected = _weekly_mean(daily, f"{measure}.{group}")
@@ -195,13 +192,15 @@ def test_staff_against_establishment_flows_and_indices(cut_run: RunData) -> None
     assert daily[["leavers.tier1", "leavers.tier2"]].to_numpy().sum() > 0  # bars to draw
 
 
-def test_a_run_that_follows_no_staff_has_no_staff_chart(corners_run: RunData) -> None:
+def test_without_staff_mechanisms_the_staff_chart_is_overtime_alone(corners_run: RunData) -> None:
+    """Overtime hours are measured with any workforce section; the other panels need fatigue,
+    staff satisfaction or attrition."""
     daily = _daily(corners_run)
-    assert has_workforce(corners_run) and not has_staff(daily)
-    with pytest.raises(ValueError, match="follows no staff"):
-        staff_over_time(daily, corners_run.info)
+    assert has_workforce(corners_run)
+    (overtime_ax,) = staff_over_time(daily, corners_run.info).axes
+    assert _text(overtime_ax.get_ylabel()) == label("workforce.overtime_axis", "en")
     names = [c.name for c in run_charts(corners_run)]
-    assert "pressure_and_quality" in names and "staff_over_time" not in names
+    assert names[-2:] == ["pressure_and_quality", "staff_over_time"]
 
 
 def test_erosion_trap_lines_per_run_with_the_cut_shaded(
@@ -266,8 +265,8 @@ def test_charts_have_title_units_legend_and_source(
         assert fig.get_suptitle()
         assert fig.legends and all(t.get_text() for t in fig.legends[0].get_texts())
         for ax in fig.axes:
-            assert UNIT_IN_LABEL.search(ax.get_ylabel()), ax.get_ylabel()
-        assert UNIT_IN_LABEL.search(fig.axes[-1].get_xlabel())
+            assert UNIT_IN_LABEL.search(_text(ax.get_ylabel())), ax.get_ylabel()
+        assert UNIT_IN_LABEL.search(_text(fig.axes[-1].get_xlabel()))
         source = source_line(fig)
         assert info.scenario.name in source and "2 " in source and "95%" in source
 
@@ -277,4 +276,5 @@ def test_the_deck_of_a_run_with_every_mechanism_has_both_run_charts(cut_run: Run
     assert {"pressure_and_quality", "staff_over_time"} <= set(charts)
     assert "首次接触解决率" in charts["pressure_and_quality"].takeaway
     assert "离职人数" in charts["staff_over_time"].takeaway
+    assert "加班" in charts["staff_over_time"].takeaway
     assert all(charts[n].notes[-1] for n in ("pressure_and_quality", "staff_over_time"))
