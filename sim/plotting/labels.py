@@ -383,7 +383,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "占用率从 {low}（{low_group}）到 {high}（{high_group}）",
     ),
     # --- the people at the desk (workforce) -------------------------------------------------
-    "workforce.week_axis": ("Date (weekly means, at mid-week)", "日期（周均值，标于周中）"),
+    "workforce.week_axis": ("Week (date)", "周（日期）"),
     "workforce.window": ("Reporting window from {date}", "报告期自 {date} 起"),
     "workforce.group.tier1": ("Front line", "一线"),
     "workforce.group.tier2": ("Tier 2", "二线"),

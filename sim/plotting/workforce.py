@@ -53,6 +53,7 @@ from sim.plotting.style import (
     whisker_handle,
     whiskers,
 )
+from sim.scenario.desk import Calendar
 from sim.scenario.scenario import Scenario
 
 TABLE = "workforce_daily"
@@ -66,7 +67,7 @@ CUT_ALPHA = 0.25
 """The cut is shaded in yellow, lighter than the confidence bands."""
 CUT_GID, WINDOW_GID = "front-line-cut", "reporting-window"
 """Names of the cut's shading and of the reporting window's lines on every panel."""
-HOURS_PER_WEEK = 168
+HOURS_PER_DAY = 24
 BAR_DAYS = 3.0
 """Width of a week's leaver and hire bars, in days (side by side within the week)."""
 
@@ -126,16 +127,30 @@ def workforce_table(run: RunData) -> pd.DataFrame:
     return run.tables[TABLE]
 
 
-def week_middles(weeks: np.ndarray, start: dt.date) -> np.ndarray:
-    """The middle of each week (week 0: the seven days from ``start``) for a date axis."""
-    hours = np.asarray(weeks) * HOURS_PER_WEEK + HOURS_PER_WEEK // 2
-    return np.datetime64(start, "h") + hours.astype("timedelta64[h]")
+def week_middles(weeks: np.ndarray, calendar: Calendar) -> np.ndarray:
+    """The middle of each week's days within the horizon (week 0: the seven days from the start
+    date; a last, shorter week at the middle of its own days) for a date axis."""
+    first = np.asarray(weeks) * 7
+    last = np.minimum(first + 7, calendar.horizon_days)
+    hours = (first + last) * HOURS_PER_DAY // 2
+    return np.datetime64(calendar.start_date, "h") + hours.astype("timedelta64[h]")
 
 
-def week_axis(ax: Axes, lang: Lang) -> None:
-    """Concise date ticks under the weekly panels."""
+def week_axis(ax: Axes, info: RunInfo, lang: Lang) -> None:
+    """Concise date ticks under the weekly panels, across the whole horizon."""
+    calendar = info.scenario.calendar
+    first = np.datetime64(calendar.start_date, "D")
+    ax.set_xlim(first, first + np.timedelta64(calendar.horizon_days, "D"))
     date_axis(ax, lang)
     ax.set_xlabel(label("workforce.week_axis", lang))
+
+
+def weekly_band(ax: Axes, x: np.ndarray, estimates: pd.DataFrame, colour: str, text: str) -> Line2D:
+    """A weekly mean as a line with a dot per week (a run of one week still shows), and its
+    confidence band (:func:`sim.plotting.style.band`); returns the line."""
+    line = band(ax, x, estimates, colour, text)
+    line.set(marker="o", markersize=4)
+    return line
 
 
 def share_axis(ax: Axes) -> None:
@@ -188,14 +203,14 @@ def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en
     time_column = STANDARD if erodes(info) else TALK
     est = data.weekly(df, ["work_pressure_tier1", time_column])
     fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
-    x = week_middles(est.index.to_numpy(), info.scenario.calendar.start_date)
+    x = week_middles(est.index.to_numpy(), info.scenario.calendar)
     workforce = info.scenario.workforce
     corners = workforce.cutting_corners if workforce is not None else None
     with house_style(lang):
         fig, axes = slide_figure(nrows=3, sharex=True)
         pressure_ax, time_ax, fcr_ax = axes
         handles: list[Artist] = [
-            band(
+            weekly_band(
                 pressure_ax, x, est["work_pressure_tier1"], BLUE, label("workforce.pressure", lang)
             )
         ]
@@ -206,20 +221,22 @@ def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en
         pressure_ax.set_ylabel(label("workforce.pressure_axis", lang))
         if time_column == STANDARD:
             handles.append(
-                band(time_ax, x, est[STANDARD], ORANGE, label("workforce.standard", lang))
+                weekly_band(time_ax, x, est[STANDARD], ORANGE, label("workforce.standard", lang))
             )
             share_axis(time_ax)
             time_ax.set_ylabel(label("workforce.standard_axis", lang))
         else:
-            handles.append(band(time_ax, x, est[TALK], ORANGE, label("workforce.talk", lang)))
+            handles.append(
+                weekly_band(time_ax, x, est[TALK], ORANGE, label("workforce.talk", lang))
+            )
             time_ax.set_ylabel(label("workforce.talk_axis", lang))
-        handles.append(band(fcr_ax, x, fcr["fcr_rate"], GREEN, label("workforce.fcr", lang)))
+        handles.append(weekly_band(fcr_ax, x, fcr["fcr_rate"], GREEN, label("workforce.fcr", lang)))
         share_axis(fcr_ax)
         fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
         window = mark_reporting_window(axes, info, lang)
         handles += [h for h in (window, ci_band_handle(info.ci_level, lang)) if h is not None]
         fig.align_ylabels()
-        week_axis(fcr_ax, lang)
+        week_axis(fcr_ax, info, lang)
         title = label("workforce.pressure_title", lang)
         return finish(fig, title, source_text([info], lang), handles)
 
@@ -237,7 +254,7 @@ def staff_over_time(workforce_daily: Table, info: RunInfo, lang: Lang = "en") ->
     staff = group_columns(df, STAFF)
     names = list(dict.fromkeys([*overtime, *indices[SATISFACTION], *indices[FATIGUE], *staff]))
     colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(names)}
-    start = info.scenario.calendar.start_date
+    calendar = info.scenario.calendar
     with_indices = any(indices.values())
     panels = 1 + with_indices + 2 * bool(staff)
     ncols = 2 if panels == 4 else 1  # four panels stacked leave too little height for each
@@ -246,17 +263,17 @@ def staff_over_time(workforce_daily: Table, info: RunInfo, lang: Lang = "en") ->
         handles: list[Artist] = [
             Line2D([], [], color=colours[g], label=group_name(g, lang)) for g in names
         ]
-        _overtime_panel(axes[0], df, overtime, colours, start, lang)
+        _overtime_panel(axes[0], df, overtime, colours, calendar, lang)
         if with_indices:
-            handles += _index_panel(axes[1], df, indices, colours, start, lang)
+            handles += _index_panel(axes[1], df, indices, colours, calendar, lang)
         if staff:
-            handles += _staff_panel(axes[-2], df, staff, colours, start, lang)
-            handles += _flows_panel(axes[-1], df, start, info.ci_level, lang)
+            handles += _staff_panel(axes[-2], df, staff, colours, calendar, lang)
+            handles += _flows_panel(axes[-1], df, calendar, info.ci_level, lang)
         window = mark_reporting_window(axes, info, lang)
         handles += [h for h in (window, ci_band_handle(info.ci_level, lang)) if h is not None]
         fig.align_ylabels()
         for ax in axes[-ncols:]:
-            week_axis(ax, lang)
+            week_axis(ax, info, lang)
         title = label("workforce.staff_title", lang)
         return finish(fig, title, source_text([info], lang), handles, ncols=4)
 
@@ -266,14 +283,14 @@ def _overtime_panel(
     df: pd.DataFrame,
     overtime: Mapping[str, str],
     colours: Mapping[str, str],
-    start: dt.date,
+    calendar: Calendar,
     lang: Lang,
 ) -> None:
     """Overtime agent-hours per group and week (each replication's weekly total, band)."""
     est = data.weekly(df, list(overtime.values()), total=True)
-    x = week_middles(est.index.to_numpy(), start)
+    x = week_middles(est.index.to_numpy(), calendar)
     for group, column in overtime.items():
-        band(ax, x, est[column], colours[group], "").set_gid(f"{OVERTIME}:{group}")
+        weekly_band(ax, x, est[column], colours[group], "").set_gid(f"{OVERTIME}:{group}")
     ax.set_ylim(bottom=0.0)
     ax.set_ylabel(label("workforce.overtime_axis", lang))
 
@@ -283,15 +300,15 @@ def _staff_panel(
     df: pd.DataFrame,
     staff: Mapping[str, str],
     colours: Mapping[str, str],
-    start: dt.date,
+    calendar: Calendar,
     lang: Lang,
 ) -> list[Artist]:
     """Staff on the books per group (weekly mean, band) against its establishment (dashed)."""
     establishment = group_columns(df, ESTABLISHMENT)
     est = data.weekly(df, [*staff.values(), *establishment.values()])
-    x = week_middles(est.index.to_numpy(), start)
+    x = week_middles(est.index.to_numpy(), calendar)
     for group, column in staff.items():
-        band(ax, x, est[column], colours[group], "").set_gid(f"{STAFF}:{group}")
+        weekly_band(ax, x, est[column], colours[group], "").set_gid(f"{STAFF}:{group}")
         if group in establishment:
             level = est[establishment[group]]["mean"]
             (line,) = ax.plot(x, level, color=colours[group], linestyle="--", linewidth=1.8)
@@ -304,7 +321,7 @@ def _staff_panel(
 
 
 def _flows_panel(
-    ax: Axes, df: pd.DataFrame, start: dt.date, level: float, lang: Lang
+    ax: Axes, df: pd.DataFrame, calendar: Calendar, level: float, lang: Lang
 ) -> list[Artist]:
     """Leavers and new hires starting per week over all groups (mean, with whiskers), side by
     side within each week."""
@@ -316,7 +333,7 @@ def _flows_panel(
         }
     )
     est = data.weekly(totals, [LEAVERS, HIRES], total=True)
-    middle = week_middles(est.index.to_numpy(), start)
+    middle = week_middles(est.index.to_numpy(), calendar)
     offset = np.timedelta64(int(BAR_DAYS * 12), "h")
     handles: list[Artist] = []
     for measure, shift, colour in ((LEAVERS, -offset, VERMILLION), (HIRES, offset, GREEN)):
@@ -342,16 +359,16 @@ def _index_panel(
     df: pd.DataFrame,
     indices: Mapping[str, Mapping[str, str]],
     colours: Mapping[str, str],
-    start: dt.date,
+    calendar: Calendar,
     lang: Lang,
 ) -> list[Artist]:
     """Staff satisfaction (solid) and fatigue (dotted) per group, both indices from 0 to 1."""
     est = data.weekly(df, [c for columns in indices.values() for c in columns.values()], upper=1.0)
-    x = week_middles(est.index.to_numpy(), start)
+    x = week_middles(est.index.to_numpy(), calendar)
     handles: list[Artist] = []
     for measure, linestyle in ((SATISFACTION, "-"), (FATIGUE, ":")):
         for group, column in indices[measure].items():
-            line = band(ax, x, est[column], colours[group], "")
+            line = weekly_band(ax, x, est[column], colours[group], "")
             line.set(linestyle=linestyle, gid=f"{measure}:{group}")
         if indices[measure]:
             key = label(f"workforce.{measure}_style", lang)
@@ -394,12 +411,18 @@ def erosion_trap(
         handles: list[Artist] = []
         for i, (name, df) in enumerate(tables.items()):
             colour = PALETTE[i % len(PALETTE)]
-            start = runs[name].info.scenario.calendar.start_date
+            calendar = runs[name].info.scenario.calendar
             fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
-            x = week_middles(fcr.index.to_numpy(), start)
-            handles.append(band(fcr_ax, x, fcr["fcr_rate"], colour, name))
+            x = week_middles(fcr.index.to_numpy(), calendar)
+            handles.append(weekly_band(fcr_ax, x, fcr["fcr_rate"], colour, name))
             est = data.weekly(df, [time_column])
-            band(time_ax, week_middles(est.index.to_numpy(), start), est[time_column], colour, name)
+            weekly_band(
+                time_ax,
+                week_middles(est.index.to_numpy(), calendar),
+                est[time_column],
+                colour,
+                name,
+            )
         share_axis(fcr_ax)
         fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
         if standard:
@@ -413,6 +436,6 @@ def erosion_trap(
         ]
         handles += [h for h in (*marks, ci_band_handle(infos[0].ci_level, lang)) if h is not None]
         fig.align_ylabels()
-        week_axis(time_ax, lang)
+        week_axis(time_ax, infos[0], lang)
         title = label("workforce.trap_title", lang)
         return finish(fig, title, source_text(infos, lang), handles)

@@ -40,7 +40,7 @@ from sim.plotting import (
 )
 from sim.plotting.labels import LANGS, Lang, label
 from sim.plotting.style import source_line
-from sim.plotting.workforce import CUT_GID, WINDOW_GID, cut_periods, has_workforce
+from sim.plotting.workforce import CUT_GID, WINDOW_GID, cut_periods, has_workforce, week_middles
 from sim.scenario.loading import load_scenario
 from sim.scenario.scenario import Scenario
 from tests.scenarios import busy_desk
@@ -238,6 +238,12 @@ def test_erosion_trap_falls_back_to_talk_time_unless_every_run_erodes(
     np.testing.assert_allclose(
         np.asarray(line.get_ydata(), float), _weekly_mean(_daily(corners_run), "phone_handle_min")
     )
+
+
+def test_a_short_last_week_is_drawn_at_the_middle_of_its_days() -> None:
+    calendar = busy_desk(calendar={"horizon_days": 10}).calendar
+    middles = week_middles(np.array([0, 1]), calendar)
+    assert list(middles) == [np.datetime64("2027-03-04T12"), np.datetime64("2027-03-09T12")]
 
 
 def test_cut_periods_of_the_cut_and_restore_scenario() -> None:
