@@ -411,18 +411,11 @@ def erosion_trap(
         handles: list[Artist] = []
         for i, (name, df) in enumerate(tables.items()):
             colour = PALETTE[i % len(PALETTE)]
-            calendar = runs[name].info.scenario.calendar
             fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
-            x = week_middles(fcr.index.to_numpy(), calendar)
+            time_per_contact = data.weekly(df, [time_column])
+            x = week_middles(fcr.index.to_numpy(), runs[name].info.scenario.calendar)
             handles.append(weekly_band(fcr_ax, x, fcr["fcr_rate"], colour, name))
-            est = data.weekly(df, [time_column])
-            weekly_band(
-                time_ax,
-                week_middles(est.index.to_numpy(), calendar),
-                est[time_column],
-                colour,
-                name,
-            )
+            weekly_band(time_ax, x, time_per_contact[time_column], colour, name)
         share_axis(fcr_ax)
         fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
         if standard:
