@@ -198,7 +198,8 @@ def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en
     in hand per agent present, with the pressure above which agents cut corners), its standard
     of time per contact (with erosion on; otherwise the talk time of its answered calls) and
     first-contact resolution: the chain from a shortfall to time cut to quality lost (Oliva &
-    Sterman 2001). Bands: confidence intervals across replications."""
+    Sterman 2001). Bands: confidence intervals across replications; a front-line cut in the
+    scenario is shaded."""
     df = pd.DataFrame(workforce_daily)
     time_column = STANDARD if erodes(info) else TALK
     est = data.weekly(df, ["work_pressure_tier1", time_column])
@@ -233,8 +234,11 @@ def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en
         handles.append(weekly_band(fcr_ax, x, fcr["fcr_rate"], GREEN, label("workforce.fcr", lang)))
         share_axis(fcr_ax)
         fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
-        window = mark_reporting_window(axes, info, lang)
-        handles += [h for h in (window, ci_band_handle(info.ci_level, lang)) if h is not None]
+        marks = [
+            shade_cuts(axes, cut_periods(info.scenario), info, lang),
+            mark_reporting_window(axes, info, lang),
+        ]
+        handles += [h for h in (*marks, ci_band_handle(info.ci_level, lang)) if h is not None]
         fig.align_ylabels()
         week_axis(fcr_ax, info, lang)
         title = label("workforce.pressure_title", lang)

@@ -153,6 +153,8 @@ def test_pressure_time_standard_and_fcr_are_the_weekly_means(cut_run: RunData) -
     window = np.datetime64(START, "m") + np.timedelta64(WARMUP_DAYS * 1440, "m")
     for ax in fig.axes:
         assert _as_days(_gid(ax, WINDOW_GID).get_xdata()[0]) == pytest.approx(_as_days(window))
+        (span,) = [p for p in ax.patches if p.get_gid() == CUT_GID]
+        assert span.get_x() == pytest.approx(_as_days(CUT[0]))
 
 
 def test_without_erosion_the_middle_panel_is_talk_time(corners_run: RunData) -> None:
