@@ -27,7 +27,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
 from sim.plotting import data
 from sim.plotting.data import RunData, RunInfo, Table
@@ -47,6 +46,7 @@ from sim.plotting.style import (
     date_axis,
     finish,
     house_style,
+    percent_axis,
     reference_line,
     slide_figure,
     unit_axis,
@@ -153,10 +153,22 @@ def weekly_band(ax: Axes, x: np.ndarray, estimates: pd.DataFrame, colour: str, t
     return line
 
 
-def share_axis(ax: Axes) -> None:
-    """Whole per cent on a share axis that keeps its data range (a drift of a few points in a
-    rate near 80% stays visible)."""
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+def weekly_time_per_contact(workforce_daily: pd.DataFrame, standard: bool) -> pd.DataFrame:
+    """The front line's time per contact week by week (mean and CI across replications): its
+    standard (a share of the handle times, at most 1) or, with ``standard`` False, the talk time
+    of its answered calls (minutes)."""
+    if standard:
+        return data.weekly(workforce_daily, [STANDARD], upper=1.0)[STANDARD]
+    return data.weekly(workforce_daily, [TALK])[TALK]
+
+
+def time_per_contact_axis(ax: Axes, standard: bool, lang: Lang) -> None:
+    """Label the time-per-contact panel: the standard in per cent, or the talk time in minutes."""
+    if standard:
+        percent_axis(ax, top=None, bottom=None)
+        ax.set_ylabel(label("workforce.standard_axis", lang))
+    else:
+        ax.set_ylabel(label("workforce.talk_axis", lang))
 
 
 def mark_reporting_window(axes: Sequence[Axes], info: RunInfo, lang: Lang) -> Artist | None:
@@ -201,38 +213,29 @@ def pressure_and_quality(workforce_daily: Table, info: RunInfo, lang: Lang = "en
     Sterman 2001). Bands: confidence intervals across replications; a front-line cut in the
     scenario is shaded."""
     df = pd.DataFrame(workforce_daily)
-    time_column = STANDARD if erodes(info) else TALK
-    est = data.weekly(df, ["work_pressure_tier1", time_column])
-    fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
-    x = week_middles(est.index.to_numpy(), info.scenario.calendar)
+    standard = erodes(info)
+    pressure = data.weekly(df, ["work_pressure_tier1"])["work_pressure_tier1"]
+    time_per_contact = weekly_time_per_contact(df, standard)
+    fcr = data.weekly(df, ["fcr_rate"], upper=1.0)["fcr_rate"]
+    x = week_middles(fcr.index.to_numpy(), info.scenario.calendar)
     workforce = info.scenario.workforce
     corners = workforce.cutting_corners if workforce is not None else None
     with house_style(lang):
         fig, axes = slide_figure(nrows=3, sharex=True)
         pressure_ax, time_ax, fcr_ax = axes
         handles: list[Artist] = [
-            weekly_band(
-                pressure_ax, x, est["work_pressure_tier1"], BLUE, label("workforce.pressure", lang)
-            )
+            weekly_band(pressure_ax, x, pressure, BLUE, label("workforce.pressure", lang))
         ]
         if corners is not None:
             onset = label("workforce.onset", lang, onset=corners.onset_pressure)
             handles.append(reference_line(pressure_ax, corners.onset_pressure, onset))
         pressure_ax.set_ylim(bottom=0.0)
         pressure_ax.set_ylabel(label("workforce.pressure_axis", lang))
-        if time_column == STANDARD:
-            handles.append(
-                weekly_band(time_ax, x, est[STANDARD], ORANGE, label("workforce.standard", lang))
-            )
-            share_axis(time_ax)
-            time_ax.set_ylabel(label("workforce.standard_axis", lang))
-        else:
-            handles.append(
-                weekly_band(time_ax, x, est[TALK], ORANGE, label("workforce.talk", lang))
-            )
-            time_ax.set_ylabel(label("workforce.talk_axis", lang))
-        handles.append(weekly_band(fcr_ax, x, fcr["fcr_rate"], GREEN, label("workforce.fcr", lang)))
-        share_axis(fcr_ax)
+        text = label("workforce.standard" if standard else "workforce.talk", lang)
+        handles.append(weekly_band(time_ax, x, time_per_contact, ORANGE, text))
+        time_per_contact_axis(time_ax, standard, lang)
+        handles.append(weekly_band(fcr_ax, x, fcr, GREEN, label("workforce.fcr", lang)))
+        percent_axis(fcr_ax, top=None, bottom=None)
         fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
         marks = [
             shade_cuts(axes, cut_periods(info.scenario), info, lang),
@@ -408,25 +411,19 @@ def erosion_trap(
     if cuts is None:
         cuts = sorted({p for info in infos for p in cut_periods(info.scenario)})
     standard = all(erodes(info) for info in infos)
-    time_column = STANDARD if standard else TALK
     with house_style(lang):
         fig, axes = slide_figure(nrows=2, sharex=True)
         fcr_ax, time_ax = axes
         handles: list[Artist] = []
         for i, (name, df) in enumerate(tables.items()):
             colour = PALETTE[i % len(PALETTE)]
-            fcr = data.weekly(df, ["fcr_rate"], upper=1.0)
-            time_per_contact = data.weekly(df, [time_column])
+            fcr = data.weekly(df, ["fcr_rate"], upper=1.0)["fcr_rate"]
             x = week_middles(fcr.index.to_numpy(), runs[name].info.scenario.calendar)
-            handles.append(weekly_band(fcr_ax, x, fcr["fcr_rate"], colour, name))
-            weekly_band(time_ax, x, time_per_contact[time_column], colour, name)
-        share_axis(fcr_ax)
+            handles.append(weekly_band(fcr_ax, x, fcr, colour, name))
+            weekly_band(time_ax, x, weekly_time_per_contact(df, standard), colour, name)
+        percent_axis(fcr_ax, top=None, bottom=None)
         fcr_ax.set_ylabel(label("workforce.fcr_axis", lang))
-        if standard:
-            share_axis(time_ax)
-            time_ax.set_ylabel(label("workforce.standard_axis", lang))
-        else:
-            time_ax.set_ylabel(label("workforce.talk_axis", lang))
+        time_per_contact_axis(time_ax, standard, lang)
         marks = [
             shade_cuts(axes, cuts, infos[0], lang),
             mark_reporting_window(axes, infos[0], lang),
