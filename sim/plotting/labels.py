@@ -393,14 +393,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "workforce.pressure_axis": ("Pressure (×)", "工作压力（倍）"),
     "workforce.pressure": (
-        "Front-line work pressure: work in hand per agent present (while open)",
-        "一线工作压力：在岗坐席人均在手工作（营业时）",
+        "Front-line work pressure (work per agent present)",
+        "一线工作压力（在岗坐席人均在手工作）",
     ),
     "workforce.onset": ("Corners cut above {onset:g}", "压力高于 {onset:g} 时压缩处理时间"),
     "workforce.standard_axis": ("Standard (%)", "时间标准（%）"),
     "workforce.standard": (
-        "Front-line standard of time per contact, % of the handle times (end of day)",
-        "一线单次处理时间标准，占标准处理时长的百分比（日终）",
+        "Time standard, % of handle time (end of day)",
+        "处理时间标准，占处理时长的百分比（日终）",
     ),
     "workforce.talk_axis": ("Talk time (min)", "通话时长（分钟）"),
     "workforce.talk": ("Talk time of answered front-line calls", "一线已接来电的通话时长"),
