@@ -12,8 +12,10 @@ with :func:`export` (PNG 1920 × 1080 and SVG), or build a whole deck with :func
 policies compared in :mod:`sim.plotting.comparisons`, of a desk with agent groups (service level
 by contact type, who served whom) in :mod:`sim.plotting.groups`, of a sweep in
 :mod:`sim.plotting.sweeps`, of a sensitivity study in :mod:`sim.plotting.sensitivity`, of the
-simulator's checks against theory in :mod:`sim.plotting.checks`, and of a calibration, a forecast
-and a validation against a contact log in :mod:`sim.plotting.validation`.
+simulator's checks against theory in :mod:`sim.plotting.checks`, of a calibration, a forecast
+and a validation against a contact log in :mod:`sim.plotting.validation`, and of the people at
+the desk (work pressure and quality, staff over time, the erosion trap of a temporary cut) in
+:mod:`sim.plotting.workforce`.
 """
 
 from sim.plotting.checks import (
@@ -66,6 +68,7 @@ from sim.plotting.validation import (
     modes_chart,
     validation_figures,
 )
+from sim.plotting.workforce import erosion_trap, pressure_and_quality, staff_over_time
 
 __all__ = [
     "RunData",
@@ -81,6 +84,7 @@ __all__ = [
     "daily_service",
     "defections_by_reason",
     "erlang_agreement_chart",
+    "erosion_trap",
     "export",
     "export_all",
     "forecast_chart",
@@ -97,6 +101,7 @@ __all__ = [
     "paired_differences_chart",
     "pareto_frontier",
     "policy_wins_chart",
+    "pressure_and_quality",
     "read_run",
     "read_sensitivity",
     "read_sweep",
@@ -106,6 +111,7 @@ __all__ = [
     "run_charts",
     "service_level_by_type",
     "sobol_chart",
+    "staff_over_time",
     "sweep_heatmap",
     "sweep_wide",
     "validation_checks_chart",

@@ -30,7 +30,16 @@ from sim.scenario.scenario import Scenario
 Table = pd.DataFrame | Mapping[str, Any]
 """A table as read from a run folder (DataFrame) or as built in memory (column → array)."""
 
-TABLES = ("summary", "kpis", "scorecard", "intervals", "daily", "customers_daily", "complaints")
+TABLES = (
+    "summary",
+    "kpis",
+    "scorecard",
+    "intervals",
+    "daily",
+    "customers_daily",
+    "complaints",
+    "workforce_daily",
+)
 DAY_TYPES = ("weekday", "saturday", "sunday")
 LOSS_REASONS = REASONS[1:]
 """Reasons a customer leaves, in the order of ``sim.model.customers.REASONS``."""
@@ -232,6 +241,22 @@ def daily_service(daily: Table) -> pd.DataFrame:
     return across_replications(
         pd.DataFrame(daily), ["day"], ["service_level", "abandon_rate"], upper=1.0
     )
+
+
+def weekly(
+    daily: Table, columns: Sequence[str], total: bool = False, upper: float = math.inf
+) -> pd.DataFrame:
+    """Per week from the start date (week 0 is days 0–6; the last may be shorter), mean and CI
+    across replications of each replication's weekly mean of ``columns`` over the days that
+    have a value (closed days have none), or with ``total`` its weekly sum (leavers, hires).
+
+    ``daily`` has one row per replication and day (``workforce_daily.parquet``); the result is
+    indexed by ``week`` with the columns of :func:`across_replications`.
+    """
+    df = pd.DataFrame(daily)
+    by_week = df.assign(week=df["day"].to_numpy() // 7).groupby(["week", "replication"])
+    per_rep = by_week[list(columns)].sum(min_count=1) if total else by_week[list(columns)].mean()
+    return across_replications(per_rep.reset_index(), ["week"], columns, upper=upper)
 
 
 def customer_base(customers_daily: Table) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -30,7 +30,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from sim.measures.metrics import kpi_info
-from sim.plotting import data, figures, groups, takeaways
+from sim.plotting import data, figures, groups, takeaways, workforce
 from sim.plotting.data import RunData, RunInfo, read_run, summary_estimate
 from sim.plotting.export import export
 from sim.plotting.labels import (
@@ -116,7 +116,8 @@ class Chart:
 
 def run_charts(run: RunData, lang: Lang = "en") -> list[Chart]:
     """Every chart the run's tables allow, each with its one-line takeaway and notes (a desk with
-    agent groups adds service level by contact type and who served whom)."""
+    agent groups adds service level by contact type and who served whom; a workforce section
+    adds work pressure and quality, and the staff over time)."""
     tables, info = run.tables, run.info
     charts = [
         Chart.of(
@@ -170,6 +171,16 @@ def run_charts(run: RunData, lang: Lang = "en") -> list[Chart]:
         figure = groups.who_served_whom(summary, info, lang)
         charts.append(
             Chart.of("who_served_whom", figure, takeaways.served_takeaway(run, lang), lang)
+        )
+    if workforce.has_workforce(run):
+        daily = workforce.workforce_table(run)
+        figure = workforce.pressure_and_quality(daily, info, lang)
+        charts.append(
+            Chart.of("pressure_and_quality", figure, takeaways.pressure_takeaway(run, lang), lang)
+        )
+        figure = workforce.staff_over_time(daily, info, lang)
+        charts.append(
+            Chart.of("staff_over_time", figure, takeaways.staff_takeaway(run, lang), lang)
         )
     return charts
 

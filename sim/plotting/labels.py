@@ -382,6 +382,66 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{group}接听了 {share:.0%} 的已接听接触；"
         "占用率从 {low}（{low_group}）到 {high}（{high_group}）",
     ),
+    # --- the people at the desk (workforce) -------------------------------------------------
+    "workforce.week_axis": ("Week (date)", "周（日期）"),
+    "workforce.window": ("Reporting window from {date}", "报告期自 {date} 起"),
+    "workforce.group.tier1": ("Front line", "一线"),
+    "workforce.group.tier2": ("Tier 2", "二线"),
+    "workforce.pressure_title": (
+        "Work pressure, time per contact and resolution, weekly",
+        "工作压力、单次处理时间与首次解决率（按周）",
+    ),
+    "workforce.pressure_axis": ("Pressure (×)", "工作压力（倍）"),
+    "workforce.pressure": (
+        "Front-line work pressure (work per agent present)",
+        "一线工作压力（在岗坐席人均在手工作）",
+    ),
+    "workforce.onset": ("Corners cut above {onset:g}", "压力高于 {onset:g} 时压缩处理时间"),
+    "workforce.standard_axis": ("Standard (%)", "时间标准（%）"),
+    "workforce.standard": (
+        "Time standard, % of handle time (end of day)",
+        "处理时间标准，占处理时长的百分比（日终）",
+    ),
+    "workforce.talk_axis": ("Talk time (min)", "通话时长（分钟）"),
+    "workforce.talk": ("Talk time of answered front-line calls", "一线已接来电的通话时长"),
+    "workforce.fcr_axis": ("FCR (%)", "首次解决率（%）"),
+    "workforce.fcr": ("First-contact resolution (FCR)", "首次接触解决率"),
+    "workforce.staff_title": (
+        "Overtime, strain and staff by agent group, weekly",
+        "各坐席组的加班、身心状态与人员（按周）",
+    ),
+    "workforce.overtime_axis": ("Overtime (h)", "加班（小时）"),
+    "workforce.staff_axis": ("Staff (agents)", "在册（人）"),
+    "workforce.establishment_style": (
+        "dashed: establishment (the roster's agents)",
+        "虚线：编制（排班所需人数）",
+    ),
+    "workforce.flows_axis": ("Per week (agents)", "每周（人）"),
+    "workforce.leavers": ("Leavers, all groups", "离职（全部坐席组）"),
+    "workforce.hires": ("New hires starting, all groups", "新员工入职（全部坐席组）"),
+    "workforce.index_axis": ("Index (0–1)", "指数（0–1）"),
+    "workforce.satisfaction_style": (
+        "solid: staff satisfaction (end of day)",
+        "实线：员工满意度（日终）",
+    ),
+    "workforce.fatigue_style": ("dotted: fatigue (while open)", "点线：疲劳度（营业时）"),
+    "workforce.trap_title": (
+        "The erosion trap: resolution and time per contact after a cut",
+        "标准侵蚀困局：临时减员后的解决率与单次处理时间",
+    ),
+    "workforce.cut": ("Front-line cut", "一线人手削减期"),
+    "take.pressure": (
+        "Front-line work pressure {pressure}; handle time cut {cut}; first-contact resolution "
+        "{fcr}",
+        "一线工作压力 {pressure}；处理时间压缩 {cut}；首次接触解决率 {fcr}",
+    ),
+    "take.attrition": (
+        "leavers {leavers}, turnover {attrition} a year, places vacant {vacancy}",
+        "离职人数 {leavers}，年化流失率 {attrition}，空缺岗位 {vacancy}",
+    ),
+    "take.staff_satisfaction": ("staff satisfaction {value}", "员工满意度指数 {value}"),
+    "take.fatigue": ("front-line fatigue {value}", "一线疲劳度 {value}"),
+    "take.overtime": ("overtime {value} of the time attending", "加班占出勤时间 {value}"),
     "rule.time_decay": ("time-decay", "时间衰减"),
     "rule.tarp": ("TARP", "TARP"),
 }

@@ -463,10 +463,11 @@ def crowded(fig: Figure, axis: Axis) -> bool:
     return outside or any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
 
 
-def percent_axis(ax: Axes, top: float | None = 1.0) -> None:
-    """Show a share axis in whole per cent, from 0 (and up to ``top`` if given)."""
+def percent_axis(ax: Axes, top: float | None = 1.0, bottom: float | None = 0.0) -> None:
+    """Show a share axis in whole per cent, from ``bottom`` to ``top`` (None: where the data
+    put it, e.g. to keep a drift of a few points in a rate near 80% visible)."""
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_ylim(0.0, top)
+    ax.set_ylim(bottom, top)
 
 
 def time_of_day_axis(ax: Axes, lang: Lang) -> None:

@@ -333,3 +333,61 @@ def served_takeaway(run: RunData, lang: Lang) -> Takeaway:
         for row in groups.served_flows(summary).itertuples()
     ]
     return Takeaway(text, (*lines, intervals_line(run.info, lang)))
+
+
+PRESSURE_KPIS = ("work_pressure_tier1", "handle_time_cut", "time_standard_end", "fcr_rate")
+STAFF_KPIS = (
+    "leavers",
+    "attrition_annual",
+    "vacancy_share",
+    "staff_satisfaction",
+    "fatigue_front_line",
+    "overtime_share",
+)
+
+
+def _reported(run: RunData, kpis: tuple[str, ...]) -> list[str]:
+    """Those of ``kpis`` the run's summary has, in the order given."""
+    have = set(run.tables["summary"]["kpi"])
+    return [k for k in kpis if k in have]
+
+
+def pressure_takeaway(run: RunData, lang: Lang) -> Takeaway:
+    """Front-line work pressure, the share of handle time cut under it, and first-contact
+    resolution, over the reporting window; the notes add the time standard reached (erosion)."""
+    text = label(
+        "take.pressure",
+        lang,
+        pressure=_estimate_text(run, "work_pressure_tier1", lang),
+        cut=_estimate_text(run, "handle_time_cut", lang),
+        fcr=_estimate_text(run, "fcr_rate", lang),
+    )
+    lines = [_estimate_line(run, kpi, lang) for kpi in _reported(run, PRESSURE_KPIS)]
+    return Takeaway(text, (*lines, intervals_line(run.info, lang)))
+
+
+def staff_takeaway(run: RunData, lang: Lang) -> Takeaway:
+    """What the mechanisms on measure: leavers, turnover and vacancies (attrition), staff
+    satisfaction, front-line fatigue, and the share of time on overtime (always measured)."""
+    kpis = _reported(run, STAFF_KPIS)
+    parts = []
+    if "leavers" in kpis:
+        parts.append(
+            label(
+                "take.attrition",
+                lang,
+                leavers=_estimate_text(run, "leavers", lang),
+                attrition=_estimate_text(run, "attrition_annual", lang),
+                vacancy=_estimate_text(run, "vacancy_share", lang),
+            )
+        )
+    for kpi, key in (
+        ("staff_satisfaction", "take.staff_satisfaction"),
+        ("fatigue_front_line", "take.fatigue"),
+        ("overtime_share", "take.overtime"),
+    ):
+        if kpi in kpis:
+            parts.append(label(key, lang, value=_estimate_text(run, kpi, lang)))
+    text = sentence(label("separator", lang).join(parts))
+    lines = [_estimate_line(run, kpi, lang) for kpi in kpis]
+    return Takeaway(text, (*lines, intervals_line(run.info, lang)))

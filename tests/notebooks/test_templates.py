@@ -31,6 +31,7 @@ TEMPLATES = (
     "05_validation",
     "06_calibrate_and_validate",
     "07_sensitivity",
+    "09_workforce",
 )
 TINY = {
     "calendar.horizon_days": 3,
@@ -73,6 +74,11 @@ EXPECTED_CHARTS = {
         "sensitivity_policy_wins",
         "sensitivity_morris_difference",
     ],
+    "09_workforce": [
+        "workforce_pressure_and_quality",
+        "workforce_staff_over_time",
+        "workforce_erosion_trap",
+    ],
 }
 CHART_FOLDERS = {"01_explore": "scenario-*/charts/"}
 """Where a template writes its charts, if not in its output folder (a pattern)."""
@@ -91,6 +97,11 @@ EXPECTED_FILES = {
     ],
     "06_calibrate_and_validate": ["forecast.csv", "forecast_scores.csv", "modes.csv"],
     "07_sensitivity": ["sensitivity_policy_wins.csv", "sensitivity_ranking.csv"],
+    "09_workforce": [
+        "workforce_differences.csv",
+        "runs/cut_and_restore/workforce_daily.parquet",
+        "runs/cut_no_erosion/workforce_daily.parquet",
+    ],
 }
 TINY_PARAMETERS: dict[str, dict[str, Any]] = {
     "00_scenario": {"overrides": TINY, "replications": 2, "workers": 1, "write_contacts": False},
@@ -130,6 +141,9 @@ TINY_PARAMETERS: dict[str, dict[str, Any]] = {
         },
         "workers": 1,
     },
+    # TINY replaces its default overrides (26 weeks after a 12-week warm-up); the warm-up must
+    # stay shorter than its 3 days whatever the scenario files set
+    "09_workforce": {"overrides": {**TINY, "calendar.warmup_min": 0}, "replications": 2},
 }
 
 
