@@ -70,22 +70,25 @@ holding, holding_runs = sim.run_policies(without_erosion, "no_erosion", reps, se
 # %% [markdown]
 # ## What the people at the desk do
 #
-# The `workforce` section of `erosion` switches on four mechanisms (`docs/domain.md` §10):
+# The `workforce` section of `erosion` switches on every mechanism (`docs/domain.md` §10):
 #
-# * **Work pressure**: the front line's work in hand (contacts being served and waiting) per
-#   agent present, smoothed over about half a shift. 1 means every agent busy and nobody waiting.
+# * **Work pressure**: each agent group's work in hand (contacts being served and its share of
+#   those waiting) per agent present, smoothed over about half a shift. 1 means every agent busy
+#   and nobody waiting.
 # * **Cutting corners**: above a pressure of 1, agents give each contact less time, down to 75% of
 #   its handle time, and resolve proportionally fewer contacts at the first attempt. Unresolved
 #   customers call again, which adds load: the loop that keeps pressure up.
 # * **Erosion of standards**: the desk's own standard of time per contact follows the time it
 #   actually gives down within about a week, and does not come back on its own.
 # * **Unplanned absence**: 5% of rostered agents on an average day, more on some days.
-#
-# Overtime, fatigue, a staff satisfaction index and attrition with a hiring lag are further
-# mechanisms of the same section; `erosion` leaves them off, so the staff chart below shows the
-# overtime that agents finishing a contact after their shift work anyway. Switch them on with
-# overrides, e.g. `{"workforce.fatigue": {}, "workforce.satisfaction": {}, "workforce.attrition":
-# {}}`, to see fatigue, satisfaction, leavers and new hires.
+# * **Overtime**: when a shift ends while more callers wait than agents are present, half of the
+#   agents due to leave stay on, for up to an hour.
+# * **Fatigue**: occupancy above 85% and overtime tire agents over days; rest recovers them; a
+#   tired agent is slower.
+# * **Staff satisfaction and attrition**: a satisfaction index falls with pressure, overtime and
+#   fatigue; turnover (20% a year when satisfied) rises as it falls; each leaver is replaced six
+#   weeks later by a new hire who starts slower and learns within about three months, and costs
+#   3.5 months of pay.
 
 # %%
 with_erosion["erosion"].workforce.model_dump()
@@ -114,7 +117,12 @@ kpis = [
     "service_level",
     "abandon_rate",
     "repeat_contacts",
+    "overtime_share",
+    "fatigue_front_line",
+    "staff_satisfaction",
+    "leavers",
     "service_defections",
+    "replacement_cost",
     "net_value",
 ]
 differences = pd.concat(
@@ -144,10 +152,9 @@ fig
 # %% [markdown]
 # ## The staff week by week
 #
-# Overtime hours per agent group and week (agents finishing a contact after their shift, and with
-# the overtime policy on, those asked to stay on), and, with those mechanisms on, fatigue and the
-# staff satisfaction index, staff on the books against the establishment, and leavers and new
-# hires. A planner reads it for the second half of Oliva & Sterman's story: overtime absorbs a
+# Overtime hours per agent group and week (agents finishing a contact after their shift, and
+# those asked to stay on), fatigue and the staff satisfaction index, staff on the books against
+# the establishment, and leavers and new hires. A planner reads it for the second half of Oliva & Sterman's story: overtime absorbs a
 # shortfall for a while, fatigue makes agents slower, and leavers open vacancies that take the
 # hiring lag and the learning curve to fill, so a cut can outlast itself through the staff too.
 

@@ -92,7 +92,9 @@ KPIS: dict[str, KpiInfo] = {
     "staff_satisfaction": KpiInfo("staff satisfaction index (while open)", "ratio", 1),
     "staff_satisfaction_end": KpiInfo("staff satisfaction index at the end", "ratio", 1),
     "leavers": KpiInfo("agents who left", "count", -1),
-    "attrition_annual": KpiInfo("staff turnover, annualised", "share", -1),
+    "attrition_annual": KpiInfo(
+        "staff turnover, annualised (leavers per agent per year)", "ratio", -1
+    ),
     "vacancy_share": KpiInfo("staff places vacant (mean over days)", "share", -1),
     "time_standard_end": KpiInfo(
         "front line's standard time per contact at the end (share of handle time)", "share", 1

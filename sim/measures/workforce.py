@@ -116,8 +116,8 @@ def _ratio(num: float, den: float) -> float:
 
 def workforce_daily(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray] | None:
     """Per day from the start date (None without a workforce section): the front line's work
-    pressure (mean of the samples while open), standard of time per contact (at the day's last
-    sample), mean talk time of its answered phone calls (minutes), share of handle time cut and
+    pressure (mean of the samples while open), standard of time per contact (at the end of
+    the day), mean talk time of its answered phone calls (minutes), share of handle time cut and
     first-contact resolution (as the KPIs, for contacts arriving that day); per group, overtime
     agent-hours, and with those mechanisms fatigue (mean while open), the satisfaction index
     (end of day), staff, leavers and new hires, and the establishment."""
@@ -135,7 +135,7 @@ def workforce_daily(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray] |
         table[f"work_pressure_tier{tier}"] = _daily_mean(p, sample_day, inside, len(days))
     if run.standard is not None:
         standard = tier_mean(run, run.standard, 1)
-        table["time_standard_tier1"] = _daily_last(standard, sample_day, len(days))
+        table["time_standard_tier1"] = _daily_last(standard, times, edges)
     c = run.contacts
     day = np.searchsorted(edges, c.arrival_min, "right") - 1
     answered = (c.outcome == ANSWERED) & (c.tier == 1) & (day >= 0) & (day < len(days))
@@ -166,7 +166,7 @@ def workforce_daily(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray] |
         if workforce.fatigue is not None:
             table[f"fatigue.{name}"] = _daily_mean(staff.fatigue[g], sample_day, inside, len(days))
         if workforce.satisfaction is not None:
-            end_of_day = _daily_last(staff.satisfaction[g], sample_day, len(days))
+            end_of_day = _daily_last(staff.satisfaction[g], times, edges)
             table[f"satisfaction.{name}"] = end_of_day
         if workforce.attrition is not None:
             at = np.searchsorted(staff.day, days)
@@ -186,12 +186,11 @@ def _daily_mean(x: np.ndarray, day: np.ndarray, keep: np.ndarray, n: int) -> np.
     return _div(np.bincount(day[m], weights=x[m], minlength=n), np.bincount(day[m], minlength=n))
 
 
-def _daily_last(x: np.ndarray, day: np.ndarray, n: int) -> np.ndarray:
-    """The last value of ``x`` on each day (NaN for a day without samples)."""
-    out = np.full(n, np.nan)
-    m = (day >= 0) & (day < n)
-    out[day[m]] = x[m]  # later samples overwrite earlier ones
-    return out
+def _daily_last(x: np.ndarray, times: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """The value of ``x`` at the end of each day: after the last sample before the next midnight
+    (a day the meter slept through keeps the day before's; NaN before the first sample)."""
+    last = np.searchsorted(times, edges[1:], "left") - 1
+    return np.where(last >= 0, x[np.maximum(last, 0)], np.nan)
 
 
 def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
