@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from sim.model.calendar import CalendarPlan
+from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
 from sim.model.staffing import required_agents
 from sim.scenario.scenario import Scenario
 from sim.scenario.staffing import (
@@ -81,6 +81,17 @@ def _period_edges(period: HeadcountPeriod, plan: CalendarPlan) -> tuple[float, f
     return first * 1440.0, (last + 1) * 1440.0
 
 
+def _day_part_edges(roster: Roster, plan: CalendarPlan) -> list[float]:
+    """Clock minutes at which a day part starts or ends, on every day of the plan."""
+    hours = sorted({h for part in roster.day_parts for h in (part.from_h, part.to_h)})
+    return [
+        day.index * MINUTES_PER_DAY + h * 60.0
+        for day in plan.days
+        for h in hours
+        if plan.start_min < day.index * MINUTES_PER_DAY + h * 60.0 < plan.horizon_min
+    ]
+
+
 def staffing_steps(
     roster: Roster,
     plan: CalendarPlan,
@@ -108,6 +119,8 @@ def staffing_steps(
         for edge in _period_edges(period, plan):
             if plan.start_min < edge < plan.horizon_min:
                 changes.setdefault(edge, 0)
+    for edge in _day_part_edges(roster, plan):
+        changes.setdefault(edge, 0)
     times = np.array(sorted(changes), dtype=float)
     levels = np.cumsum([changes[t] for t in times]).astype(np.int64) if len(times) else np.zeros(0)
     available = roster.headcount_scale * (1.0 if paid else 1.0 - roster.shrinkage_fraction)
@@ -115,6 +128,9 @@ def staffing_steps(
     for period in roster.headcount_periods:
         first, after = _period_edges(period, plan)
         scale[(times >= first) & (times < after)] *= period.scale
+    for part in roster.day_parts:
+        hour = (times % MINUTES_PER_DAY) / 60.0
+        scale[(hour >= part.from_h) & (hour < part.to_h)] *= part.scale
     levels = np.floor(levels * scale + 0.5).astype(np.int64)
     times = np.concatenate([[plan.start_min], times])
     levels = np.concatenate([[0], levels])

@@ -36,6 +36,23 @@ class HeadcountPeriod(Model):
         return self
 
 
+class DayPart(Model):
+    """Hours of every day on which the roster is scaled: the lever a planner moves to staff the
+    morning, the lunch peak or the evening differently from what the roster says."""
+
+    from_h: float = Field(ge=0.0, lt=24.0, description="Start, hours after midnight.")
+    to_h: float = Field(gt=0.0, le=24.0, description="End, hours after midnight (exclusive).")
+    scale: float = Field(
+        ge=0.0, le=10.0, description="Multiplies the roster in these hours (1.1 = 10% more)."
+    )
+
+    @model_validator(mode="after")
+    def _in_order(self) -> DayPart:
+        if self.to_h <= self.from_h:
+            raise ValueError(f"to_h {self.to_h:g} must be later than from_h {self.from_h:g}")
+        return self
+
+
 class RosterBase(Model):
     """What every roster kind shares: shrinkage, and what-if headcount scales."""
 
@@ -54,6 +71,23 @@ class RosterBase(Model):
         description="Dates on which the roster is scaled further (e.g. a four-week 15% cut); "
         "periods that overlap multiply.",
     )
+    day_parts: list[DayPart] = Field(
+        default_factory=list,
+        max_length=48,
+        description="Hours of every day on which the roster is scaled further (e.g. 1.1 from 8 "
+        "to 12); day parts may not overlap.",
+    )
+
+    @model_validator(mode="after")
+    def _day_parts_apart(self) -> RosterBase:
+        parts = sorted(self.day_parts, key=lambda p: p.from_h)
+        for first, then in itertools.pairwise(parts):
+            if then.from_h < first.to_h:
+                raise ValueError(
+                    f"day_parts {first.from_h:g}–{first.to_h:g} h and {then.from_h:g}–"
+                    f"{then.to_h:g} h overlap: give each hour one scale"
+                )
+        return self
 
 
 class FixedTeam(RosterBase):
