@@ -189,6 +189,7 @@ def kn_allowances(closes_at: NDArray[np.float64], r: int, delta: float) -> NDArr
 def _check_parameters(
     k: int, delta: float, alpha: float, n0: int, max_replications: int | None
 ) -> None:
+    """Refuse settings the procedure is not defined for, saying which and why."""
     if k < 2:
         raise ValueError(f"selection needs at least 2 systems, not {k}")
     if not 0 < delta < math.inf:

@@ -15,6 +15,7 @@ from scipy import stats
 from sim.experiments.selection import (
     Selection,
     difference_variances,
+    kn_allowances,
     kn_eta,
     kn_select,
     kn_select_from,
@@ -86,6 +87,18 @@ def test_eta_is_the_papers_constant() -> None:
     for k, alpha, n0 in [(2, 0.05, 10), (5, 0.05, 10), (20, 0.01, 5), (100, 0.1, 30)]:
         per_pair = 0.5 * (1 + 2 * kn_eta(k, alpha, n0)) ** (-(n0 - 1) / 2)
         assert (k - 1) * per_pair == pytest.approx(alpha)
+
+
+def test_the_allowance_shrinks_to_zero_when_the_pair_closes() -> None:
+    # W_il(r) = max(0, δ/(2r)(h² S²_il/δ² − r)): with h² S²_il/δ² = 40 and δ = 0.5, a system may
+    # trail by 0.5/20 × 30 = 0.75 after 10 replications, 0.5/40 × 20 = 0.25 after 20, nothing
+    # from 40 on; a pair whose difference never varies is decided at once.
+    closes_at = np.array([[0.0, 40.0], [40.0, 0.0]])
+    assert kn_allowances(closes_at, 10, 0.5)[0, 1] == pytest.approx(0.75)
+    assert kn_allowances(closes_at, 20, 0.5)[0, 1] == pytest.approx(0.25)
+    assert not kn_allowances(closes_at, 40, 0.5).any()
+    assert not kn_allowances(closes_at, 41, 0.5).any()
+    assert kn_allowances(closes_at, 10, 0.5)[0, 0] == 0
 
 
 @pytest.mark.parametrize(
