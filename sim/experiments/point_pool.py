@@ -10,7 +10,11 @@ watches each worker process:
 * a point that runs longer than ``point_timeout_s`` is failed and its worker killed and replaced;
 * workers die with the parent: on Linux the kernel sends them SIGKILL when it dies
   (``PR_SET_PDEATHSIG``), elsewhere a thread notices within a second. Their Jupyter kernels
-  follow within a second (ipykernel exits when its parent process is gone).
+  follow within a second (ipykernel exits when its parent process is gone);
+* workers are spawned (a fresh interpreter), never forked: a process that has run a Jupyter
+  kernel (a notebook calling a sweep, or the ``notebook`` command before it) holds ZeroMQ
+  sockets and threads that a forked child inherits half-alive, and the kernels such a child
+  starts never answer. A worker's start costs its imports once (about two seconds).
 """
 
 from __future__ import annotations
@@ -107,7 +111,7 @@ class _Worker(Generic[T]):
 
     def __init__(self, run: Callable[[T], Any]) -> None:
         self.conn, child = multiprocessing.Pipe()
-        self.process: BaseProcess = multiprocessing.get_context().Process(
+        self.process: BaseProcess = multiprocessing.get_context("spawn").Process(
             target=_serve, args=(run, child, os.getpid()), daemon=True
         )
         self.process.start()

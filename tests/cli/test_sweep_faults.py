@@ -5,6 +5,7 @@ process behind."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -56,12 +57,12 @@ def eight_points(tmp_path: Path, horizon_days: int = 21, **extra: object) -> Pat
 
 
 def workers_of(pid: int) -> list[psutil.Process]:
-    """The sweep's worker processes (not multiprocessing's helper processes)."""
+    """The sweep's worker processes (spawned ones; not multiprocessing's resource tracker)."""
     try:
         children = psutil.Process(pid).children()
     except psutil.NoSuchProcess:
         return []
-    return [c for c in children if "multiprocessing" not in " ".join(_cmdline(c))]
+    return [c for c in children if "spawn_main" in " ".join(_cmdline(c))]
 
 
 def kernels_of(pid: int) -> list[psutil.Process]:
@@ -288,3 +289,29 @@ def test_a_hung_point_on_dask_fails_alone(tmp_path: Path) -> None:
     assert sorted(table["status"]) == ["failed", "finished", "finished", "finished"]
     [error] = [e for e in table["error"] if e]
     assert "no result after 60 s (the point timeout)" in error
+
+
+@pytest.mark.long
+def test_a_papermill_sweep_after_a_notebook_in_the_same_process_finishes(tmp_path: Path) -> None:
+    """A process that has run a Jupyter kernel, then a papermill sweep with two workers (as a
+    notebook calling a sweep does): forked workers' kernels never answered; spawned ones do."""
+    spec = eight_points(tmp_path, horizon_days=3)
+    tiny = json.dumps({"calendar.horizon_days": 3, "customers.accounts": 2000})
+    script = (
+        "import sys\n"
+        "from sim.cli.main import main\n"
+        f"assert main(['notebook', '00_scenario', '-p', 'overrides={tiny}', '-p', "
+        f"'replications=1', '--out', {str(tmp_path / 'nb')!r}]) == 0\n"
+        f"sys.exit(main(['sweep', {str(spec)!r}, '--engine', 'papermill', '--workers', '2', "
+        f"'--trust-notebook', '--out', {str(tmp_path)!r}]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "8 of 8 points finished" in done.stdout

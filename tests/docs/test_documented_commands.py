@@ -145,9 +145,8 @@ def run_sim(cwd: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def starts_kernels(argv: list[str]) -> bool:
-    """Whether the command executes notebooks (``notebook``, a sweep on the papermill engine): a
-    process that has run a Jupyter kernel can hang in the worker processes it forks later, so
-    these run as new processes and the others in this one."""
+    """Whether the command executes notebooks (``notebook``, a sweep on the papermill engine):
+    these run as new processes, as a user runs them, and the others in this one."""
     return argv[0] == "notebook" or (argv[0] == "sweep" and "direct" not in argv)
 
 
