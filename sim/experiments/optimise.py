@@ -1,0 +1,197 @@
+"""Retention-aware staffing: the candidate with the most net value, selected with stated
+confidence, beside the roster a service-level target would choose.
+
+A candidate is the scenario with one agent group's roster scaled in chosen hours of the day (its
+``day_parts``) and, optionally, another complaint-recovery policy. Net value (revenue, less
+staffing, recovery, acquisition and replacement cost, plus the change in customer equity;
+:mod:`sim.measures.value`) counts the customers a thin roster loses, which the service level does
+not. Every candidate's replication ``r`` uses the same seed (common random numbers), so the
+comparisons are paired and the KN procedure (:mod:`sim.experiments.selection`) screens on the
+variance of differences: after ``n0`` replications of every candidate, only those still in
+contention are simulated further, until one is left. Every observation is kept, so a run that
+stops can go on from where it was (``known``).
+
+The **service-level choice** is what a planner without the customer model would pick: the
+cheapest candidate (least staffing cost) whose mean service level over its replications meets the
+scenario's target, with the recovery policy of the first candidate (the scenario's own, or the
+first listed). The **frontier** is the candidates no other
+beats on both staffing cost and customers lost to service.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.experiments.replications import run_replication
+from sim.experiments.roster_correction import with_roster
+from sim.experiments.selection import Selection, kn_select
+from sim.scenario.loading import scenario_to_dict
+from sim.scenario.overrides import apply_overrides
+from sim.scenario.scenario import Scenario
+from sim.scenario.staffing import DayPart
+
+OBJECTIVE = "net_value"
+KEPT_KPIS = ("net_value", "staffing_cost", "service_level", "service_defections", "defections")
+"""What is kept of every replication of every candidate."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One staffing and recovery choice."""
+
+    name: str
+    scales: tuple[float, ...]
+    """The roster's scale in each day part."""
+    recovery: str | None
+    """The recovery policy's kind, or None: the scenario's own."""
+    scenario: Scenario
+
+
+def candidates(
+    scenario: Scenario,
+    group: str,
+    hours: Sequence[tuple[float, float]],
+    scales: Sequence[Sequence[float]],
+    recoveries: Sequence[Mapping[str, Any]] = (),
+) -> list[Candidate]:
+    """Every combination of a scale per day part (``hours[i]``, from and to, takes the scales
+    ``scales[i]``) and a recovery policy (none given: the scenario's own)."""
+    if len(hours) != len(scales):
+        raise ValueError(f"{len(hours)} day parts but {len(scales)} lists of scales")
+    roster = scenario.staffing.agent_groups[group].roster
+    policies: list[Mapping[str, Any] | None] = list(recoveries) or [None]
+    out = []
+    for combo, policy in itertools.product(itertools.product(*scales), policies):
+        parts = [DayPart(from_h=a, to_h=b, scale=s) for (a, b), s in zip(hours, combo, strict=True)]
+        scaled = with_roster(scenario, group, roster.model_copy(update={"day_parts": parts}))
+        name = " ".join(f"{a:g}-{b:g}h×{s:g}" for (a, b), s in zip(hours, combo, strict=True))
+        if policy is not None:
+            scaled = _with_recovery(scaled, policy)
+            name += f" {policy['kind']}"
+        out.append(
+            Candidate(name, tuple(combo), None if policy is None else policy["kind"], scaled)
+        )
+    return out
+
+
+def _with_recovery(scenario: Scenario, policy: Mapping[str, Any]) -> Scenario:
+    problems: list[str] = []
+    data, _ = apply_overrides(scenario_to_dict(scenario), {"recovery": dict(policy)}, problems)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return Scenario.model_validate(data)
+
+
+Known = dict[tuple[int, int], dict[str, float]]
+"""(candidate, replication) → its kept KPIs."""
+
+
+@dataclass(frozen=True)
+class Optimisation:
+    """The selection, every observation, and the choices to compare."""
+
+    candidates: list[Candidate]
+    selection: Selection
+    known: Known
+    service_level_choice: int | None
+    """The service-level choice (None: no candidate with the scenario's recovery meets the
+    target)."""
+    frontier: tuple[int, ...]
+
+    def kpi(self, candidate: int, name: str) -> NDArray[np.float64]:
+        """A kept KPI of a candidate over its replications, in replication order."""
+        reps = sorted(r for c, r in self.known if c == candidate)
+        return np.array([self.known[candidate, r][name] for r in reps])
+
+
+def optimise(
+    options: list[Candidate],
+    seed: int,
+    delta: float,
+    alpha: float = 0.05,
+    n0: int = 10,
+    max_replications: int | None = None,
+    workers: int = 1,
+    known: Known | None = None,
+    on_observation: Callable[[int, int, dict[str, float]], None] | None = None,
+) -> Optimisation:
+    """Select the candidate with the largest mean net value (KN: ``delta`` in money, ``1 −
+    alpha`` confidence, ``n0`` first-stage replications, at most ``max_replications`` each),
+    simulating only what ``known`` does not hold; ``on_observation(candidate, replication,
+    kpis)`` is told of each new one (e.g. to store it)."""
+    known = dict(known or {})
+
+    def observe(replication: int, systems: NDArray[np.intp]) -> NDArray[np.float64]:
+        missing = [int(c) for c in systems if (int(c), replication) not in known]
+        simulated = _simulate(options, missing, seed, replication, workers)
+        for c, kpis in zip(missing, simulated, strict=True):
+            known[c, replication] = kpis
+            if on_observation is not None:
+                on_observation(c, replication, kpis)
+        return np.array([known[int(c), replication][OBJECTIVE] for c in systems])
+
+    selection = kn_select(observe, len(options), delta, alpha, n0, max_replications)
+    result = Optimisation(options, selection, known, None, ())
+    return Optimisation(
+        options,
+        selection,
+        known,
+        service_level_choice(result),
+        frontier(result),
+    )
+
+
+def _simulate(
+    options: list[Candidate], which: list[int], seed: int, replication: int, workers: int
+) -> list[dict[str, float]]:
+    """Replication ``replication`` of each candidate in ``which`` (in parallel on ``workers``)."""
+    scenarios = [options[c].scenario for c in which]
+    if workers <= 1 or len(which) <= 1:
+        return [_kept(s, seed, replication) for s in scenarios]
+    with ProcessPoolExecutor(max_workers=min(workers, len(which))) as pool:
+        return list(pool.map(_kept, scenarios, [seed] * len(which), [replication] * len(which)))
+
+
+def _kept(scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
+    kpis = run_replication(scenario, seed, replication).kpis
+    return {name: float(kpis.get(name, math.nan)) for name in KEPT_KPIS}
+
+
+def service_level_choice(result: Optimisation) -> int | None:
+    """The cheapest candidate whose mean service level meets the target, among those with the
+    first candidate's recovery policy (the scenario's own, or the first listed)."""
+    options = result.candidates
+    meets = [
+        i
+        for i, option in enumerate(options)
+        if option.recovery == options[0].recovery
+        and result.kpi(i, "service_level").mean() >= option.scenario.standards.service_level_target
+    ]
+    return min(meets, key=lambda i: result.kpi(i, "staffing_cost").mean(), default=None)
+
+
+def frontier(result: Optimisation) -> tuple[int, ...]:
+    """Candidates no other beats on mean staffing cost and mean customers lost to service."""
+    means = [
+        (
+            float(result.kpi(i, "staffing_cost").mean()),
+            float(result.kpi(i, "service_defections").mean()),
+        )
+        for i in range(len(result.candidates))
+    ]
+    return tuple(
+        i
+        for i, (cost, lost) in enumerate(means)
+        if not any(
+            other_cost <= cost and other_lost <= lost and (other_cost, other_lost) != (cost, lost)
+            for other_cost, other_lost in means
+        )
+    )
