@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.experiments.point_pool import Lost, run_in_workers
 from sim.experiments.replications import run_replication
 from sim.experiments.roster_correction import with_roster
 from sim.experiments.selection import Selection, kn_select
@@ -129,40 +129,46 @@ def optimise(
     kpis)`` is told of each new one (e.g. to store it)."""
     known = dict(known or {})
 
-    def observe(replication: int, systems: NDArray[np.intp]) -> NDArray[np.float64]:
-        missing = [int(c) for c in systems if (int(c), replication) not in known]
-        simulated = _simulate(options, missing, seed, replication, workers)
-        for c, kpis in zip(missing, simulated, strict=True):
-            known[c, replication] = kpis
+    def fill(pairs: list[tuple[int, int]]) -> None:
+        missing = [(c, r) for c, r in pairs if (c, r) not in known]
+        tasks = [(c, r, options[c].scenario, seed) for c, r in missing]
+        for c, r, kpis in _simulate(tasks, workers):
+            known[c, r] = kpis
             if on_observation is not None:
-                on_observation(c, replication, kpis)
+                on_observation(c, r, kpis)
+
+    def observe(replication: int, systems: NDArray[np.intp]) -> NDArray[np.float64]:
+        fill([(int(c), replication) for c in systems])
         return np.array([known[int(c), replication][OBJECTIVE] for c in systems])
 
+    fill([(c, r) for r in range(n0) for c in range(len(options))])  # the first stage at once
     selection = kn_select(observe, len(options), delta, alpha, n0, max_replications)
     result = Optimisation(options, selection, known, None, ())
-    return Optimisation(
-        options,
-        selection,
-        known,
-        service_level_choice(result),
-        frontier(result),
-    )
+    return Optimisation(options, selection, known, service_level_choice(result), frontier(result))
 
 
-def _simulate(
-    options: list[Candidate], which: list[int], seed: int, replication: int, workers: int
-) -> list[dict[str, float]]:
-    """Replication ``replication`` of each candidate in ``which`` (in parallel on ``workers``)."""
-    scenarios = [options[c].scenario for c in which]
-    if workers <= 1 or len(which) <= 1:
-        return [_kept(s, seed, replication) for s in scenarios]
-    with ProcessPoolExecutor(max_workers=min(workers, len(which))) as pool:
-        return list(pool.map(_kept, scenarios, [seed] * len(which), [replication] * len(which)))
+Task = tuple[int, int, Scenario, int]
+"""(candidate, replication, its scenario, seed)."""
 
 
-def _kept(scenario: Scenario, seed: int, replication: int) -> dict[str, float]:
+def _simulate(tasks: list[Task], workers: int) -> Iterator[tuple[int, int, dict[str, float]]]:
+    """Each task's kept KPIs as it finishes: here, or on ``workers`` spawned processes (the
+    sweeps' pool: a worker that dies fails its task alone)."""
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(_kept, tasks)
+        return
+    for outcome in run_in_workers(_kept, tasks, workers):
+        if isinstance(outcome, Lost):
+            c, r, _, _ = outcome.task
+            raise RuntimeError(f"candidate {c}, replication {r}: {outcome.reason}")
+        yield outcome
+
+
+def _kept(task: Task) -> tuple[int, int, dict[str, float]]:
+    """Simulate one replication of one candidate; keep :data:`KEPT_KPIS`."""
+    candidate, replication, scenario, seed = task
     kpis = run_replication(scenario, seed, replication).kpis
-    return {name: float(kpis.get(name, math.nan)) for name in KEPT_KPIS}
+    return candidate, replication, {name: float(kpis.get(name, math.nan)) for name in KEPT_KPIS}
 
 
 def service_level_choice(result: Optimisation) -> int | None:

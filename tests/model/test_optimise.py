@@ -98,3 +98,11 @@ def test_the_service_level_choice_is_the_cheapest_meeting_the_target() -> None:
     )
     assert service_level_choice(result) == 2  # cheapest at or above 80%
     assert frontier(result) == (1, 3)  # 0 and 2 are beaten by 3 on both
+
+
+def test_workers_change_nothing() -> None:
+    scenario = customer_desk(calendar={"horizon_days": 5})
+    options = candidates(scenario, "tier1", HOURS[:1], [[0.7, 1.3]])
+    alone = optimise(options, seed=2, delta=5000.0, n0=2, max_replications=3)
+    pooled = optimise(options, seed=2, delta=5000.0, n0=2, max_replications=3, workers=2)
+    assert pooled.known == alone.known and pooled.selection == alone.selection
