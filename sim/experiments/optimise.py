@@ -33,6 +33,7 @@ from sim.experiments.point_pool import Lost, run_in_workers
 from sim.experiments.replications import run_replication
 from sim.experiments.roster_correction import with_roster
 from sim.experiments.selection import Selection, kn_select
+from sim.scenario.errors import InputError
 from sim.scenario.loading import scenario_to_dict
 from sim.scenario.overrides import apply_overrides
 from sim.scenario.scenario import Scenario
@@ -65,8 +66,13 @@ def candidates(
     """Every combination of a scale per day part (``hours[i]``, from and to, takes the scales
     ``scales[i]``) and a recovery policy (none given: the scenario's own)."""
     if len(hours) != len(scales):
-        raise ValueError(f"{len(hours)} day parts but {len(scales)} lists of scales")
-    roster = scenario.staffing.agent_groups[group].roster
+        raise InputError(f"{len(hours)} day parts but {len(scales)} lists of scales")
+    groups = scenario.staffing.agent_groups
+    if group not in groups:
+        raise ValueError(
+            f"group {group!r} is not an agent group of the scenario ({', '.join(groups)})"
+        )
+    roster = groups[group].roster
     policies: list[Mapping[str, Any] | None] = list(recoveries) or [None]
     out = []
     for combo, policy in itertools.product(itertools.product(*scales), policies):
@@ -83,8 +89,13 @@ def candidates(
 
 
 def _with_recovery(scenario: Scenario, policy: Mapping[str, Any]) -> Scenario:
+    """The scenario under ``policy``: laid over its recovery section when of the same kind (as
+    ``extends:`` lays files), in its place when of another."""
     problems: list[str] = []
-    data, _ = apply_overrides(scenario_to_dict(scenario), {"recovery": dict(policy)}, problems)
+    data = scenario_to_dict(scenario)
+    own = data["recovery"]
+    laid = {**own, **policy} if own.get("kind") == policy["kind"] else dict(policy)
+    data, _ = apply_overrides(data, {"recovery": laid}, problems)
     if problems:
         raise ValueError("; ".join(problems))
     return Scenario.model_validate(data)

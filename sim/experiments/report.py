@@ -10,12 +10,13 @@ from collections.abc import Mapping, Sequence
 from sim.experiments.compare import Comparison, Resolution
 from sim.experiments.erlang_check import SimulatedErlang, StaffingAnswer
 from sim.experiments.fit import FitOutcome, Trial
+from sim.experiments.optimise import Optimisation
 from sim.experiments.replications import ScenarioResult
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
 from sim.experiments.sweep_spec import short_names, value_text
 from sim.experiments.sweep_summary import KEY_KPIS, MeanCI, SweepSummary, direction_text
-from sim.measures.metrics import Estimate, kpi_info
+from sim.measures.metrics import Estimate, kpi_estimate, kpi_info
 from sim.measures.value import money_text
 
 UNIT_STYLE = {
@@ -542,3 +543,39 @@ def fit_table(outcome: FitOutcome) -> str:
         "(by 1 pp if it is 0), the others held (from the final Jacobian):"
     )
     return f"{head}\n{fitted}\n\n{note}\n{sensitivity}"
+
+
+def optimise_table(result: Optimisation) -> str:
+    """Every candidate of a retention-aware search with its replications and mean KPIs (95%
+    CIs), marked: * selected, S the service-level choice, F on the cost–customers frontier; then
+    the selection's statement."""
+    selection = result.selection
+    rows = []
+    for i, option in enumerate(result.candidates):
+        marks = "".join(
+            mark
+            for mark, on in (
+                ("*", i == selection.best),
+                ("S", i == result.service_level_choice),
+                ("F", i in result.frontier),
+            )
+            if on
+        )
+        cells = [marks, option.name, str(selection.replications[i])]
+        for kpi in ("net_value", "staffing_cost", "service_level", "service_defections"):
+            style = UNIT_STYLE[kpi_info(kpi).unit]
+            e = kpi_estimate(kpi, list(result.kpi(i, kpi)))
+            cells.append(f"{_fmt(e.mean, style)} ({_ci(e, style)})")
+        rows.append(cells)
+    header = ["", "candidate", "reps", "net value", "staffing cost", "service level", "lost"]
+    best = result.candidates[selection.best].name
+    choice = result.service_level_choice
+    lines = [
+        _table(header, rows),
+        "",
+        f"selected: {best}",
+        "service-level choice: "
+        + ("none meets the target" if choice is None else result.candidates[choice].name),
+        selection.statement([o.name for o in result.candidates]),
+    ]
+    return "\n".join(lines)

@@ -24,7 +24,7 @@ Only the survivors get a further replication; the procedure stops when one syste
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,20 +62,27 @@ class Selection:
         """Replications run: those of the systems that stayed longest."""
         return max(self.replications)
 
-    def statement(self) -> str:
-        """The result in one line of plain English, for a report."""
+    def statement(self, names: Sequence[str] | None = None) -> str:
+        """The result in one line of plain English, for a report (``names``: the systems'
+        names, else "system i")."""
+
+        def called(i: int) -> str:
+            return f"system {i}" if names is None else names[i]
+
         settings = f"KN, δ = {_number(self.delta)}, n0 = {self.n0}"
         if self.resolved:
+            best = called(self.best)
             return (
-                f"System {self.best} has the largest mean, or is within {_number(self.delta)} of "
-                f"the largest, with probability ≥ {_number(100 * (1 - self.alpha))}% "
-                f"({settings}, {self.total_replications} replications)"
+                f"{best[0].upper()}{best[1:]} has the largest mean, or is within "
+                f"{_number(self.delta)} of the largest, with probability ≥ "
+                f"{_number(100 * (1 - self.alpha))}% ({settings}, {self.total_replications} "
+                "replications)"
             )
-        remaining = ", ".join(str(s) for s in self.survivors)
+        remaining = ", ".join(called(s) for s in self.survivors)
         return (
-            f"Not resolved after {self.total_replications} replications: systems {remaining} "
-            f"remain and system {self.best} has the largest sample mean, with no probability "
-            f"statement ({settings})"
+            f"Not resolved after {self.total_replications} replications: {remaining} remain and "
+            f"{called(self.best)} has the largest sample mean, with no probability statement "
+            f"({settings})"
         )
 
 

@@ -16,6 +16,7 @@ from sim.experiments.optimise import (
     service_level_choice,
 )
 from sim.experiments.selection import kn_select_from
+from sim.scenario.errors import InputError
 from tests.scenarios import customer_desk
 
 HOURS = [(8.0, 13.0), (13.0, 18.0)]
@@ -34,7 +35,7 @@ def test_candidates_are_every_combination_of_scales_and_policies() -> None:
     assert options[1].scenario.recovery.kind == "fast_track"
     roster = options[2].scenario.staffing.agent_groups["tier1"].roster
     assert [(p.from_h, p.to_h, p.scale) for p in roster.day_parts] == [(8, 13, 1.1), (13, 18, 1.0)]
-    with pytest.raises(ValueError, match="2 day parts but 1 lists of scales"):
+    with pytest.raises(InputError, match="2 day parts but 1 lists of scales"):
         candidates(scenario, "tier1", HOURS, [[1.0]])
 
 

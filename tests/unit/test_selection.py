@@ -191,7 +191,7 @@ def test_the_budget_cap_returns_the_survivors_unresolved() -> None:
     assert len(selection.survivors) >= 2
     assert all(selection.eliminated_at[s] is None for s in selection.survivors)
     assert selection.best == max(selection.survivors, key=lambda s: selection.means[s])
-    assert selection.statement().startswith("Not resolved after 25 replications: systems ")
+    assert selection.statement().startswith("Not resolved after 25 replications: system ")
 
 
 def test_only_survivors_are_observed() -> None:
@@ -237,6 +237,8 @@ def test_statement_reads_as_a_report() -> None:
         "System 3 has the largest mean, or is within 50,000 of the largest, with probability "
         "≥ 95% (KN, δ = 50,000, n0 = 10, 42 replications)"
     )
+    named = selection.statement(["a", "b", "c", "the evening team +10%"])
+    assert named.startswith("The evening team +10% has the largest mean")
 
 
 def constant(replication: int, systems: NDArray[np.intp]) -> NDArray[np.float64]:

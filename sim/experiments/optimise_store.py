@@ -1,0 +1,108 @@
+"""An optimisation's folder: every observation kept as it finishes, so a stopped search goes on.
+
+Layout of ``<out>/optimise/<name>/``:
+
+* ``spec.yaml`` — the optimisation file as read, and the candidates' names and seed, which a
+  resumed search must match;
+* ``observations.csv`` — one line per simulated (candidate, replication), appended and flushed
+  as each finishes: the KPIs the selection and the comparison read;
+* ``candidates.csv`` — per candidate: its choices, replications, when it was eliminated, and the
+  mean of each kept KPI; ``result.json`` — the selection's statement, the best candidate, the
+  service-level choice and the frontier.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from sim.experiments.optimise import KEPT_KPIS, Known, Optimisation, optimise
+from sim.experiments.optimise_spec import OptimiseSpec, load_optimise, spec_candidates
+from sim.scenario.errors import InputError
+
+
+class OptimiseFolderError(InputError):
+    """The output folder holds another search, or a search exists and ``resume`` was not asked."""
+
+
+def run_optimisation(
+    path: Path, out: Path, workers: int = 1, resume: bool = False
+) -> tuple[Optimisation, Path]:
+    """Run the optimisation file at ``path`` into ``out/optimise/<name>/`` (going on from its
+    observations with ``resume``); return the outcome and the folder."""
+    spec = load_optimise(path)
+    options = spec_candidates(spec, path)
+    folder = out / "optimise" / spec.name
+    identity = {"candidates": [o.name for o in options], "seed": spec.seed}
+    known = _open(folder, spec, identity, resume)
+    with (folder / "observations.csv").open("a", newline="", encoding="utf-8") as log:
+        writer = csv.writer(log)
+
+        def keep(candidate: int, replication: int, kpis: dict[str, float]) -> None:
+            writer.writerow([candidate, replication, *(kpis[k] for k in KEPT_KPIS)])
+            log.flush()
+
+        s = spec.selection
+        result = optimise(
+            options, spec.seed, s.delta, s.alpha, s.n0, s.max_replications, workers, known, keep
+        )
+    _write_results(folder, result)
+    return result, folder
+
+
+def _open(folder: Path, spec: OptimiseSpec, identity: dict[str, Any], resume: bool) -> Known:
+    """Create the folder, or check it holds this search and read its observations."""
+    spec_file, observations = folder / "spec.yaml", folder / "observations.csv"
+    if spec_file.exists():
+        if not resume:
+            raise OptimiseFolderError(
+                f"{folder} holds a search already: run with --resume to go on, or remove it"
+            )
+        stored = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+        if stored.get("identity") != identity:
+            raise OptimiseFolderError(
+                f"{folder} holds another search (other candidates or seed): remove it, or give "
+                "this one another name"
+            )
+        return _read(observations)
+    folder.mkdir(parents=True, exist_ok=True)
+    document = {"spec": spec.model_dump(mode="json"), "identity": identity}
+    spec_file.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    observations.write_text(",".join(["candidate", "replication", *KEPT_KPIS]) + "\n")
+    return {}
+
+
+def _read(path: Path) -> Known:
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return {
+        (int(row["candidate"]), int(row["replication"])): {k: float(row[k]) for k in KEPT_KPIS}
+        for row in rows
+        if all(row.get(k) not in (None, "") for k in KEPT_KPIS)  # a line cut short by a crash
+    }
+
+
+def _write_results(folder: Path, result: Optimisation) -> None:
+    selection = result.selection
+    with (folder / "candidates.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["candidate", "name", "replications", "eliminated_at", *KEPT_KPIS])
+        for i, option in enumerate(result.candidates):
+            means = [float(np.mean(result.kpi(i, k))) for k in KEPT_KPIS]
+            eliminated = selection.eliminated_at[i]
+            writer.writerow([i, option.name, selection.replications[i], eliminated or "", *means])
+    summary = {
+        "statement": selection.statement([o.name for o in result.candidates]),
+        "resolved": selection.resolved,
+        "best": result.candidates[selection.best].name,
+        "service_level_choice": None
+        if result.service_level_choice is None
+        else result.candidates[result.service_level_choice].name,
+        "frontier": [result.candidates[i].name for i in result.frontier],
+    }
+    (folder / "result.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
