@@ -7,8 +7,8 @@ Layout of ``<out>/optimise/<name>/``:
 * ``observations.csv`` — one line per simulated (candidate, replication), appended and flushed
   as each finishes: the KPIs the selection and the comparison read;
 * ``candidates.csv`` — per candidate: its choices, replications, when it was eliminated, and the
-  mean of each kept KPI; ``result.json`` — the selection's statement, the best candidate, the
-  service-level choice and the frontier.
+  mean of each kept KPI with its 95% confidence interval; ``result.json`` — the selection's
+  statement, the best candidate, the service-level choice and the frontier.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
 from sim.experiments.optimise import KEPT_KPIS, Known, Optimisation, optimise
 from sim.experiments.optimise_spec import OptimiseSpec, load_optimise, spec_candidates
+from sim.measures.metrics import kpi_estimate
 from sim.scenario.errors import InputError
 
 
@@ -89,13 +89,15 @@ def _read(path: Path) -> Known:
 
 def _write_results(folder: Path, result: Optimisation) -> None:
     selection = result.selection
+    columns = [f"{k}{part}" for k in KEPT_KPIS for part in ("", ".ci_low", ".ci_high")]
     with (folder / "candidates.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["candidate", "name", "replications", "eliminated_at", *KEPT_KPIS])
+        writer.writerow(["candidate", "name", "replications", "eliminated_at", *columns])
         for i, option in enumerate(result.candidates):
-            means = [float(np.mean(result.kpi(i, k))) for k in KEPT_KPIS]
+            estimates = [kpi_estimate(k, list(result.kpi(i, k))) for k in KEPT_KPIS]
+            values = [x for e in estimates for x in (e.mean, e.ci_low, e.ci_high)]
             eliminated = selection.eliminated_at[i]
-            writer.writerow([i, option.name, selection.replications[i], eliminated or "", *means])
+            writer.writerow([i, option.name, selection.replications[i], eliminated or "", *values])
     summary = {
         "statement": selection.statement([o.name for o in result.candidates]),
         "resolved": selection.resolved,
