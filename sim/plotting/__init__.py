@@ -15,7 +15,8 @@ by contact type, who served whom) in :mod:`sim.plotting.groups`, of a sweep in
 simulator's checks against theory in :mod:`sim.plotting.checks`, of a calibration, a forecast
 and a validation against a contact log in :mod:`sim.plotting.validation`, and of the people at
 the desk (work pressure and quality, staff over time, the erosion trap of a temporary cut) in
-:mod:`sim.plotting.workforce`.
+:mod:`sim.plotting.workforce`, and of a retention-aware staffing search (cost against customers
+lost, the selected and the service-level choice) in :mod:`sim.plotting.optimise`.
 """
 
 from sim.plotting.checks import (
@@ -46,6 +47,7 @@ from sim.plotting.figures import (
     response_curves,
 )
 from sim.plotting.groups import service_level_by_type, who_served_whom
+from sim.plotting.optimise import read_search, search_frontier
 from sim.plotting.sensitivity import (
     SensitivityData,
     morris_chart,
@@ -103,12 +105,14 @@ __all__ = [
     "policy_wins_chart",
     "pressure_and_quality",
     "read_run",
+    "read_search",
     "read_sensitivity",
     "read_sweep",
     "response_curves",
     "result_info",
     "retention_curve",
     "run_charts",
+    "search_frontier",
     "service_level_by_type",
     "sobol_chart",
     "staff_over_time",

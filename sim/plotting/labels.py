@@ -345,6 +345,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "补救目标 {hours:g} 小时（{policy}）",
     ),
     # --- desks with agent groups --------------------------------------------------------------
+    "optimise.title": (
+        "Staffing cost against customers lost to service",
+        "人员成本与因服务流失的客户",
+    ),
+    "optimise.dominated": ("candidate (another is cheaper and loses fewer)", "被占优的候选方案"),
+    "optimise.frontier": (
+        "frontier (none cheaper and losing fewer)",
+        "前沿（无更便宜且流失更少者）",
+    ),
+    "optimise.selected": ("most net value: {name}", "净价值最高：{name}"),
+    "optimise.sl_choice": (
+        "cheapest meeting the service level: {name}",
+        "达到服务水平的最低成本：{name}",
+    ),
+    "optimise.source": (
+        "Simulation, {candidates} candidates, common random numbers; selection by the KN "
+        "procedure (Kim & Nelson 2001)",
+        "仿真，{candidates} 个候选方案，共同随机数；以 KN 程序选择（Kim & Nelson 2001）",
+    ),
     "groups.sl_title": ("Service level by contact type", "各类接触的服务水平"),
     "groups.sl_bar": ("Service level (mean)", "服务水平（均值）"),
     "groups.type_axis": ("Phone contact type", "电话接触类型"),
