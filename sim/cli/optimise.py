@@ -35,6 +35,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("spec", type=Path, help="optimisation file (see params/optimise/)")
     parser.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a setting of the file by its dotted path, e.g. -p selection.n0=5 "
+        "-p overrides={calendar.horizon_days: 28} (repeatable; VALUE is read as YAML)",
+    )
+    parser.add_argument(
         "--workers",
         type=positive_int,
         metavar="N",
@@ -57,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from sim.experiments.optimise_store import run_optimisation
     from sim.experiments.report import optimise_table
 
-    result, folder = run_optimisation(args.spec, args.out, args.workers, args.resume)
+    result, folder = run_optimisation(args.spec, args.out, args.workers, args.resume, args.param)
     print(optimise_table(result))
     print(f"\nwrote {folder}/")
     return 0 if result.selection.resolved else EXIT_FAILED

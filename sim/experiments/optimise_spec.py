@@ -3,6 +3,7 @@ selection must be (read by ``python -m sim optimise``; clear errors as for scena
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -85,9 +86,12 @@ class OptimiseSpec(Model):
         return self
 
 
-def load_optimise(path: str | Path) -> OptimiseSpec:
-    """Read and validate an optimisation file."""
-    return load_model(path, OptimiseSpec)
+def load_optimise(
+    path: str | Path, overrides: Sequence[str] | Mapping[str, Any] = ()
+) -> OptimiseSpec:
+    """Read and validate an optimisation file, with dotted overrides of its settings (e.g.
+    ``selection.n0=5``)."""
+    return load_model(path, OptimiseSpec, overrides)
 
 
 def spec_candidates(spec: OptimiseSpec, path: Path) -> list[Candidate]:

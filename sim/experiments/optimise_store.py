@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,16 @@ class OptimiseFolderError(InputError):
 
 
 def run_optimisation(
-    path: Path, out: Path, workers: int = 1, resume: bool = False
+    path: Path,
+    out: Path,
+    workers: int = 1,
+    resume: bool = False,
+    overrides: Sequence[str] = (),
 ) -> tuple[Optimisation, Path]:
-    """Run the optimisation file at ``path`` into ``out/optimise/<name>/`` (going on from its
-    observations with ``resume``); return the outcome and the folder."""
-    spec = load_optimise(path)
+    """Run the optimisation file at ``path`` (with dotted ``overrides`` of its settings) into
+    ``out/optimise/<name>/``, going on from its observations with ``resume``; return the outcome
+    and the folder."""
+    spec = load_optimise(path, overrides)
     options = spec_candidates(spec, path)
     folder = out / "optimise" / spec.name
     identity = {"candidates": [o.name for o in options], "seed": spec.seed}

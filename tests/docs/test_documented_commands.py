@@ -45,6 +45,14 @@ TINY_SENSITIVITY = {
     "sobol.samples": 2,
     "sobol.parameters": ["customers.satisfaction.bad_weight"],
 }
+TINY_OPTIMISE = {
+    "overrides": TINY,
+    "day_parts": [{"from_h": 8, "to_h": 14, "scales": [0.8, 1.2]}],
+    "recovery": [],
+    "selection.n0": 2,
+    "selection.max_replications": 2,
+    "selection.delta": 1e9,  # a tie at once: two replications settle it
+}
 FAST_COMMANDS = {"check", "erlang", "schema"}
 """Commands that need nothing made quick."""
 SLOW_COMMANDS = {"fit"}
@@ -160,6 +168,8 @@ def tiny_scenario_options(command: str) -> list[str]:
             return ["-p", f"overrides={json.dumps(TINY)}", "-p", "replications=2"]
         case "sensitivity":
             return [x for k, v in TINY_SENSITIVITY.items() for x in ("-p", f"{k}={json.dumps(v)}")]
+        case "optimise":
+            return [x for k, v in TINY_OPTIMISE.items() for x in ("-p", f"{k}={json.dumps(v)}")]
         case "validate-log":
             return ["--replications", "2"]
         case "calibrate":
@@ -216,7 +226,7 @@ def test_documented_command_runs(command: str, project: Path) -> None:
     for before in prerequisites(command, project):
         run_sim(project, quick(before, project))
     argv = quick(command, project)
-    if argv[0] in ("sweep", "sensitivity"):  # each starts afresh (--resume finishes nothing)
+    if argv[0] in ("sweep", "sensitivity", "optimise"):  # each starts afresh
         shutil.rmtree(project / "outputs" / {"sweep": "sweeps"}.get(argv[0], argv[0]), True)
     try:
         run_sim(project, argv)
