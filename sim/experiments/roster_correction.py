@@ -40,6 +40,10 @@ class ScheduledWeek:
     roster: Roster
     cost: float
     coverage: np.ndarray
+    unmet: np.ndarray
+    """Requirement not covered per weekday and interval (the catalogue or limits fall short)."""
+    status: str
+    """How the schedule was found (``optimal``, ``optimal_with_shortfall``, ``time_limit``)."""
 
 
 Scheduler = Callable[[np.ndarray], ScheduledWeek]
@@ -103,9 +107,8 @@ def interval_scheduler(scenario: Scenario, group: str, cost_per_agent_hour: floa
         roster = IntervalRoster(
             kind="by_interval", agents=agents, shrinkage_fraction=base.shrinkage_fraction
         )
-        return ScheduledWeek(
-            roster, float(required.sum()) * width / 60 * cost_per_agent_hour, required
-        )
+        cost = float(required.sum()) * width / 60 * cost_per_agent_hour
+        return ScheduledWeek(roster, cost, required, np.zeros_like(required), "optimal")
 
     return solve
 
