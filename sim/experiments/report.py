@@ -7,17 +7,22 @@ import argparse
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from sim.experiments.compare import Comparison, Resolution
 from sim.experiments.erlang_check import SimulatedErlang, StaffingAnswer
 from sim.experiments.fit import FitOutcome, Trial
 from sim.experiments.optimise import Optimisation
 from sim.experiments.replications import ScenarioResult
+from sim.experiments.roster_correction import CorrectionRound, ScheduledWeek
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
 from sim.experiments.sweep_spec import short_names, value_text
 from sim.experiments.sweep_summary import KEY_KPIS, MeanCI, SweepSummary, direction_text
 from sim.measures.metrics import Estimate, kpi_estimate, kpi_info
 from sim.measures.value import money_text
+from sim.scenario.desk import WEEKDAYS
+from sim.scenario.staffing import ShiftRoster
 
 UNIT_STYLE = {
     "share": "pct",
@@ -579,3 +584,63 @@ def optimise_table(result: Optimisation) -> str:
         selection.statement([o.name for o in result.candidates]),
     ]
     return "\n".join(lines)
+
+
+def schedule_table(scheduled: ScheduledWeek) -> str:
+    """A week's schedule: each shift (start, length, weekdays, breaks, agents), the weekly cost,
+    and where requirements are left unmet."""
+    roster = scheduled.roster
+    lines = [f"Schedule ({scheduled.status}): weekly cost {scheduled.cost:,.0f}"]
+    if isinstance(roster, ShiftRoster):
+        rows = [
+            [
+                _clock(shift.start_h),
+                f"{shift.length_h:g} h",
+                ", ".join(shift.days),
+                "; ".join(
+                    f"{_clock(shift.start_h + b.after_h)} {b.length_min:g} min"
+                    for b in shift.breaks
+                )
+                or "–",
+                str(shift.agents),
+            ]
+            for shift in roster.shifts
+        ]
+        lines.append(_table(["start", "length", "days", "breaks", "agents"], rows))
+        lines.append(f"{sum(s.agents for s in roster.shifts)} agents on the roster")
+    short = np.argwhere(scheduled.unmet > 0)
+    if len(short):
+        width = 1440 / scheduled.unmet.shape[1]
+        where = ", ".join(
+            f"{WEEKDAYS[d]} {_clock(i * width / 60)} ({scheduled.unmet[d, i]:g})"
+            for d, i in short[:12]
+        )
+        more = f" and {len(short) - 12} more" if len(short) > 12 else ""
+        lines.append(f"unmet (agents short): {where}{more}")
+    return "\n".join(lines)
+
+
+def correction_table(
+    rounds: Sequence[CorrectionRound], extra_cost: float | None = None, met: bool | None = None
+) -> str:
+    """Correction rounds: the weekly cost, intervals short of the target with confidence, and the
+    lowest mean service level of an interval; with ``extra_cost``, the outcome."""
+    rows = [
+        [
+            str(i + 1),
+            f"{r.scheduled.cost:,.0f}",
+            str(int(r.short.sum())),
+            _fmt(float(np.nanmin(r.service.mean)), "pct"),
+        ]
+        for i, r in enumerate(rounds)
+    ]
+    lines = [_table(["round", "weekly cost", "intervals short", "lowest interval"], rows)]
+    if extra_cost is not None:
+        verdict = "no interval short of the target" if met else "still short: more rounds needed"
+        lines.append(f"{verdict}; the correction costs {extra_cost:,.0f} a week over the first")
+    return "\n".join(lines)
+
+
+def _clock(hours: float) -> str:
+    minutes = round(hours * 60) % 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
