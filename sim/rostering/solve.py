@@ -130,7 +130,12 @@ def _constraints(
     found = [LinearConstraint(cover, lb=r[needed], ub=np.inf)]
     capped = [k for k, t in enumerate(settings.shift_types) if t.max_agents is not None]
     if capped:
-        rows = np.array([columns.type_index == k for k in capped], dtype=float)
+        row_of = {k: i for i, k in enumerate(capped)}
+        mine = np.flatnonzero(np.isin(columns.type_index, capped))
+        rows = sparse.csr_array(
+            (np.ones(len(mine)), ([row_of[k] for k in columns.type_index[mine]], mine)),
+            shape=(len(capped), n_cols),
+        )
         caps = [settings.shift_types[k].max_agents for k in capped]
         found.append(LinearConstraint(_padded(rows, n_short), lb=0.0, ub=caps))
     everyone = np.ones((1, n_cols))
@@ -148,9 +153,11 @@ def _constraints(
     return found
 
 
-def _padded(rows: np.ndarray, n_short: int) -> np.ndarray:
+def _padded(rows: np.ndarray | sparse.csr_array, n_short: int) -> sparse.csr_array:
     """Rows over the columns, with zeros for the shortfall variables."""
-    return np.hstack([rows, np.zeros((rows.shape[0], n_short))])
+    return sparse.hstack(
+        [sparse.csr_array(rows), sparse.csr_array((rows.shape[0], n_short))], format="csr"
+    )
 
 
 def schedule(
