@@ -71,7 +71,8 @@ class Schedule:
             is left in ``unmet``, then least cost), or ``time_limit`` (the best schedule found
             when time ran out; ``mip_gap`` says how far from proven).
         cost: Money per week of the shifts worked.
-        mip_gap: Relative gap between the schedule's objective and HiGHS's bound on the optimum.
+        mip_gap: Relative gap between the schedule's objective (shortfall penalty included) and
+            HiGHS's bound on the optimum.
         solve_s: Wall seconds HiGHS took.
         patterns: The columns with agents, in catalogue order.
         coverage: Agents on shift and not on break, shape ``(7, intervals per day)``.
@@ -175,9 +176,31 @@ def schedule(
     if problems:
         raise ScheduleError("\n".join(problems))
     columns = build_columns(requirements, settings)
-    r = requirements.agents.ravel()
-    needed = np.flatnonzero(r > 0)
+    agents, proven, mip_gap, solve_s = _solve(requirements, settings, columns, time_limit_s)
+    coverage = np.rint(columns.cover @ agents).astype(np.int64).reshape(requirements.agents.shape)
+    unmet = np.clip(requirements.agents - coverage, 0, None)
+    solved: Status = "optimal_with_shortfall" if unmet.any() else "optimal"
+    return Schedule(
+        status=solved if proven else "time_limit",
+        cost=float(columns.costs @ agents),
+        mip_gap=mip_gap,
+        solve_s=solve_s,
+        patterns=_chosen(columns, agents),
+        coverage=coverage,
+        unmet=unmet,
+        interval_min=requirements.interval_min,
+        columns_offered=len(columns.patterns),
+    )
+
+
+def _solve(
+    requirements: Requirements, settings: Rostering, columns: Columns, time_limit_s: float
+) -> tuple[np.ndarray, bool, float, float]:
+    """Agents per column, whether HiGHS proved them optimal, its MIP gap, and its wall seconds."""
     n_cols = len(columns.patterns)
+    needed = np.flatnonzero(requirements.agents.ravel() > 0)
+    if n_cols == 0 and len(needed) == 0 and settings.min_headcount == 0:
+        return np.zeros(0, dtype=np.int64), True, 0.0, 0.0  # nothing required, nothing to work
     penalty = _shortfall_penalty(requirements, settings, columns)
     caps = [settings.shift_types[k].max_agents for k in columns.type_index]
     upper = np.array([np.inf if c is None else c for c in caps] + [np.inf] * len(needed))
@@ -191,29 +214,21 @@ def schedule(
     )
     solve_s = time.perf_counter() - started
     if result.x is None:
-        raise ScheduleError(
-            f"no schedule: {result.message} (after {solve_s:.1f} s; headcount limits "
-            f"{settings.min_headcount}–{settings.max_headcount}, part-time share at most "
-            f"{settings.max_part_time_share})"
-        )
-    agents = np.round(result.x[:n_cols]).astype(np.int64)
-    coverage = np.rint(columns.cover @ agents).astype(np.int64).reshape(requirements.agents.shape)
-    unmet = np.clip(requirements.agents - coverage, 0, None)
-    status: Status
-    if result.status != 0:
-        status = "time_limit"
-    else:
-        status = "optimal_with_shortfall" if unmet.any() else "optimal"
-    return Schedule(
-        status=status,
-        cost=float(columns.costs @ agents),
-        mip_gap=math.nan if result.mip_gap is None else float(result.mip_gap),
-        solve_s=solve_s,
-        patterns=_chosen(columns, agents),
-        coverage=coverage,
-        unmet=unmet,
-        interval_min=requirements.interval_min,
-        columns_offered=n_cols,
+        raise ScheduleError(_no_schedule(settings, n_cols, result.status, time_limit_s))
+    gap = math.nan if result.mip_gap is None else float(result.mip_gap)
+    return np.round(result.x[:n_cols]).astype(np.int64), result.status == 0, gap, solve_s
+
+
+def _no_schedule(settings: Rostering, n_cols: int, status: int, time_limit_s: float) -> str:
+    """Why HiGHS returned no schedule: the limits contradict each other, or time ran out."""
+    if status != 2:  # 2: infeasible
+        return f"no schedule found within the time limit of {time_limit_s:g} s; allow longer"
+    share = settings.max_part_time_share
+    return (
+        f"no roster meets the limits: min_headcount {settings.min_headcount}"
+        + (f", max_part_time_share {share:g}" if share is not None else "")
+        + f" and the shift types' max_agents, with the ways to work the week that fit the open "
+        f"intervals ({n_cols}); add full-time shift types that fit, or relax a limit"
     )
 
 

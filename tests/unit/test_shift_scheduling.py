@@ -117,6 +117,19 @@ def test_part_time_share_and_type_caps_bind() -> None:
     assert schedule(needs, catalogue(*capped)).cost == pytest.approx(20.0)
 
 
+def test_headcount_floor_adds_agents_and_impossible_limits_are_an_error() -> None:
+    needs = hourly({0: {range(8, 12): 1}})
+    part = shift_type("part", 4, [8], 6.0, part_time=True)
+    assert schedule(needs, catalogue(part, min_headcount=3)).headcount == 3
+    evening = shift_type("full", 8, [16], 10.0)  # the desk closes at 20:00: never offered
+    open_ = np.zeros((7, 24), dtype=bool)
+    open_[0, 8:20] = True
+    shut_evening = Requirements(needs.agents, 60, open=open_)
+    limits = {"min_headcount": 1, "max_part_time_share": 0.5}
+    with pytest.raises(ScheduleError, match="no roster meets the limits: min_headcount 1, max"):
+        schedule(shut_evening, catalogue(part, evening, **limits))
+
+
 def test_consecutive_days_are_the_seven_cyclic_runs() -> None:
     five = ConsecutiveDays(consecutive_days=5).patterns
     assert len(five) == 7
@@ -235,8 +248,9 @@ def test_an_interval_no_shift_can_work_is_reported_not_raised() -> None:
     assert sched.status == "optimal_with_shortfall"
     assert sched.cost == pytest.approx(10.0)
     assert sched.unmet.sum() == 2 and sched.unmet[0, 22] == 2
-    closed = Requirements(needs.agents, 60, open=needs.agents > 0)
-    closed.open[0, 15] = False  # the only shift would run while the desk is closed
+    open_ = needs.agents > 0
+    open_[0, 15] = False  # the only shift would run while the desk is closed
+    closed = Requirements(needs.agents, 60, open=open_)
     shut = schedule(closed, catalogue(shift_type("day", 8, [8], 10.0)))
     assert shut.headcount == 0 and shut.unmet.sum() == needs.agents.sum()
 
@@ -375,6 +389,8 @@ def test_roster_staffs_the_simulation_as_scheduled() -> None:
 def test_an_empty_schedule_has_no_roster() -> None:
     sched = schedule(hourly({}), catalogue(shift_type("day", 8, [8], 10.0)))
     assert sched.headcount == 0 and sched.status == "optimal"
+    nothing_open = Requirements(np.zeros((7, 24)), 60, open=np.zeros((7, 24), dtype=bool))
+    assert schedule(nothing_open, catalogue(shift_type("day", 8, [8], 10.0))).headcount == 0
     with pytest.raises(ValueError, match="rosters nobody"):
         to_shift_roster(sched)
 
@@ -412,3 +428,5 @@ def test_coverage_is_the_chosen_patterns_and_meets_what_is_met(
     assert np.all(sched.coverage >= agents - sched.unmet)
     np.testing.assert_array_equal(sched.unmet, np.clip(agents - sched.coverage, 0, None))
     assert sched.cost == pytest.approx(sum(p.agents * p.cost_per_agent for p in sched.patterns))
+    if max_headcount is None:  # only the hours no shift of the catalogue works fall short
+        assert not sched.unmet[:, 6:20].any()
