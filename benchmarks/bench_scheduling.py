@@ -16,12 +16,16 @@ Patterns that would run outside the opening hours (a full day on Saturday, any s
 are not offered. ``week_six_hours`` adds ``six_hours`` (6 h, starts 08:00–14:00, a 30-min lunch
 2.5–3.5 h in, any 4 weekdays): many near-equivalent columns, whose LP bound HiGHS closes slowly.
 
-The script reports, per catalogue, the ways to work the week it holds, the columns offered, the
+``week_capped`` is ``week`` with at most 80 agents, too few: the least shortfall is left unmet,
+then the cost minimised with that shortfall held.
+
+The script reports, per case, the ways to work the week it holds, the columns offered, the
 integer program's variables (columns and one shortfall per interval that needs agents), the solve
 time, status, MIP gap, cost and headcount.
 
-Targets: ``week`` optimal (relative gap 1e-4) within 10 s on two cores; ``week_six_hours`` within
-1% of optimal when the 10-s limit stops it. Exit status 1 if either is missed. Usage::
+Targets: ``week`` optimal (relative gap 1e-4) and ``week_capped`` optimal with its shortfall, each
+within 10 s on two cores; ``week_six_hours`` within 1% of optimal when the 10-s limit stops it.
+Exit status 1 if any is missed. Usage::
 
     python benchmarks/bench_scheduling.py [--time-limit-s 10] [--json]
 """
@@ -41,6 +45,7 @@ from sim.scenario.rostering import Rostering
 
 TARGET_S = 10.0
 TARGET_GAP = 0.01
+CAPPED_HEADCOUNT = 80
 INTERVAL_MIN = 30
 WEEKDAY_SCALE = (1.15, 1.0, 1.0, 0.95, 0.9, 0.55, 0.0)
 
@@ -67,7 +72,7 @@ def requirements() -> Requirements:
     return Requirements(np.where(needs.open_mask, agents, 0), INTERVAL_MIN, needs.open_mask)
 
 
-def catalogue(six_hour_shifts: bool) -> Rostering:
+def catalogue(six_hour_shifts: bool, max_headcount: int | None = None) -> Rostering:
     """The week's shift types (module docstring); ``six_hour_shifts`` adds the six-hour type."""
 
     def window(first_h: float, last_h: float) -> dict:
@@ -128,12 +133,13 @@ def catalogue(six_hour_shifts: bool) -> Rostering:
                 "cost_per_shift": 124.0,
             }
         )
-    return Rostering.model_validate({"max_part_time_share": 0.3, "shift_types": types})
+    return Rostering.model_validate(
+        {"max_part_time_share": 0.3, "max_headcount": max_headcount, "shift_types": types}
+    )
 
 
-def solve_case(needs: Requirements, six_hour_shifts: bool, time_limit_s: float) -> dict:
+def solve_case(needs: Requirements, week: Rostering, time_limit_s: float) -> dict:
     """Solve one catalogue; what it offered and how the solve went."""
-    week = catalogue(six_hour_shifts)
     sched = schedule(needs, week, time_limit_s=time_limit_s)
     return {
         "patterns_in_catalogue": sum(t.pattern_count for t in week.shift_types),
@@ -144,37 +150,51 @@ def solve_case(needs: Requirements, six_hour_shifts: bool, time_limit_s: float) 
         "mip_gap": sched.mip_gap,
         "cost": sched.cost,
         "headcount": sched.headcount,
+        "unmet_agent_intervals": int(sched.unmet.sum()),
     }
 
 
 def main() -> int:
-    """Solve both catalogues, print the results, and 0 if the targets are met."""
+    """Solve the three cases, print the results, and 0 if every target is met."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--time-limit-s", type=float, default=TARGET_S)
     parser.add_argument("--json", action="store_true", help="one JSON line instead of text")
     args = parser.parse_args()
     needs = requirements()
+    limit_s = args.time_limit_s
     cases = {
-        "week": solve_case(needs, six_hour_shifts=False, time_limit_s=args.time_limit_s),
-        "week_six_hours": solve_case(needs, six_hour_shifts=True, time_limit_s=args.time_limit_s),
+        "week": solve_case(needs, catalogue(False), limit_s),
+        "week_capped": solve_case(needs, catalogue(False, max_headcount=CAPPED_HEADCOUNT), limit_s),
+        "week_six_hours": solve_case(needs, catalogue(True), limit_s),
     }
-    week, wide = cases["week"], cases["week_six_hours"]
-    verdicts = {
-        "week": week["status"] == "optimal" and week["solve_s"] < TARGET_S,
-        "week_six_hours": wide["status"] == "optimal" or wide["mip_gap"] <= TARGET_GAP,
+    targets = {
+        "week": (
+            f"optimal < {TARGET_S:g} s",
+            lambda c: c["status"] == "optimal" and c["solve_s"] < TARGET_S,
+        ),
+        "week_capped": (
+            f"optimal_with_shortfall < {TARGET_S:g} s",
+            lambda c: c["status"] == "optimal_with_shortfall" and c["solve_s"] < TARGET_S,
+        ),
+        "week_six_hours": (
+            f"gap <= {TARGET_GAP:.1%}",
+            lambda c: c["status"] == "optimal" or c["mip_gap"] <= TARGET_GAP,
+        ),
     }
+    verdicts = {name: met(cases[name]) for name, (_, met) in targets.items()}
     if args.json:
         print(json.dumps({"peak_requirement": int(needs.agents.max()), **cases}))
     else:
         print(f"{int((needs.agents > 0).sum())} intervals need agents (peak {needs.agents.max()})")
         for name, case in cases.items():
-            target = f"optimal < {TARGET_S:g} s" if name == "week" else f"gap <= {TARGET_GAP:.1%}"
+            target = targets[name][0]
             print(
                 f"{name}: {case['patterns_in_catalogue']} ways to work the week, "
                 f"{case['columns_offered']} inside the opening hours, {case['variables']} "
                 f"variables; {case['status']} in {case['solve_s']:.2f} s, MIP gap "
                 f"{case['mip_gap']:.2%}, cost {case['cost']:,.0f} per week, headcount "
-                f"{case['headcount']} (target {target}) {'PASS' if verdicts[name] else 'FAIL'}"
+                f"{case['headcount']}, {case['unmet_agent_intervals']} agent-intervals unmet "
+                f"(target {target}) {'PASS' if verdicts[name] else 'FAIL'}"
             )
     return 0 if all(verdicts.values()) else 1
 
