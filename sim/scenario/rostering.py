@@ -176,23 +176,23 @@ class ShiftType(Model):
         late = [s for s in self.start_times_min if s + length_min > DAY_MIN + _EPS]
         if late:
             raise ValueError(
-                f"shift type {self.name}: starting at {clock(late[0] / 60.0)} its "
-                f"{self.length_h:g} h shift runs past midnight; shifts end by midnight (the "
+                f"starts_h: starting at {clock(late[0] / 60.0)}, shift type '{self.name}' "
+                f"({self.length_h:g} h) runs past midnight; shifts end by midnight (the "
                 f"desk's opening hours do): start by {clock((DAY_MIN - length_min) / 60.0)} at "
                 "the latest"
             )
         for i, brk in enumerate(self.breaks):
             if brk.earliest_after_h * 60.0 + brk.length_min > length_min + _EPS:
                 raise ValueError(
-                    f"shift type {self.name}: breaks.{i} cannot fit: at the earliest it starts "
-                    f"{brk.earliest_after_h:g} h into the {self.length_h:g} h shift and lasts "
+                    f"breaks.{i} cannot fit: at the earliest it starts {brk.earliest_after_h:g} "
+                    f"h into shift type '{self.name}' ({self.length_h:g} h) and lasts "
                     f"{brk.length_min:g} min, ending after the shift; start it by "
                     f"{(length_min - brk.length_min) / 60.0:g} h"
                 )
         if self.breaks and not self.break_placements_min:
             raise ValueError(
-                f"shift type {self.name}: its breaks cannot all be placed in order without "
-                f"overlapping inside the {self.length_h:g} h shift; widen their windows or "
+                f"breaks: the breaks of shift type '{self.name}' cannot all be placed in order "
+                f"without overlapping inside its {self.length_h:g} h; widen their windows or "
                 "shorten them"
             )
         return self
@@ -301,26 +301,42 @@ class Rostering(Model):
         return self
 
     def grid_problems(self, interval_min: float) -> list[str]:
-        """Times off the planning interval grid, one line each (coverage is counted per whole
-        interval, so shifts and breaks must start, and last, whole intervals)."""
+        """Times off the planning interval grid, one line per shift type (coverage is counted per
+        whole interval, so shifts and breaks must start, and last, whole intervals)."""
         problems = []
         for i, shift_type in enumerate(self.shift_types):
-            where = f"rostering.shift_types.{i} ({shift_type.name})"
-            times = [("length_h", shift_type.length_h * 60.0)]
-            times += [("starts_h", s) for s in shift_type.start_times_min]
-            for j, brk in enumerate(shift_type.breaks):
-                times += [
-                    (f"breaks.{j}.earliest_after_h", brk.earliest_after_h * 60.0),
-                    (f"breaks.{j}.step_min", brk.step_min),
-                    (f"breaks.{j}.length_min", brk.length_min),
-                ]
-            if isinstance(shift_type.starts_h, StartWindow):
-                times.append(("starts_h.step_min", shift_type.starts_h.step_min))
-            for field, minutes in times:
-                if abs(minutes / interval_min - round(minutes / interval_min)) > _EPS:
-                    problems.append(
-                        f"{where}.{field}: {minutes:g} min is off the {interval_min:g}-minute "
-                        "interval grid; shifts and breaks start and last whole intervals"
-                    )
-                    break
+            off = [
+                (field, text)
+                for field, minutes, text in _grid_times(shift_type)
+                if abs(minutes / interval_min - round(minutes / interval_min)) > _EPS
+            ]
+            if off:
+                field, text = off[0]
+                problems.append(
+                    f"rostering.shift_types.{i}.{field}: {text} is off the {interval_min:g}-minute "
+                    f"interval grid (shift type '{shift_type.name}'); shifts and breaks start and "
+                    "last whole intervals"
+                )
         return problems
+
+
+def _grid_times(shift_type: ShiftType) -> list[tuple[str, float, str]]:
+    """``(field, minutes, as written)`` of every time of a shift type that must lie on the
+    interval grid: its length, starts, start step and its breaks' earliest starts, steps and
+    lengths."""
+    times = [("length_h", shift_type.length_h * 60.0, f"{shift_type.length_h:g} h")]
+    times += [("starts_h", m, f"a start at {clock(m / 60.0)}") for m in shift_type.start_times_min]
+    if isinstance(shift_type.starts_h, StartWindow):
+        step = shift_type.starts_h.step_min
+        times.append(("starts_h.step_min", step, f"{step:g} min"))
+    for j, brk in enumerate(shift_type.breaks):
+        times += [
+            (
+                f"breaks.{j}.earliest_after_h",
+                brk.earliest_after_h * 60.0,
+                f"{brk.earliest_after_h:g} h",
+            ),
+            (f"breaks.{j}.step_min", brk.step_min, f"{brk.step_min:g} min"),
+            (f"breaks.{j}.length_min", brk.length_min, f"{brk.length_min:g} min"),
+        ]
+    return times

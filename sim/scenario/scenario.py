@@ -276,9 +276,9 @@ def _check_rostering(rostering: Rostering, staffing: Staffing, cal: Calendar) ->
             for days in shift_type.weekday_patterns
         ):
             raise ValueError(
-                f"rostering.shift_types.{i} ({shift_type.name}): no start time and day pattern "
-                f"keeps its {length_h:g} h shift inside the opening hours on every day worked; "
-                "check its starts_h and day_patterns against calendar.opening_hours"
+                f"rostering.shift_types.{i}.starts_h: no start time and day pattern keeps shift "
+                f"type '{shift_type.name}' ({length_h:g} h) inside the opening hours on every day "
+                "worked; check its starts_h and day_patterns against calendar.opening_hours"
             )
 
 

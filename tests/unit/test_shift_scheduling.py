@@ -4,6 +4,8 @@ schedule written as a shift roster the simulation staffs exactly as scheduled.""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,8 +19,12 @@ from sim.model.agents import staffing_steps
 from sim.model.calendar import CalendarPlan
 from sim.rostering import Requirements, Schedule, ScheduleError, schedule, to_shift_roster
 from sim.scenario.desk import WEEKDAYS
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loading import load_scenario
 from sim.scenario.rostering import ConsecutiveDays, Rostering, ShiftType
 from tests.scenarios import busy_desk
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def hourly(day_hours: dict[int, dict[range, int]]) -> Requirements:
@@ -296,7 +302,7 @@ def test_requirements_must_be_a_week_of_whole_agents() -> None:
                     }
                 ]
             },
-            "breaks.0 cannot fit: at the earliest it starts 7.75 h into the 8 h shift",
+            "breaks.0 cannot fit: at the earliest it starts 7.75 h into shift type 'day' (8 h)",
         ),
         (
             {
@@ -307,13 +313,13 @@ def test_requirements_must_be_a_week_of_whole_agents() -> None:
             },
             "cannot all be placed in order without overlapping",
         ),
-        ({"starts_h": [18]}, "starting at 18:00 its 8 h shift runs past midnight"),
+        ({"starts_h": [18]}, "starting at 18:00, shift type 'day' (8 h) runs past midnight"),
         ({"starts_h": []}, "no start time"),
         ({"day_patterns": [["mon", "mon"]]}, "day_patterns.0 ['mon', 'mon'] names a weekday twice"),
     ],
 )
 def test_shift_type_errors_name_the_field_and_value(change: dict, message: str) -> None:
-    with pytest.raises(ValidationError, match=message.replace("[", r"\[").replace("(", r"\(")):
+    with pytest.raises(ValidationError, match=re.escape(message)):
         ShiftType.model_validate({**shift_type("day", 8, [8], 10.0), **change})
 
 
@@ -349,11 +355,34 @@ def test_scenario_checks_the_group_the_grid_and_the_opening_hours() -> None:
     with pytest.raises(ValidationError, match=r"rostering\.group: no agent group 'billing'"):
         busy_desk(rostering={**ROSTERING, "group": "billing"})
     off_grid = {**ROSTERING["shift_types"][0], "starts_h": [8.25]}
-    with pytest.raises(ValidationError, match=r"starts_h: 495 min is off the 30-minute"):
+    with pytest.raises(ValidationError, match=r"starts_h: a start at 08:15 is off the 30-minute"):
         busy_desk(rostering={"shift_types": [off_grid]})
     too_late = {**ROSTERING["shift_types"][0], "starts_h": [14]}
-    with pytest.raises(ValidationError, match=r"\(day\): no start time and day pattern keeps"):
+    with pytest.raises(
+        ValidationError, match=r"starts_h: no start time and day pattern keeps shift type 'day'"
+    ):
         busy_desk(rostering={"shift_types": [too_late]})
+
+
+def test_a_scenario_file_reports_the_window_at_its_line(tmp_path: Path) -> None:
+    """A start window is one branch of a list-or-window field: its own check reaches the user,
+    not a bare "must be a list or a window"."""
+    window = "{earliest_h: 8, latest_h: 7, step_min: 30}"
+    path = tmp_path / "rostered.yaml"
+    path.write_text(
+        f"extends: {ROOT / 'params' / 'baseline.yaml'}\n"
+        "rostering:\n"
+        "  shift_types:\n"
+        f"    - {{name: early, length_h: 8, starts_h: {window}, cost_per_shift: 120,\n"
+        "       day_patterns: {consecutive_days: 5}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(path)
+    assert raised.value.problems == [
+        f"{path}:4:60: rostering.shift_types.0.starts_h.latest_h 7 is before earliest_h 8: a "
+        "start window runs from earliest_h to a later or equal latest_h"
+    ]
 
 
 # --- the schedule as a roster the simulation runs ------------------------------------------------
