@@ -16,6 +16,7 @@ the calendar (checked with the scenario), so that coverage is counted per whole 
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
@@ -43,7 +44,7 @@ class StartWindow(Model):
 
     earliest_h: float = Field(ge=0.0, lt=24.0, description="Earliest start, hours after midnight.")
     latest_h: float = Field(ge=0.0, lt=24.0, description="Latest start, hours after midnight.")
-    step_min: float = Field(gt=0.0, le=DAY_MIN, description="Minutes between start times.")
+    step_min: float = Field(ge=1.0, le=DAY_MIN, description="Minutes between start times.")
 
     @model_validator(mode="after")
     def _in_order(self) -> StartWindow:
@@ -72,7 +73,7 @@ class BreakWindow(Model):
         ge=0.0, le=24.0, description="Latest start of the break, hours into the shift."
     )
     step_min: float = Field(
-        gt=0.0, le=DAY_MIN, description="Minutes between the break's possible starts."
+        ge=1.0, le=DAY_MIN, description="Minutes between the break's possible starts."
     )
     length_min: float = Field(gt=0.0, le=240.0, description="Length of the break in minutes.")
 
@@ -100,7 +101,7 @@ class ConsecutiveDays(Model):
 
     @property
     def patterns(self) -> list[tuple[Weekday, ...]]:
-        """The distinct cyclic runs, each in weekday order from its first day (one for 7 days)."""
+        """The distinct cyclic runs, each in weekday order, Monday first (one run for 7 days)."""
         runs = [
             tuple(WEEKDAYS[(first + i) % 7] for i in range(self.consecutive_days))
             for first in range(7)
@@ -173,6 +174,12 @@ class ShiftType(Model):
     @model_validator(mode="after")
     def _fits_the_day(self) -> ShiftType:
         length_min = self.length_h * 60.0
+        most = math.prod(len(brk.starts_min) for brk in self.breaks)
+        if most > MAX_PATTERNS:
+            raise ValueError(
+                f"breaks: their windows allow up to {most:,} placements, more than the "
+                f"{MAX_PATTERNS:,} ways to work the week allowed; use coarser steps"
+            )
         late = [s for s in self.start_times_min if s + length_min > DAY_MIN + _EPS]
         if late:
             raise ValueError(
