@@ -10,18 +10,15 @@ it sits beside :mod:`sim.model`, independent of the simulation, so the layers ab
 roster without simulating and simulate it without re-planning.
 """
 
-from sim.rostering.columns import Columns, build_columns
 from sim.rostering.requirements import Requirements
 from sim.rostering.roster import to_shift_roster
 from sim.rostering.solve import ChosenPattern, Schedule, ScheduleError, schedule
 
 __all__ = [
     "ChosenPattern",
-    "Columns",
     "Requirements",
     "Schedule",
     "ScheduleError",
-    "build_columns",
     "schedule",
     "to_shift_roster",
 ]

@@ -272,7 +272,7 @@ class Rostering(Model):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> Rostering:
+    def _distinct_names(self) -> Rostering:
         names = [t.name for t in self.shift_types]
         for i, name in enumerate(names):
             if name in names[:i]:
@@ -280,6 +280,10 @@ class Rostering(Model):
                     f"shift_types.{i}: the name '{name}' is already shift_types."
                     f"{names.index(name)}'s; give each shift type its own name"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _limits_agree(self) -> Rostering:
         if self.max_headcount is not None and self.max_headcount < self.min_headcount:
             raise ValueError(
                 f"max_headcount {self.max_headcount} is below min_headcount {self.min_headcount}"
@@ -298,6 +302,10 @@ class Rostering(Model):
                 "every shift type is part-time, so no roster meets both; add a full-time "
                 "shift type"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _few_enough_patterns(self) -> Rostering:
         total = sum(t.pattern_count for t in self.shift_types)
         if total > MAX_PATTERNS:
             raise ValueError(
