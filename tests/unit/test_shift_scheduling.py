@@ -429,6 +429,8 @@ def test_roster_staffs_the_simulation_as_scheduled() -> None:
     needs = Requirements.within_opening_hours(agents, scenario.calendar)
     sched = schedule(needs, scenario.rostering)
     assert sched.status == "optimal"
+    weekdays = tuple(WEEKDAYS[:5])  # the only five-day run the Mon–Fri opening hours allow
+    assert {p.days for p in sched.patterns} == {weekdays}
     shrinkage = scenario.staffing.tier1.shrinkage_fraction
     roster = to_shift_roster(sched, shrinkage_fraction=shrinkage)
     assert any(shift.breaks for shift in roster.shifts)
@@ -443,6 +445,20 @@ def test_roster_staffs_the_simulation_as_scheduled() -> None:
         times, levels = staffing_steps(staffed.staffing.tier1, plan, staffed, paid=paid)
         stepped = levels[np.searchsorted(times, starts_min, side="right") - 1]
         np.testing.assert_array_equal(stepped.reshape(7, per_day), expected)
+
+
+def test_the_same_shift_from_two_types_is_one_roster_entry() -> None:
+    """Two shift types with the same hours (say, two contracts) give one shift with both
+    types' agents, as the scenario refuses a shift written twice."""
+    needs = hourly({0: {range(8, 16): 3}})
+    both = catalogue(
+        shift_type("contract_a", 8, [8], 10.0, max_agents=2),
+        shift_type("contract_b", 8, [8], 10.0, max_agents=2),
+    )
+    sched = schedule(needs, both)
+    assert {p.shift_type for p in sched.patterns} == {"contract_a", "contract_b"}
+    roster = to_shift_roster(sched)
+    assert len(roster.shifts) == 1 and roster.shifts[0].agents == 3
 
 
 def test_an_empty_schedule_has_no_roster() -> None:
