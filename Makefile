@@ -38,14 +38,15 @@ test-browser: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python -m sim schema
 
-## bench: engine, multi-skill, coupled-model, workforce and sweep benchmarks (ratios against references in
-## the same run)
+## bench: engine, multi-skill, coupled-model, workforce, sweep and shift-scheduling benchmarks (ratios
+## against references in the same run)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_multiskill.py
 	$(BIN)/python benchmarks/bench_coupled.py
 	$(BIN)/python benchmarks/bench_workforce.py
 	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_scheduling.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

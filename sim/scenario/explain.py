@@ -297,12 +297,14 @@ def _about(field: FieldInfo | None) -> str:
 
 
 def _member_for_tag(members: list[Any], tag: str | int) -> Any:
-    """The union member pydantic names by ``tag`` in an error location (a ``kind`` value, or a
-    type name such as ``str`` or ``dict[...]``)."""
+    """The union member pydantic names by ``tag`` in an error location (a ``kind`` value, a type
+    name such as ``str`` or ``dict[...]``, or ``function-after[_check(), Model]`` for a model with
+    a validator)."""
     kinds = kind_models(members)
     if kinds is not None:
         return kinds.get(str(tag))
-    name = str(tag).split("[")[0].lower()
+    validated = re.fullmatch(r"function-\w+\[.*, (\w+)\]", str(tag))
+    name = (validated.group(1) if validated else str(tag).split("[")[0]).lower()
     for member in members:
         if getattr(get_origin(member) or member, "__name__", "").lower() == name:
             return member

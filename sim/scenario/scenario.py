@@ -16,6 +16,7 @@ from sim.scenario.base import Model, Name, clock, humanise
 from sim.scenario.customers import CustomerBase, Economics, RecoveryPolicy, StandardRecovery
 from sim.scenario.desk import WEEKDAYS, Calendar, Demand, ServiceLevel, Standards
 from sim.scenario.fit import Fit
+from sim.scenario.rostering import Rostering
 from sim.scenario.routing import Routing, check_routes
 from sim.scenario.staffing import FixedTeam, IntervalRoster, QueueingRoster, ShiftRoster, Staffing
 from sim.scenario.workforce import Workforce
@@ -80,6 +81,11 @@ class Scenario(Model):
         None,
         description="A calibration by simulation (python -m sim fit) and its recorded result; "
         "the simulation ignores it, and a variant without customers leaves it unchecked.",
+    )
+    rostering: Rostering | None = Field(
+        None,
+        description="A catalogue of shift types to optimise one group's roster over (shift "
+        "scheduling); the simulation ignores it.",
     )
 
     @property
@@ -205,6 +211,8 @@ class Scenario(Model):
                 raise ValueError(
                     f"standards.response_targets.{type_name}: no such contact type (known: {known})"
                 )
+        if self.rostering is not None:
+            _check_rostering(self.rostering, self.staffing, cal)
         if self.fit is not None and self.customers is not None:  # desk-only: fit dormant
             for problem in self.fit.problems_in(self.model_dump(exclude={"fit"})):
                 raise ValueError(problem)
@@ -248,6 +256,40 @@ def _check_roster(
                     )
         if not roster.allow_gaps:
             _check_cover(where, roster, cal)
+
+
+def _check_rostering(rostering: Rostering, staffing: Staffing, cal: Calendar) -> None:
+    """The rostered group exists, the catalogue's times lie on the interval grid, and every shift
+    type can be worked inside the opening hours (some start on every day of some day pattern)."""
+    groups = staffing.agent_groups
+    if rostering.group not in groups:
+        raise ValueError(
+            f"rostering.group: no agent group '{rostering.group}' (known: {', '.join(groups)})"
+        )
+    for problem in rostering.grid_problems(cal.interval_min):
+        raise ValueError(problem)
+    for i, shift_type in enumerate(rostering.shift_types):
+        length_h = shift_type.length_h
+        if not any(
+            all(_inside_opening(cal, day, start_min / 60.0, length_h) for day in days)
+            for start_min in shift_type.start_times_min
+            for days in shift_type.weekday_patterns
+        ):
+            raise ValueError(
+                f"rostering.shift_types.{i}.starts_h: no start time and day pattern keeps shift "
+                f"type '{shift_type.name}' ({length_h:g} h) inside the opening hours on every day "
+                "worked; check its starts_h and day_patterns against calendar.opening_hours"
+            )
+
+
+def _inside_opening(cal: Calendar, day: str, start_h: float, length_h: float) -> bool:
+    """Whether a shift from ``start_h`` for ``length_h`` lies inside the day's opening hours."""
+    hours = cal.opening_hours.of(day)
+    return (
+        hours is not None
+        and start_h >= hours.open_h - 1e-9
+        and start_h + length_h <= hours.close_h + 1e-9
+    )
 
 
 def _check_cover(where: str, roster: ShiftRoster, cal: Calendar) -> None:

@@ -22,7 +22,7 @@ PACKAGE = ROOT / "sim"
 
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"sim.scenario", "sim.queueing"}),
-    frozenset({"sim.model"}),
+    frozenset({"sim.model", "sim.rostering"}),
     frozenset({"sim.measures"}),
     frozenset({"sim.experiments", "sim.logs"}),
     frozenset({"sim.plotting"}),
