@@ -33,6 +33,7 @@ from sim.cli import erlang as erlang_command
 from sim.cli import fit as fit_command
 from sim.cli import forecast as forecast_command
 from sim.cli import optimise as optimise_command
+from sim.cli import roster as roster_command
 from sim.cli import sensitivity as sensitivity_command
 from sim.cli import slides as slides_command
 from sim.cli import validate as validate_command
@@ -239,6 +240,7 @@ def _parser() -> argparse.ArgumentParser:
     sensitivity_command.add_parser(sub)
     fit_command.add_parser(sub)
     optimise_command.add_parser(sub)
+    roster_command.add_parser(sub)
     calibrate_command.add_parser(sub)
     forecast_command.add_parser(sub)
     validate_command.add_parser(sub)
@@ -327,6 +329,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return fit_command.run(args)
         case "optimise":
             return optimise_command.run(args)
+        case "roster":
+            return roster_command.run(args)
         case "compare":
             return _cmd_compare(args)
         case "check":

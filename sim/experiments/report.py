@@ -14,7 +14,7 @@ from sim.experiments.erlang_check import SimulatedErlang, StaffingAnswer
 from sim.experiments.fit import FitOutcome, Trial
 from sim.experiments.optimise import Optimisation
 from sim.experiments.replications import ScenarioResult
-from sim.experiments.roster_correction import CorrectionRound, ScheduledWeek
+from sim.experiments.roster_correction import CorrectedRoster, CorrectionRound, ScheduledWeek
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
 from sim.experiments.sweep_spec import short_names, value_text
@@ -620,25 +620,29 @@ def schedule_table(scheduled: ScheduledWeek) -> str:
     return "\n".join(lines)
 
 
-def correction_table(
-    rounds: Sequence[CorrectionRound], extra_cost: float | None = None, met: bool | None = None
-) -> str:
-    """Correction rounds: the weekly cost, intervals short of the target with confidence, and the
-    lowest mean service level of an interval; with ``extra_cost``, the outcome."""
-    rows = [
-        [
-            str(i + 1),
-            f"{r.scheduled.cost:,.0f}",
-            str(int(r.short.sum())),
-            _fmt(float(np.nanmin(r.service.mean)), "pct"),
-        ]
-        for i, r in enumerate(rounds)
-    ]
-    lines = [_table(["round", "weekly cost", "intervals short", "lowest interval"], rows)]
-    if extra_cost is not None:
-        verdict = "no interval short of the target" if met else "still short: more rounds needed"
-        lines.append(f"{verdict}; the correction costs {extra_cost:,.0f} a week over the first")
-    return "\n".join(lines)
+def correction_line(number: int, done: CorrectionRound) -> str:
+    """One correction round: the weekly cost, the intervals short of the target with confidence
+    (the first few named), and the lowest mean service level of an interval."""
+    short = np.argwhere(done.short)
+    width = 1440 / done.short.shape[1]
+    named = ", ".join(f"{WEEKDAYS[d]} {_clock(i * width / 60)}" for d, i in short[:6])
+    more = f" and {len(short) - 6} more" if len(short) > 6 else ""
+    lowest = _fmt(float(np.nanmin(done.service.mean)), "pct")
+    where = f" ({named}{more})" if len(short) else ""
+    return (
+        f"round {number}: weekly cost {done.scheduled.cost:,.0f}; {len(short)} intervals short"
+        f"{where}; lowest interval {lowest}"
+    )
+
+
+def correction_summary(outcome: CorrectedRoster) -> str:
+    """Whether the correction reached the target, and what it costs over the first schedule."""
+    verdict = (
+        "no interval short of the target"
+        if outcome.met
+        else f"still short after {len(outcome.rounds)} rounds (--rounds)"
+    )
+    return f"{verdict}; the correction costs {outcome.extra_cost:,.0f} a week over the first"
 
 
 def _clock(hours: float) -> str:

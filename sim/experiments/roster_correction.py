@@ -10,7 +10,8 @@ Whitt (2008, "Staffing of time-varying queues to achieve time-stable performance
 Science 54(2)): simulate the staffing, measure each interval, change the staffing only where it
 misses, and repeat. Here the staffing is a shift schedule, so the change is made to the
 requirement and the schedule is solved again: an interval whose whole confidence interval for the
-service level is below the target gets ``step_agents`` more agents required. It stops when no
+service level is below the target gets ``step_agents`` more agents required than were on shift
+there (a schedule may cover more than it was asked for). It stops when no
 interval falls short with confidence, or after ``max_rounds``; requirements only rise, so the cost
 never falls and every round is reported.
 """
@@ -144,7 +145,8 @@ def correct_roster(
             on_round(done)
         if not short.any():
             break
-        required = required + step_agents * short
+        # beyond what was on shift: a schedule may already cover more than was required
+        required = np.where(short, np.maximum(required, scheduled.coverage) + step_agents, required)
     return CorrectedRoster(rounds, candidate, target, met=not rounds[-1].short.any())
 
 

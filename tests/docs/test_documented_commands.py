@@ -174,6 +174,10 @@ def tiny_scenario_options(command: str) -> list[str]:
             return ["--replications", "2"]
         case "calibrate":
             return ["--horizon-days", "3"]
+        case "roster":  # a week, so that every weekday is scheduled
+            week = {**TINY, "calendar.horizon_days": 7}
+            quick = [x for key, value in week.items() for x in ("-p", f"{key}={value}")]
+            return [*quick, "--replications", "2", "--rounds", "1"]
     return []
 
 
