@@ -16,7 +16,9 @@ simulator's checks against theory in :mod:`sim.plotting.checks`, of a calibratio
 and a validation against a contact log in :mod:`sim.plotting.validation`, and of the people at
 the desk (work pressure and quality, staff over time, the erosion trap of a temporary cut) in
 :mod:`sim.plotting.workforce`, and of a retention-aware staffing search (cost against customers
-lost, the selected and the service-level choice) in :mod:`sim.plotting.optimise`.
+lost, the selected and the service-level choice) in :mod:`sim.plotting.optimise`, and of a
+scheduled week (coverage against requirement, the shifts as a heatmap) in
+:mod:`sim.plotting.rosters`.
 """
 
 from sim.plotting.checks import (
@@ -48,6 +50,7 @@ from sim.plotting.figures import (
 )
 from sim.plotting.groups import service_level_by_type, who_served_whom
 from sim.plotting.optimise import read_search, search_frontier
+from sim.plotting.rosters import coverage_chart, roster_heatmap
 from sim.plotting.sensitivity import (
     SensitivityData,
     morris_chart,
@@ -82,6 +85,7 @@ __all__ = [
     "calibration_figures",
     "complaint_funnel",
     "cost_service_frontier",
+    "coverage_chart",
     "customer_base",
     "daily_service",
     "defections_by_reason",
@@ -111,6 +115,7 @@ __all__ = [
     "response_curves",
     "result_info",
     "retention_curve",
+    "roster_heatmap",
     "run_charts",
     "search_frontier",
     "service_level_by_type",

@@ -345,6 +345,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "补救目标 {hours:g} 小时（{policy}）",
     ),
     # --- desks with agent groups --------------------------------------------------------------
+    "rosters.required": ("agents required (rostered)", "所需坐席（排班）"),
+    "rosters.scheduled": ("agents on shift in the schedule", "排班中在岗坐席"),
+    "rosters.short": ("left short", "缺口"),
+    "rosters.agents_axis": ("agents (count)", "坐席（人）"),
+    "rosters.start_axis": ("shift start (time of day)", "班次开始时间"),
+    "rosters.coverage_title": ("Agents required and scheduled over the week", "一周所需与排班坐席"),
+    "rosters.heatmap_title": (
+        "The schedule: agents by shift start and weekday",
+        "排班：按开始时间与星期的坐席数",
+    ),
+    "rosters.source": (
+        "Shift schedule: least-cost integer program (HiGHS) over the scenario's shift catalogue",
+        "排班：基于情景班次目录的最低成本整数规划（HiGHS）",
+    ),
     "optimise.title": (
         "Staffing cost against customers lost to service",
         "人员成本与因服务流失的客户",
