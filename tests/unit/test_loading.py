@@ -242,7 +242,8 @@ BAD_INPUTS = {
         "agnts: 5,",
         "agnts",
         "staffing.tier1.agnts: unknown key 'agnts' — did you mean 'agents'? "
-        "(allowed: kind, shrinkage_fraction, headcount_scale, headcount_periods, agents)",
+        "(allowed: kind, shrinkage_fraction, headcount_scale, headcount_periods, day_parts, "
+        "agents)",
     ),
     "wrong type": (
         "agents: 5,",
