@@ -22,9 +22,9 @@ from sim.plotting.style import (
     fit_tick_labels,
     house_style,
     kpi_formatter,
+    points_with_whiskers,
     slide_figure,
     whisker_handle,
-    whiskers,
 )
 
 X_KPI, Y_KPI = "staffing_cost", "service_defections"
@@ -54,19 +54,9 @@ def search_frontier(folder: str | Path, currency: str = "£", lang: Lang = "en")
         ):
             if not mask.any():
                 continue
-            rows = candidates[mask]
+            text = label(key, lang)
             handles.append(
-                ax.errorbar(
-                    rows[X_KPI],
-                    rows[Y_KPI],
-                    xerr=whiskers(rows[X_KPI], rows[f"{X_KPI}.ci_low"], rows[f"{X_KPI}.ci_high"]),
-                    yerr=whiskers(rows[Y_KPI], rows[f"{Y_KPI}.ci_low"], rows[f"{Y_KPI}.ci_high"]),
-                    fmt="o",
-                    markersize=8,
-                    color=colour,
-                    elinewidth=1.4,
-                    label=label(key, lang),
-                )
+                points_with_whiskers(ax, candidates[mask], X_KPI, Y_KPI, colour, text, 8)
             )
         order = np.argsort(x[frontier])
         ax.plot(x[frontier][order], y[frontier][order], color=VERMILLION, linewidth=1.6)

@@ -373,6 +373,24 @@ def whiskers(mean: ArrayLike, ci_low: ArrayLike, ci_high: ArrayLike) -> np.ndarr
     return np.clip(np.nan_to_num(np.vstack([mean - low, high - mean])), 0.0, None)
 
 
+def points_with_whiskers(
+    ax: Axes, rows: pd.DataFrame, x: str, y: str, colour: str, text: str, size: float
+) -> Artist:
+    """``rows``' (``x``, ``y``) as points with their CI whiskers (columns ``<kpi>.ci_low`` and
+    ``<kpi>.ci_high``), labelled ``text`` for the legend."""
+    return ax.errorbar(
+        rows[x],
+        rows[y],
+        xerr=whiskers(rows[x], rows[f"{x}.ci_low"], rows[f"{x}.ci_high"]),
+        yerr=whiskers(rows[y], rows[f"{y}.ci_low"], rows[f"{y}.ci_high"]),
+        fmt="o",
+        markersize=size,
+        color=colour,
+        elinewidth=1.6,
+        label=text,
+    )
+
+
 def whisker_handle(level: float, lang: Lang) -> Line2D:
     """The legend entry explaining the whiskers."""
     return Line2D(

@@ -39,9 +39,9 @@ from sim.plotting.style import (
     fit_tick_labels,
     house_style,
     kpi_formatter,
+    points_with_whiskers,
     slide_figure,
     whisker_handle,
-    whiskers,
 )
 
 SMALLEST_CELL_TEXT = 9.0
@@ -278,19 +278,8 @@ def pareto_frontier(
         ):
             if not mask.any():
                 continue
-            rows = wide[mask]
             handles.append(
-                ax.errorbar(
-                    rows[x_kpi],
-                    rows[y_kpi],
-                    xerr=whiskers(rows[x_kpi], rows[f"{x_kpi}.ci_low"], rows[f"{x_kpi}.ci_high"]),
-                    yerr=whiskers(rows[y_kpi], rows[f"{y_kpi}.ci_low"], rows[f"{y_kpi}.ci_high"]),
-                    fmt="o",
-                    markersize=MARKER_SIZE,
-                    color=colour,
-                    elinewidth=1.6,
-                    label=text,
-                )
+                points_with_whiskers(ax, wide[mask], x_kpi, y_kpi, colour, text, MARKER_SIZE)
             )
         order = np.argsort(x[efficient])
         ax.plot(x[efficient][order], y[efficient][order], color=VERMILLION, linewidth=1.8)
