@@ -69,7 +69,6 @@ from sim.model.records import (
     DeskRun,
 )
 from sim.model.rng import Draws, Streams, duration_draws
-from sim.model.staff import Staff
 from sim.model.workforce import PressureMeter
 from sim.scenario.customers import EmpoweredFrontLine
 from sim.scenario.scenario import Scenario
@@ -149,15 +148,6 @@ class Desk:
             for name, g in scenario.staffing.agent_groups.items()
         )
         workforce = scenario.workforce
-        self.staff = None
-        if workforce is not None and workforce.has_staff_dynamics:
-            names, paid = d.group_names, self.paid
-            self.staff = Staff(workforce, names, paid, self.plan, streams, self._load_g)
-        self.meter = None
-        if workforce is not None:
-            sample = None if self.staff is None else self.staff.sample
-            groups = len(d.group_names)
-            self.meter = PressureMeter(workforce, groups, self._load, self._idle_until, sample)
         self.presence = Presence(
             self.env,
             self.plan,
@@ -166,11 +156,18 @@ class Desk:
             d.group_names,
             d.group_tier,
             d.group_roster,
+            self.paid,
             d.pools,
-            self._realtime_waiting,
-            self.staff,
+            d.realtime_waiting,
             self._fill,
         )
+        self.staff = self.presence.staff
+        self.meter = None
+        if workforce is not None:
+            sample = None if self.staff is None else self.staff.sample
+            groups = len(d.group_names)
+            idle_until = self.presence.idle_until
+            self.meter = PressureMeter(workforce, groups, d.work_in_hand, idle_until, sample)
         self.cut_ids, self.cut_factors = array("l"), array("d")
         """Contacts answered in a hurry (cutting corners), and their handle-time factors."""
         self.quality: dict[int, float] = {}
@@ -263,39 +260,6 @@ class Desk:
             horizon_min=self.plan.horizon_min,
             customers=None if self.customers is None else self.customers.result(),
         )
-
-    def _load(self, g: int) -> tuple[float, int]:
-        """Group ``g``'s work in hand and agents present: its agents busy, plus of each queue it
-        takes work from the contacts waiting in proportion to its share of the agents present
-        who may take them (a group alone on its queues: all of them)."""
-        pools, in_queue = self.pools, self.dispatch.in_queue
-        pool = pools[g]
-        present = pool.present
-        work = float(pool.busy)
-        if present:
-            for q in self.dispatch.group_queues[g]:
-                if in_queue[q]:
-                    able = sum(pools[h].present for h in self.dispatch.queue_groups[q])
-                    work += in_queue[q] * present / able
-        return work, present
-
-    def _idle_until(self, now: float) -> float | None:
-        """When nobody is at the desk and it is closed: the next time anyone may be (the next
-        opening or roster change); else None."""
-        if any(p.present for p in self.pools) or self.plan.next_open(now) == now:
-            return None
-        opens = self.plan.next_open(now)
-        change = self.presence.next_change(now)
-        return min(opens if opens is not None else math.inf, change)
-
-    def _realtime_waiting(self, tier: int) -> int:
-        """Callers (phone and chat) waiting at a tier."""
-        return self.waiting_phone[tier] + self.waiting_chat[tier]
-
-    def _load_g(self, g: int) -> tuple[int, int, int]:
-        """A group's agents busy, present, and present on overtime (beyond those attending)."""
-        pool = self.pools[g]
-        return pool.busy, pool.present, max(pool.present - self.presence.level[g], 0)
 
     def _fill(self, g: int) -> None:
         """Group ``g``'s idle agents take waiting work they may take."""

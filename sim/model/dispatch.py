@@ -274,6 +274,25 @@ class Dispatch:
                 return queues[best].popleft()
         return -1
 
+    def work_in_hand(self, g: int) -> tuple[float, int]:
+        """Group ``g``'s work in hand and agents present: its agents busy, plus of each queue it
+        takes work from the contacts waiting in proportion to its share of the agents present
+        who may take them (a group alone on its queues: all of them)."""
+        pools, in_queue = self.pools, self.in_queue
+        pool = pools[g]
+        present = pool.present
+        work = float(pool.busy)
+        if present:
+            for q in self.group_queues[g]:
+                if in_queue[q]:
+                    able = sum(pools[h].present for h in self.queue_groups[q])
+                    work += in_queue[q] * present / able
+        return work, present
+
+    def realtime_waiting(self, tier: int) -> int:
+        """Callers (phone and chat) waiting at a tier."""
+        return self.waiting_phone[tier] + self.waiting_chat[tier]
+
     def join_queue(self, q: int, cid: int) -> None:
         """Contact ``cid`` waits in queue ``q``."""
         self.queues[q].append(cid)

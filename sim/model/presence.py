@@ -56,9 +56,9 @@ class Presence:
         group_names: Sequence[str],
         group_tier: Sequence[int],
         rosters: Sequence[Steps],
+        paid: Sequence[Steps],
         pools: Sequence[AgentPool],
         realtime_waiting: Callable[[int], int],
-        staff: Staff | None,
         fill: Callable[[int], None],
     ) -> None:
         self.env, self.plan = env, plan
@@ -68,7 +68,12 @@ class Presence:
         self.fill = fill
         self.absence = None if workforce is None else workforce.absence
         self.overtime = None if workforce is None else workforce.overtime
-        self.staff = staff if workforce is not None and workforce.attrition is not None else None
+        self.staff = None
+        """Fatigue, satisfaction and the staff's comings and goings (with those mechanisms)."""
+        if workforce is not None and workforce.has_staff_dynamics:
+            self.staff = Staff(workforce, group_names, paid, plan, streams, self.group_load)
+        self.vacancies = workforce is not None and workforce.attrition is not None
+        """Whether the staff's vacancies thin the roster (attrition)."""
         self.first_day = plan.days[0].index
         n = len(group_names)
         self.absent: list[np.ndarray] = []
@@ -78,7 +83,7 @@ class Presence:
                 rng = streams(f"absence/{name}")
                 self.absent.append(absent_shares(self.absence, len(plan.days), rng))
                 self.absent_rounding.append(rng.random(len(plan.days)))
-        by_day = self.absence is not None or self.staff is not None
+        by_day = self.absence is not None or self.vacancies
         self.rosters = [with_midnights(r, plan) if by_day else r for r in rosters]
         self.level = [0] * n
         """Agents attending per group (the roster less absence and vacancies)."""
@@ -105,6 +110,19 @@ class Presence:
         after = [times[np.searchsorted(times, now, "right") :] for times, _ in self.rosters]
         return min((float(t[0]) for t in after if len(t)), default=math.inf)
 
+    def idle_until(self, now: float) -> float | None:
+        """When nobody is at the desk and it is closed: the next time anyone may be (the next
+        opening or roster change); else None."""
+        opens = self.plan.next_open(now)
+        if opens == now or any(p.present for p in self.pools):
+            return None
+        return min(math.inf if opens is None else opens, self.next_change(now))
+
+    def group_load(self, g: int) -> tuple[int, int, int]:
+        """A group's agents busy, present, and present on overtime (beyond those attending)."""
+        pool = self.pools[g]
+        return pool.busy, pool.present, max(pool.present - self.level[g], 0)
+
     def attending_steps(self) -> tuple[Steps, ...]:
         """Per group, agents attending over time."""
         return tuple(
@@ -118,7 +136,8 @@ class Presence:
         if self.absence is not None:
             day = min(max(int(t // MINUTES_PER_DAY) - self.first_day, 0), len(self.absent[g]) - 1)
             share, rounding = 1.0 - self.absent[g][day], self.absent_rounding[g][day]
-        if self.staff is not None:
+        if self.vacancies:
+            assert self.staff is not None
             share *= self.staff.staffed_share(g, t)
             if rounding is None:
                 rounding = self.staff.rounding[g]

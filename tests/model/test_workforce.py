@@ -184,8 +184,8 @@ def test_a_small_team_loses_the_absent_share_on_average() -> None:
     steps = (starts, np.full(len(starts), 7))
     workforce = Workforce(absence=Absence(mean_share=0.2, day_cv=0.0))
     presence = Presence(
-        *(simpy.Environment(), plan, workforce, Streams(1, 0), ["team"], [1], [steps]),
-        *([AgentPool()], lambda tier: 0, None, lambda g: None),
+        *(simpy.Environment(), plan, workforce, Streams(1, 0), ["team"], [1], [steps], [steps]),
+        *([AgentPool()], lambda tier: 0, lambda g: None),
     )
     present = np.array([presence.attending_at(0, t, 7) for t in starts])
     assert set(np.unique(present)) == {5, 6}
