@@ -108,7 +108,6 @@ def child(variant: str, scenario_path: str, overrides: list[str], seed: int) -> 
 
 VARIANT_OVERRIDES = {"coupled": [], "desk": ["customers=null"]}
 """Each variant, and the overrides that make it from the scenario file."""
-VARIANTS = tuple(VARIANT_OVERRIDES)
 
 
 def measure(variant: str, scenario: str, overrides: list[str], seed: int) -> dict:
@@ -122,6 +121,27 @@ def measure(variant: str, scenario: str, overrides: list[str], seed: int) -> dic
     if done.returncode != 0:
         raise SystemExit(f"{variant} run failed:\n{done.stderr.strip()}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def alternate(
+    variants: dict[str, list[str]], scenario: str, params: list[str], seed: int, repeats: int
+) -> dict[str, list[dict]]:
+    """``repeats`` measurements of each variant (its name → the overrides that make it), the
+    order reversed every other round so drift on the machine hits both alike."""
+    runs: dict[str, list[dict]] = {v: [] for v in variants}
+    names = tuple(variants)
+    for i in range(repeats):
+        for variant in names if i % 2 == 0 else names[::-1]:
+            r = measure(variant, scenario, [*params, *variants[variant]], seed)
+            runs[variant].append(r)
+            print(
+                f"[{i + 1}/{repeats}] {variant:<7} {r['contacts']:,} contacts in "
+                f"{r['wall_s']:.2f} s (build {r['build_s']:.2f} s, CPU {r['cpu_s']:.2f} s) = "
+                f"{r['contacts'] / r['wall_s']:,.0f}/s, peak RSS {r['peak_rss_mb']:.1f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+    return runs
 
 
 def summarise(runs: list[dict]) -> dict:
@@ -213,21 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.variant, args.scenario, args.param, args.seed)))
         return 0
 
-    runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
-    for i in range(args.repeats):
-        order = VARIANTS if i % 2 == 0 else VARIANTS[::-1]
-        for variant in order:
-            r = measure(
-                variant, args.scenario, [*args.param, *VARIANT_OVERRIDES[variant]], args.seed
-            )
-            runs[variant].append(r)
-            print(
-                f"[{i + 1}/{args.repeats}] {variant:<7} {r['contacts']:,} contacts in "
-                f"{r['wall_s']:.2f} s (build {r['build_s']:.2f} s, CPU {r['cpu_s']:.2f} s) = "
-                f"{r['contacts'] / r['wall_s']:,.0f}/s, peak RSS {r['peak_rss_mb']:.1f} MB",
-                file=sys.stderr,
-                flush=True,
-            )
+    runs = alternate(VARIANT_OVERRIDES, args.scenario, args.param, args.seed, args.repeats)
     coupled, desk = summarise(runs["coupled"]), summarise(runs["desk"])
     ratio = coupled["us_per_contact"] / desk["us_per_contact"]
     result = {

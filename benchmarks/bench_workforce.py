@@ -29,7 +29,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench_coupled import measure, summarise
+from bench_coupled import alternate, summarise
 
 TARGET_RATIO = 1.3
 DEFAULT_SCENARIO = str(
@@ -63,19 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 
-    runs: dict[str, list[dict]] = {v: [] for v in VARIANT_OVERRIDES}
-    names = tuple(VARIANT_OVERRIDES)
-    for i in range(args.repeats):
-        for variant in names if i % 2 == 0 else names[::-1]:
-            overrides = [*args.param, *VARIANT_OVERRIDES[variant]]
-            r = measure(variant, args.scenario, overrides, args.seed)
-            runs[variant].append(r)
-            print(
-                f"[{i + 1}/{args.repeats}] {variant:<3} {r['contacts']:,} contacts in "
-                f"{r['wall_s']:.2f} s, peak RSS {r['peak_rss_mb']:.1f} MB",
-                file=sys.stderr,
-                flush=True,
-            )
+    runs = alternate(VARIANT_OVERRIDES, args.scenario, args.param, args.seed, args.repeats)
     on, off = summarise(runs["on"]), summarise(runs["off"])
     ratio = on["us_per_contact"] / off["us_per_contact"]
     result = {

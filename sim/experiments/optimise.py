@@ -112,10 +112,17 @@ class Optimisation:
     candidates: list[Candidate]
     selection: Selection
     known: Known
-    service_level_choice: int | None
-    """The service-level choice (None: no candidate with the scenario's recovery meets the
-    target)."""
-    frontier: tuple[int, ...]
+
+    @property
+    def service_level_choice(self) -> int | None:
+        """The service-level choice (None: no candidate with the first candidate's recovery
+        meets the target)."""
+        return service_level_choice(self)
+
+    @property
+    def frontier(self) -> tuple[int, ...]:
+        """The candidates on the cost–customers frontier."""
+        return frontier(self)
 
     def kpi(self, candidate: int, name: str) -> NDArray[np.float64]:
         """A kept KPI of a candidate over its replications, in replication order."""
@@ -154,8 +161,7 @@ def optimise(
 
     fill([(c, r) for r in range(n0) for c in range(len(options))])  # the first stage at once
     selection = kn_select(observe, len(options), delta, alpha, n0, max_replications)
-    result = Optimisation(options, selection, known, None, ())
-    return Optimisation(options, selection, known, service_level_choice(result), frontier(result))
+    return Optimisation(options, selection, known)
 
 
 Task = tuple[int, int, Scenario, int]

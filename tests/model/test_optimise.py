@@ -87,7 +87,7 @@ def synthetic(
     }
     samples = np.array([[net[i] for i in range(len(net))]] * 2)
     selection = kn_select_from(samples, delta=1.0, n0=2)
-    return Optimisation(options, selection, known, None, ())
+    return Optimisation(options, selection, known)
 
 
 def test_the_service_level_choice_is_the_cheapest_meeting_the_target() -> None:
