@@ -37,7 +37,7 @@ EXIT_CODES = f"""exit status:
        python -m sim sweep FILE --resume, python -m sim sensitivity FILE --resume
 """
 
-RESUMABLE = ("sweep", "sensitivity", "optimise")
+RESUMABLE = ("sweep", "sensitivity", "optimise", "roster")
 """Commands that keep finished points when stopped, and finish them with ``--resume``."""
 
 _WRONG_PATH = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError)

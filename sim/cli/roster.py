@@ -8,9 +8,10 @@ the horizon's weeks combined by ``--statistic``: write the group's roster as a q
 schedule (shift types, starts, days, breaks, agents, weekly cost) and any requirement left unmet.
 With ``--correct`` it simulates the schedule and raises the requirement where the front line's
 service level falls short of the target with confidence, re-solving, round by round (Feldman et
-al. 2008). With ``--write FILE`` it writes a scenario extending SCENARIO with the roster. Exit
-status 0; 1 when requirements are left unmet or the correction did not reach the target; 2 on a
-bad file or option.
+al. 2008); each round is kept in ``outputs/roster/<scenario name>/`` as it finishes, with the
+achieved service level per interval, and ``--resume`` goes on from them. With ``--write FILE`` it
+writes a scenario extending SCENARIO with the roster. Exit status 0; 1 when requirements are left
+unmet or the correction did not reach the target; 2 on a bad file or option.
 """
 
 from __future__ import annotations
@@ -19,10 +20,16 @@ import argparse
 import itertools
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.cli.arguments import add_override, positive_int
 from sim.cli.boundary import EXIT_FAILED
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from sim.experiments.roster_correction import CorrectedRoster, CorrectionRound, Scheduler
+    from sim.scenario.scenario import Scenario
 
 
 def _statistic(text: str) -> str | float:
@@ -71,7 +78,23 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--rounds", type=positive_int, default=6, help="most correction rounds (default 6)"
     )
     parser.add_argument(
+        "--step",
+        choices=("load", "one"),
+        default="load",
+        help="how far a short interval's requirement rises: load (the default) half the way to "
+        "what Erlang asks for the calls the simulated desk was offered there, at least one "
+        "agent; one (one agent a round: cheapest, slowest)",
+    )
+    parser.add_argument(
         "--workers", type=positive_int, default=1, help="replications at once (default 1)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("outputs"), help="output root (default outputs/)"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from the rounds already in outputs/roster/<scenario name>/",
     )
     parser.add_argument("--write", type=Path, metavar="FILE", help="write the scheduled scenario")
     return parser
@@ -79,8 +102,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
-    from sim.experiments.report import correction_line, correction_summary, schedule_table
-    from sim.experiments.roster_correction import correct_roster
+    from sim.experiments.report import schedule_table
     from sim.experiments.roster_file import roster_scenario_text
     from sim.experiments.roster_schedule import milp_scheduler, rostering_settings
     from sim.experiments.week_profile import week_requirements
@@ -88,26 +110,14 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, args.param)
     settings = rostering_settings(scenario, args.scenario)
-    _, required = week_requirements(scenario, settings.group, args.statistic)
+    interval_min, required = week_requirements(scenario, settings.group, args.statistic)
     solve = milp_scheduler(scenario, settings)
     scheduled = solve(required)
     print(schedule_table(scheduled))
     met = not scheduled.unmet.any()
     if args.correct:
-        rounds = itertools.count(1)
-        outcome = correct_roster(
-            scenario,
-            settings.group,
-            required,
-            solve,
-            args.replications,
-            scenario.simulation.seed,
-            args.workers,
-            args.rounds,
-            on_round=lambda done: print(correction_line(next(rounds), done), flush=True),
-        )
+        outcome = _correct(args, scenario, settings.group, required, solve, interval_min)
         scheduled = outcome.rounds[-1].scheduled
-        print(correction_summary(outcome))
         if len(outcome.rounds) > 1:
             print(schedule_table(scheduled))
         met = met and outcome.met
@@ -126,6 +136,57 @@ def run(args: argparse.Namespace) -> int:
     return 0 if met else EXIT_FAILED
 
 
+def _correct(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    group: str,
+    required: np.ndarray,
+    solve: Scheduler,
+    interval_min: float,
+) -> CorrectedRoster:
+    """Correct the schedule by simulation, keeping each round in the output folder."""
+    from sim.experiments.report import correction_line, correction_summary
+    from sim.experiments.roster_correction import correct_roster, load_sizing
+    from sim.experiments.roster_store import CorrectionFolder
+    from sim.scenario.loading import scenario_hash
+
+    seed = scenario.simulation.seed
+    identity = {
+        "parameters_hash": scenario_hash(scenario),
+        "group": group,
+        "statistic": args.statistic,
+        "replications": args.replications,
+        "seed": seed,
+        "step": args.step,
+    }
+    target = scenario.standards.service_level_target
+    folder = CorrectionFolder(args.out / "roster" / scenario.name, identity, target, args.resume)
+    numbers = itertools.count(1)
+
+    def report(done: CorrectionRound) -> None:
+        number = next(numbers)
+        folder.keep(number, done)
+        print(correction_line(number, done), flush=True)
+
+    outcome = correct_roster(
+        scenario,
+        group,
+        required,
+        solve,
+        args.replications,
+        seed,
+        args.workers,
+        args.rounds,
+        sizing=load_sizing(scenario, group, args.statistic) if args.step == "load" else None,
+        on_round=report,
+        done=folder.kept,
+    )
+    folder.finish(outcome, interval_min, scenario.name)
+    print(correction_summary(outcome))
+    print(f"wrote {folder.folder}/")
+    return outcome
+
+
 def _argv(args: argparse.Namespace) -> list[object]:
     words: list[object] = [args.scenario]
     for value in args.param:
@@ -134,4 +195,5 @@ def _argv(args: argparse.Namespace) -> list[object]:
         words += ["--statistic", args.statistic]
     if args.correct:
         words += ["--correct", "--replications", args.replications, "--rounds", args.rounds]
+        words += ["--step", args.step]
     return [*words, "--write", args.write]

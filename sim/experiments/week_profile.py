@@ -19,6 +19,7 @@ from scipy import stats
 
 from sim.measures.metrics import CI_LEVEL, step_at
 from sim.model.agents import staffing_steps
+from sim.model.arrivals import interval_rates
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
 from sim.scenario.scenario import Scenario
 
@@ -90,6 +91,9 @@ class WeekServiceLevel:
     ci_high: np.ndarray
     calls: np.ndarray
     """Calls counted per replication on average."""
+    offered: np.ndarray
+    """Front-line phone contacts offered per week on average (first attempts, retrials, repeat
+    calls and callbacks alike), over replications and the weeks the interval is open."""
 
     def short_of(self, target: float) -> np.ndarray:
         """Where the whole interval is below ``target``: short with confidence."""
@@ -102,7 +106,7 @@ def week_service_level(
     """Fold each replication's interval table (:func:`sim.measures.metrics.interval_table`)
     onto the week: calls answered within the threshold over calls counted, pooled over weeks."""
     per_day = round(MINUTES_PER_DAY / plan.interval_min)
-    shares, calls = [], []
+    shares, calls, offered = [], [], []
     for table in intervals:
         weekday, interval = _slots(table["interval_start_min"], plan)
         flat = weekday * per_day + interval
@@ -111,6 +115,9 @@ def week_service_level(
         counted = np.bincount(flat, weights=table["service_level_denominator"], minlength=size)
         shares.append(np.divide(good, counted, out=np.full(size, np.nan), where=counted > 0))
         calls.append(counted)
+        weeks = np.bincount(flat, minlength=size)
+        total = np.bincount(flat, weights=table["offered"], minlength=size)
+        offered.append(np.divide(total, weeks, out=np.zeros(size), where=weeks > 0))
     x = np.array(shares).reshape(len(intervals), WEEKDAYS_IN_WEEK, per_day)
     n = np.sum(~np.isnan(x), axis=0)
     filled = np.nan_to_num(x)
@@ -124,4 +131,26 @@ def week_service_level(
         ci_low=np.clip(mean - half, 0.0, 1.0),
         ci_high=np.clip(mean + half, 0.0, 1.0),
         calls=np.mean(calls, axis=0).reshape(WEEKDAYS_IN_WEEK, per_day),
+        offered=np.mean(offered, axis=0).reshape(WEEKDAYS_IN_WEEK, per_day),
     )
+
+
+def week_forecast_calls(scenario: Scenario) -> np.ndarray:
+    """Front-line phone calls the forecast expects per weekday and interval in a week (first
+    attempts, peak days included), averaged over the weeks of the reported days; shape (7,
+    intervals per day)."""
+    plan = CalendarPlan.from_config(scenario.calendar)
+    phone = np.array([t.channel == "phone" for t in scenario.demand.contact_types.values()])
+    per_day = round(MINUTES_PER_DAY / plan.interval_min)
+    size = WEEKDAYS_IN_WEEK * per_day
+    calls, weeks = np.zeros(size), np.zeros(size)
+    for day in plan.reported_days:
+        starts = plan.interval_starts(day)
+        if not len(starts):
+            continue
+        weekday, interval = _slots(starts, plan)
+        flat = weekday * per_day + interval
+        calls[flat] += interval_rates(plan, scenario.demand, day)[phone].sum(axis=0)
+        weeks[flat] += 1
+    mean = np.divide(calls, weeks, out=np.zeros(size), where=weeks > 0)
+    return mean.reshape(WEEKDAYS_IN_WEEK, per_day)

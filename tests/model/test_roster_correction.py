@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.experiments.roster_correction import correct_roster, interval_scheduler, with_roster
-from sim.experiments.week_profile import week_requirements
+from sim.experiments.roster_correction import (
+    LOAD_STEP_SHARE,
+    correct_roster,
+    interval_scheduler,
+    load_sizing,
+    with_roster,
+)
+from sim.experiments.week_profile import week_forecast_calls, week_requirements
 from sim.model.agents import staffing_steps
 from sim.model.calendar import CalendarPlan
 from sim.scenario.staffing import FixedTeam
@@ -33,6 +39,38 @@ def test_the_correction_raises_sipp_where_it_falls_short_until_no_interval_does(
         assert (after.required == np.where(before.short, raised, before.required)).all()
     assert result.extra_cost > 0
     assert last.service.mean[opening].mean() > first.service.mean[opening].mean()
+
+
+def test_the_load_sized_step_reaches_the_target_in_fewer_rounds() -> None:
+    scenario = busy_desk(calendar={"horizon_days": 14}, staffing=SIPP)
+    _, sipp = week_requirements(scenario, "tier1")
+    solve = interval_scheduler(scenario, "tier1", 30.0)
+    size = load_sizing(scenario, "tier1")
+    one_by_one = correct_roster(scenario, "tier1", sipp, solve, 5, seed=3)
+    sized = correct_roster(scenario, "tier1", sipp, solve, 5, seed=3, sizing=size)
+    assert sized.met and len(sized.rounds) < len(one_by_one.rounds)
+    for before, after in zip(sized.rounds, sized.rounds[1:], strict=False):
+        covered = np.maximum(before.required, before.scheduled.coverage)
+        toward = np.ceil(LOAD_STEP_SHARE * (size(before.service.offered) - covered))
+        raised = covered + np.maximum(1, toward)
+        assert (after.required == np.where(before.short, raised, before.required)).all()
+    opening = (slice(0, 5), 16)
+    first = sized.rounds[0].service
+    assert (first.offered[opening] > 2 * week_forecast_calls(scenario)[opening]).all(), (
+        "the backlog at opening should be offered on top of the forecast"
+    )
+
+
+def test_the_load_sizing_is_the_queueing_roster_at_the_offered_load() -> None:
+    scenario = busy_desk(calendar={"horizon_days": 14}, staffing=SIPP)
+    size = load_sizing(scenario, "tier1")
+    forecast = week_forecast_calls(scenario)
+    assert (size(forecast) == week_requirements(scenario, "tier1")[1]).all()
+    doubled = busy_desk(
+        calendar={"horizon_days": 14}, staffing={"tier1": {**SIPP["tier1"], "load_factor": 2.0}}
+    )
+    assert (size(2 * forecast) == week_requirements(doubled, "tier1")[1]).all()
+    assert (size(np.zeros_like(forecast)) <= size(forecast)).all()
 
 
 def test_the_interval_schedule_is_the_requirement_rostered_as_it_is() -> None:

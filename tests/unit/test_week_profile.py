@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.experiments.week_profile import week_requirements, week_service_level
+from sim.experiments.week_profile import week_forecast_calls, week_requirements, week_service_level
+from sim.model.arrivals import interval_rates
 from sim.model.calendar import CalendarPlan
 from tests.scenarios import busy_desk
 
@@ -46,11 +47,23 @@ def test_service_level_is_pooled_over_weeks_per_replication_then_averaged() -> N
             "interval_start_min": np.array([monday_10, next_monday_10]),
             "answered_within_threshold": np.array(good),
             "service_level_denominator": np.array(counted),
+            "offered": np.array(counted) + 2,
         }
 
     week = week_service_level([table((8, 1), (10, 10)), table((10, 5), (10, 10))], plan)
     assert week.mean[0, 20] == pytest.approx((9 / 20 + 15 / 20) / 2)
     assert week.ci_low[0, 20] < week.mean[0, 20] < week.ci_high[0, 20]
     assert week.calls[0, 20] == 20
+    assert week.offered[0, 20] == 12  # per week: (12 + 12) / 2 weeks, in both replications
     assert np.isnan(week.mean[0, 21]) and not week.short_of(0.99)[0, 21]
     assert week.short_of(0.999)[0, 20] == (week.ci_high[0, 20] < 0.999)
+
+
+def test_the_forecast_week_holds_the_horizons_calls_week_by_week() -> None:
+    scenario = busy_desk(calendar={"horizon_days": 14, "holidays": []})
+    plan = CalendarPlan.from_config(scenario.calendar)
+    phone = [t.channel == "phone" for t in scenario.demand.contact_types.values()]
+    total = sum(interval_rates(plan, scenario.demand, d)[phone].sum() for d in plan.reported_days)
+    week = week_forecast_calls(scenario)
+    assert week.sum() == pytest.approx(total / 2)
+    assert (week[:5, 16] > 0).all() and (week[:, :16] == 0).all()
