@@ -126,7 +126,7 @@ def interval_service_chart(
     nrows = 1 if len(days) <= 3 else 2
     ncols = max(1, math.ceil(len(days) / nrows))
     with house_style(lang):
-        fig, axes = slide_figure(nrows, ncols, sharex=True)
+        fig, axes = slide_figure(nrows, ncols)
         handles: list[Artist] = []
         for ax, day in zip(axes, days, strict=False):
             lines = []
@@ -150,10 +150,12 @@ def interval_service_chart(
             percent_axis(ax, 1.0, max(0.0, math.floor(low * 10) / 10))
             time_of_day_axis(ax, lang)
             ax.xaxis.set_major_locator(MultipleLocator(240))
+            ax.set_xlim(span.start * interval_min, span.stop * interval_min)
         for i, ax in enumerate(axes):
             ax.set_visible(i < len(days))
-            if i < len(days) - ncols:
+            if i + ncols < len(days):  # the panel below shows the time of day
                 ax.set_xlabel("")
+                ax.tick_params(axis="x", labelbottom=False)
             ax.set_ylabel(label("rosters.service_axis", lang) if i % ncols == 0 else "")
         finish(
             fig,

@@ -53,6 +53,7 @@ def test_the_service_chart_has_a_panel_per_open_day_with_gaps_where_no_call_coun
     )
     shown = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title(loc="left") for ax in shown] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    assert {ax.get_xlim() for ax in shown} == {(480.0, 1200.0)}  # Saturday on the week's hours
     monday = shown[0]
     first, corrected, target = monday.get_lines()
     assert first.get_label() == label("rosters.first_schedule", "en")
