@@ -359,6 +359,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Shift schedule: least-cost integer program (HiGHS) over the scenario's shift catalogue",
         "排班：基于情景班次目录的最低成本整数规划（HiGHS）",
     ),
+    "rosters.service_title": (
+        "Service level achieved per interval of the week",
+        "一周各时段实现的服务水平",
+    ),
+    "rosters.service_axis": ("service level (%)", "服务水平（%）"),
+    "rosters.first_schedule": (
+        "first schedule (queueing requirement)",
+        "初始排班（排队模型需求）",
+    ),
+    "rosters.corrected_schedule": ("corrected by simulation", "经仿真修正"),
+    "rosters.service_source": (
+        "Simulated schedules, common random numbers, {level:.0%} CI across replications; "
+        "correction after Feldman et al. (2008)",
+        "排班方案的仿真，共同随机数，各次重复运行的 {level:.0%} 置信区间；"
+        "修正方法参照 Feldman 等（2008）",
+    ),
     "optimise.title": (
         "Staffing cost against customers lost to service",
         "人员成本与因服务流失的客户",

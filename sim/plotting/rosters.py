@@ -1,13 +1,32 @@
 """A scheduled week on charts: the agents required against the agents the schedule puts on shift,
-interval by interval, and the shift roster as a heatmap of agents by start time and weekday."""
+interval by interval, the shift roster as a heatmap of agents by start time and weekday, and the
+service level a simulated desk achieved per interval of each open weekday."""
 
 from __future__ import annotations
 
-import numpy as np
-from matplotlib.figure import Figure
+import math
 
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
+
+from sim.experiments.week_profile import WeekServiceLevel
+from sim.measures.metrics import CI_LEVEL
 from sim.plotting.labels import Lang, label
-from sim.plotting.style import BLUE, VERMILLION, finish, house_style, slide_figure
+from sim.plotting.style import (
+    BAND_ALPHA,
+    BLUE,
+    ORANGE,
+    VERMILLION,
+    ci_band_handle,
+    finish,
+    house_style,
+    percent_axis,
+    reference_line,
+    slide_figure,
+    time_of_day_axis,
+)
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.staffing import ShiftRoster
 
@@ -81,4 +100,67 @@ def roster_heatmap(roster: ShiftRoster, lang: Lang = "en") -> Figure:
         ax.grid(False)
         fig.colorbar(image, ax=ax, label=label("rosters.agents_axis", lang))
         finish(fig, label("rosters.heatmap_title", lang), label("rosters.source", lang), [])
+        return fig
+
+
+def interval_service_chart(
+    service: WeekServiceLevel,
+    target: float,
+    interval_min: float,
+    corrected: WeekServiceLevel | None = None,
+    lang: Lang = "en",
+) -> Figure:
+    """The service level achieved per interval, one panel per open weekday (Monday first): the
+    mean over replications at each interval's middle with its 95% CI as a band, against the
+    target. ``service`` is the first schedule's; with ``corrected`` (the corrected schedule's),
+    both. Intervals where no call counted are left as gaps."""
+    shown = [(service, ORANGE, "rosters.first_schedule")]
+    if corrected is not None:
+        shown.append((corrected, BLUE, "rosters.corrected_schedule"))
+    counted = np.any([~np.isnan(s.mean) for s, _, _ in shown], axis=0)
+    days = [d for d in range(len(WEEKDAYS)) if counted[d].any()]
+    columns = np.flatnonzero(counted.any(axis=0))
+    span = slice(columns[0], columns[-1] + 1) if columns.size else slice(0, 0)
+    x = (np.arange(counted.shape[1])[span] + 0.5) * interval_min
+    low = np.nanmin([s.ci_low for s, _, _ in shown], initial=target)
+    nrows = 1 if len(days) <= 3 else 2
+    ncols = max(1, math.ceil(len(days) / nrows))
+    with house_style(lang):
+        fig, axes = slide_figure(nrows, ncols)
+        handles: list[Artist] = []
+        for ax, day in zip(axes, days, strict=False):
+            lines = []
+            for s, colour, key in shown:
+                (line,) = ax.plot(
+                    x, s.mean[day, span], "o-", markersize=3, color=colour, label=label(key, lang)
+                )
+                ax.fill_between(
+                    x,
+                    s.ci_low[day, span],
+                    s.ci_high[day, span],
+                    where=~np.isnan(s.mean[day, span]),
+                    color=colour,
+                    alpha=BAND_ALPHA,
+                    linewidth=0,
+                )
+                lines.append(line)
+            goal = reference_line(ax, target, label("target", lang, value=f"{target:.0%}"))
+            handles = handles or [*lines, ci_band_handle(CI_LEVEL, lang), goal]
+            ax.set_title(label(f"weekday.{WEEKDAYS[day]}", lang), loc="left")
+            percent_axis(ax, 1.0, max(0.0, math.floor(low * 10) / 10))
+            time_of_day_axis(ax, lang)
+            ax.xaxis.set_major_locator(MultipleLocator(240))
+            ax.set_xlim(span.start * interval_min, span.stop * interval_min)
+        for i, ax in enumerate(axes):
+            ax.set_visible(i < len(days))
+            if i + ncols < len(days):  # the panel below shows the time of day
+                ax.set_xlabel("")
+                ax.tick_params(axis="x", labelbottom=False)
+            ax.set_ylabel(label("rosters.service_axis", lang) if i % ncols == 0 else "")
+        finish(
+            fig,
+            label("rosters.service_title", lang),
+            label("rosters.service_source", lang, level=CI_LEVEL),
+            handles,
+        )
         return fig

@@ -31,6 +31,7 @@ TEMPLATES = (
     "05_validation",
     "06_calibrate_and_validate",
     "07_sensitivity",
+    "08_rosters",
     "09_workforce",
 )
 TINY = {
@@ -74,6 +75,12 @@ EXPECTED_CHARTS = {
         "sensitivity_policy_wins",
         "sensitivity_morris_difference",
     ],
+    "08_rosters": [
+        "rosters_coverage",
+        "rosters_interval_service_level",
+        "rosters_heatmap",
+        "rosters_search_frontier",
+    ],
     "09_workforce": [
         "workforce_pressure_and_quality",
         "workforce_staff_over_time",
@@ -97,6 +104,12 @@ EXPECTED_FILES = {
     ],
     "06_calibrate_and_validate": ["forecast.csv", "forecast_scores.csv", "modes.csv"],
     "07_sensitivity": ["sensitivity_policy_wins.csv", "sensitivity_ranking.csv"],
+    "08_rosters": [
+        "roster_correction.csv",
+        "roster_schedule.csv",
+        "optimise_choices.csv",
+        "optimise/retention/candidates.csv",
+    ],
     "09_workforce": [
         "workforce_differences.csv",
         "runs/cut_and_restore/workforce_daily.parquet",
@@ -140,6 +153,20 @@ TINY_PARAMETERS: dict[str, dict[str, Any]] = {
             ],
         },
         "workers": 1,
+    },
+    # a week, so that every weekday is scheduled; a two-candidate search on TINY's 3 days
+    "08_rosters": {
+        "overrides": {**TINY, "calendar.horizon_days": 7},
+        "replications": 2,
+        "rounds": 1,
+        "optimise_overrides": [
+            f"overrides={json.dumps(TINY)}",
+            'day_parts=[{"from_h": 8, "to_h": 14, "scales": [0.8, 1.2]}]',
+            "recovery=[]",
+            "selection.n0=2",
+            "selection.max_replications=3",
+            "selection.delta=1e9",  # a tie at once: the first stage settles it
+        ],
     },
     # TINY replaces its default overrides (26 weeks after a 12-week warm-up); the warm-up must
     # stay shorter than its 3 days whatever the scenario files set
@@ -210,6 +237,8 @@ def test_template_runs_and_writes_its_files(
         parameters["quick"] = True
     if name == "04_sweep_report":
         parameters["sweep_dir"] = str(request.getfixturevalue("tiny_sweep"))
+    if name == "08_rosters":
+        parameters["store_dir"] = str(tmp_path)  # the search's folder, not the project's outputs
     execute(name, tmp_path, parameters)
     charts = [f"{CHART_FOLDERS.get(name, '')}{c}" for c in EXPECTED_CHARTS.get(name, [])]
     expected = [f"{c}.{ext}" for c in charts for ext in ("png", "svg")]
