@@ -22,8 +22,9 @@
 # 1. **The requirement.** Per weekday and half hour, the agents a queueing formula asks for to
 #    answer 80% of calls within 20 seconds, each interval treated as a stationary queue of its own
 #    (SIPP: stationary independent period by period; Green, Kolesar & Soares 2001). The scenario
-#    `rostering` writes the front line's roster as Erlang C, so what it puts on shift over the
-#    horizon's weeks, combined by `statistic` (the busiest week by default), is that requirement.
+#    `rostering` keeps the baseline's front-line roster, written out per interval from Erlang C
+#    for 80/20, so what it puts on shift over the horizon's weeks, combined by `statistic` (the
+#    busiest week by default), is that requirement.
 # 2. **The shifts.** People do not work half hours: they work shifts of a few lengths, starting on
 #    the half hour, with breaks, on patterns of weekdays, under contract limits (at most 40%
 #    part-time here). Choosing how many agents work each shift so that every interval is covered
@@ -33,8 +34,11 @@
 #    opening, after a peak, and wherever retrials and repeat contacts add load the forecast does
 #    not show. Following Feldman, Mandelbaum, Massey & Whitt (2008, *Management Science* 54(2)),
 #    the schedule is simulated, every interval whose whole 95% confidence interval for the
-#    service level is below the target is asked for one agent more than it had, the shifts are
-#    solved again, and so on, round by round, until no interval falls short with confidence.
+#    service level is below the target is asked for more agents than it had, the shifts are
+#    solved again, and so on, round by round, until no interval falls short with confidence. How
+#    many more: half the way to what Erlang A asks for the calls the simulated desk was actually
+#    offered there (retrials, repeat calls and callbacks included), and at least one. Half,
+#    because the load measured under a short staffing includes retrials the extra agents remove.
 #
 # A service-level target is not the end of the question. Net value counts what a thin roster
 # costs in customers who leave; the retention-aware search (`params/optimise/retention.yaml`)
@@ -66,22 +70,15 @@ import numpy as np
 import pandas as pd
 
 import sim
-from sim.experiments.optimise_store import run_optimisation
-from sim.experiments.roster_correction import correct_roster
-from sim.experiments.roster_schedule import milp_scheduler, rostering_settings
-from sim.experiments.week_profile import week_requirements
 
 out = Path(output_dir)
 out.mkdir(parents=True, exist_ok=True)
 reps = min(replications, 3) if quick else replications
 max_rounds = min(rounds, 2) if quick else rounds
 scenario = sim.load_scenario(scenario_path, overrides)
-settings = rostering_settings(scenario, Path(scenario_path))
-interval_min, required = week_requirements(scenario, settings.group, statistic)
-solve = milp_scheduler(scenario, settings)
-corrected = correct_roster(
-    scenario, settings.group, required, solve, reps, scenario.simulation.seed, workers, max_rounds
-)
+problem = sim.roster_problem(scenario, scenario_path, statistic)
+corrected = problem.correct(reps, max_rounds, workers)
+interval_min = problem.interval_min
 first, last = corrected.rounds[0], corrected.rounds[-1]
 
 # %% [markdown]
@@ -141,7 +138,7 @@ correction
 # after opening and the hour after a peak: that is where SIPP's stationary queues do worst.
 
 # %%
-fig = sim.plotting.rosters.interval_service_chart(
+fig = sim.plotting.interval_service_chart(
     first.service,
     corrected.target,
     interval_min,
@@ -190,7 +187,7 @@ fig
 # 32 candidates, up to 40 replications each).
 
 # %%
-optimisation, search_dir = run_optimisation(
+optimisation, search_dir = sim.run_optimisation(
     Path(optimise_path), Path(store_dir), workers, resume=True, overrides=optimise_overrides
 )
 currency = optimisation.candidates[0].scenario.economics.currency

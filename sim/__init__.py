@@ -63,6 +63,9 @@ _PUBLIC = {
     "comparison_table": "sim.experiments.report",
     "scorecard_table": "sim.experiments.report",
     "run_template": "sim.experiments.templates",
+    # shift schedules and retention-aware staffing
+    "roster_problem": "sim.experiments.roster_schedule",
+    "run_optimisation": "sim.experiments.optimise_store",
     # real contact logs
     "read_logs": "sim.logs.contact_log",
     "calibrate": "sim.logs.calibrate",
@@ -125,6 +128,8 @@ __all__ = [
     "queueing",
     "read_logs",
     "resolution_report",
+    "roster_problem",
+    "run_optimisation",
     "run_policies",
     "run_scenario",
     "run_sensitivity",
@@ -160,6 +165,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim.experiments.erlang_check import StationaryDesk, staff_for_targets
     from sim.experiments.fit import fit, load_fit, write_fit
     from sim.experiments.multi_skill_check import multi_skill_agreement
+    from sim.experiments.optimise_store import run_optimisation
     from sim.experiments.replications import ScenarioResult, run_scenario
     from sim.experiments.report import (
         comparison_table,
@@ -167,6 +173,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
         resolution_report,
         scorecard_table,
     )
+    from sim.experiments.roster_schedule import roster_problem
     from sim.experiments.sensitivity import run_sensitivity
     from sim.experiments.sensitivity_spec import load_sensitivity
     from sim.experiments.store import RunWriter

@@ -43,9 +43,7 @@ class RosterFolderError(InputError):
 class CorrectionFolder:
     """The folder of one correction: opened (or resumed), appended to, and finished."""
 
-    def __init__(
-        self, folder: Path, settings: dict[str, Any], target: float, resume: bool
-    ) -> None:
+    def __init__(self, folder: Path, settings: dict[str, Any], target: float, resume: bool) -> None:
         self.folder = folder
         self.target = target
         self._rounds = folder / "rounds.jsonl"

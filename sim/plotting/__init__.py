@@ -17,7 +17,8 @@ and a validation against a contact log in :mod:`sim.plotting.validation`, and of
 the desk (work pressure and quality, staff over time, the erosion trap of a temporary cut) in
 :mod:`sim.plotting.workforce`, and of a retention-aware staffing search (cost against customers
 lost, the selected and the service-level choice) in :mod:`sim.plotting.optimise`, and of a
-scheduled week (coverage against requirement, the shifts as a heatmap) in
+scheduled week (coverage against requirement, the shifts as a heatmap, the service level per
+interval) in
 :mod:`sim.plotting.rosters`.
 """
 
@@ -50,7 +51,7 @@ from sim.plotting.figures import (
 )
 from sim.plotting.groups import service_level_by_type, who_served_whom
 from sim.plotting.optimise import read_search, search_frontier
-from sim.plotting.rosters import coverage_chart, roster_heatmap
+from sim.plotting.rosters import coverage_chart, interval_service_chart, roster_heatmap
 from sim.plotting.sensitivity import (
     SensitivityData,
     morris_chart,
@@ -95,6 +96,7 @@ __all__ = [
     "export_all",
     "forecast_chart",
     "house_style",
+    "interval_service_chart",
     "intraday_roster_by_policy",
     "intraday_service_level",
     "intraday_service_level_by_policy",

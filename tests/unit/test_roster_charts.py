@@ -40,7 +40,8 @@ def test_the_heatmap_counts_agents_by_start_and_weekday() -> None:
 
 
 def week_service(mean: np.ndarray, half: float) -> WeekServiceLevel:
-    return WeekServiceLevel(mean, mean - half, mean + half, np.where(np.isnan(mean), 0.0, 50.0))
+    calls = np.where(np.isnan(mean), 0.0, 50.0)
+    return WeekServiceLevel(mean, mean - half, mean + half, calls, offered=calls)
 
 
 def test_the_service_chart_has_a_panel_per_open_day_with_gaps_where_no_call_counted() -> None:
