@@ -129,6 +129,12 @@ class Optimisation:
         reps = sorted(r for c, r in self.known if c == candidate)
         return np.array([self.known[candidate, r][name] for r in reps])
 
+    def paired(self, base: int, other: int, name: str) -> NDArray[np.float64]:
+        """``other`` less ``base`` in a kept KPI, per replication both have (the same seed: a
+        paired difference), in replication order."""
+        reps = sorted(r for c, r in self.known if c == base and (other, r) in self.known)
+        return np.array([self.known[other, r][name] - self.known[base, r][name] for r in reps])
+
 
 def optimise(
     options: list[Candidate],

@@ -12,14 +12,14 @@ import numpy as np
 from sim.experiments.compare import Comparison, Resolution
 from sim.experiments.erlang_check import SimulatedErlang, StaffingAnswer
 from sim.experiments.fit import FitOutcome, Trial
-from sim.experiments.optimise import Optimisation
+from sim.experiments.optimise import OBJECTIVE, Optimisation
 from sim.experiments.replications import ScenarioResult
 from sim.experiments.roster_correction import CorrectedRoster, CorrectionRound, ScheduledWeek
 from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
 from sim.experiments.sweep_spec import short_names, value_text
 from sim.experiments.sweep_summary import KEY_KPIS, MeanCI, SweepSummary, direction_text
-from sim.measures.metrics import Estimate, kpi_estimate, kpi_info
+from sim.measures.metrics import Estimate, estimate, kpi_estimate, kpi_info
 from sim.measures.value import money_text
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.staffing import ShiftRoster
@@ -583,7 +583,45 @@ def optimise_table(result: Optimisation) -> str:
         + ("none meets the target" if choice is None else result.candidates[choice].name),
         selection.statement([o.name for o in result.candidates]),
     ]
+    if choice is not None and choice != selection.best:
+        lines += ["", choice_comparison(result, choice, selection.best)]
     return "\n".join(lines)
+
+
+CHOICE_KPIS = ("staffing_cost", "defections", "service_defections", "service_level", "net_value")
+"""The KPIs on which the selection is set beside the service-level choice."""
+
+
+def choice_comparison(result: Optimisation, base: int, other: int) -> str:
+    """Candidate ``other`` against ``base``: each one's mean with its 95% CI, and the paired
+    difference over the replications both have, with its CI."""
+    names = (result.candidates[base].name, result.candidates[other].name)
+    common = len(result.paired(base, other, OBJECTIVE))
+    rows = []
+    for kpi in CHOICE_KPIS:
+        label, style = _label(kpi)
+        diff_style = "pp" if style == "pct" else style
+        a, b = (kpi_estimate(kpi, list(result.kpi(i, kpi))) for i in (base, other))
+        d = estimate(list(result.paired(base, other, kpi)), lower=-math.inf)
+        rows.append(
+            [
+                label,
+                f"{_fmt(a.mean, style)} ({_ci(a, style)})",
+                f"{_fmt(b.mean, style)} ({_ci(b, style)})",
+                _signed(d.mean, diff_style),
+                f"{_signed(d.ci_low, diff_style)} – {_signed(d.ci_high, diff_style)}",
+            ]
+        )
+    header = ["", "service-level choice", "selected", "difference", "95% CI"]
+    return (
+        f"selected ({names[1]}) against the service-level choice ({names[0]}), paired over "
+        f"their {common} common replications:\n" + _table(header, rows)
+    )
+
+
+def _signed(value: float, style: str) -> str:
+    text = _fmt(value, style)
+    return text if style == "pp" or text.startswith("-") or text == "–" else f"+{text}"
 
 
 def schedule_table(scheduled: ScheduledWeek) -> str:

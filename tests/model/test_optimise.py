@@ -15,6 +15,7 @@ from sim.experiments.optimise import (
     optimise,
     service_level_choice,
 )
+from sim.experiments.report import choice_comparison
 from sim.experiments.selection import kn_select_from
 from sim.scenario.errors import InputError
 from tests.scenarios import customer_desk
@@ -99,6 +100,22 @@ def test_the_service_level_choice_is_the_cheapest_meeting_the_target() -> None:
     )
     assert service_level_choice(result) == 2  # cheapest at or above 80%
     assert frontier(result) == (1, 3)  # 0 and 2 are beaten by 3 on both
+
+
+def test_the_choices_are_compared_on_their_common_replications() -> None:
+    result = synthetic(net=[5.0, 7.0], cost=[100.0, 120.0], level=[0.8, 0.9], lost=[50.0, 30.0])
+    known = dict(result.known)
+    known[0, 0] = {**known[0, 0], "net_value": 4.0}
+    known[1, 0] = {**known[1, 0], "net_value": 8.0}  # replication 0: a difference of 4
+    known[1, 2] = {**known[1, 1], "net_value": 100.0}  # only the selected has replication 2
+    paired = Optimisation(result.candidates, result.selection, known)
+    assert paired.paired(0, 1, "net_value").tolist() == [4.0, 2.0]
+    assert paired.paired(0, 1, "defections").tolist() == [-20.0, -20.0]
+    text = choice_comparison(paired, 0, 1)
+    assert "paired over their 2 common replications" in text
+    net = next(line for line in text.splitlines() if line.startswith("net value"))
+    assert "+3 " in net and "+2" not in net.split("+3 ")[0]
+    assert "-20" in next(line for line in text.splitlines() if line.startswith("customers lost "))
 
 
 def test_workers_change_nothing() -> None:
