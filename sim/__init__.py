@@ -62,6 +62,7 @@ _PUBLIC = {
     "kpi_table": "sim.experiments.report",
     "comparison_table": "sim.experiments.report",
     "scorecard_table": "sim.experiments.report",
+    "optimise_table": "sim.experiments.report",
     "run_template": "sim.experiments.templates",
     # shift schedules and retention-aware staffing
     "roster_problem": "sim.experiments.roster_schedule",
@@ -124,6 +125,7 @@ __all__ = [
     "log_counts",
     "modes_table",
     "multi_skill_agreement",
+    "optimise_table",
     "plotting",
     "queueing",
     "read_logs",
@@ -170,6 +172,7 @@ if TYPE_CHECKING:  # what editors and type checkers see
     from sim.experiments.report import (
         comparison_table,
         kpi_table,
+        optimise_table,
         resolution_report,
         scorecard_table,
     )
