@@ -2,8 +2,9 @@
 
 Layout of ``<out>/optimise/<name>/``:
 
-* ``spec.yaml`` — the optimisation file as read, and the candidates' names and seed, which a
-  resumed search must match;
+* ``spec.yaml`` — the optimisation file as read, and the seed and every candidate's name and
+  parameter hash (its whole scenario), which a resumed search must match: the same seed, and
+  every candidate kept still among its own (a grid may grow, and keeps what it ran);
 * ``observations.csv`` — one line per simulated (candidate, replication), appended and flushed
   as each finishes: the KPIs the selection and the comparison read;
 * ``candidates.csv`` — per candidate: its choices, replications, when it was eliminated, and the
@@ -23,8 +24,10 @@ import yaml
 
 from sim.experiments.optimise import KEPT_KPIS, Known, Optimisation, optimise
 from sim.experiments.optimise_spec import OptimiseSpec, load_optimise, spec_candidates
+from sim.experiments.store import atomic_write_bytes
 from sim.measures.metrics import kpi_estimate
 from sim.scenario.errors import InputError
+from sim.scenario.loading import scenario_hash
 
 
 class OptimiseFolderError(InputError):
@@ -44,7 +47,10 @@ def run_optimisation(
     spec = load_optimise(path, overrides)
     options = spec_candidates(spec, path)
     folder = out / "optimise" / spec.name
-    identity = {"candidates": [o.name for o in options], "seed": spec.seed}
+    identity = {
+        "seed": spec.seed,
+        "candidates": [{"name": o.name, "hash": scenario_hash(o.scenario)} for o in options],
+    }
     known = _open(folder, spec, identity, resume)
     with (folder / "observations.csv").open("a", newline="", encoding="utf-8") as log:
         writer = csv.writer(log)
@@ -62,25 +68,36 @@ def run_optimisation(
 
 
 def _open(folder: Path, spec: OptimiseSpec, identity: dict[str, Any], resume: bool) -> Known:
-    """Create the folder, or check it holds this search and read its observations."""
+    """Create the folder, or check it holds this search (or a smaller grid of it) and read its
+    observations, numbered as the candidates are now."""
     spec_file, observations = folder / "spec.yaml", folder / "observations.csv"
+    header = ",".join(["candidate", "replication", *KEPT_KPIS]) + "\n"
     if spec_file.exists():
         if not resume:
             raise OptimiseFolderError(
                 f"{folder} holds a search already: run with --resume to go on, or remove it"
             )
-        stored = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
-        if stored.get("identity") != identity:
+        stored = yaml.safe_load(spec_file.read_text(encoding="utf-8"))["identity"]
+        now = {c["hash"]: i for i, c in enumerate(identity["candidates"])}
+        was = [c.get("hash") if isinstance(c, dict) else None for c in stored["candidates"]]
+        if stored.get("seed") != identity["seed"] or not all(h in now for h in was):
             raise OptimiseFolderError(
-                f"{folder} holds another search (other candidates or seed): remove it, or give "
-                "this one another name"
+                f"{folder} holds another search (another seed, or candidates that are not "
+                "among this file's): remove it, or give this one another name"
             )
-        return _read(observations)
-    folder.mkdir(parents=True, exist_ok=True)
+        known = {(now[was[c]], r): kpis for (c, r), kpis in _read(observations).items()}
+        if was != list(now):  # the grid grew: number the kept observations as it is now
+            lines = [
+                f"{c},{r}," + ",".join(repr(v[k]) for k in KEPT_KPIS) for (c, r), v in known.items()
+            ]
+            atomic_write_bytes(observations, (header + "".join(f"{x}\n" for x in lines)).encode())
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        known = {}
+        observations.write_text(header, encoding="utf-8")
     document = {"spec": spec.model_dump(mode="json"), "identity": identity}
     spec_file.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    observations.write_text(",".join(["candidate", "replication", *KEPT_KPIS]) + "\n")
-    return {}
+    return known
 
 
 def _read(path: Path) -> Known:

@@ -49,9 +49,21 @@ def test_a_search_is_kept_refused_twice_and_resumed_without_simulating(tmp_path:
     with (folder / "observations.csv").open() as f:
         assert len(list(csv.DictReader(f))) == len(rows)  # nothing simulated twice
     assert json.loads((folder / "result.json").read_text()) == result
-    other = write(tmp_path, seed=4)
-    refused = run_main(["optimise", str(other), "--out", str(out), "--resume"])
-    assert refused.returncode == 2 and "another search" in refused.stderr
+    for change in ({"seed": 4}, {"overrides": {**SPEC["overrides"], "calendar.horizon_days": 6}}):
+        other = write(tmp_path, **change)
+        refused = run_main(["optimise", str(other), "--out", str(out), "--resume"])
+        assert refused.returncode == 2 and "another search" in refused.stderr
+    grown = write(tmp_path, day_parts=[{"from_h": 8, "to_h": 14, "scales": [1.3, 1.0, 0.7]}])
+    wider = run_main(["optimise", str(grown), "--out", str(out), "--resume"])
+    assert wider.returncode in (0, 1), wider.stderr
+    with (folder / "observations.csv").open() as f:
+        now = list(csv.DictReader(f))
+    names = {"0": "8-14h×1.3", "2": "8-14h×0.7"}  # the kept candidates, numbered as they are now
+    before = {
+        ("8-14h×0.7" if r["candidate"] == "0" else "8-14h×1.3", r["replication"]) for r in rows
+    }
+    after = {(names[r["candidate"]], r["replication"]) for r in now if r["candidate"] in names}
+    assert after == before and len(now) > len(rows)  # kept, and only the new one simulated
 
 
 def test_a_bad_file_is_refused_with_the_field_and_value(tmp_path: Path) -> None:
