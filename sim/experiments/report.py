@@ -668,7 +668,8 @@ def correction_line(number: int, done: CorrectionRound) -> str:
     lowest = _fmt(float(np.nanmin(done.service.mean)), "pct")
     where = f" ({named}{more})" if len(short) else ""
     return (
-        f"round {number}: weekly cost {done.scheduled.cost:,.0f}; {len(short)} intervals short"
+        f"round {number}: weekly cost {done.scheduled.cost:,.0f}; {len(short)} "
+        f"interval{'' if len(short) == 1 else 's'} short"
         f"{where}; lowest interval {lowest}"
     )
 

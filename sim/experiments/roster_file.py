@@ -24,7 +24,7 @@ def roster_scenario_text(
     ``group``'s roster replaced by ``roster``; ``header`` lines become comments at the top."""
     data: dict[str, Any] = {
         "extends": Path(os.path.relpath(source.resolve(), out.resolve().parent)).as_posix(),
-        "name": f"{scenario.name}-scheduled",
+        "name": out.stem,  # as the shipped scenarios: named after their file
     }
     node = data
     *parents, leaf = scenario.staffing.group_path(group).split(".")
