@@ -8,6 +8,10 @@ Commands:
   and print them best first (also written as ``summary.csv`` and ``summary.xlsx``);
 * ``sensitivity`` which assumptions drive the KPIs: Morris / Sobol over their plausible ranges;
 * ``fit``    calibrate a scenario by simulation, as its ``fit:`` section declares (``--write``);
+* ``roster`` the least-cost week of shifts for a scenario's requirement, corrected by simulation
+  on request (``--correct``), resumably;
+* ``optimise`` the staffing and recovery policy with the most net value, selected with stated
+  confidence and set beside the service-level choice, resumably;
 * ``notebook`` run a notebook template headless into an output folder;
 * ``calibrate`` fit a scenario to a real contact log (ACD export);
 * ``forecast`` forecast calls per interval and contact type from a contact log (or evaluate it);
@@ -60,6 +64,8 @@ EPILOG = (
   python -m sim notebook 00_scenario -p scenario_path=params/baseline.yaml -p replications=2
   python -m sim sensitivity params/sensitivity/customer_side.yaml --workers 2
   python -m sim fit params/baseline.yaml --write --workers 2
+  python -m sim roster params/scenarios/rostering.yaml --correct --workers 2
+  python -m sim optimise params/optimise/retention.yaml --workers 2
   python -m sim erlang --arrivals-per-h 540 --agents 50 --aht-min 5 --patience-min 10 --simulate
 
 -p KEY=VALUE sets a parameter by its dotted path in run, compare, check, fit and sensitivity, and
