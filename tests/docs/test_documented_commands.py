@@ -230,7 +230,7 @@ def test_documented_command_runs(command: str, project: Path) -> None:
     for before in prerequisites(command, project):
         run_sim(project, quick(before, project))
     argv = quick(command, project)
-    if argv[0] in ("sweep", "sensitivity", "optimise"):  # each starts afresh
+    if argv[0] in ("sweep", "sensitivity", "optimise", "roster"):  # each starts afresh
         shutil.rmtree(project / "outputs" / {"sweep": "sweeps"}.get(argv[0], argv[0]), True)
     try:
         run_sim(project, argv)
