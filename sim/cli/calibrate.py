@@ -20,10 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from sim.cli.arguments import at_least
 from sim.cli.boundary import EXIT_BAD_INPUT
-from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
-from sim.logs.bands import POOLED
-from sim.logs.calibrate import calibrate
-from sim.logs.contact_log import read_logs
+from sim.logs.duty_rule import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.log_schema import LogError, presets
 from sim.scenario.scenario import Scenario
 
@@ -173,6 +170,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
+    from sim.logs.bands import POOLED
+    from sim.logs.calibrate import calibrate
+    from sim.logs.contact_log import read_logs
+
     problem = staffing_rule_problem(args.slack_min, args.idle_max_min)
     if problem:
         print(f"python -m sim calibrate: {problem}", file=sys.stderr)

@@ -21,10 +21,7 @@ from typing import Any
 from sim.cli.arguments import at_least, fraction, iso_date
 from sim.cli.boundary import EXIT_BAD_INPUT
 from sim.cli.calibrate import add_log_arguments
-from sim.logs.contact_log import read_logs
-from sim.logs.forecast import forecast_arrivals, log_counts
-from sim.logs.forecast_eval import evaluate_forecast
-from sim.logs.holidays import NO_CALENDAR, calendar_presets, load_holidays
+from sim.logs.holidays import NO_CALENDAR, calendar_presets
 from sim.logs.log_schema import LogError
 
 
@@ -119,6 +116,11 @@ def _write(frame: Any, path: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
+    from sim.logs.contact_log import read_logs
+    from sim.logs.forecast import forecast_arrivals, log_counts
+    from sim.logs.forecast_eval import evaluate_forecast
+    from sim.logs.holidays import load_holidays
+
     if args.out.suffix not in (".csv", ".parquet"):
         print(f"python -m sim forecast: --out {args.out}: write .csv or .parquet", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -28,17 +28,9 @@ from sim.cli.calibrate import (
     staffing_rule_problem,
 )
 from sim.cli.forecast import add_holidays_argument
-from sim.experiments.store import new_run_dir
-from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
-from sim.logs.contact_log import read_logs
-from sim.logs.forecast import read_forecast
-from sim.logs.holidays import load_holidays
+from sim.logs.duty_rule import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.log_schema import LogError
-from sim.logs.plan import MODES
-from sim.logs.scenario_file import exponential_patience_s, staffing_rule
-from sim.logs.validation import validate
-from sim.plotting.export import export_all
-from sim.plotting.validation import validation_figures
+from sim.logs.modes import MODES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loading import load_scenario
 
@@ -117,6 +109,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; returns the exit status."""
+    from sim.experiments.store import new_run_dir
+    from sim.logs.contact_log import read_logs
+    from sim.logs.forecast import read_forecast
+    from sim.logs.holidays import load_holidays
+    from sim.logs.scenario_file import exponential_patience_s, staffing_rule
+    from sim.logs.validation import validate
+    from sim.plotting.export import export_all
+    from sim.plotting.validation import validation_figures
+
     problem = _mode_problem(args)
     if problem:
         print(f"python -m sim validate-log: {problem}", file=sys.stderr)

@@ -42,6 +42,7 @@ import pandas as pd
 
 from sim.logs.arrival_fits import ArrivalFit, IntervalGrid
 from sim.logs.contact_log import SERVED
+from sim.logs.duty_rule import IDLE_MAX_OPTIONS_MIN, SLACK_OPTIONS_MIN
 from sim.measures.metrics import span_integral
 
 
@@ -270,24 +271,6 @@ def agents_on_duty(
         - span_integral(busy_start, busy_end, edges)
     )
     return time_on_duty / np.diff(edges)
-
-
-SLACK_MIN = 5.0
-"""Default slack ``N`` of the staffing rule (chosen on the calibration months,
-docs/validation.md section 5)."""
-
-
-SLACK_OPTIONS_MIN: tuple[float, ...] = (0.0, 1.0, 2.0, 3.0, 5.0, 10.0)
-"""Slack values the staffing sensitivity is computed for (plus the one chosen)."""
-
-
-IDLE_MAX_MIN = 60.0
-"""Default longest gap between two calls that counts as idle time on duty (chosen on the
-calibration months, docs/validation.md section 5)."""
-
-
-IDLE_MAX_OPTIONS_MIN: tuple[float, ...] = (10.0, 20.0, 30.0, 60.0, 120.0)
-"""Longest idle gaps the staffing sensitivity is computed for (plus the one chosen)."""
 
 
 @dataclass(frozen=True)

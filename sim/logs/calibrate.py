@@ -65,13 +65,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.logs.agent_activity import (
-    IDLE_MAX_MIN,
-    SLACK_MIN,
-    AgentActivity,
-    fit_answer_delay,
-    fit_staffing,
-)
+from sim.logs.agent_activity import AgentActivity, fit_answer_delay, fit_staffing
 from sim.logs.arrival_fits import IntervalGrid, fit_arrivals, scenario_type_names
 from sim.logs.bands import POOLED, band_name, hour_bands, split_band
 from sim.logs.calibration import Calibration, fallbacks
@@ -85,6 +79,7 @@ from sim.logs.duration_fits import (
     handle_problem,
     patience_problem,
 )
+from sim.logs.duty_rule import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.log_schema import LogError
 from sim.logs.queue_patience import callers_ahead, fit_queue_factors
 from sim.logs.scenario_file import ScenarioWriter

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN, AgentActivity
+from sim.logs.agent_activity import AgentActivity
 from sim.logs.arrival_fits import IntervalGrid, fit_arrivals
 from sim.logs.bands import split_band
 from sim.logs.contact_log import ABANDONED, SERVED, CleanLog
+from sim.logs.duty_rule import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.log_schema import LogError, LogSchema
 from sim.scenario.desk import WEEKDAYS, ServiceLevel
 from sim.scenario.scenario import Scenario

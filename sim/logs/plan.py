@@ -41,20 +41,13 @@ from sim.model.calendar import CalendarPlan
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.scenario import Scenario
 
-MODES: dict[str, str] = {
-    "trace": "trace-driven: observed arrivals, staffing inferred from the validated log",
-    "planned-staffing": "observed arrivals, staffing planned from the calibration months",
-    "forecast": "forecast arrivals and planned staffing: nothing from the validated period",
-}
-"""Validation mode → what it takes as inputs."""
-
 
 @dataclass(frozen=True)
 class DeskInputs:
     """What the re-simulation of a period takes, per day and interval.
 
     Attributes:
-        mode: One of :data:`MODES`.
+        mode: One of :data:`sim.logs.modes.MODES`.
         arrivals: Calls per day, contact type and interval, shape ``(days, types, intervals)``:
             observed counts, or the forecast's expected calls.
         roster: Agents available per day and interval (None: the scenario's own roster, laid on

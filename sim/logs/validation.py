@@ -63,14 +63,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.contact_log import CleanLog
+from sim.logs.duty_rule import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.erlang_baseline import erlang_a_baseline, erlang_patience_s
 from sim.logs.forecast import Forecast
 from sim.logs.holidays import HolidayCalendar, load_holidays
 from sim.logs.log_schema import LogError
+from sim.logs.modes import MODES
 from sim.logs.observed import BOOTSTRAP, HOURS, MEASURES, OFFERED, Period, measures, observe
-from sim.logs.plan import MODES, DeskInputs, forecast_inputs, planned_inputs, trace_inputs
+from sim.logs.plan import DeskInputs, forecast_inputs, planned_inputs, trace_inputs
 from sim.logs.resimulate import resimulate
 from sim.measures.metrics import CI_LEVEL, estimate
 from sim.scenario.scenario import Scenario

@@ -20,10 +20,10 @@ import pytest
 
 from sim.cli import calibrate as cli_calibrate
 from sim.cli import validate as cli_validate
-from sim.logs.agent_activity import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.bands import band_name, split_band
 from sim.logs.calibrate import calibrate
 from sim.logs.contact_log import read_logs
+from sim.logs.duty_rule import IDLE_MAX_MIN, SLACK_MIN
 from sim.logs.erlang_baseline import erlang_a_totals
 from sim.logs.forecast import forecast_arrivals, log_counts
 from sim.logs.forecast_eval import evaluate_forecast

@@ -21,7 +21,8 @@ from sim.logs.contact_log import CleanLog, read_logs
 from sim.logs.forecast import forecast_arrivals, log_counts
 from sim.logs.holidays import load_holidays
 from sim.logs.log_schema import LogError
-from sim.logs.plan import MODES, planned_roster
+from sim.logs.modes import MODES
+from sim.logs.plan import planned_roster
 from sim.logs.validation import Validation, modes_table, validate
 from sim.plotting.validation import forecast_chart, modes_chart, validation_figures
 from sim.scenario.desk import WEEKDAYS
