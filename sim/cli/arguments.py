@@ -28,6 +28,21 @@ def add_override(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_resume_options(parser: argparse.ArgumentParser, folder: str, kept: str) -> None:
+    """``--out`` (the parent of ``folder``) and ``--resume`` (go on from the ``kept`` already in
+    it), for a command that keeps its work as it finishes outside the sweep machinery."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=Path("outputs"),
+        help=f"parent of {folder} (default: outputs)",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help=f"go on from the {kept} already in {folder}"
+    )
+
+
 def add_batch_options(parser: argparse.ArgumentParser, batch: str, folder: str) -> None:
     """Add what a batch of points on the sweep machinery takes: where it runs (``--dask-local`` or
     ``--dask-scheduler``, ``--dask-timeout-s``), ``--resume``, ``--force``, ``--rerun-changed``,

@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli.arguments import positive_int
+from sim.cli.arguments import add_resume_options, positive_int
 from sim.cli.boundary import EXIT_FAILED
 
 
@@ -50,14 +50,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=1,
         help="replications simulated at once (default 1); results do not depend on it",
     )
-    parser.add_argument(
-        "--out", type=Path, default=Path("outputs"), help="output root (default outputs/)"
-    )
-    parser.add_argument(
-        "--resume",
-        action="store_true",
-        help="go on from the observations already in outputs/optimise/<name>/",
-    )
+    add_resume_options(parser, "optimise/<name>/", "observations")
     return parser
 
 

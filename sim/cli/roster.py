@@ -22,7 +22,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.arguments import add_override, positive_int
+from sim.cli.arguments import add_override, add_resume_options, positive_int
 from sim.cli.boundary import EXIT_FAILED
 
 if TYPE_CHECKING:
@@ -86,14 +86,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers", type=positive_int, default=1, help="replications at once (default 1)"
     )
-    parser.add_argument(
-        "--out", type=Path, default=Path("outputs"), help="output root (default outputs/)"
-    )
-    parser.add_argument(
-        "--resume",
-        action="store_true",
-        help="go on from the rounds already in outputs/roster/<scenario name>/",
-    )
+    add_resume_options(parser, "roster/<scenario name>/", "correction rounds")
     parser.add_argument("--write", type=Path, metavar="FILE", help="write the scheduled scenario")
     return parser
 

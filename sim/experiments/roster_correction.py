@@ -143,8 +143,8 @@ def load_sizing(scenario: Scenario, group: str, statistic: str | float = "max") 
     requirement (:func:`week_requirements` with ``statistic``) of the group's queueing roster, or
     of Erlang A at the standards' service-level target with the group's shrinkage when its roster
     is written out (by interval, shifts or a fixed team), with the forecast scaled by offered
-    over forecast calls, rounded up to :data:`LOAD_FACTOR_STEP` and capped at the largest
-    ``load_factor`` a queueing roster takes (3). Where the forecast has no calls it asks for
+    over forecast calls, rounded up to :data:`LOAD_FACTOR_STEP` and kept within the
+    ``load_factor`` a queueing roster takes (0.5 to 3). Where the forecast has no calls it asks for
     nothing."""
     roster = scenario.staffing.agent_groups[group].roster
     if not isinstance(roster, QueueingRoster):
@@ -168,7 +168,7 @@ def load_sizing(scenario: Scenario, group: str, statistic: str | float = "max") 
     def size(offered: np.ndarray) -> np.ndarray:
         ratio = np.divide(offered, forecast, out=np.zeros_like(forecast), where=forecast > 0)
         steps = np.ceil(np.round(ratio * roster.load_factor / LOAD_FACTOR_STEP, 9))
-        factors = np.clip(steps * LOAD_FACTOR_STEP, 0.5, _MAX_LOAD_FACTOR)
+        factors = np.clip(steps * LOAD_FACTOR_STEP, *_LOAD_FACTOR_BOUNDS)
         agents = np.zeros_like(forecast)
         for factor in np.unique(factors[forecast > 0]).tolist():
             at = (factors == factor) & (forecast > 0)
@@ -178,8 +178,11 @@ def load_sizing(scenario: Scenario, group: str, statistic: str | float = "max") 
     return size
 
 
-_MAX_LOAD_FACTOR = 3.0
-"""The largest ``load_factor`` a queueing roster accepts."""
+_LOAD_FACTOR_BOUNDS = (
+    next(m.ge for m in QueueingRoster.model_fields["load_factor"].metadata if hasattr(m, "ge")),
+    next(m.le for m in QueueingRoster.model_fields["load_factor"].metadata if hasattr(m, "le")),
+)
+"""The smallest and largest ``load_factor`` a queueing roster accepts (its schema's bounds)."""
 
 
 def correct_roster(

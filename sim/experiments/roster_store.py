@@ -129,12 +129,16 @@ class CorrectionFolder:
         )
 
     def _read(self) -> list[CorrectionRound]:
-        rounds = []
+        """The kept rounds; from a line cut short by a crash on, the file is cut back, so that
+        those rounds are simulated again and appended after whole lines."""
+        rounds, whole = [], []
         for line in self._rounds.read_text(encoding="utf-8").splitlines():
             try:
                 rounds.append(self._round(json.loads(line)))
-            except (ValueError, KeyError):  # a line cut short by a crash: simulate it again
+            except (ValueError, KeyError):
                 break
+            whole.append(line + "\n")
+        atomic_write_bytes(self._rounds, "".join(whole).encode("utf-8"))
         return rounds
 
     def _round(self, document: dict[str, Any]) -> CorrectionRound:

@@ -36,9 +36,11 @@ def test_the_correction_reports_each_round_and_goes_on_when_resumed(tmp_path: Pa
     assert (folder / "intervals.csv").exists() and (folder / "manifest.json").exists()
     again = run_main([*argv, "--rounds", "1"])
     assert again.returncode == 2 and "--resume" in again.stderr
+    kept = (folder / "rounds.jsonl").read_text()
     resumed = run_main([*argv, "--rounds", "1", "--resume"])
     first_line = next(line for line in done.stdout.splitlines() if line.startswith("round 1"))
-    assert first_line in resumed.stdout.splitlines()  # the kept round, not simulated again
+    assert first_line in resumed.stdout.splitlines()
+    assert (folder / "rounds.jsonl").read_text() == kept  # the kept round, not simulated again
 
 
 def test_a_scenario_without_a_catalogue_is_refused() -> None:

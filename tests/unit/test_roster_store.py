@@ -62,7 +62,10 @@ def test_a_line_cut_short_is_simulated_again(tmp_path: Path) -> None:
     folder.keep(1, a_round(6, 0.5))
     with (tmp_path / "c" / "rounds.jsonl").open("a") as f:
         f.write('{"required": [[1, 2')
-    assert len(CorrectionFolder(tmp_path / "c", SETTINGS, 0.8, resume=True).kept) == 1
+    resumed = CorrectionFolder(tmp_path / "c", SETTINGS, 0.8, resume=True)
+    assert len(resumed.kept) == 1
+    resumed.keep(2, a_round(8, 0.9))  # the round simulated again follows the whole lines
+    assert len(CorrectionFolder(tmp_path / "c", SETTINGS, 0.8, resume=True).kept) == 2
 
 
 def test_another_correction_or_no_resume_is_refused(tmp_path: Path) -> None:
