@@ -41,7 +41,6 @@ from collections.abc import Callable, Generator, Sequence
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from sim.model.agents import Steps, staffing_steps, tier_sums
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
@@ -50,6 +49,7 @@ from sim.model.chat import ChatSeats
 from sim.model.contact_types import Draw, TypeModel, type_model
 from sim.model.desk_customers import CALLBACK, FOLLOW_UP, CustomerBase, customer_work
 from sim.model.dispatch import EMAIL, EPS_MIN, Dispatch
+from sim.model.events import EventClock
 from sim.model.keyed import Dist, Keyed, purpose
 from sim.model.presence import Presence
 from sim.model.primary_contacts import day_from_accounts, day_from_streams, primary_streams
@@ -90,7 +90,7 @@ class Desk:
     def __init__(self, scenario: Scenario, streams: Streams) -> None:
         self.scenario = scenario
         self.plan = CalendarPlan.from_config(scenario.calendar, scenario.burn_in_days)
-        self.env = simpy.Environment(initial_time=self.plan.start_min)
+        self.env = EventClock(initial_time=self.plan.start_min)
         self.log = ContactLog()
         self.streams = streams
         self.keyed = Keyed(streams.seed, streams.replication) if scenario.customers else None
@@ -173,6 +173,17 @@ class Desk:
         self.quality: dict[int, float] = {}
         """Contacts answered in a hurry or by a staff still learning → the multiplier on their
         resolution probability."""
+        self.sole_group = {
+            tier: [path[0][0] if len(path) == 1 and not path[0][1] else -1 for path in paths]
+            for tier, paths in self.routes.items()
+        }
+        """Per tier and contact type: the one group its route goes to, without delay (-1: the
+        route has several), the common case read without weighing."""
+        self.counts_email = [
+            [tier == 1 and m.channel == EMAIL for m in self.types] for tier in self.group_tier
+        ]
+        """Per group and contact type: does answering it count against the front line's email
+        reservation (``routing.email_reserved_agents``)?"""
         self.finished = array("l")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
@@ -218,7 +229,7 @@ class Desk:
         env.process(self._close_periods())
         if self.meter is not None:
             env.process(self.meter.process(env))
-        env.process(self._primary_arrivals())
+        env.call_now(self._start_primaries, None)  # where a process started here would begin
         if self.customers is not None:
             env.process(self.customers.process())
         if on_day is not None:  # stopping at midnight and going on changes no event's order
@@ -293,64 +304,102 @@ class Desk:
                 self._give_up(cid, DISCONNECTED)
             self.delayed.clear()
 
-    def _primary_arrivals(self) -> Generator[simpy.Event, None, None]:
-        """Generate each day's primary contacts at midnight, then release them one by one."""
-        env = self.env
-        plan = self.plan
-        customers = self.customers
-        complaint_codes = (
-            {self.type_code(t) for t in self.scenario.customers.complaints.contact_types}
-            if self.scenario.customers
+    def _start_primaries(self, _: object) -> None:
+        """Set up the primary contacts' random streams, then wait for the first open day.
+
+        The primary contacts run as a chain of scheduled calls (a day's draw at its midnight, then
+        each contact's release), in the order a generator process yielding a timeout before each
+        would take: one call per arrival instead of a process resumed per arrival."""
+        scenario, streams, plan = self.scenario, self.streams, self.plan
+        self.complaint_codes = (
+            {self.type_code(t) for t in scenario.customers.complaints.contact_types}
+            if scenario.customers
             else set()
         )
         # The burn-in draws from streams of its own, so the days from the start date on see the
         # same volumes and durations whatever the burn-in's length.
-        scenario, streams = self.scenario, self.streams
         burn_in_days = sum(1 for d in plan.days if d.index < 0)
-        burn_in = primary_streams(streams, scenario.demand, "burn-in/", burn_in_days)
-        reported = primary_streams(streams, scenario.demand, "", len(plan.days) - burn_in_days)
-        for day in plan.days:
-            s = burn_in if day.index < 0 else reported
-            factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
-            if not day.is_open:
-                continue
-            start = day.index * 1440.0
-            if start > env.now:
-                yield env.timeout(start - env.now)
-            if customers is None:
-                times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
-                    plan, scenario.demand, day, factor, s
-                )
-            else:
-                assert self.keyed is not None and scenario.customers is not None
-                times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
-                    plan,
-                    scenario.demand,
-                    day,
-                    factor / scenario.customers.accounts,
-                    customers.accounts_open(),
-                    self.keyed,
-                )
-            log = self.log
-            for t, k, h, p, u, c, key in zip(
-                times.tolist(),
-                codes.tolist(),
-                handle.tolist(),
-                patience.tolist(),
-                u_resolve.tolist(),
-                who.tolist(),
-                keys.tolist(),
-                strict=True,
-            ):
-                if t > env.now:
-                    yield Timeout(env, t - env.now)
-                if customers is not None and customers.gone(c):
-                    continue  # left since the day's contacts were drawn
+        self.burn_in = primary_streams(streams, scenario.demand, "burn-in/", burn_in_days)
+        self.reported = primary_streams(streams, scenario.demand, "", len(plan.days) - burn_in_days)
+        self._await_day(0)
+
+    def _await_day(self, d: int) -> None:
+        """Draw the first open day from ``plan.days[d]`` on at its midnight (now, if it has
+        come)."""
+        env, days = self.env, self.plan.days
+        while d < len(days) and not days[d].is_open:
+            d += 1
+        if d == len(days):
+            return
+        start = days[d].index * 1440.0
+        if start > env.now:
+            env.call_in(start - env.now, self._draw_day, d)
+        else:
+            self._draw_day(d)
+
+    def _draw_day(self, d: int) -> None:
+        """Draw day ``plan.days[d]``'s primary contacts and release the first when it is due."""
+        plan, scenario, customers = self.plan, self.scenario, self.customers
+        day = plan.days[d]
+        s = self.burn_in if day.index < 0 else self.reported
+        factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
+        if customers is None:
+            times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
+                plan, scenario.demand, day, factor, s
+            )
+        else:
+            assert self.keyed is not None and scenario.customers is not None
+            times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
+                plan,
+                scenario.demand,
+                day,
+                factor / scenario.customers.accounts,
+                customers.accounts_open(),
+                self.keyed,
+            )
+        self.today = (
+            d,
+            times.tolist(),
+            codes.tolist(),
+            handle.tolist(),
+            patience.tolist(),
+            u_resolve.tolist(),
+            who.tolist(),
+            keys.tolist(),
+        )
+        if not len(times):
+            self._await_day(d + 1)
+        elif times[0] > self.env.now:
+            self.env.call_in(times[0] - self.env.now, self._release, 0)
+        else:
+            self._release(0)
+
+    def _release(self, i: int) -> None:
+        """Today's primary contact ``i`` arrives (and any due at the same time after it); the
+        next is scheduled, or the next day awaited."""
+        d, times, codes, handle, patience, u_resolve, who, keys = self.today
+        env, log, customers, complaint_codes = (
+            self.env,
+            self.log,
+            self.customers,
+            self.complaint_codes,
+        )
+        n = len(times)
+        while True:
+            t, k, c = times[i], codes[i], who[i]
+            if customers is None or not customers.gone(c):  # not left since the draw
                 complaint = -1
                 if k in complaint_codes:  # a complaint about something other than the desk
-                    complaint = customers.open_outside_complaint(c, t)
-                cid = log.add(t, k, 1, 1, h, u, -1, c, complaint, key)
-                self._offer(cid, k, 1, p)
+                    complaint = customers.open_outside_complaint(c, t)  # type: ignore[union-attr]
+                cid = log.add(t, k, 1, 1, handle[i], u_resolve[i], -1, c, complaint, keys[i])
+                self._offer(cid, k, 1, patience[i])
+            i += 1
+            if i == n:
+                self._await_day(d + 1)
+                return
+            if times[i] > env._now:
+                env.call_in(times[i] - env._now, self._release, i)
+                return
 
     # --- the contact's path ----------------------------------------------------------------------
 
@@ -363,7 +412,11 @@ class Desk:
         if self.types[k].is_chat:
             self._offer_chat(cid, k, tier, patience_min)
             return
-        g = self.dispatch.idle_group(cid, self.routes[tier][k])
+        g = self.sole_group[tier][k]
+        if g < 0:
+            g = self.dispatch.idle_group(cid, self.routes[tier][k])
+        elif not self.pools[g].idle:
+            g = -1
         if g >= 0:
             if (
                 self.answer_delay_prob
@@ -383,8 +436,7 @@ class Desk:
             arrived, now = self.log.arrival_min[cid], self.env.now
             for after in delays:
                 if arrived + after > now + EPS_MIN:
-                    event = Timeout(self.env, arrived + after - now, (cid, k, tier))
-                    event.callbacks.append(self._on_overflow)
+                    self.env.call_in(arrived + after - now, self._on_overflow, (cid, k, tier))
         if not self.types[k].is_phone:
             self.waiting_email[tier] += 1
             return
@@ -396,7 +448,7 @@ class Desk:
             patience_min *= self.queue_factor[bisect.bisect_right(self.queue_ahead, ahead) - 1]
         self.waiting_phone[tier] += 1
         if patience_min != math.inf:
-            Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+            self.env.call_in(patience_min, self._on_patience, cid)
 
     def _offer_chat(self, cid: int, k: int, tier: int, patience_min: float) -> None:
         """A chat reaches a tier: the first group in its route (among those whose delay it has
@@ -409,11 +461,10 @@ class Desk:
         arrived, now = self.log.arrival_min[cid], self.env.now
         for after in self.route_delays[tier][k]:
             if arrived + after > now + EPS_MIN:
-                event = Timeout(self.env, arrived + after - now, (cid, k, tier))
-                event.callbacks.append(self._on_overflow)
+                self.env.call_in(arrived + after - now, self._on_overflow, (cid, k, tier))
         self.waiting_chat[tier] += 1
         if patience_min != math.inf:
-            Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+            self.env.call_in(patience_min, self._on_patience, cid)
 
     def _place_chat(self, cid: int, path: list[tuple[int, float]]) -> bool:
         """Start chat ``cid`` with an agent of the first group in ``path`` that has a free
@@ -468,9 +519,9 @@ class Desk:
         log.callback[cid] = CALLBACK_DECLINED
         return False
 
-    def _on_overflow(self, event: Timeout) -> None:
+    def _on_overflow(self, due: tuple[int, int, int]) -> None:
         """A queued contact has waited a later group's delay: an idle agent there takes it."""
-        cid, k, tier = event.value
+        cid, k, tier = due
         if self.log.outcome[cid] != WAITING or cid in self.delayed:
             return  # answered, gone, or in an answer delay (offered again at its end)
         if self.types[k].is_chat:
@@ -490,19 +541,17 @@ class Desk:
         delay = self.answer_delay(self.log.key[cid])
         self.delayed.add(cid)
         if patience_min <= delay:
-            Timeout(self.env, patience_min, cid).callbacks.append(self._on_patience)
+            self.env.call_in(patience_min, self._on_patience, cid)
         else:
-            event = Timeout(self.env, delay, (cid, k, patience_min - delay))
-            event.callbacks.append(self._on_delay_end)
+            self.env.call_in(delay, self._on_delay_end, (cid, k, patience_min - delay))
 
-    def _on_delay_end(self, event: Timeout) -> None:
-        cid, k, patience_min = event.value
+    def _on_delay_end(self, due: tuple[int, int, float]) -> None:
+        cid, k, patience_min = due
         self.delayed.discard(cid)
         if self.log.outcome[cid] == WAITING:  # not disconnected at closing time meanwhile
             self._offer(cid, k, 1, patience_min, may_delay=False)
 
-    def _on_patience(self, event: Timeout) -> None:
-        cid = event.value
+    def _on_patience(self, cid: int) -> None:
         if self.log.outcome[cid] != WAITING:
             return
         if cid in self.delayed:
@@ -539,11 +588,12 @@ class Desk:
                 self.pools[g].rest()
                 return
         k = log.type_code[cid]
+        now = self.env._now
         chat = self.types[k].is_chat
         if chat and cid not in self.chats.seat_of:  # a free agent takes a chat
-            self.chats.add(cid, self.chats.open(g, self.env.now))
+            self.chats.add(cid, self.chats.open(g, now))
         log.outcome[cid] = ANSWERED
-        log.answer_min[cid] = self.env.now
+        log.answer_min[cid] = now
         log.group[cid] = g
         factor = self.handle_factor[g][k]
         meter = self.meter
@@ -560,9 +610,9 @@ class Desk:
                 self.quality[cid] = quality
         if factor != 1.0:
             log.handle_min[cid] *= factor
-        if self.group_tier[g] == 1 and self.types[k].channel == EMAIL:
+        if self.counts_email[g][k]:
             self.dispatch.on_email += 1
-        Timeout(self.env, log.handle_min[cid], cid).callbacks.append(self._on_talk_end)
+        self.env.call_in(log.handle_min[cid], self._on_talk_end, cid)
         if chat:  # more sessions while chats wait and the agent has room
             seat = self.chats.seat_of[cid]
             if self.chats.has_room(seat) and not self.pools[g].leaving:
@@ -571,16 +621,13 @@ class Desk:
                     self.chats.add(nxt, seat)
                     self._serve(nxt, g)
 
-    def _on_talk_end(self, event: Timeout) -> None:
-        cid = event.value
+    def _on_talk_end(self, cid: int) -> None:
         log = self.log
-        now = self.env.now
+        now = self.env._now
         log.end_min[cid] = now
         self.finished.append(cid)
         k = log.type_code[cid]
-        tier = log.tier[cid]
         m = self.types[k]
-        key = log.key[cid]
         resolve = self.resolve_prob[log.group[cid]][k]
         if self.quality:
             resolve *= self.quality.pop(cid, 1.0)
@@ -588,7 +635,8 @@ class Desk:
             log.resolved[cid] = RESOLVED
         else:
             log.resolved[cid] = UNRESOLVED
-            if tier == 1 and self.u_escalate(key) < m.escalate_prob:
+            key = log.key[cid]
+            if log.tier[cid] == 1 and self.u_escalate(key) < m.escalate_prob:
                 log.follow_up[cid] = ESCALATED
                 child_key = self._child_key(key, "escalation")
                 child = log.add(
@@ -611,12 +659,9 @@ class Desk:
                 log.follow_up[cid] = REPEAT
                 self._later(cid, m.repeat_delay(key), "repeat", is_phone=m.is_realtime)
         if m.wrap_min > 0.0:
-            Timeout(self.env, m.wrap_min, cid).callbacks.append(self._on_agent_free)
+            self.env.call_in(m.wrap_min, self._agent_free, cid)
         else:
             self._agent_free(cid)
-
-    def _on_agent_free(self, event: Timeout) -> None:
-        self._agent_free(event.value)
 
     def _agent_free(self, cid: int) -> None:
         """The agent who handled ``cid`` takes the next contact, rests, or ends their shift."""
@@ -624,10 +669,10 @@ class Desk:
             self._end_session(cid)
             return
         g = self.log.group[cid]
-        if self.group_tier[g] == 1 and self.types[self.log.type_code[cid]].channel == EMAIL:
+        if self.counts_email[g][self.log.type_code[cid]]:
             self.dispatch.on_email -= 1
         pool = self.pools[g]
-        if not pool.release(self.env.now):
+        if pool.leaving and not pool.release(self.env._now):
             return
         nxt = self.dispatch.next_work(g)
         if nxt < 0:
@@ -659,12 +704,10 @@ class Desk:
         key = self._child_key(self.log.key[parent], kind)
         when = self._arrival_time(self.env.now + delay_min, is_phone, key)
         if when is not None:
-            Timeout(self.env, when - self.env.now, (parent, key)).callbacks.append(
-                self._on_come_back
-            )
+            self.env.call_in(when - self.env.now, self._on_come_back, (parent, key))
 
-    def _on_come_back(self, event: Timeout) -> None:
-        parent, key = event.value
+    def _on_come_back(self, due: tuple[int, int]) -> None:
+        parent, key = due
         log = self.log
         k = log.type_code[parent]
         customer, complaint = log.customer[parent], log.complaint[parent]
@@ -698,12 +741,12 @@ class Desk:
         follow-up call (``follow_up_code``; ``complaint`` -1)."""
         when = self._arrival_time(max(when, self.env.now), self.types[k].is_realtime, key)
         if when is not None:
-            Timeout(
-                self.env, when - self.env.now, (k, tier, customer, complaint, key)
-            ).callbacks.append(self._on_new_contact)
+            self.env.call_in(
+                when - self.env.now, self._on_new_contact, (k, tier, customer, complaint, key)
+            )
 
-    def _on_new_contact(self, event: Timeout) -> None:
-        k, tier, customer, complaint, key = event.value
+    def _on_new_contact(self, due: tuple[int, int, int, int, int]) -> None:
+        k, tier, customer, complaint, key = due
         if self.customers is not None and self.customers.gone(customer):
             return  # left in the meantime
         m = self.types[k]

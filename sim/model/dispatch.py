@@ -185,6 +185,14 @@ class Dispatch:
                 (EMAIL, self.serve_email),
             ):
                 serve.append([tuple(qs) for (c, _), qs in ordered if c == channel])
+        self.phone_queue = [
+            levels[0][0][0]
+            if len(levels) == 1 and len(levels[0]) == 1 and not levels[0][0][1]
+            else -1
+            for levels in self.serve_phone
+        ]
+        """Per group: its one phone queue, taken without delay (-1: it weighs several, or
+        none), the common case read without weighing."""
         self.group_queues = [
             sorted(q for levels in (phone, chat, email) for level in levels for q, _ in level)
             for phone, chat, email in zip(
@@ -230,10 +238,22 @@ class Dispatch:
             cid = self._pop(self.serve_email[g])
             if cid >= 0:
                 return cid
-        cid = self._pop(self.serve_phone[g])
+        q = self.phone_queue[g]
+        if q < 0:
+            cid = self._pop(self.serve_phone[g])
+        else:  # its one phone queue: the first still waiting
+            cid, queue, outcome = -1, self.queues[q], self.log.outcome
+            while queue:
+                cid = queue.popleft()
+                if outcome[cid] == WAITING:
+                    self.left_queue(q)
+                    break
+                cid = -1
         if cid < 0 and self.serve_chat[g]:
             cid = self._pop(self.serve_chat[g])
-        return cid if cid >= 0 else self._pop(self.serve_email[g])
+        if cid < 0 and self.serve_email[g]:
+            cid = self._pop(self.serve_email[g])
+        return cid
 
     def next_chat(self, g: int) -> int:
         """Pop the next chat for an agent of group ``g`` with a free session (-1: none)."""

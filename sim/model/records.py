@@ -34,13 +34,20 @@ CALLBACKS = ("none", "declined", "accepted")
 
 
 class ContactLog:
-    """Append-only columns, one entry per contact; state and record at once."""
+    """Append-only columns, one entry per contact; state and record at once.
+
+    Only the columns that differ from contact to contact (arrival, handle time, resolution draw,
+    type) grow an entry per contact. The others start at their usual value (tier 1, first
+    attempt, no parent, customer or complaint; not yet answered, ended or resolved) and grow a
+    block at a time, so they are longer than the log: read them through :meth:`to_table`.
+    """
 
     __slots__ = (
         "answer_min",
         "arrival_min",
         "attempt",
         "callback",
+        "capacity",
         "complaint",
         "customer",
         "end_min",
@@ -55,6 +62,26 @@ class ContactLog:
         "type_code",
         "u_resolve",
     )
+
+    BLOCK = 1 << 16
+    """Entries the block-grown columns grow by at a time."""
+
+    USUAL = (
+        ("answer_min", "d", np.nan),
+        ("end_min", "d", np.nan),
+        ("tier", "b", 1),
+        ("group", "b", -1),
+        ("callback", "b", NO_CALLBACK),
+        ("attempt", "b", 1),
+        ("outcome", "b", WAITING),
+        ("resolved", "b", NOT_YET),
+        ("follow_up", "b", NO_FOLLOW_UP),
+        ("parent", "l", -1),
+        ("customer", "l", -1),
+        ("complaint", "l", -1),
+        ("key", "Q", 0),
+    )
+    """The block-grown columns: name, type code and the value an entry starts at."""
 
     def __init__(self) -> None:
         self.arrival_min = array("d")
@@ -78,6 +105,8 @@ class ContactLog:
         self.key = array("Q")
         """Each contact's identity for keyed random numbers (:mod:`sim.model.keyed`); 0 when
         the desk draws from named streams."""
+        self.capacity = 0
+        """Entries the block-grown columns hold."""
 
     def __len__(self) -> int:
         return len(self.arrival_min)
@@ -97,31 +126,40 @@ class ContactLog:
     ) -> int:
         """Append a waiting contact and return its id."""
         cid = len(self.arrival_min)
+        if cid == self.capacity:
+            self._grow()
         self.arrival_min.append(arrival_min)
-        self.answer_min.append(np.nan)
-        self.end_min.append(np.nan)
         self.handle_min.append(handle_min)
         self.u_resolve.append(u_resolve)
         self.type_code.append(type_code)
-        self.tier.append(tier)
-        self.group.append(-1)
-        self.callback.append(NO_CALLBACK)
-        self.attempt.append(min(attempt, 127))
-        self.outcome.append(WAITING)
-        self.resolved.append(NOT_YET)
-        self.follow_up.append(NO_FOLLOW_UP)
-        self.parent.append(parent)
-        self.customer.append(customer)
-        self.complaint.append(complaint)
-        self.key.append(key)
+        if tier != 1:
+            self.tier[cid] = tier
+        if attempt != 1:
+            self.attempt[cid] = attempt if attempt < 127 else 127
+        if parent >= 0:
+            self.parent[cid] = parent
+        if customer >= 0:
+            self.customer[cid] = customer
+        if complaint >= 0:
+            self.complaint[cid] = complaint
+        if key:
+            self.key[cid] = key
         return cid
+
+    def _grow(self) -> None:
+        """A block more of the block-grown columns, at their usual values."""
+        n = self.BLOCK
+        for name, typecode, value in self.USUAL:
+            getattr(self, name).extend(array(typecode, [value]) * n)
+        self.capacity += n
 
     def to_table(self) -> ContactTable:
         """Numpy views of the columns, without copying (``u_resolve`` and ``key`` are simulation
         state and are left out). The log must not be appended to afterwards."""
+        n = len(self)
         return ContactTable(
             **{
-                name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)
+                name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)[:n]
                 for name in ContactTable.__dataclass_fields__
             }
         )

@@ -1,0 +1,101 @@
+"""SimPy's environment, fed a leaner kind of event: a call scheduled on SimPy's own event heap.
+
+Most of the desk's events are timers with one callback and nobody waiting on them: a caller's
+patience, the end of a talk, a contact coming back later. A SimPy ``Timeout`` for each costs an
+event object, a callback list and a trip through :meth:`simpy.Environment.step`.
+:meth:`EventClock.call_in` puts a call on the same heap instead, ordered exactly as a ``Timeout``
+made at that moment would be: by time, then priority, then SimPy's event counter. Generator
+processes and ordinary SimPy events run unchanged beside them, and :meth:`EventClock.run` keeps
+SimPy's stopping rule, so a model that swaps its timeouts for calls processes the same events in
+the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from heapq import heappop, heappush
+from typing import Any
+
+import simpy
+from simpy.core import EmptySchedule, StopSimulation
+from simpy.events import NORMAL, URGENT, Event, EventPriority
+
+
+class EventClock(simpy.Environment):
+    """A SimPy environment whose heap holds calls: ``(time, priority, event id, fn, arg)``.
+
+    An ordinary SimPy event is scheduled as a call that fires it (:func:`fire`), and
+    :meth:`call_in` schedules any other call; both draw their id from SimPy's counter, so the
+    order of processing is SimPy's. The desk's hot path reads the clock as ``_now``, the
+    attribute behind SimPy's ``now`` property, to save a call per read.
+    """
+
+    def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
+        """Schedule a SimPy ``event`` with ``priority`` after ``delay`` (as SimPy does)."""
+        heappush(self._queue, (self._now + delay, priority, next(self._eid), fire, event))
+
+    def call_in(self, delay: float, fn: Callable[[Any], object], arg: Any) -> None:
+        """Call ``fn(arg)`` after ``delay`` minutes, where a ``Timeout(env, delay)`` with the
+        callback would fire (the time is ``now + delay`` computed as SimPy does)."""
+        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), fn, arg))
+
+    def call_now(self, fn: Callable[[Any], object], arg: Any) -> None:
+        """Call ``fn(arg)`` now, before ordinary events due now, where SimPy would initialise a
+        process started at this point."""
+        heappush(self._queue, (self._now, URGENT, next(self._eid), fn, arg))
+
+    def step(self) -> None:
+        """Process the next scheduled call."""
+        try:
+            self._now, _, _, fn, arg = heappop(self._queue)
+        except IndexError:
+            raise EmptySchedule from None
+        fn(arg)
+
+    def run(self, until: float | Event | None = None) -> Any:
+        """Process the schedule until the clock reaches ``until`` (a number), until it is empty
+        (None), or, for an event, as :meth:`simpy.Environment.run` does.
+
+        For a number the rule is SimPy's: a stop is scheduled at ``until`` as an urgent event, so
+        everything due before it runs, and of what is due at ``until`` only urgent events
+        scheduled before this call; the clock then reads ``until``.
+        """
+        if isinstance(until, Event):
+            return super().run(until)
+        queue = self._queue
+        if until is not None:
+            at = float(until)
+            if at <= self._now:
+                raise ValueError(f"until ({at}) must be greater than the current simulation time")
+            heappush(queue, (self._now + (at - self._now), URGENT, next(self._eid), _stop, None))
+        try:
+            while queue:
+                self._now, _, _, fn, arg = heappop(queue)
+                fn(arg)
+        except _ClockStopped:
+            pass
+        return None
+
+
+class _ClockStopped(Exception):
+    """The clock reached the end of a :meth:`EventClock.run`."""
+
+
+def _stop(_: object) -> None:
+    raise _ClockStopped
+
+
+def fire(event: Event) -> None:
+    """Run a SimPy event's callbacks, as :meth:`simpy.Environment.step` does."""
+    callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
+    try:
+        for callback in callbacks:  # type: ignore[union-attr]
+            callback(event)
+    except StopSimulation:  # run(until=event): the rest of the callbacks run when it resumes
+        event.callbacks = callbacks[callbacks.index(callback) + 1 :]  # type: ignore[index]
+        event.env.schedule(event, EventPriority(-1))
+        raise
+    if not event._ok and not hasattr(event, "_defused"):
+        exc = type(event._value)(*event._value.args)
+        exc.__cause__ = event._value
+        raise exc
