@@ -99,19 +99,18 @@ def arrow_array(values: np.ndarray) -> pa.Array:
     if kind == "b":
         bits = pa.py_buffer(np.packbits(values, bitorder="little"))
         return pa.Array.from_buffers(pa.bool_(), n, [None, bits], 0)
-    if kind == "U":
-        try:
-            fixed = values.astype(np.bytes_)  # one byte per character: ASCII only
-        except UnicodeEncodeError:
-            return pa.array(values)
-        width = fixed.dtype.itemsize
+    width = values.dtype.itemsize // 4
+    if kind == "U" and width and values.dtype.isnative:
+        codes = np.ascontiguousarray(values).view(np.uint32).reshape(n, width)
         lengths = np.char.str_len(values)
-        chars = np.frombuffer(fixed.tobytes(), np.uint8).reshape(n, width)
-        text = chars[np.arange(width) < lengths[:, None]]
-        if len(text) < 2**31 and text.all():  # pa.array ends a string at a NUL
+        text = codes[np.arange(width) < lengths[:, None]]
+        # ASCII, one byte a character; pa.array would end a string at a NUL
+        if len(text) < 2**31 and text.all() and (text < 128).all():
             offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-            buffers = [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())]
-            return pa.Array.from_buffers(pa.string(), n, buffers, 0)
+            data = text.astype(np.uint8)
+            return pa.Array.from_buffers(
+                pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)], 0
+            )
     return pa.array(values)
 
 

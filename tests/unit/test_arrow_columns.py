@@ -31,6 +31,8 @@ COLUMNS = {
     "no text": np.array([], dtype="<U5"),
     "non-ASCII": np.array(["é", "ab"]),
     "NUL inside": np.array(["a\x00b", "c"]),
+    "big-endian text": np.array(["ab", "c"], dtype=">U2"),
+    "no characters": np.array([], dtype="<U0"),
     "objects": np.array([None, 1.0], dtype=object),
 }
 
