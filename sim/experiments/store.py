@@ -20,7 +20,7 @@ Layout of ``outputs/<scenario>-<timestamp>/``:
   the start date too, at negative times).
 
 Every file is written to a temporary name and renamed into place, so a crash never leaves a
-half-written table behind.
+half-written table behind. Columns become Arrow arrays without pandas (:func:`arrow_array`).
 """
 
 from __future__ import annotations
@@ -79,10 +79,39 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def write_table(path: Path, columns: Mapping[str, Any]) -> None:
     """Write columns (numpy arrays or lists of equal length) as a Parquet file, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.table({k: pa.array(np.asarray(v)) for k, v in columns.items()})
+    table = pa.table({k: arrow_array(np.asarray(v)) for k, v in columns.items()})
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     pq.write_table(table, tmp)
     os.replace(tmp, path)
+
+
+def arrow_array(values: np.ndarray) -> pa.Array:
+    """``pa.array(values)``, built from the array's buffers for the columns the runs write
+    (numbers, booleans, ASCII text): ``pa.array`` imports pandas on its first numpy array, which
+    a sweep worker would otherwise load for nothing. Any other column goes to ``pa.array``."""
+    n = len(values)
+    if values.ndim != 1:
+        return pa.array(values)
+    kind = values.dtype.kind
+    if kind in "iuf" and values.dtype.isnative:
+        data = pa.py_buffer(np.ascontiguousarray(values))
+        return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), n, [None, data], 0)
+    if kind == "b":
+        bits = pa.py_buffer(np.packbits(values, bitorder="little"))
+        return pa.Array.from_buffers(pa.bool_(), n, [None, bits], 0)
+    width = values.dtype.itemsize // 4
+    if kind == "U" and width and values.dtype.isnative:
+        codes = np.ascontiguousarray(values).view(np.uint32).reshape(n, width)
+        lengths = np.char.str_len(values)
+        text = codes[np.arange(width) < lengths[:, None]]
+        # ASCII, one byte a character; pa.array would end a string at a NUL
+        if len(text) < 2**31 and text.all() and (text < 128).all():
+            offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+            data = text.astype(np.uint8)
+            return pa.Array.from_buffers(
+                pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)], 0
+            )
+    return pa.array(values)
 
 
 def git_revision() -> str | None:

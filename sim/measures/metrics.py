@@ -593,12 +593,12 @@ def estimate(
     x = x[~np.isnan(x)]
     if len(x) == 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
-    from scipy import stats
-
     mean = float(x.mean())
     if len(x) == 1:
         return Estimate(mean, math.nan, math.nan, 1)
-    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    from scipy import special  # Student's t quantile, as scipy.stats.t.ppf computes it
+
+    half = float(special.stdtrit(len(x) - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(len(x)))
     return Estimate(mean, max(mean - half, lower), min(mean + half, upper), len(x))
 
 

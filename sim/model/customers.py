@@ -43,7 +43,6 @@ from collections.abc import Generator
 
 import numpy as np
 import simpy
-from scipy import stats
 from simpy.events import Timeout
 
 from sim.model.desk import Desk
@@ -151,6 +150,8 @@ class CustomerModel:
         shape = word_of_mouth_shape(
             cfg.word_of_mouth.tells_mean, cfg.word_of_mouth.tells_at_least_20_share
         )
+        from scipy import stats  # only when a customer base is built
+
         told = stats.nbinom(*shape)
         self.told_cdf = told.cdf(np.arange(int(told.ppf(1.0 - 1e-12)) + 1))
         """Distribution function of how many people a dissatisfied customer tells (by

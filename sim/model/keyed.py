@@ -12,7 +12,8 @@ diverge (counter-based random numbers; Salmon et al. 2011 for the idea, Steele e
 the mixing function).
 
 Durations come from the uniforms by their inverse distribution function, so a draw keeps its
-rank across scenarios whose distributions differ only in their parameters.
+rank across scenarios whose distributions differ only in their parameters. Lognormal draws of
+many at once take the normal quantile from SciPy (``scipy.special.ndtri``), imported then.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import zlib
 from collections.abc import Callable
 
 import numpy as np
-from scipy import special
 
 from sim.scenario.base import Empirical, Exponential, Fixed, Lognormal, NoPatience
 
@@ -147,6 +147,8 @@ def durations(dist: Dist, u: np.ndarray) -> np.ndarray:
         case Exponential():
             return -dist.mean_min * np.log1p(-u)
         case Lognormal():
+            from scipy import special
+
             sigma2 = np.log1p(dist.cv**2)
             return np.exp(np.log(dist.mean_min) - sigma2 / 2.0 + np.sqrt(sigma2) * special.ndtri(u))
         case Fixed():

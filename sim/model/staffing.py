@@ -39,6 +39,9 @@ not have, and capacity a fixed group spends on types it only helps with after a 
 subtracted. The simulation is the judge: the result is checked by simulating the staffed desk.
 With one front-line group every type reaches it whole, at handle-time factors of 1 for the
 two-tier desk, so it is staffed exactly as the pooled front line.
+
+The Erlang formulas (:mod:`sim.queueing`, which loads SciPy) are imported when a roster is first
+staffed here, so a desk without queueing rosters never loads them.
 """
 
 from __future__ import annotations
@@ -50,7 +53,6 @@ import numpy as np
 
 from sim.model.arrivals import interval_rates
 from sim.model.calendar import CalendarPlan
-from sim.queueing import agents_for_service_level, erlang_b, square_root_staffing
 from sim.scenario.base import mean_min
 from sim.scenario.routing import route
 from sim.scenario.scenario import Scenario
@@ -132,6 +134,8 @@ def _interval_requirements(
 def _solver(roster: QueueingRoster, threshold_s: float) -> Callable[[float, float, float], int]:
     """Agents for one interval ``(rate per min, handle min, abandonment rate per min)``, memoised:
     the same weekday pattern recurs all year."""
+    from sim.queueing import agents_for_service_level, square_root_staffing
+
     cache: dict[tuple[float, float, float], int] = {}
 
     def solve(rate: float, aht_min: float, theta: float) -> int:
@@ -257,6 +261,8 @@ def _erlang_b(agents: float, offered: float) -> float:
     linearly between the whole numbers either side."""
     if offered <= 0.0:
         return 0.0
+    from sim.queueing import erlang_b
+
     low = math.floor(agents + 1e-9)
     blocked = erlang_b(max(low, 0), offered)
     part = agents - low
