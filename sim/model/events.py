@@ -72,17 +72,17 @@ class EventClock(simpy.Environment):
             while queue:
                 self._now, _, _, fn, arg = heappop(queue)
                 fn(arg)
-        except _ClockStopped:
+        except _ClockStoppedError:
             pass
         return None
 
 
-class _ClockStopped(Exception):
+class _ClockStoppedError(Exception):
     """The clock reached the end of a :meth:`EventClock.run`."""
 
 
 def _stop(_: object) -> None:
-    raise _ClockStopped
+    raise _ClockStoppedError
 
 
 def fire(event: Event) -> None:

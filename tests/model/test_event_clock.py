@@ -81,7 +81,7 @@ def test_run_until_stops_where_simpy_stops() -> None:
     for env in (EventClock(), simpy.Environment()):
         ran: list[float] = []
         for t in (1.0, 5.0, 5.0, 7.0):
-            env.timeout(t).callbacks.append(lambda e: ran.append(e.env.now))
+            env.timeout(t).callbacks.append(lambda e, ran=ran: ran.append(e.env.now))
         env.run(until=5.0)  # a timeout due at the stop waits for the next run
         assert (ran, env.now) == ([1.0], 5.0)
         with pytest.raises(ValueError, match="must be greater"):
