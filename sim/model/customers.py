@@ -43,7 +43,6 @@ from collections.abc import Generator
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from sim.model.desk import Desk
 from sim.model.keyed import Keyed, duration, durations, poisson_counts, purpose
@@ -362,8 +361,7 @@ class CustomerModel:
         if self.recovery.escalate_overdue and target_h is not None and not math.isnan(clock):
             # overdue on the recovery clock, but nobody can act before the complaint is received
             due = max(clock + target_h * 60.0, received_min)
-            timer = Timeout(self.desk.env, max(due - self.desk.env.now, 0.0), complaint)
-            timer.callbacks.append(self._on_overdue)
+            self.desk.env.call_in(max(due - self.desk.env.now, 0.0), self._on_overdue, complaint)
         return complaint
 
     def open_outside_complaint(self, customer: int, now: float) -> int:
@@ -386,9 +384,8 @@ class CustomerModel:
             self.desk.callback_code, 2, int(c["customer"][complaint]), complaint, when, key
         )
 
-    def _on_overdue(self, event: Timeout) -> None:
+    def _on_overdue(self, complaint: int) -> None:
         """The recovery target has passed: an unresolved complaint escalates automatically."""
-        complaint = event.value
         if not self.handed_over(complaint):
             self._escalate(complaint, self.desk.env.now)
 

@@ -84,6 +84,10 @@ P = {
 }
 
 
+RELEASE_CHUNK = 4096
+"""Primary contacts turned into Python lists at a time, of a day drawn as arrays at midnight."""
+
+
 class Desk:
     """One replication of the desk: build it, :meth:`run` it, read the :class:`DeskRun`."""
 
@@ -357,27 +361,29 @@ class Desk:
                 customers.accounts_open(),
                 self.keyed,
             )
-        self.today = (
-            d,
-            times.tolist(),
-            codes.tolist(),
-            handle.tolist(),
-            patience.tolist(),
-            u_resolve.tolist(),
-            who.tolist(),
-            keys.tolist(),
-        )
-        if not len(times):
+        self.day_index = d
+        self.day_rest = (times, codes, handle, patience, u_resolve, who, keys)
+        if not self._next_chunk():
             self._await_day(d + 1)
-        elif times[0] > self.env.now:
-            self.env.call_in(times[0] - self.env.now, self._release, 0)
+        elif self.chunk[0][0] > self.env.now:
+            self.env.call_in(self.chunk[0][0] - self.env.now, self._release, 0)
         else:
             self._release(0)
 
+    def _next_chunk(self) -> bool:
+        """Take the next ``RELEASE_CHUNK`` of today's contacts as Python lists (quick to walk,
+        and only a chunk at a time held so); False when none is left."""
+        rest = self.day_rest
+        if not len(rest[0]):
+            return False
+        self.chunk = [column[:RELEASE_CHUNK].tolist() for column in rest]
+        self.day_rest = tuple(column[RELEASE_CHUNK:] for column in rest)
+        return True
+
     def _release(self, i: int) -> None:
-        """Today's primary contact ``i`` arrives (and any due at the same time after it); the
-        next is scheduled, or the next day awaited."""
-        d, times, codes, handle, patience, u_resolve, who, keys = self.today
+        """Contact ``i`` of the chunk of today's primary contacts arrives (and any due at the
+        same time after it); the next is scheduled, or the next day awaited."""
+        times, codes, handle, patience, u_resolve, who, keys = self.chunk
         env, log, customers, complaint_codes = (
             self.env,
             self.log,
@@ -395,8 +401,11 @@ class Desk:
                 self._offer(cid, k, 1, patience[i])
             i += 1
             if i == n:
-                self._await_day(d + 1)
-                return
+                if not self._next_chunk():
+                    self._await_day(self.day_index + 1)
+                    return
+                times, codes, handle, patience, u_resolve, who, keys = self.chunk
+                n, i = len(times), 0
             if times[i] > env._now:
                 env.call_in(times[i] - env._now, self._release, i)
                 return

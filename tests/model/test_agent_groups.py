@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.experiments.erlang_check import StationaryDesk
 from sim.experiments.replications import run_replication
 from sim.measures.metrics import step_at
 from sim.model import replication
@@ -43,9 +44,12 @@ RECORDED = {
     "customers": "26952804d40956e55e48",
     "customers_empowered": "0db35c3a2cfde64f3e8e",
     "customers_follow_up": "980fc6f89f5da3450ce1",
+    "stationary": "1b7bccf046a9c1f3dd03",
 }
 """Digests of every contact's record and the customer base's tables, recorded with the engine as
-it was before agent groups (two pools, one per tier), NumPy 2.4."""
+it was before agent groups (two pools, one per tier), NumPy 2.4; ``stationary`` (M/M/50+M,
+13,680 calls a day, so a day's contacts are released in several chunks) with the engine as it was
+before its timers became scheduled calls."""
 
 
 def two_tier_cases() -> dict[str, Scenario]:
@@ -58,6 +62,7 @@ def two_tier_cases() -> dict[str, Scenario]:
         "customers": customer_desk(),
         "customers_empowered": customer_desk(recovery={"kind": "empowered_front_line"}),
         "customers_follow_up": customer_desk(recovery={"kind": "proactive_follow_up"}),
+        "stationary": StationaryDesk(570.0, 50, 5.0, 10.0, 20.0).scenario(30_000),
     }
 
 
