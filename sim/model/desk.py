@@ -27,9 +27,11 @@ The contact process, step by step:
    a repeat contact. Callbacks (:mod:`sim.model.callbacks`) and chats held several at a time
    (:mod:`sim.model.chat`) have modules of their own.
 
-For speed the model schedules bare SimPy timeouts with callbacks rather than one generator process
-per contact: an answered contact costs two or three events, against about eight for the textbook
-``Resource`` + ``request | timeout`` pattern, with the same event semantics.
+For speed the model schedules calls on SimPy's event heap (:mod:`sim.model.events`) rather than
+one generator process per contact: an answered contact costs two or three events, against about
+eight for the textbook ``Resource`` + ``request | timeout`` pattern, with the same event
+semantics. A day's primary contacts are drawn at midnight as arrays and released by a chain of
+calls, one per arrival.
 """
 
 from __future__ import annotations
