@@ -29,6 +29,7 @@ workers = 0  # worker processes for replications; 0: all cores
 output_dir = "../outputs/notebook-00_scenario"
 write_contacts = True
 make_deck = True  # write the slide deck and the chart files; a sweep passes False unless asked
+make_charts = True  # draw the charts here; a sweep passes False unless asked
 lang = "en"  # chart and slide language: "en" or "zh" (Simplified Chinese)
 
 # %%
@@ -62,19 +63,19 @@ print(sim.kpi_table(result))
 # ## Charts and deck
 # With `make_deck` every chart is written to `charts/` as PNG (1920 × 1080) and SVG, and a 16:9
 # PowerPoint deck (`deck.pptx`) puts each on a slide headed by its takeaway, with the numbers
-# behind it in the speaker notes; a sweep runs this notebook without them unless its file says
-# `decks: true` (the deck is most of a short run's time), and the charts are still shown here.
-# Set `lang = "zh"` for Simplified Chinese (`deck-zh.pptx`, `charts-zh/`).
+# behind it in the speaker notes. With `make_charts` the first and last charts are drawn here.
+# A sweep runs this notebook with neither unless its file says `decks: true` or `charts: true`:
+# drawing is most of a short run's notebook time, and the printed tables and the output folder
+# are the same without it. Set `lang = "zh"` for Simplified Chinese (`deck-zh.pptx`,
+# `charts-zh/`).
 
 # %%
 if make_deck:
     deck = sim.plotting.build_deck(Path(output_dir), lang=lang)
     print(f"deck: {deck}")
-charts = sim.plotting.run_charts(sim.plotting.read_run(Path(output_dir)), lang)
-charts[0].figure
-
-# %%
-charts[-1].figure
+if make_charts:
+    charts = sim.plotting.run_charts(sim.plotting.read_run(Path(output_dir)), lang)
+    display(charts[0].figure, charts[-1].figure)
 
 # %% [markdown]
 # ## Standards

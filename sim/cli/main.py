@@ -173,11 +173,11 @@ def _parser() -> argparse.ArgumentParser:
         "points.parquet (status of every point), runs/<point>/ (one folder per point, named by "
         "its values, e.g. runs/headcount_scale-0.85__recovery-fast_track/), summary.parquet (one "
         "row per point and KPI), and summary.csv and summary.xlsx (the points side by side, best "
-        "first). The papermill engine builds no slide deck per point unless the sweep file says "
-        "decks: true. Finished points are never lost: after a crash or Ctrl-C, run again with "
-        "--resume (which also reprints the summary of a finished sweep, e.g. with another "
-        "--rank). Exit status 1 if any point failed (see points.parquet and "
-        "runs/<point>/error.txt).",
+        "first). The papermill engine builds no slide deck and draws no charts per point unless "
+        "the sweep file says decks: true or charts: true. Finished points are never lost: after "
+        "a crash or Ctrl-C, run again with --resume (which also reprints the summary of a "
+        "finished sweep, e.g. with another --rank). Exit status 1 if any point failed (see "
+        "points.parquet and runs/<point>/error.txt).",
     )
     swp.add_argument("spec", type=Path, help="sweep file (see params/sweeps/)")
     swp.add_argument(

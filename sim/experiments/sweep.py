@@ -15,8 +15,8 @@ folder (a folder of an earlier version, named by the point's id, is renamed firs
 checking that every finished point's identity (:mod:`sim.experiments.point_identity`) is the one
 the sweep file gives now. Results do not depend on the number of workers, the engine, or where
 the workers run: a point's result is a pure function of the scenario, the seed, the replications
-and the engine version. The papermill engine builds no slide deck per point unless the sweep asks
-(``decks: true``).
+and the engine version. The papermill engine builds no slide deck and draws no charts per point
+unless the sweep asks (``decks: true``, ``charts: true``); a point's tables are the same either way.
 
 Output folder ``outputs/sweeps/<name>/``: ``sweep.yaml`` (the sweep as run, with every point),
 ``points.parquet`` (one row per point: id, folder, parameters, status, wall time, error),
@@ -168,10 +168,10 @@ def execute_sweep(
     engine = options.engine or sweep.engine
     _check_folder(out, options.resume, options.force)
     plan = plan_sweep(sweep, sweep_path, engine, options.yes, options.progress)
-    notebook, make_deck = (
+    notebook, switches = (
         _notebook(sweep, sweep_path, options.trust_notebook)
         if engine == "papermill"
-        else (None, None)
+        else (None, {})
     )
     points = plan.points
     with FolderLock(out, "sweep"):
@@ -194,7 +194,7 @@ def execute_sweep(
                 engine,
                 notebook,
                 options.cell_timeout_s,
-                make_deck,
+                **switches,
             )
             for point in todo
         )
@@ -216,9 +216,10 @@ def execute_sweep(
     )
 
 
-def _notebook(sweep: Sweep, sweep_path: Path, trusted: bool) -> tuple[bytes, bool | None]:
-    """The papermill engine's template and the ``make_deck`` value to give it (None when the
-    template has no such parameter and no deck is asked for)."""
+def _notebook(sweep: Sweep, sweep_path: Path, trusted: bool) -> tuple[bytes, dict[str, bool]]:
+    """The papermill engine's template and the values of its ``make_deck`` and ``make_charts``
+    parameters (from the sweep's ``decks`` and ``charts``) for the :class:`Task`; a parameter the
+    template lacks is left out (refused if the sweep asks for what it would switch on)."""
     path = sweep_path.parent / sweep.notebook
     if not trusted and not path.resolve().is_relative_to(NOTEBOOKS):
         raise SweepError(
@@ -228,15 +229,20 @@ def _notebook(sweep: Sweep, sweep_path: Path, trusted: bool) -> tuple[bytes, boo
             "direct"
         )
     try:
-        takes_deck = "make_deck" in template_parameters(path)
+        accepted = template_parameters(path)
     except (OSError, ValueError) as err:
         raise SweepError(f"{sweep_path}: notebook: cannot read {path} ({err})") from None
-    if sweep.decks and not takes_deck:
-        raise SweepError(
-            f"{sweep_path}: decks: true needs a notebook with a make_deck parameter, and "
-            f"{path.name} has none"
-        )
-    return path.read_bytes(), (sweep.decks if takes_deck else None)
+    switches: dict[str, bool] = {}
+    for field, parameter in (("decks", "make_deck"), ("charts", "make_charts")):
+        wanted = getattr(sweep, field)
+        if parameter in accepted:
+            switches[parameter] = wanted
+        elif wanted:
+            raise SweepError(
+                f"{sweep_path}: {field}: true needs a notebook with a {parameter} parameter, "
+                f"and {path.name} has none"
+            )
+    return path.read_bytes(), switches
 
 
 def _keep_finished(out: Path, plan: SweepPlan, table: _PointTable, rerun_changed: bool) -> None:

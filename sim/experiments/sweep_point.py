@@ -42,6 +42,8 @@ class Task:
     cell_timeout_s: float | None
     make_deck: bool | None = None
     """The notebook's ``make_deck`` parameter (None: the notebook has none)."""
+    make_charts: bool | None = None
+    """The notebook's ``make_charts`` parameter (None: the notebook has none)."""
 
 
 @dataclass
@@ -110,6 +112,8 @@ def _run_notebook(task: Task, tmp: Path, out: Path) -> None:
     }
     if task.make_deck is not None:
         parameters["make_deck"] = task.make_deck
+    if task.make_charts is not None:
+        parameters["make_charts"] = task.make_charts
     km = _worker_kernel()
     with exit_worker_when(lambda: _kernel_gone(km)):
         papermill.execute_notebook(

@@ -89,6 +89,12 @@ class Sweep(Model):
         description="Papermill engine: keep each point's slide deck and chart files (the "
         "notebook's make_deck parameter). Off by default: the deck is most of a point's time.",
     )
+    charts: bool = Field(
+        False,
+        description="Papermill engine: draw the charts in each point's executed notebook (the "
+        "notebook's make_charts parameter). Off by default: drawing them is most of what the "
+        "notebook adds to a point's time; the point's tables and summary are the same either way.",
+    )
 
     @model_validator(mode="after")
     def _one_design(self) -> Sweep:

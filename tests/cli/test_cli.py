@@ -432,7 +432,7 @@ def test_run_out_is_a_file(tmp_path: Path) -> None:
         ("run", ["-p staffing.tier1.headcount_scale=1.1", "95%", "outputs/"]),
         ("check", ["-p calendar.horizon_days=28", "exit status"]),
         ("notebook", ["-p scenario_path=params/baseline.yaml", "deprecated"]),
-        ("sweep", ["--rank", "summary.csv", "summary.xlsx", "decks: true"]),
+        ("sweep", ["--rank", "summary.csv", "summary.xlsx", "decks: true", "charts: true"]),
         ("erlang", ["calls arriving per hour", "in minutes", "in seconds"]),
         ("validate-log", ["--mode", "planned-staffing", "nothing from the validated period"]),
         ("forecast", ["--holidays", "israel-1999", "seasonal-naive", "prediction intervals"]),

@@ -104,11 +104,12 @@ def test_workers_and_engines_give_the_same_summary(tmp_path: Path) -> None:
     assert summary(tmp_path / "nb") == reference
     runs = tmp_path / "nb" / "sweeps" / "tiny" / "runs"
     assert {run.name for run in runs.iterdir()} == FOLDERS
-    for run in runs.iterdir():  # the executed notebook is kept with every point, with its charts
-        cells = nbformat.read(run / "notebook.ipynb", as_version=4).cells
-        outputs = [o for c in cells if c.cell_type == "code" for o in c.get("outputs", [])]
-        assert any("image/png" in o.get("data", {}) for o in outputs)
-        # but no deck: a sweep turns it off unless its file asks for decks
+    for run in runs.iterdir():  # the executed notebook is kept with every point, its tables
+        executed = nbformat.read(run / "notebook.ipynb", as_version=4)
+        assert "Service level" in "".join(text_outputs(executed))
+        # but no chart and no deck: a sweep turns them off unless its file asks for them
+        assert executed.metadata.papermill.parameters["make_charts"] is False
+        assert not image_outputs(executed)
         assert not (run / "deck.pptx").exists() and not (run / "charts").exists()
     folder = tmp_path / "one" / "sweeps" / "tiny"
     assert {"sweep.yaml", "points.parquet", "summary.parquet", "manifest.json", "runs"} <= {
@@ -197,16 +198,33 @@ def test_a_sweep_folder_of_the_earlier_naming_resumes(tmp_path: Path) -> None:
     assert summary(tmp_path / "old") == summary(tmp_path / "whole")
 
 
-def test_decks_need_a_notebook_that_can_leave_them_out(tmp_path: Path) -> None:
+def image_outputs(executed: nbformat.NotebookNode) -> list[dict]:
+    """The images an executed notebook shows."""
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    return [o for o in outputs if any(k.startswith("image/") for k in o.get("data", {}))]
+
+
+def text_outputs(executed: nbformat.NotebookNode) -> list[str]:
+    """What an executed notebook prints."""
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    return [str(o.get("text", "")) for o in outputs]
+
+
+@pytest.mark.parametrize(
+    ("field", "parameter"), [("decks", "make_deck"), ("charts", "make_charts")]
+)
+def test_decks_and_charts_need_a_notebook_that_can_leave_them_out(
+    tmp_path: Path, field: str, parameter: str
+) -> None:
     notebook = nbformat.read(TEMPLATE, as_version=4)
     [cell] = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
-    cell.source = "\n".join(line for line in cell.source.splitlines() if "make_deck" not in line)
+    cell.source = "\n".join(line for line in cell.source.splitlines() if parameter not in line)
     old = tmp_path / "old.ipynb"
     nbformat.write(notebook, old)
-    spec = write_sweep(tmp_path, notebook=old, decks=True)
+    spec = write_sweep(tmp_path, notebook=old, **{field: True})
     done = sweep(spec, tmp_path, "--engine", "papermill", "--trust-notebook")
     assert done.returncode == 2, done.stderr
-    assert "decks: true needs a notebook with a make_deck parameter" in done.stderr
+    assert f"{field}: true needs a notebook with a {parameter} parameter" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -234,7 +252,7 @@ def test_a_failing_point_is_recorded_and_the_others_finish(tmp_path: Path) -> No
     )
     failing = tmp_path / "failing.ipynb"
     nbformat.write(notebook, failing)
-    spec = write_sweep(tmp_path, notebook=failing)
+    spec = write_sweep(tmp_path, notebook=failing, charts=True)  # charts on: checked below
     done = sweep(spec, tmp_path, "--engine", "papermill", "--workers", "2", "--trust-notebook")
     assert done.returncode == 1
     assert "2 failed" in done.stderr
@@ -252,6 +270,9 @@ def test_a_failing_point_is_recorded_and_the_others_finish(tmp_path: Path) -> No
             assert not (run / "manifest.json").exists()
         else:
             assert (run / "manifest.json").exists()
+            # charts: true draws the charts in the point's notebook (and still builds no deck)
+            assert image_outputs(nbformat.read(run / "notebook.ipynb", as_version=4))
+            assert not (run / "deck.pptx").exists()
     assert len(set(summary(tmp_path)["point"])) == 2
 
 
