@@ -543,14 +543,16 @@ class CustomerModel:
     def _moments(self, now: float) -> None:
         desk = self.desk
         log = desk.log
-        finished = np.frombuffer(desk.finished, dtype=np.int64)[self.seen :].copy()
+        finished = np.frombuffer(desk.finished, dtype=np.int64)[self.seen :]
         self.seen += len(finished)
         if not len(finished):
             return
+        who = np.frombuffer(log.customer, dtype=np.int64)[finished]
+        mine = (who >= 0) & (self.status[np.maximum(who, 0)] == ACTIVE)
+        finished = finished[mine]  # contacts of customers still here, in the order they ended
         col = {
             name: np.frombuffer(getattr(log, name), dtype=getattr(log, name).typecode)[finished]
             for name in (
-                "customer",
                 "type_code",
                 "arrival_min",
                 "answer_min",
@@ -563,9 +565,7 @@ class CustomerModel:
                 "tier",
             )
         }
-        mine = (col["customer"] >= 0) & (self.status[np.maximum(col["customer"], 0)] == ACTIVE)
-        col = {k: v[mine] for k, v in col.items()}
-        customers = col["customer"]
+        col["customer"] = customers = who[mine]
         answered = col["outcome"] == ANSWERED
         wait = np.where(answered, col["answer_min"], col["end_min"]) - col["arrival_min"]
         is_complaint = col["complaint"] >= 0
