@@ -227,7 +227,9 @@ def _money(
     per_month = np.array([s.revenue_per_month for s in scenario.customers.segments.values()])
     value = per_month[acc.segment]
     factor = lifetime_value_factor(econ)
-    revenue = float(value @ acc.open_minutes(start, end)) / MINUTES_PER_MONTH
+    # Sums of products with np.sum, not ``@``: BLAS splits a long dot product across its threads,
+    # so its last bits would depend on the thread count (Dask workers run BLAS on one thread).
+    revenue = float(np.sum(value * acc.open_minutes(start, end))) / MINUTES_PER_MONTH
     edges = np.array([start, end])
     staffing = overtime = replacement = 0.0
     attrition = None if scenario.workforce is None else scenario.workforce.attrition
@@ -261,7 +263,7 @@ def _money(
         "acquisition_cost": acquisition_cost,
         "overtime_cost": overtime,
         "replacement_cost": replacement,
-        "revenue_lost_to_defection": float(value @ months_after_exit),
+        "revenue_lost_to_defection": float(np.sum(value * months_after_exit)),
         "lifetime_value_lost_service": float(value[decided & service].sum()) * factor,
         "customer_equity_start": equity_start,
         "customer_equity_end": equity_end,
