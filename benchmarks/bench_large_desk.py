@@ -1,0 +1,153 @@
+"""The big case: one replication of a year of a 500-seat desk against the engine's own cost.
+
+``params/scenarios/large_desk.yaml`` (500 seats at the peak, 200,000 customer accounts, the
+13-week warm start and a year) is simulated as :func:`sim.model.replication.simulate` builds it,
+in a fresh process; then ``replication_kpis`` runs on its records. The reference, in the same
+run, is the engine benchmark's stationary M/M/50+M desk (``bench_engine.py``, ``--engine-contacts``
+calls). Both report CPU time per contact (every contact row, warm start included) and peak RSS
+(``VmHWM``) in bytes per contact, whole process, after the run and after the KPIs.
+
+Targets: the big case's CPU time per contact at most 1.3x the engine's; its peak under 100 bytes
+per contact, KPIs included. The exit status is 1 if either is missed.
+
+Usage::
+
+    python benchmarks/bench_large_desk.py [--scenario params/scenarios/large_desk.yaml]
+        [-p KEY=VALUE ...] [--engine-contacts 1000000] [--seed 1] [--json]
+
+``-p calendar.horizon_days=28`` gives a quick look (the warm start then dominates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench_engine import AGENTS, AHT_MIN, ARRIVALS_PER_H, PATIENCE_MIN, SL_SECONDS, rss_mb
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_COST_RATIO = 1.3
+TARGET_BYTES_PER_CONTACT = 100.0
+
+
+def child_large(scenario_path: str, overrides: list[str], seed: int) -> dict:
+    from sim.measures.metrics import replication_kpis
+    from sim.model.replication import simulate
+    from sim.model.rng import Streams
+    from sim.scenario.loading import load_scenario
+
+    scenario = load_scenario(scenario_path, overrides)
+    started = time.process_time()
+    run = simulate(scenario, Streams(seed, 0))
+    cpu = time.process_time() - started
+    peak = rss_mb()
+    replication_kpis(run, scenario)
+    return {
+        "contacts": len(run.contacts),
+        "cpu_s": cpu,
+        "peak_rss_mb": peak,
+        "peak_rss_after_kpis_mb": rss_mb(),
+    }
+
+
+def child_engine(contacts: int, seed: int) -> dict:
+    from sim.experiments.erlang_check import StationaryDesk
+    from sim.measures.metrics import replication_kpis
+    from sim.model.desk import Desk
+    from sim.model.rng import Streams
+
+    scenario = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS).scenario(
+        contacts
+    )
+    started = time.process_time()
+    run = Desk(scenario, Streams(seed, 0)).run()
+    cpu = time.process_time() - started
+    peak = rss_mb()
+    replication_kpis(run, scenario)
+    return {
+        "contacts": len(run.contacts),
+        "cpu_s": cpu,
+        "peak_rss_mb": peak,
+        "peak_rss_after_kpis_mb": rss_mb(),
+    }
+
+
+def measure(args: list[str]) -> dict:
+    """Run one case in a fresh interpreter and parse its JSON line."""
+    out = subprocess.run(
+        [sys.executable, __file__, *args], check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def per_contact(case: dict) -> dict:
+    n = case["contacts"]
+    return {
+        **case,
+        "us_per_contact": case["cpu_s"] / n * 1e6,
+        "bytes_per_contact": case["peak_rss_mb"] * 2**20 / n,
+        "bytes_per_contact_after_kpis": case["peak_rss_after_kpis_mb"] * 2**20 / n,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description="One replication of the large desk's year against the engine benchmark's "
+        "cost per contact, measured in the same run.",
+    )
+    parser.add_argument("--scenario", default=str(ROOT / "params/scenarios/large_desk.yaml"))
+    parser.add_argument(
+        "-p", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        help="scenario override, e.g. -p calendar.horizon_days=28 (repeatable)",
+    )  # fmt: skip
+    parser.add_argument("--engine-contacts", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--case", choices=("large", "engine"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case == "large":
+        print(json.dumps(child_large(args.scenario, args.overrides, args.seed)))
+        return 0
+    if args.case == "engine":
+        print(json.dumps(child_engine(args.engine_contacts, args.seed)))
+        return 0
+
+    common = ["--seed", str(args.seed), "--engine-contacts", str(args.engine_contacts)]
+    engine = per_contact(measure(["--case", "engine", *common]))
+    print(f"engine: {engine['contacts']:,} contacts, {engine['us_per_contact']:.2f} µs/contact")
+    overrides = [x for o in args.overrides for x in ("-p", o)]
+    large = per_contact(
+        measure(["--case", "large", "--scenario", args.scenario, *overrides, *common])
+    )
+    print(f"large:  {large['contacts']:,} contacts, {large['us_per_contact']:.2f} µs/contact")
+    ratio = large["us_per_contact"] / engine["us_per_contact"]
+    bytes_after = large["bytes_per_contact_after_kpis"]
+    result = {
+        "engine": engine,
+        "large": large,
+        "cost_ratio": ratio,
+        "cost_pass": ratio <= TARGET_COST_RATIO,
+        "memory_pass": bytes_after < TARGET_BYTES_PER_CONTACT,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(
+            f"\n{args.scenario} {' '.join(args.overrides)}: {large['contacts']:,} contacts in "
+            f"{large['cpu_s']:.1f} CPU-s; peak RSS {large['peak_rss_mb']:.0f} MB after the run, "
+            f"{large['peak_rss_after_kpis_mb']:.0f} MB after the KPIs\n"
+            f"cost per contact, large / engine: {ratio:.2f}x (target <= {TARGET_COST_RATIO}x) "
+            f"{'PASS' if result['cost_pass'] else 'FAIL'}\n"
+            f"peak bytes per contact: {large['bytes_per_contact']:.0f} after the run, "
+            f"{bytes_after:.0f} after the KPIs (target < {TARGET_BYTES_PER_CONTACT:g}) "
+            f"{'PASS' if result['memory_pass'] else 'FAIL'}"
+        )
+    return 0 if result["cost_pass"] and result["memory_pass"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
