@@ -31,7 +31,7 @@ For speed the model schedules calls on SimPy's event heap (:mod:`sim.model.event
 one generator process per contact: an answered contact costs two or three events, against about
 eight for the textbook ``Resource`` + ``request | timeout`` pattern, with the same event
 semantics. A day's primary contacts are drawn at midnight as arrays and released by a chain of
-calls, one per arrival.
+calls, one per arrival (:mod:`sim.model.primary_release`).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from sim.model.dispatch import EMAIL, EPS_MIN, Dispatch
 from sim.model.events import EventClock
 from sim.model.keyed import Dist, Keyed, purpose
 from sim.model.presence import Presence
-from sim.model.primary_contacts import day_from_accounts, day_from_streams, primary_streams
+from sim.model.primary_release import PrimaryRelease
 from sim.model.records import (
     ABANDONED,
     ANSWERED,
@@ -84,10 +84,6 @@ P = {
         *("after-hours", "retrial", "repeat", "escalation", "callback-accept", "callback-reach"),
     )
 }
-
-
-RELEASE_CHUNK = 4096
-"""Primary contacts turned into Python lists at a time, of a day drawn as arrays at midnight."""
 
 
 class Desk:
@@ -195,6 +191,12 @@ class Desk:
         self.customers: CustomerBase | None = None
         self.follow_up_code = self.type_code(FOLLOW_UP) if FOLLOW_UP in self.type_names else -1
         self.callback_code = self.type_code(CALLBACK) if CALLBACK in self.type_names else -1
+        self.complaint_codes = (
+            {self.type_code(t) for t in scenario.customers.complaints.contact_types}
+            if scenario.customers
+            else set()
+        )
+        """Forecast contact types that open a complaint about something outside the desk."""
 
     def attach_customers(self, customers: CustomerBase) -> None:
         """Put a customer base behind the desk (before :meth:`run`): it raises the primary
@@ -235,7 +237,7 @@ class Desk:
         env.process(self._close_periods())
         if self.meter is not None:
             env.process(self.meter.process(env))
-        env.call_now(self._start_primaries, None)  # where a process started here would begin
+        env.call_now(PrimaryRelease(self).start, None)  # where a process would start
         if self.customers is not None:
             env.process(self.customers.process())
         if on_day is not None:  # stopping at midnight and going on changes no event's order
@@ -310,111 +312,9 @@ class Desk:
                 self._give_up(cid, DISCONNECTED)
             self.delayed.clear()
 
-    def _start_primaries(self, _: object) -> None:
-        """Set up the primary contacts' random streams, then wait for the first open day.
-
-        The primary contacts run as a chain of scheduled calls (a day's draw at its midnight, then
-        each contact's release), in the order a generator process yielding a timeout before each
-        would take: one call per arrival instead of a process resumed per arrival."""
-        scenario, streams, plan = self.scenario, self.streams, self.plan
-        self.complaint_codes = (
-            {self.type_code(t) for t in scenario.customers.complaints.contact_types}
-            if scenario.customers
-            else set()
-        )
-        # The burn-in draws from streams of its own, so the days from the start date on see the
-        # same volumes and durations whatever the burn-in's length.
-        burn_in_days = sum(1 for d in plan.days if d.index < 0)
-        self.burn_in = primary_streams(streams, scenario.demand, "burn-in/", burn_in_days)
-        self.reported = primary_streams(streams, scenario.demand, "", len(plan.days) - burn_in_days)
-        self._await_day(0)
-
-    def _await_day(self, d: int) -> None:
-        """Draw the first open day from ``plan.days[d]`` on at its midnight (now, if it has
-        come)."""
-        env, days = self.env, self.plan.days
-        while d < len(days) and not days[d].is_open:
-            d += 1
-        if d == len(days):
-            return
-        start = days[d].index * 1440.0
-        if start > env.now:
-            env.call_in(start - env.now, self._draw_day, d)
-        else:
-            self._draw_day(d)
-
-    def _draw_day(self, d: int) -> None:
-        """Draw day ``plan.days[d]``'s primary contacts and release the first when it is due."""
-        plan, scenario, customers = self.plan, self.scenario, self.customers
-        day = plan.days[d]
-        s = self.burn_in if day.index < 0 else self.reported
-        factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
-        if customers is None:
-            times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
-                plan, scenario.demand, day, factor, s
-            )
-        else:
-            assert self.keyed is not None and scenario.customers is not None
-            times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
-                plan,
-                scenario.demand,
-                day,
-                factor / scenario.customers.accounts,
-                customers.accounts_open(),
-                self.keyed,
-            )
-        self.day_index = d
-        self.day_rest = (times, codes, handle, patience, u_resolve, who, keys)
-        if not self._next_chunk():
-            self._await_day(d + 1)
-        elif self.chunk[0][0] > self.env.now:
-            self.env.call_in(self.chunk[0][0] - self.env.now, self._release, 0)
-        else:
-            self._release(0)
-
-    def _next_chunk(self) -> bool:
-        """Take the next ``RELEASE_CHUNK`` of today's contacts as Python lists (quick to walk,
-        and only a chunk at a time held so); False when none is left."""
-        rest = self.day_rest
-        if not len(rest[0]):
-            return False
-        self.chunk = [column[:RELEASE_CHUNK].tolist() for column in rest]
-        self.day_rest = tuple(column[RELEASE_CHUNK:] for column in rest)
-        return True
-
-    def _release(self, i: int) -> None:
-        """Contact ``i`` of the chunk of today's primary contacts arrives (and any due at the
-        same time after it); the next is scheduled, or the next day awaited."""
-        times, codes, handle, patience, u_resolve, who, keys = self.chunk
-        env, log, customers, complaint_codes = (
-            self.env,
-            self.log,
-            self.customers,
-            self.complaint_codes,
-        )
-        n = len(times)
-        while True:
-            t, k, c = times[i], codes[i], who[i]
-            if customers is None or not customers.gone(c):  # not left since the draw
-                complaint = -1
-                if k in complaint_codes:  # a complaint about something other than the desk
-                    complaint = customers.open_outside_complaint(c, t)  # type: ignore[union-attr]
-                cid = log.add(t, k, 1, 1, handle[i], u_resolve[i], -1, c, complaint, keys[i])
-                self._offer(cid, k, 1, patience[i])
-            i += 1
-            if i == n:
-                if not self._next_chunk():
-                    self._await_day(self.day_index + 1)
-                    return
-                times, codes, handle, patience, u_resolve, who, keys = self.chunk
-                n, i = len(times), 0
-            if times[i] > env._now:
-                env.call_in(times[i] - env._now, self._release, i)
-                return
-
     # --- the contact's path ----------------------------------------------------------------------
 
-    def _offer(
+    def offer(
         self, cid: int, k: int, tier: int, patience_min: float, may_delay: bool = True
     ) -> None:
         """A contact reaches a tier: an idle agent of a group in its route answers (or, for a
@@ -560,7 +460,7 @@ class Desk:
         cid, k, patience_min = due
         self.delayed.discard(cid)
         if self.log.outcome[cid] == WAITING:  # not disconnected at closing time meanwhile
-            self._offer(cid, k, 1, patience_min, may_delay=False)
+            self.offer(cid, k, 1, patience_min, may_delay=False)
 
     def _on_patience(self, cid: int) -> None:
         if self.log.outcome[cid] != WAITING:
@@ -665,7 +565,7 @@ class Desk:
                 if m.is_realtime and self.plan.next_open(now) != now:
                     self._give_up(child, DISCONNECTED)  # transferred after closing time
                 else:
-                    self._offer(child, k, 2, m.patience(child_key) if m.patience else math.inf)
+                    self.offer(child, k, 2, m.patience(child_key) if m.patience else math.inf)
             elif log.attempt[cid] < m.max_repeat_attempts:
                 log.follow_up[cid] = REPEAT
                 self._later(cid, m.repeat_delay(key), "repeat", is_phone=m.is_realtime)
@@ -740,7 +640,7 @@ class Desk:
             complaint,
             key,
         )
-        self._offer(cid, k, 1, m.patience(key) if m.patience else math.inf)
+        self.offer(cid, k, 1, m.patience(key) if m.patience else math.inf)
 
     # --- work raised by the customer base --------------------------------------------------------
 
@@ -765,4 +665,4 @@ class Desk:
         cid = self.log.add(
             self.env.now, k, tier, 1, handle, self.u_resolve(key), -1, customer, complaint, key
         )
-        self._offer(cid, k, tier, m.patience(key) if m.patience else math.inf)
+        self.offer(cid, k, tier, m.patience(key) if m.patience else math.inf)

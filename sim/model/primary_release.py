@@ -1,0 +1,139 @@
+"""The primary contacts' release: each day's contacts drawn at its midnight, then let in one by one.
+
+The release is a chain of calls on the desk's event clock (:mod:`sim.model.events`): the draw of a
+day at its midnight, then each contact's arrival, each scheduling the next. It takes the order a
+generator process yielding a timeout before each would take, at one call per arrival instead of a
+process resumed per arrival. A day is drawn as arrays (:mod:`sim.model.primary_contacts`) and
+walked ``RELEASE_CHUNK`` contacts at a time as Python lists, quick to read one by one without
+holding a whole day as Python objects.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.primary_contacts import (
+    PrimaryStreams,
+    day_from_accounts,
+    day_from_streams,
+    primary_streams,
+)
+
+if TYPE_CHECKING:
+    from sim.model.desk import Desk
+
+RELEASE_CHUNK = 4096
+"""Primary contacts turned into Python lists at a time."""
+
+
+class PrimaryRelease:
+    """Lets one replication's primary contacts in to the desk."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.burn_in: PrimaryStreams | None = None
+        self.reported: PrimaryStreams | None = None
+        """The primary contacts' random streams: the burn-in's, and from the start date on."""
+        self.day_index = 0
+        """The day (in ``plan.days``) whose contacts are being released."""
+        self.day_rest: tuple[np.ndarray, ...] = ()
+        """Its contacts not yet turned into lists, one array per field."""
+        self.chunk: list[list] = []
+        """Its contacts being released, as lists: times, types, handle times, patience,
+        resolution draws, customers and keys."""
+
+    def start(self, _: object) -> None:
+        """Set up the random streams, then wait for the first open day."""
+        desk = self.desk
+        scenario, streams, plan = desk.scenario, desk.streams, desk.plan
+        # The burn-in draws from streams of its own, so the days from the start date on see the
+        # same volumes and durations whatever the burn-in's length.
+        burn_in_days = sum(1 for d in plan.days if d.index < 0)
+        self.burn_in = primary_streams(streams, scenario.demand, "burn-in/", burn_in_days)
+        self.reported = primary_streams(streams, scenario.demand, "", len(plan.days) - burn_in_days)
+        self._await_day(0)
+
+    def _await_day(self, d: int) -> None:
+        """Draw the first open day from ``plan.days[d]`` on at its midnight (now, if it has
+        come)."""
+        env, days = self.desk.env, self.desk.plan.days
+        while d < len(days) and not days[d].is_open:
+            d += 1
+        if d == len(days):
+            return
+        start = days[d].index * 1440.0
+        if start > env.now:
+            env.call_in(start - env.now, self._draw_day, d)
+        else:
+            self._draw_day(d)
+
+    def _draw_day(self, d: int) -> None:
+        """Draw day ``plan.days[d]``'s primary contacts and release the first when it is due."""
+        desk = self.desk
+        plan, scenario, customers = desk.plan, desk.scenario, desk.customers
+        day = plan.days[d]
+        s = self.burn_in if day.index < 0 else self.reported
+        assert s is not None  # set when the run started
+        factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
+        if customers is None:
+            times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
+                plan, scenario.demand, day, factor, s
+            )
+        else:
+            assert desk.keyed is not None and scenario.customers is not None
+            times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
+                plan,
+                scenario.demand,
+                day,
+                factor / scenario.customers.accounts,
+                customers.accounts_open(),
+                desk.keyed,
+            )
+        self.day_index = d
+        self.day_rest = (times, codes, handle, patience, u_resolve, who, keys)
+        env = desk.env
+        if not self._next_chunk():
+            self._await_day(d + 1)
+        elif self.chunk[0][0] > env.now:
+            env.call_in(self.chunk[0][0] - env.now, self._release, 0)
+        else:
+            self._release(0)
+
+    def _next_chunk(self) -> bool:
+        """Take the next ``RELEASE_CHUNK`` of today's contacts as Python lists (quick to walk,
+        and only a chunk at a time held so); False when none is left."""
+        rest = self.day_rest
+        if not len(rest[0]):
+            return False
+        self.chunk = [column[:RELEASE_CHUNK].tolist() for column in rest]
+        self.day_rest = tuple(column[RELEASE_CHUNK:] for column in rest)
+        return True
+
+    def _release(self, i: int) -> None:
+        """Contact ``i`` of the chunk of today's primary contacts arrives (and any due at the
+        same time after it); the next is scheduled, or the next day awaited."""
+        times, codes, handle, patience, u_resolve, who, keys = self.chunk
+        desk = self.desk
+        env, log, customers, offer = desk.env, desk.log, desk.customers, desk.offer
+        complaint_codes = desk.complaint_codes
+        n = len(times)
+        while True:
+            t, k, c = times[i], codes[i], who[i]
+            if customers is None or not customers.gone(c):  # not left since the draw
+                complaint = -1
+                if k in complaint_codes:  # a complaint about something other than the desk
+                    complaint = customers.open_outside_complaint(c, t)  # type: ignore[union-attr]
+                cid = log.add(t, k, 1, 1, handle[i], u_resolve[i], -1, c, complaint, keys[i])
+                offer(cid, k, 1, patience[i])
+            i += 1
+            if i == n:
+                if not self._next_chunk():
+                    self._await_day(self.day_index + 1)
+                    return
+                times, codes, handle, patience, u_resolve, who, keys = self.chunk
+                n, i = len(times), 0
+            if times[i] > env._now:
+                env.call_in(times[i] - env._now, self._release, i)
+                return
