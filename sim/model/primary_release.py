@@ -10,28 +10,50 @@ holding a whole day as Python objects.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from sim.model.calendar import CalendarPlan
+from sim.model.desk_customers import CustomerBase
+from sim.model.events import EventClock
+from sim.model.keyed import Keyed
 from sim.model.primary_contacts import (
     PrimaryStreams,
     day_from_accounts,
     day_from_streams,
     primary_streams,
 )
-
-if TYPE_CHECKING:
-    from sim.model.desk import Desk
+from sim.model.records import ContactLog
+from sim.model.rng import Streams
+from sim.scenario.scenario import Scenario
 
 RELEASE_CHUNK = 4096
 """Primary contacts turned into Python lists at a time."""
 
 
+class Entrance(Protocol):
+    """What the release reads of the desk it lets contacts in to."""
+
+    env: EventClock
+    plan: CalendarPlan
+    scenario: Scenario
+    streams: Streams
+    keyed: Keyed | None
+    log: ContactLog
+    customers: CustomerBase | None
+    complaint_codes: set[int]
+
+    def offer(
+        self, cid: int, k: int, tier: int, patience_min: float, may_delay: bool = True
+    ) -> None:
+        """Contact ``cid`` of type ``k`` reaches ``tier``."""
+
+
 class PrimaryRelease:
     """Lets one replication's primary contacts in to the desk."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Entrance) -> None:
         self.desk = desk
         self.burn_in: PrimaryStreams | None = None
         self.reported: PrimaryStreams | None = None
