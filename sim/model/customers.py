@@ -52,6 +52,7 @@ from sim.model.satisfaction import (
     decayed,
     impact,
     moment_scores,
+    negative_binomial_cdf,
     word_of_mouth_shape,
 )
 from sim.scenario.customers import ProactiveFollowUp
@@ -149,10 +150,7 @@ class CustomerModel:
         shape = word_of_mouth_shape(
             cfg.word_of_mouth.tells_mean, cfg.word_of_mouth.tells_at_least_20_share
         )
-        from scipy import stats  # only when a customer base is built
-
-        told = stats.nbinom(*shape)
-        self.told_cdf = told.cdf(np.arange(int(told.ppf(1.0 - 1e-12)) + 1))
+        self.told_cdf = negative_binomial_cdf(*shape)
         """Distribution function of how many people a dissatisfied customer tells (by
         inversion: the count is where a keyed uniform falls in it)."""
         self.segment_names = tuple(cfg.segments)

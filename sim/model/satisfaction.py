@@ -131,6 +131,25 @@ def word_of_mouth_shape(mean: float, share_at_least_20: float) -> tuple[float, f
     )
 
 
+def negative_binomial_cdf(n: float, p: float, tail: float = 1e-12) -> np.ndarray:
+    """The distribution function of the negative binomial ``(n, p)`` at 0, 1, 2, ... up to the
+    first count whose value reaches ``1 - tail`` (the count SciPy's ``ppf(1 - tail)`` gives).
+
+    Summed from the probabilities' recursion ``P(k+1) = P(k) (k + n) / (k + 1) (1 - p)``, without
+    SciPy: within a few units in the last place of SciPy's ``nbinom.cdf`` (tested), and the
+    customer model needs no SciPy to start.
+    """
+    target = 1.0 - tail
+    term = p**n
+    cdf = [term]
+    k = 0
+    while cdf[-1] < target and term > 0.0:
+        term *= (k + n) / (k + 1) * (1.0 - p)
+        cdf.append(cdf[-1] + term)
+        k += 1
+    return np.array(cdf)
+
+
 def word_of_mouth_distribution(mean: float, share_at_least_20: float) -> rv_discrete:
     """The :func:`word_of_mouth_shape` distribution as a SciPy frozen distribution (for charts
     and checks)."""

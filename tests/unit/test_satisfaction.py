@@ -21,7 +21,9 @@ from sim.model.satisfaction import (
     decayed,
     impact,
     moment_scores,
+    negative_binomial_cdf,
     word_of_mouth_distribution,
+    word_of_mouth_shape,
 )
 from sim.scenario.customers import Satisfaction, SeverityPair, TarpRetention, TimeDecayRetention
 
@@ -437,3 +439,21 @@ class TestTarpRetention:
     def test_custom_quick_threshold(self) -> None:
         rule = TarpRetention(kind="tarp", quickly_within_h=4.0)
         np.testing.assert_allclose(retention(rule, [3.9, 4.0, 4.1]), [0.95, 0.95, 0.70])
+
+
+@pytest.mark.parametrize(
+    ("mean", "share_at_least_20"),
+    [(10.0, 0.13), (10.0, 0.05), (3.0, 0.01), (25.0, 0.5), (0.0, 0.0)],
+)
+def test_the_word_of_mouth_table_is_scipys_negative_binomial(
+    mean: float, share_at_least_20: float
+) -> None:
+    """The customer model's table of how many people a customer tells, summed without SciPy:
+    SciPy's distribution function at every count up to its ``ppf(1 - 1e-12)``, to within a few
+    units in the last place (so a keyed uniform lands on the same count but for a band of
+    width 1e-15)."""
+    told = stats.nbinom(*word_of_mouth_shape(mean, share_at_least_20))
+    expected = told.cdf(np.arange(int(told.ppf(1.0 - 1e-12)) + 1))
+    table = negative_binomial_cdf(*word_of_mouth_shape(mean, share_at_least_20))
+    assert len(table) == len(expected)
+    np.testing.assert_allclose(table, expected, rtol=0.0, atol=4e-15)
