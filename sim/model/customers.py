@@ -541,11 +541,11 @@ class CustomerModel:
     def _moments(self, now: float) -> None:
         desk = self.desk
         log = desk.log
-        finished = np.frombuffer(desk.finished, dtype=np.int64)[self.seen :]
+        finished = np.frombuffer(desk.finished, dtype=desk.finished.typecode)[self.seen :]
         self.seen += len(finished)
         if not len(finished):
             return
-        who = np.frombuffer(log.customer, dtype=np.int64)[finished]
+        who = np.frombuffer(log.customer, dtype=log.customer.typecode)[finished]
         mine = (who >= 0) & (self.status[np.maximum(who, 0)] == ACTIVE)
         finished = finished[mine]  # contacts of customers still here, in the order they ended
         col = {

@@ -186,7 +186,7 @@ class Desk:
         ]
         """Per group and contact type: does answering it count against the front line's email
         reservation (``routing.email_reserved_agents``)?"""
-        self.finished = array("l")
+        self.finished = array("i")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
         self.follow_up_code = self.type_code(FOLLOW_UP) if FOLLOW_UP in self.type_names else -1

@@ -76,9 +76,9 @@ class ContactLog:
         ("outcome", "b", WAITING),
         ("resolved", "b", NOT_YET),
         ("follow_up", "b", NO_FOLLOW_UP),
-        ("parent", "l", -1),
-        ("customer", "l", -1),
-        ("complaint", "l", -1),
+        ("parent", "i", -1),
+        ("customer", "i", -1),
+        ("complaint", "i", -1),
         ("key", "Q", 0),
     )
     """The block-grown columns: name, type code and the value an entry starts at."""
@@ -99,9 +99,9 @@ class ContactLog:
         self.outcome = array("b")
         self.resolved = array("b")
         self.follow_up = array("b")
-        self.parent = array("l")
-        self.customer = array("l")
-        self.complaint = array("l")
+        self.parent = array("i")
+        self.customer = array("i")
+        self.complaint = array("i")
         self.key = array("Q")
         """Each contact's identity for keyed random numbers (:mod:`sim.model.keyed`); 0 when
         the desk draws from named streams."""
