@@ -25,9 +25,15 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench_engine import AGENTS, AHT_MIN, ARRIVALS_PER_H, PATIENCE_MIN, SL_SECONDS, rss_mb
+
+if TYPE_CHECKING:
+    from sim.model.records import DeskRun
+    from sim.scenario.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_COST_RATIO = 1.3
@@ -35,36 +41,31 @@ TARGET_BYTES_PER_CONTACT = 100.0
 
 
 def child_large(scenario_path: str, overrides: list[str], seed: int) -> dict:
-    from sim.measures.metrics import replication_kpis
     from sim.model.replication import simulate
     from sim.model.rng import Streams
     from sim.scenario.loading import load_scenario
 
     scenario = load_scenario(scenario_path, overrides)
-    started = time.process_time()
-    run = simulate(scenario, Streams(seed, 0))
-    cpu = time.process_time() - started
-    peak = rss_mb()
-    replication_kpis(run, scenario)
-    return {
-        "contacts": len(run.contacts),
-        "cpu_s": cpu,
-        "peak_rss_mb": peak,
-        "peak_rss_after_kpis_mb": rss_mb(),
-    }
+    return timed(scenario, lambda: simulate(scenario, Streams(seed, 0)))
 
 
 def child_engine(contacts: int, seed: int) -> dict:
     from sim.experiments.erlang_check import StationaryDesk
-    from sim.measures.metrics import replication_kpis
     from sim.model.desk import Desk
     from sim.model.rng import Streams
 
     scenario = StationaryDesk(ARRIVALS_PER_H, AGENTS, AHT_MIN, PATIENCE_MIN, SL_SECONDS).scenario(
         contacts
     )
+    return timed(scenario, lambda: Desk(scenario, Streams(seed, 0)).run())
+
+
+def timed(scenario: Scenario, replicate: Callable[[], DeskRun]) -> dict:
+    """CPU time of ``replicate()``, and the peak RSS after it and after ``replication_kpis``."""
+    from sim.measures.metrics import replication_kpis
+
     started = time.process_time()
-    run = Desk(scenario, Streams(seed, 0)).run()
+    run = replicate()
     cpu = time.process_time() - started
     peak = rss_mb()
     replication_kpis(run, scenario)

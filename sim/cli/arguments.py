@@ -31,15 +31,20 @@ def add_override(parser: argparse.ArgumentParser) -> None:
 def add_resume_options(parser: argparse.ArgumentParser, folder: str, kept: str) -> None:
     """``--out`` (the parent of ``folder``) and ``--resume`` (go on from the ``kept`` already in
     it), for a command that keeps its work as it finishes outside the sweep machinery."""
+    add_out_option(parser, folder)
+    parser.add_argument(
+        "--resume", action="store_true", help=f"go on from the {kept} already in {folder}"
+    )
+
+
+def add_out_option(parser: argparse.ArgumentParser, folder: str) -> None:
+    """``--out``: the parent of ``folder`` (default ``outputs``)."""
     parser.add_argument(
         "--out",
         type=Path,
         metavar="DIR",
         default=Path("outputs"),
         help=f"parent of {folder} (default: outputs)",
-    )
-    parser.add_argument(
-        "--resume", action="store_true", help=f"go on from the {kept} already in {folder}"
     )
 
 
@@ -76,13 +81,7 @@ def add_batch_options(parser: argparse.ArgumentParser, batch: str, folder: str) 
         help="with --resume: rerun the finished points whose settings (scenario, seed, "
         "replications, engine version) changed since they ran, instead of refusing",
     )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        default=Path("outputs"),
-        help=f"parent of {folder} (default: outputs)",
-    )
+    add_out_option(parser, folder)
     parser.add_argument(
         "--yes",
         action="store_true",
