@@ -30,7 +30,7 @@ from sim.measures.metrics import (
 )
 from sim.measures.value import customer_kpis
 from sim.measures.workforce import workforce_daily, workforce_kpis
-from sim.model.records import ContactTable, CustomerRun
+from sim.model.records import ContactTable, CustomerRun, DeskRun
 from sim.model.replication import simulate
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
@@ -66,20 +66,32 @@ def run_replication(
     """Simulate one replication of ``scenario`` (``on_day``: told the days simulated so far)."""
     started = time.perf_counter()
     run = simulate(scenario, Streams(seed, replication), on_day)
+    kpis, intervals, workforce = post_process(run, scenario)
     return ReplicationResult(
         replication=replication,
-        kpis=replication_kpis(run, scenario)
-        | group_kpis(run, scenario)
-        | workforce_kpis(run, scenario)
-        | customer_kpis(run, scenario),
-        intervals=interval_table(run, scenario),
-        workforce=workforce_daily(run, scenario),
+        kpis=kpis,
+        intervals=intervals,
+        workforce=workforce,
         contacts=run.contacts,
         customers=run.customers,
         type_names=run.type_names,
         group_names=run.group_names,
         wall_s=time.perf_counter() - started,
     )
+
+
+def post_process(
+    run: DeskRun, scenario: Scenario
+) -> tuple[dict[str, float], dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+    """A replication's measures from its records: every KPI (headline, by group, of the
+    workforce and of the customers), the interval table and the workforce's daily table."""
+    kpis = (
+        replication_kpis(run, scenario)
+        | group_kpis(run, scenario)
+        | workforce_kpis(run, scenario)
+        | customer_kpis(run, scenario)
+    )
+    return kpis, interval_table(run, scenario), workforce_daily(run, scenario)
 
 
 @dataclass(frozen=True)

@@ -22,16 +22,25 @@ Definitions used in every report:
   front-line contacts answered within the target; unanswered ones count as misses once the target
   has passed.
 
+One replication's measures are accumulated over row chunks of its contact table
+(:data:`KPI_CHUNK_ROWS` rows at a time): each chunk gives counts, sums of waits and span integrals
+(busy agent-minutes, queue-minutes; an integral over a union of spans is the sum of the parts'),
+which add up; rates and means are taken from the totals at the end. Their temporaries (masks,
+waits, spans) are thus bounded by a chunk rather than growing with the table, which for a year
+of a large desk would nearly double the memory the records take. A table of one chunk gives
+exactly the values of a single pass; longer ones the same up to the order of summation.
+
 Across replications, each measure is the mean of the per-replication values with a Student-t 95%
 confidence interval.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -246,6 +255,37 @@ def overtime_minutes(
 # --- per-replication measures --------------------------------------------------------------------
 
 
+KPI_CHUNK_ROWS = 1 << 18
+"""Contact rows the per-contact measures take at a time. Each chunk's temporaries (waits,
+a dozen boolean masks, interval indices, spans sorted) take about 80 bytes per row of the chunk,
+some 20 MB, whatever the length of the table; over a whole year of a large desk at once they
+would come to nearly as much again as the records themselves."""
+
+Totals = dict[Any, Any]
+"""A chunk's additive totals: counts, sums and span integrals (numbers or arrays), or dicts
+of them."""
+
+
+def row_chunks(table: ContactTable) -> Iterator[tuple[int, ContactTable]]:
+    """The table in runs of :data:`KPI_CHUNK_ROWS` rows, as ``(first row, rows)`` (an empty table
+    is one empty chunk, so that every measure has its totals)."""
+    size = KPI_CHUNK_ROWS
+    for start in range(0, max(len(table), 1), size):
+        yield start, table.rows(start, start + size)
+
+
+def accumulate(parts: Iterable[Totals]) -> Totals:
+    """The chunks' totals added up, key by key (all chunks give the same keys); a single chunk's
+    own totals, unchanged, when there is one."""
+    return functools.reduce(_add, parts)
+
+
+def _add(a: Any, b: Any) -> Any:
+    if isinstance(a, dict):
+        return {key: _add(value, b[key]) for key, value in a.items()}
+    return a + b
+
+
 @dataclass(frozen=True)
 class Window:
     """The reporting window ``[start_min, end_min)``."""
@@ -260,38 +300,58 @@ def reporting_window(run: DeskRun, scenario: Scenario) -> Window:
 
 
 def busy_spans(
-    run: DeskRun, contacts: np.ndarray, groups: Sequence[int]
+    run: DeskRun, c: ContactTable, contacts: np.ndarray, groups: Sequence[int], chats: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """When agents were busy, as ``(starts, ends)`` spans: talk and wrap-up of the answered
-    contacts in the mask ``contacts`` (chats aside), and the stretches agents of ``groups`` held
-    chat sessions (one busy agent however many sessions); unfinished ones end at the horizon."""
-    c = run.contacts
+    contacts in the mask ``contacts`` over ``c`` (rows of the run's table; chats aside), and with
+    ``chats`` the stretches agents of ``groups`` held chat sessions (one busy agent however many
+    sessions); unfinished ones end at the horizon. Over row chunks, the first chunk takes the
+    chat stretches."""
     m = contacts & (c.outcome == ANSWERED) & ~run.is_chat[c.type_code]
     start = c.answer_min[m]
     end = c.end_min[m] + run.wrap_up_min[c.type_code[m]]
     end = np.where(np.isnan(end), run.horizon_min, end)
-    chats = [run.chat_busy[g] for g in groups if len(run.chat_busy[g][0])]
-    if not chats:
+    held = [run.chat_busy[g] for g in groups if len(run.chat_busy[g][0])] if chats else []
+    if not held:
         return start, end
     return (
-        np.concatenate([start, *(s for s, _ in chats)]),
-        np.concatenate([end, *(e for _, e in chats)]),
+        np.concatenate([start, *(s for s, _ in held)]),
+        np.concatenate([end, *(e for _, e in held)]),
     )
 
 
-def _busy_spans(run: DeskRun, tier: int) -> tuple[np.ndarray, np.ndarray]:
+def _busy_spans(
+    run: DeskRun, c: ContactTable, tier: int, chats: bool
+) -> tuple[np.ndarray, np.ndarray]:
     groups = [g for g, t in enumerate(run.group_tier) if t == tier]
-    return busy_spans(run, run.contacts.tier == tier, groups)
+    return busy_spans(run, c, c.tier == tier, groups, chats)
 
 
 def _ratio(num: float, den: float) -> float:
     return num / den if den > 0 else math.nan
 
 
+def _mean(total: float, n: int) -> float:
+    """A mean from a sum and a count (NaN over nothing)."""
+    return float(total / n) if n > 0 else math.nan
+
+
+def _count(mask: np.ndarray) -> Any:
+    return mask.sum()
+
+
+def _total(mask: np.ndarray, values: np.ndarray) -> Any:
+    return values[mask].sum()
+
+
 @dataclass(frozen=True)
 class PhoneService:
-    """How a set of phone calls went, by the definitions in the module docstring."""
+    """How a set of phone calls went, by the definitions in the module docstring: masks over the
+    rows of a chunk of the contact table."""
 
+    offered: np.ndarray
+    wait_s: np.ndarray
+    """Every row's wait in seconds (NaN if still waiting)."""
     answered: np.ndarray
     live: np.ndarray
     """Answered without a callback."""
@@ -305,15 +365,35 @@ class PhoneService:
     """Answered on time (live within the threshold, callbacks within their own limit)."""
     counted: np.ndarray
     """In the service level's denominator."""
-    service_level: float
-    asa_s: float
-    abandon_rate: float
+
+    def totals(
+        self,
+        count: Callable[[np.ndarray], Any] = _count,
+        total: Callable[[np.ndarray, np.ndarray], Any] = _total,
+    ) -> Totals:
+        """What the rates are made of, adding over chunks: calls by outcome (``count`` of a mask)
+        and the waits in seconds of those answered live and those who hung up (``total`` of
+        values over a mask). By default over the whole chunk; the interval table counts per
+        interval."""
+        return {
+            "offered": count(self.offered),
+            "answered": count(self.answered),
+            "live": count(self.live),
+            "abandoned": count(self.abandoned),
+            "disconnected": count(self.disconnected),
+            "settled": count(self.settled),
+            "good": count(self.good),
+            "counted": count(self.counted),
+            "live_wait_s": total(self.live, self.wait_s),
+            "abandoned_wait_s": total(self.abandoned, self.wait_s),
+        }
 
 
 def phone_service(c: ContactTable, phone: np.ndarray, scenario: Scenario) -> PhoneService:
-    """Service level, ASA and abandonment of the calls in the mask ``phone``."""
+    """How the calls in the mask ``phone`` over ``c`` went (see :func:`service_rates`)."""
     sl = scenario.service_level
-    wait_s = c.wait_min * 60.0
+    wait_min = c.wait_min
+    wait_s = wait_min * 60.0
     outcome = c.outcome
     virtual = phone & (c.callback == CALLBACK_ACCEPTED)  # none without callbacks
     answered = phone & (outcome == ANSWERED)
@@ -321,14 +401,15 @@ def phone_service(c: ContactTable, phone: np.ndarray, scenario: Scenario) -> Pho
     abandoned = phone & (outcome == ABANDONED) & ~virtual
     disconnected = phone & (outcome == DISCONNECTED)
     settled = phone & (outcome != WAITING)
-    n_settled = int(settled.sum())
     within_min = scenario.routing.callbacks.answer_within_min
-    good = (live & (wait_s <= sl.threshold_s)) | (answered & virtual & (c.wait_min <= within_min))
+    good = (live & (wait_s <= sl.threshold_s)) | (answered & virtual & (wait_min <= within_min))
     if sl.abandoned == "exclude":
         counted = answered
     else:
         counted = settled & ~((abandoned | disconnected) & (wait_s < sl.short_abandon_s))
     return PhoneService(
+        offered=phone,
+        wait_s=wait_s,
         answered=answered,
         live=live,
         virtual=virtual,
@@ -337,46 +418,30 @@ def phone_service(c: ContactTable, phone: np.ndarray, scenario: Scenario) -> Pho
         settled=settled,
         good=good,
         counted=counted,
-        service_level=_ratio(good.sum(), counted.sum()),
-        asa_s=float(wait_s[live].mean()) if live.any() else math.nan,
-        abandon_rate=_ratio(abandoned.sum(), n_settled),
+    )
+
+
+class ServiceRates(NamedTuple):
+    """Service level, average speed of answer (s) and abandonment rate of a set of calls."""
+
+    service_level: float
+    asa_s: float
+    abandon_rate: float
+
+
+def service_rates(totals: Totals) -> ServiceRates:
+    """The rates of a set of calls from their :meth:`PhoneService.totals` (over all chunks)."""
+    return ServiceRates(
+        service_level=_ratio(totals["good"], totals["counted"]),
+        asa_s=_mean(totals["live_wait_s"], totals["live"]),
+        abandon_rate=_ratio(totals["abandoned"], totals["settled"]),
     )
 
 
 def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
-    """Every headline measure of one replication (see the module docstring for definitions)."""
-    c = run.contacts
+    """Every headline measure of one replication (see the module docstring for definitions),
+    from totals accumulated over row chunks of the contact table."""
     win = reporting_window(run, scenario)
-    in_win = (c.arrival_min >= win.start_min) & (c.arrival_min < win.end_min)
-    phone = in_win & (c.tier == 1) & run.is_phone[c.type_code]
-    wait_s = c.wait_min * 60.0
-    outcome = c.outcome
-    p = phone_service(c, phone, scenario)
-    answered, abandoned, disconnected = p.answered, p.abandoned, p.disconnected
-    n_settled = int(p.settled.sum())
-    k: dict[str, float] = {
-        "offered_phone": float(phone.sum()),
-        "answered_phone": float(answered.sum()),
-        "abandoned_phone": float(abandoned.sum()),
-        "disconnected_phone": float(disconnected.sum()),
-        "service_level": p.service_level,
-        "asa_s": p.asa_s,
-        "p_wait": _ratio((p.settled & (wait_s > 0.0)).sum(), n_settled),
-        "abandon_rate": p.abandon_rate,
-        "disconnect_rate": _ratio(disconnected.sum(), n_settled),
-        "mean_time_to_abandon_s": float(wait_s[abandoned].mean()) if abandoned.any() else math.nan,
-    }
-    callbacks = scenario.routing.callbacks
-    virtual = p.virtual
-    if callbacks.on:
-        offered = phone & (c.callback != NO_CALLBACK)
-        virtual_settled = virtual & (outcome != WAITING)
-        reached = virtual & (outcome == ANSWERED)
-        k["callbacks_accepted"] = float(virtual.sum())
-        k["callbacks_missed"] = float((virtual & (outcome == ABANDONED)).sum())
-        k["callback_accept_share"] = _ratio(virtual.sum(), offered.sum())
-        k["callback_reached_rate"] = _ratio(reached.sum(), virtual_settled.sum())
-        k["callback_mean_delay_s"] = float(wait_s[reached].mean()) if reached.any() else math.nan
     open_edges = np.array(
         [
             x
@@ -384,59 +449,135 @@ def replication_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
             for x in (max(a, win.start_min), max(min(b, win.end_min), win.start_min))
         ]
     )
+    t = accumulate(
+        _headline_totals(run, scenario, c, start == 0, win, open_edges)
+        for start, c in row_chunks(run.contacts)
+    )
+    p = t["phone"]
+    rates = service_rates(p)
+    k: dict[str, float] = {
+        "offered_phone": float(p["offered"]),
+        "answered_phone": float(p["answered"]),
+        "abandoned_phone": float(p["abandoned"]),
+        "disconnected_phone": float(p["disconnected"]),
+        "service_level": rates.service_level,
+        "asa_s": rates.asa_s,
+        "p_wait": _ratio(t["waited"], p["settled"]),
+        "abandon_rate": rates.abandon_rate,
+        "disconnect_rate": _ratio(p["disconnected"], p["settled"]),
+        "mean_time_to_abandon_s": _mean(p["abandoned_wait_s"], p["abandoned"]),
+    }
+    if scenario.routing.callbacks.on:
+        cb = t["callbacks"]
+        k["callbacks_accepted"] = float(cb["accepted"])
+        k["callbacks_missed"] = float(cb["missed"])
+        k["callback_accept_share"] = _ratio(cb["accepted"], cb["offered"])
+        k["callback_reached_rate"] = _ratio(cb["reached"], cb["settled"])
+        k["callback_mean_delay_s"] = _mean(cb["reached_wait_s"], cb["reached"])
     open_min = float(np.sum(open_edges[1::2] - open_edges[0::2]))
-    queue_min = float(np.sum(span_integral(*_phone_queue_spans(run), open_edges)[0::2]))
+    queue_min = float(np.sum(t["queue_min"][0::2]))
     k["mean_queue_phone"] = _ratio(queue_min, open_min)
-    if run.is_chat.any():
-        k.update(_chat_kpis(run, scenario, in_win))
     edges = np.array([win.start_min, win.end_min])
+    if run.is_chat.any():
+        k.update(_chat_kpis(run, t["chat"], edges))
     for tier in (1, 2):
-        busy = span_integral(*_busy_spans(run, tier), edges)[0]
         present = step_integral(*run.present[tier], edges)[0]
-        k[f"occupancy_tier{tier}"] = _ratio(busy, present)
-    front = in_win & (c.tier == 1)
-    email = front & ~run.is_phone[c.type_code] & ~run.is_chat[c.type_code]
-    k["email_received"] = float(email.sum())
-    answered_email = email & (outcome == ANSWERED)
-    k["email_mean_response_h"] = (
-        float(c.wait_min[answered_email].mean() / 60.0) if answered_email.any() else math.nan
-    )
-    answered_front = front & (outcome == ANSWERED) & (c.resolved >= 0)
-    k["fcr_rate"] = _ratio(
-        (answered_front & (c.resolved == 1) & (c.attempt == 1)).sum(),
-        (answered_front & (c.attempt == 1)).sum(),
-    )
-    k["escalation_rate"] = _ratio(
-        (answered_front & (c.follow_up == ESCALATED)).sum(), answered_front.sum()
-    )
-    k["repeat_contacts"] = float((front & (c.follow_up == REPEAT)).sum())
-    for type_name, (due, met) in _response_targets(run, scenario).items():
-        k[f"within_target.{type_name}"] = _ratio((met & in_win).sum(), (due & in_win).sum())
-    k["contacts_simulated"] = float(len(c))
+        k[f"occupancy_tier{tier}"] = _ratio(t["busy_min"][tier][0], present)
+    k["email_received"] = float(t["email"])
+    k["email_mean_response_h"] = _mean(t["email_wait_min"], t["email_answered"]) / 60.0
+    k["fcr_rate"] = _ratio(t["first_resolved"], t["first_answered"])
+    k["escalation_rate"] = _ratio(t["escalated"], t["answered_front"])
+    k["repeat_contacts"] = float(t["repeats"])
+    for type_name, target in t["targets"].items():
+        k[f"within_target.{type_name}"] = _ratio(target["met"], target["due"])
+    k["contacts_simulated"] = float(len(run.contacts))
     return k
 
 
-def _chat_kpis(run: DeskRun, scenario: Scenario, in_win: np.ndarray) -> dict[str, float]:
-    """Chats offered at the front line, their service level (by ``service_level``'s definition),
-    ASA and abandonment, and the mean sessions a chatting agent held at once (session-minutes
-    over chatting-agent-minutes, in the window)."""
-    c = run.contacts
+def _headline_totals(
+    run: DeskRun,
+    scenario: Scenario,
+    c: ContactTable,
+    chats: bool,
+    win: Window,
+    open_edges: np.ndarray,
+) -> Totals:
+    """The totals :func:`replication_kpis` is made of, over the rows ``c`` (``chats``: the first
+    chunk, which takes the chat stretches)."""
+    in_win = (c.arrival_min >= win.start_min) & (c.arrival_min < win.end_min)
+    phone = in_win & (c.tier == 1) & run.is_phone[c.type_code]
+    outcome = c.outcome
+    p = phone_service(c, phone, scenario)
+    t: Totals = {"phone": p.totals(), "waited": (p.settled & (p.wait_s > 0.0)).sum()}
+    if scenario.routing.callbacks.on:
+        virtual = p.virtual
+        reached = virtual & (outcome == ANSWERED)
+        t["callbacks"] = {
+            "offered": (phone & (c.callback != NO_CALLBACK)).sum(),
+            "accepted": virtual.sum(),
+            "missed": (virtual & (outcome == ABANDONED)).sum(),
+            "settled": (virtual & (outcome != WAITING)).sum(),
+            "reached": reached.sum(),
+            "reached_wait_s": p.wait_s[reached].sum(),
+        }
+    t["queue_min"] = span_integral(*_phone_queue_spans(run, c), open_edges)
+    edges = np.array([win.start_min, win.end_min])
+    if run.is_chat.any():
+        t["chat"] = _chat_totals(run, scenario, c, in_win, edges)
+    t["busy_min"] = {
+        tier: span_integral(*_busy_spans(run, c, tier, chats), edges) for tier in (1, 2)
+    }
+    front = in_win & (c.tier == 1)
+    email = front & ~run.is_phone[c.type_code] & ~run.is_chat[c.type_code]
+    answered_email = email & (outcome == ANSWERED)
+    answered_front = front & (outcome == ANSWERED) & (c.resolved >= 0)
+    first = answered_front & (c.attempt == 1)
+    t |= {
+        "email": email.sum(),
+        "email_answered": answered_email.sum(),
+        "email_wait_min": c.wait_min[answered_email].sum(),
+        "first_answered": first.sum(),
+        "first_resolved": (first & (c.resolved == 1)).sum(),
+        "answered_front": answered_front.sum(),
+        "escalated": (answered_front & (c.follow_up == ESCALATED)).sum(),
+        "repeats": (front & (c.follow_up == REPEAT)).sum(),
+        "targets": {
+            type_name: {"due": (due & in_win).sum(), "met": (met & in_win).sum()}
+            for type_name, (due, met) in _response_targets(run, scenario, c).items()
+        },
+    }
+    return t
+
+
+def _chat_totals(
+    run: DeskRun, scenario: Scenario, c: ContactTable, in_win: np.ndarray, edges: np.ndarray
+) -> Totals:
+    """Over the rows ``c``: the front-line chats arriving in the window (``in_win``), and the
+    session-minutes of every chat answered within ``edges``."""
     chats = in_win & (c.tier == 1) & run.is_chat[c.type_code]
-    p = phone_service(c, chats, scenario)
-    edges = np.array([scenario.calendar.warmup_min, run.horizon_min])
-    sessions = run.contacts.outcome == ANSWERED
+    sessions = c.outcome == ANSWERED
     sessions &= run.is_chat[c.type_code]
     end = c.end_min[sessions] + run.wrap_up_min[c.type_code[sessions]]
-    session_min = span_integral(
-        c.answer_min[sessions], np.where(np.isnan(end), run.horizon_min, end), edges
-    )[0]
+    return {
+        "chats": phone_service(c, chats, scenario).totals(),
+        "session_min": span_integral(
+            c.answer_min[sessions], np.where(np.isnan(end), run.horizon_min, end), edges
+        ),
+    }
+
+
+def _chat_kpis(run: DeskRun, t: Totals, edges: np.ndarray) -> dict[str, float]:
+    """Chats offered at the front line, their service level (by ``service_level``'s definition),
+    ASA and abandonment, and the mean sessions a chatting agent held at once (session-minutes
+    over chatting-agent-minutes, in the window ``edges``), from :func:`_chat_totals`."""
+    rates = service_rates(t["chats"])
     seat_min = sum(span_integral(s, e, edges)[0] for s, e in run.chat_busy if len(s))
     return {
-        "chat_offered": float(chats.sum()),
-        "chat_service_level": p.service_level,
-        "chat_asa_s": p.asa_s,
-        "chat_abandon_rate": p.abandon_rate,
-        "chat_sessions_per_agent": _ratio(session_min, seat_min),
+        "chat_offered": float(t["chats"]["offered"]),
+        "chat_service_level": rates.service_level,
+        "chat_asa_s": rates.asa_s,
+        "chat_abandon_rate": rates.abandon_rate,
+        "chat_sessions_per_agent": _ratio(t["session_min"][0], seat_min),
     }
 
 
@@ -473,9 +614,9 @@ def daily_table(intervals: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
-def _phone_queue_spans(run: DeskRun) -> tuple[np.ndarray, np.ndarray]:
-    """Front-line phone queue stays ``[arrival, leaving the queue)`` (horizon if still waiting)."""
-    c = run.contacts
+def _phone_queue_spans(run: DeskRun, c: ContactTable) -> tuple[np.ndarray, np.ndarray]:
+    """Front-line phone queue stays ``[arrival, leaving the queue)`` (horizon if still waiting),
+    of the rows ``c``."""
     m = (c.tier == 1) & run.is_phone[c.type_code]
     end = np.where(c.outcome[m] == WAITING, run.horizon_min, c.arrival_min[m] + c.wait_min[m])
     return c.arrival_min[m], end
@@ -488,17 +629,67 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     over the interval, except the roster at the interval's start: ``agents_paid_tier*`` rostered
     and paid for, ``agents_available_tier*`` left after shrinkage (the agents the desk gets;
     ``agents_present_tier*`` adds those still finishing a contact after their roster ended).
+    Counts, waits and span integrals are accumulated over row chunks of the contact table.
     """
-    c = run.contacts
     plan = run.plan
     width = plan.interval_min
     starts = np.concatenate([plan.interval_starts(d) for d in plan.reported_days] + [np.empty(0)])
+    n = len(starts)
+    edges = np.empty(2 * n)
+    edges[0::2] = starts
+    edges[1::2] = starts + width
+    t = accumulate(
+        _interval_totals(run, scenario, c, start == 0, starts, width, edges)
+        for start, c in row_chunks(run.contacts)
+    )
+
+    def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+
+    p = t["phone"]
+    table = {
+        "interval_start_min": starts,
+        "day": (starts // 1440).astype(np.int64),
+        "offered": p["offered"],
+        "answered": p["answered"],
+        "answered_live": p["live"],
+        "abandoned": p["abandoned"],
+        "settled": p["settled"],
+        "answered_within_threshold": p["good"],
+        "service_level_denominator": p["counted"],
+        "service_level": share(p["good"], p["counted"]),
+        "asa_s": share(p["live_wait_s"], p["live"]),
+        "abandon_rate": share(p["abandoned"], p["settled"]),
+        "mean_time_to_abandon_s": share(p["abandoned_wait_s"], p["abandoned"]),
+        "targets_due": t["due"],
+        "targets_met": t["met"],
+        "within_target": share(t["met"], t["due"]),
+    }
+    for tier in (1, 2):
+        table[f"agents_paid_tier{tier}"] = step_at(*run.paid[tier], starts).astype(float)
+        table[f"agents_available_tier{tier}"] = step_at(*run.roster[tier], starts).astype(float)
+        table[f"agents_present_tier{tier}"] = step_integral(*run.present[tier], edges)[0::2] / width
+        table[f"agents_busy_tier{tier}"] = t["busy_min"][tier][0::2] / width
+    table["mean_queue_phone"] = t["queue_min"][0::2] / width
+    table["occupancy_tier1"] = share(table["agents_busy_tier1"], table["agents_present_tier1"])
+    return table
+
+
+def _interval_totals(
+    run: DeskRun,
+    scenario: Scenario,
+    c: ContactTable,
+    chats: bool,
+    starts: np.ndarray,
+    width: float,
+    edges: np.ndarray,
+) -> Totals:
+    """The totals :func:`interval_table` is made of, per interval, over the rows ``c``."""
     n = len(starts)
     idx = np.searchsorted(starts, c.arrival_min, side="right") - 1
     inside = idx >= 0
     inside[inside] = c.arrival_min[inside] < starts[idx[inside]] + width
     phone = inside & (c.tier == 1) & run.is_phone[c.type_code]
-    wait_s = c.wait_min * 60.0
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(idx[mask], minlength=n).astype(float)
@@ -506,54 +697,28 @@ def interval_table(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray]:
     def total(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
         return np.bincount(idx[mask], weights=values[mask], minlength=n)
 
-    def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-        return np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
-
-    p = phone_service(c, phone, scenario)
-    settled, abandoned, answered, live = p.settled, p.abandoned, p.answered, p.live
     due = np.zeros(len(c), dtype=bool)
     met = np.zeros(len(c), dtype=bool)
-    for type_due, type_met in _response_targets(run, scenario).values():
+    for type_due, type_met in _response_targets(run, scenario, c).values():
         due |= type_due
         met |= type_met
-    good, den = p.good, count(p.counted)
-    table = {
-        "interval_start_min": starts,
-        "day": (starts // 1440).astype(np.int64),
-        "offered": count(phone),
-        "answered": count(answered),
-        "answered_live": count(live),
-        "abandoned": count(abandoned),
-        "settled": count(settled),
-        "answered_within_threshold": count(good),
-        "service_level_denominator": den,
-        "service_level": share(count(good), den),
-        "asa_s": share(total(live, wait_s), count(live)),
-        "abandon_rate": share(count(abandoned), count(settled)),
-        "mean_time_to_abandon_s": share(total(abandoned, wait_s), count(abandoned)),
-        "targets_due": count(inside & due),
-        "targets_met": count(inside & met),
-        "within_target": share(count(inside & met), count(inside & due)),
+    return {
+        "phone": phone_service(c, phone, scenario).totals(count, total),
+        "due": count(inside & due),
+        "met": count(inside & met),
+        "busy_min": {
+            tier: span_integral(*_busy_spans(run, c, tier, chats), edges) for tier in (1, 2)
+        },
+        "queue_min": span_integral(*_phone_queue_spans(run, c), edges),
     }
-    edges = np.empty(2 * n)
-    edges[0::2] = starts
-    edges[1::2] = starts + width
-    for tier in (1, 2):
-        table[f"agents_paid_tier{tier}"] = step_at(*run.paid[tier], starts).astype(float)
-        table[f"agents_available_tier{tier}"] = step_at(*run.roster[tier], starts).astype(float)
-        table[f"agents_present_tier{tier}"] = step_integral(*run.present[tier], edges)[0::2] / width
-        table[f"agents_busy_tier{tier}"] = (
-            span_integral(*_busy_spans(run, tier), edges)[0::2] / width
-        )
-    table["mean_queue_phone"] = span_integral(*_phone_queue_spans(run), edges)[0::2] / width
-    table["occupancy_tier1"] = share(table["agents_busy_tier1"], table["agents_present_tier1"])
-    return table
 
 
-def _response_targets(run: DeskRun, scenario: Scenario) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per contact type with a response target, front-line contacts whose target has come
-    (answered, gave up, or older than the target at the horizon), and those that met it."""
-    c = run.contacts
+def _response_targets(
+    run: DeskRun, scenario: Scenario, c: ContactTable
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per contact type with a response target, front-line contacts of the rows ``c`` whose
+    target has come (answered, gave up, or older than the target at the horizon), and those that
+    met it."""
     masks = {}
     for type_name, target in scenario.standards.response_targets.items():
         mine = (c.tier == 1) & (c.type_code == run.type_names.index(type_name))

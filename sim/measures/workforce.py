@@ -16,6 +16,10 @@ Definitions, over the reporting window:
   attending, and in hours;
 * ``leavers``: agents who left at the midnights in the window; ``attrition_annual``: leavers over
   the mean staff, per 365 days; ``vacancy_share``: 1 − the mean staff over the establishment.
+
+What is counted contact by contact (handle time cut, and the daily table's talk time and
+first-contact resolution) is accumulated over row chunks of the contact table, as the headline
+measures are (:mod:`sim.measures.metrics`).
 """
 
 from __future__ import annotations
@@ -25,9 +29,16 @@ import math
 
 import numpy as np
 
-from sim.measures.metrics import overtime_minutes, reporting_window, step_integral
+from sim.measures.metrics import (
+    Totals,
+    accumulate,
+    overtime_minutes,
+    reporting_window,
+    row_chunks,
+    step_integral,
+)
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.records import ANSWERED, DeskRun
+from sim.model.records import ANSWERED, ContactTable, DeskRun
 from sim.scenario.scenario import Scenario
 
 
@@ -44,11 +55,10 @@ def workforce_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     for tier in (1, 2):
         p = tier_mean(run, pressure, tier)
         out[f"work_pressure_tier{tier}"] = float(p[inside].mean()) if inside.any() else math.nan
-    c = run.contacts
-    answered = (c.arrival_min >= win.start_min) & (c.outcome == ANSWERED)
-    factor = np.ones(len(c))
-    factor[run.cut[0]] = run.cut[1]
-    out["handle_time_cut"] = float(1.0 - factor[answered].mean()) if answered.any() else math.nan
+    t = accumulate(
+        _cut_totals(run, c, start, win.start_min) for start, c in row_chunks(run.contacts)
+    )
+    out["handle_time_cut"] = float(1.0 - _ratio(t["given"], t["answered"]))
     if run.standard is not None and len(times):
         out["time_standard_end"] = float(tier_mean(run, run.standard, 1)[-1])
     rostered = sum(step_integral(*s, edges)[0] for s in run.group_roster)
@@ -64,6 +74,23 @@ def workforce_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     if run.staff is not None:
         out.update(_staff_kpis(run, scenario, inside, win.start_min, win.end_min))
     return out
+
+
+def handle_factors(run: DeskRun, c: ContactTable, start: int) -> np.ndarray:
+    """The handle-time factor of each of the rows ``c``, rows ``start`` on of the run's table: 1
+    unless answered in a hurry."""
+    ids, factors = run.cut
+    factor = np.ones(len(c))
+    mine = (ids >= start) & (ids < start + len(c))
+    factor[ids[mine] - start] = factors[mine]
+    return factor
+
+
+def _cut_totals(run: DeskRun, c: ContactTable, start: int, from_min: float) -> Totals:
+    """Over the rows ``c`` (from row ``start``): contacts arriving from ``from_min`` answered, and
+    the sum of their handle-time factors."""
+    answered = (c.arrival_min >= from_min) & (c.outcome == ANSWERED)
+    return {"answered": answered.sum(), "given": handle_factors(run, c, start)[answered].sum()}
 
 
 def tier_mean(run: DeskRun, per_group: tuple[np.ndarray, ...], tier: int) -> np.ndarray:
@@ -136,21 +163,10 @@ def workforce_daily(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray] |
     if run.standard is not None:
         standard = tier_mean(run, run.standard, 1)
         table["time_standard_tier1"] = _daily_last(standard, times, edges)
-    c = run.contacts
-    day = np.searchsorted(edges, c.arrival_min, "right") - 1
-    answered = (c.outcome == ANSWERED) & (c.tier == 1) & (day >= 0) & (day < len(days))
-    phone = answered & run.is_phone[c.type_code]
-    talk = np.bincount(day[phone], weights=c.handle_min[phone], minlength=len(days))
-    table["phone_handle_min"] = _div(talk, np.bincount(day[phone], minlength=len(days)))
-    factor = np.ones(len(c))
-    factor[run.cut[0]] = run.cut[1]
-    given = np.bincount(day[answered], weights=factor[answered], minlength=len(days))
-    table["handle_time_cut"] = 1.0 - _div(given, np.bincount(day[answered], minlength=len(days)))
-    first = answered & (c.attempt == 1) & (c.resolved >= 0)
-    table["fcr_rate"] = _div(
-        np.bincount(day[first], weights=c.resolved[first] == 1, minlength=len(days)),
-        np.bincount(day[first], minlength=len(days)),
-    )
+    t = accumulate(_daily_totals(run, c, start, edges) for start, c in row_chunks(run.contacts))
+    table["phone_handle_min"] = _div(t["talk_min"], t["phone"])
+    table["handle_time_cut"] = 1.0 - _div(t["given"], t["answered"])
+    table["fcr_rate"] = _div(t["first_resolved"], t["first"])
     for g, name in enumerate(run.group_names):
         table[f"overtime_h.{name}"] = np.array(
             [
@@ -178,6 +194,26 @@ def workforce_daily(run: DeskRun, scenario: Scenario) -> dict[str, np.ndarray] |
                 table[f"{column}.{name}"] = values[at]
             table[f"establishment.{name}"] = np.full(len(days), staff.establishment[g])
     return table
+
+
+def _daily_totals(run: DeskRun, c: ContactTable, start: int, edges: np.ndarray) -> Totals:
+    """Per day (between ``edges``), over the rows ``c`` (from row ``start``): the front line's
+    answered contacts and the sum of their handle-time factors, its answered phone calls and
+    their talk time, and its first contacts answered and those resolved."""
+    n = len(edges) - 1
+    day = np.searchsorted(edges, c.arrival_min, "right") - 1
+    answered = (c.outcome == ANSWERED) & (c.tier == 1) & (day >= 0) & (day < n)
+    phone = answered & run.is_phone[c.type_code]
+    factor = handle_factors(run, c, start)
+    first = answered & (c.attempt == 1) & (c.resolved >= 0)
+    return {
+        "talk_min": np.bincount(day[phone], weights=c.handle_min[phone], minlength=n),
+        "phone": np.bincount(day[phone], minlength=n),
+        "given": np.bincount(day[answered], weights=factor[answered], minlength=n),
+        "answered": np.bincount(day[answered], minlength=n),
+        "first_resolved": np.bincount(day[first], weights=c.resolved[first] == 1, minlength=n),
+        "first": np.bincount(day[first], minlength=n),
+    }
 
 
 def _daily_mean(x: np.ndarray, day: np.ndarray, keep: np.ndarray, n: int) -> np.ndarray:

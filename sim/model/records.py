@@ -193,6 +193,12 @@ class ContactTable:
     def __len__(self) -> int:
         return len(self.arrival_min)
 
+    def rows(self, start: int, stop: int) -> ContactTable:
+        """Rows ``start`` to ``stop - 1`` as another table of views (no copy), as slicing."""
+        return ContactTable(
+            **{name: getattr(self, name)[start:stop] for name in ContactTable.__dataclass_fields__}
+        )
+
     @property
     def wait_min(self) -> np.ndarray:
         """Time in queue: until answered, abandoned or disconnected (NaN if still waiting)."""
