@@ -76,7 +76,7 @@ def workforce_kpis(run: DeskRun, scenario: Scenario) -> dict[str, float]:
     return out
 
 
-def handle_factors(run: DeskRun, c: ContactTable, start: int) -> np.ndarray:
+def _handle_factors(run: DeskRun, c: ContactTable, start: int) -> np.ndarray:
     """The handle-time factor of each of the rows ``c``, rows ``start`` on of the run's table: 1
     unless answered in a hurry."""
     ids, factors = run.cut
@@ -90,7 +90,7 @@ def _cut_totals(run: DeskRun, c: ContactTable, start: int, from_min: float) -> T
     """Over the rows ``c`` (from row ``start``): contacts arriving from ``from_min`` answered, and
     the sum of their handle-time factors."""
     answered = (c.arrival_min >= from_min) & (c.outcome == ANSWERED)
-    return {"answered": answered.sum(), "given": handle_factors(run, c, start)[answered].sum()}
+    return {"answered": answered.sum(), "given": _handle_factors(run, c, start)[answered].sum()}
 
 
 def tier_mean(run: DeskRun, per_group: tuple[np.ndarray, ...], tier: int) -> np.ndarray:
@@ -204,7 +204,7 @@ def _daily_totals(run: DeskRun, c: ContactTable, start: int, edges: np.ndarray) 
     day = np.searchsorted(edges, c.arrival_min, "right") - 1
     answered = (c.outcome == ANSWERED) & (c.tier == 1) & (day >= 0) & (day < n)
     phone = answered & run.is_phone[c.type_code]
-    factor = handle_factors(run, c, start)
+    factor = _handle_factors(run, c, start)
     first = answered & (c.attempt == 1) & (c.resolved >= 0)
     return {
         "talk_min": np.bincount(day[phone], weights=c.handle_min[phone], minlength=n),

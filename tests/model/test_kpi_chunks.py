@@ -18,7 +18,7 @@ import pytest
 from sim.experiments.channel_check import ChatDesk
 from sim.experiments.replications import post_process
 from sim.measures import metrics
-from sim.measures.metrics import kpi_info
+from sim.measures.metrics import kpi_info, row_chunks
 from sim.model.records import ContactTable, DeskRun
 from sim.model.replication import simulate
 from sim.model.rng import Streams
@@ -115,3 +115,4 @@ def test_rows_are_views_of_the_table() -> None:
         column = getattr(part, name)
         assert np.shares_memory(column, getattr(c, name))
         np.testing.assert_array_equal(column, getattr(c, name)[100:200])
+    assert [len(part) for _, part in row_chunks(c.rows(0, 0))] == [0]  # every measure has totals
