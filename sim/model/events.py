@@ -30,6 +30,14 @@ class EventClock(simpy.Environment):
     attribute behind SimPy's ``now`` property, to save a call per read.
     """
 
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        self.heap = self._queue
+        self.ids = self._eid
+        """The heap and the id counter, for the few calls made for every contact: they are
+        scheduled as :meth:`call_in` does, without the method call,
+        ``heappush(heap, (now + delay, NORMAL, next(ids), fn, arg))``."""
+
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
         """Schedule a SimPy ``event`` with ``priority`` after ``delay`` (as SimPy does)."""
         heappush(self._queue, (self._now + delay, priority, next(self._eid), fire, event))
