@@ -626,7 +626,7 @@ class Desk:
         key = self._child_key(self.log.key[parent], kind)
         when = self._arrival_time(self.env.now + delay_min, is_phone, key)
         if when is not None:
-            self.env.call_in(when - self.env.now, self._on_come_back, (parent, key))
+            self.env.call_later(when - self.env.now, self._on_come_back, (parent, key))
 
     def _on_come_back(self, due: tuple[int, int]) -> None:
         parent, key = due
@@ -663,7 +663,7 @@ class Desk:
         follow-up call (``follow_up_code``; ``complaint`` -1)."""
         when = self._arrival_time(max(when, self.env.now), self.types[k].is_realtime, key)
         if when is not None:
-            self.env.call_in(
+            self.env.call_later(
                 when - self.env.now, self._on_new_contact, (k, tier, customer, complaint, key)
             )
 
