@@ -194,9 +194,10 @@ class Desk:
         """Per group and contact type: does answering it count against the front line's email
         reservation (``routing.email_reserved_agents``)?"""
         self.heap, self.event_ids = self.env.heap, self.env.ids
-        self.talk_end, self.on_patience = self._on_talk_end, self._on_patience
+        self.talk_end, self.wrap_end = self._on_talk_end, self._agent_free
+        self.on_patience = self._on_patience
         """The clock's heap and ids, and the calls scheduled on it for every contact (the end
-        of talk, a patience clock), read once."""
+        of talk and of wrap-up, a patience clock), read once."""
         self.finished = array("i")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
@@ -581,7 +582,8 @@ class Desk:
                 log.follow_up[cid] = REPEAT
                 self._later(cid, m.repeat_delay(key), "repeat", is_phone=m.is_realtime)
         if m.wrap_min > 0.0:
-            self.env.call_in(m.wrap_min, self._agent_free, cid)
+            due = now + m.wrap_min  # as call_in computes it
+            heappush(self.heap, (due, NORMAL, next(self.event_ids), self.wrap_end, cid))
         else:
             self._agent_free(cid)
 
