@@ -40,9 +40,11 @@ import bisect
 import math
 from array import array
 from collections.abc import Callable, Generator, Sequence
+from heapq import heappush
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from sim.model.agents import Steps, staffing_steps, tier_sums
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan
@@ -105,6 +107,9 @@ class Desk:
             type_model(name, ct, self._duration) for name, ct in contact_types.items()
         ]
         self.is_phone_by_code = np.array([m.is_phone for m in self.types])
+        self.phone_by_code = [m.is_phone for m in self.types]
+        self.chat_by_code = [m.is_chat for m in self.types]
+        """Per contact type: phone? chat? (as lists, quick to read one by one)"""
         self.is_realtime_by_code = np.array([m.is_realtime for m in self.types])
         """Per contact type: phone or chat, judged by the customer against a wait in seconds."""
         complaint_types = (
@@ -129,6 +134,8 @@ class Desk:
         self.waiting_chat = d.waiting_chat
         groups = scenario.staffing.agent_groups.values()
         self.chats = ChatSeats(list(groups), self.log)
+        self.chat_seat_of = self.chats.seat_of
+        """The agent's seat each chat in a session holds (the same dict as the chat seats')."""
         factors = sorted(scenario.demand.patience_factor_by_queue_ahead.items())
         self.queue_ahead = [ahead for ahead, _ in factors]
         self.queue_factor = [f for _, f in factors]
@@ -186,6 +193,11 @@ class Desk:
         ]
         """Per group and contact type: does answering it count against the front line's email
         reservation (``routing.email_reserved_agents``)?"""
+        self.heap, self.event_ids = self.env.heap, self.env.ids
+        self.talk_end, self.wrap_end = self._on_talk_end, self._agent_free
+        self.on_patience = self._on_patience
+        """The clock's heap and ids, and the calls scheduled on it for every contact (the end
+        of talk and of wrap-up, a patience clock), read once."""
         self.finished = array("i")
         """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
         self.customers: CustomerBase | None = None
@@ -320,15 +332,13 @@ class Desk:
         """A contact reaches a tier: an idle agent of a group in its route answers (or, for a
         front-line caller, the answer may be delayed), or it queues (with a patience clock, and
         a timer for each later group in its route)."""
-        if self.types[k].is_chat:
+        if self.chat_by_code[k]:
             self._offer_chat(cid, k, tier, patience_min)
             return
         g = self.sole_group[tier][k]
         if g < 0:
             g = self.dispatch.idle_group(cid, self.routes[tier][k])
-        elif not self.pools[g].idle:
-            g = -1
-        if g >= 0:
+        if g >= 0 and self.pools[g].idle:
             if (
                 self.answer_delay_prob
                 and may_delay
@@ -348,7 +358,7 @@ class Desk:
             for after in delays:
                 if arrived + after > now + EPS_MIN:
                     self.env.call_in(arrived + after - now, self._on_overflow, (cid, k, tier))
-        if not self.types[k].is_phone:
+        if not self.phone_by_code[k]:
             self.waiting_email[tier] += 1
             return
         if tier == 1 and self.offers.offered[k] and self._takes_callback(cid, k):
@@ -359,7 +369,8 @@ class Desk:
             patience_min *= self.queue_factor[bisect.bisect_right(self.queue_ahead, ahead) - 1]
         self.waiting_phone[tier] += 1
         if patience_min != math.inf:
-            self.env.call_in(patience_min, self._on_patience, cid)
+            due = self.env._now + patience_min  # as call_in computes it
+            heappush(self.heap, (due, NORMAL, next(self.event_ids), self.on_patience, cid))
 
     def _offer_chat(self, cid: int, k: int, tier: int, patience_min: float) -> None:
         """A chat reaches a tier: the first group in its route (among those whose delay it has
@@ -500,8 +511,8 @@ class Desk:
                 return
         k = log.type_code[cid]
         now = self.env._now
-        chat = self.types[k].is_chat
-        if chat and cid not in self.chats.seat_of:  # a free agent takes a chat
+        chat = self.chat_by_code[k]
+        if chat and cid not in self.chat_seat_of:  # a free agent takes a chat
             self.chats.add(cid, self.chats.open(g, now))
         log.outcome[cid] = ANSWERED
         log.answer_min[cid] = now
@@ -523,9 +534,10 @@ class Desk:
             log.handle_min[cid] *= factor
         if self.counts_email[g][k]:
             self.dispatch.on_email += 1
-        self.env.call_in(log.handle_min[cid], self._on_talk_end, cid)
+        due = now + log.handle_min[cid]  # as call_in computes it
+        heappush(self.heap, (due, NORMAL, next(self.event_ids), self.talk_end, cid))
         if chat:  # more sessions while chats wait and the agent has room
-            seat = self.chats.seat_of[cid]
+            seat = self.chat_seat_of[cid]
             if self.chats.has_room(seat) and not self.pools[g].leaving:
                 nxt = self.dispatch.next_chat(g)
                 if nxt >= 0:
@@ -570,13 +582,14 @@ class Desk:
                 log.follow_up[cid] = REPEAT
                 self._later(cid, m.repeat_delay(key), "repeat", is_phone=m.is_realtime)
         if m.wrap_min > 0.0:
-            self.env.call_in(m.wrap_min, self._agent_free, cid)
+            due = now + m.wrap_min  # as call_in computes it
+            heappush(self.heap, (due, NORMAL, next(self.event_ids), self.wrap_end, cid))
         else:
             self._agent_free(cid)
 
     def _agent_free(self, cid: int) -> None:
         """The agent who handled ``cid`` takes the next contact, rests, or ends their shift."""
-        if cid in self.chats.seat_of:
+        if cid in self.chat_seat_of:
             self._end_session(cid)
             return
         g = self.log.group[cid]
@@ -615,7 +628,7 @@ class Desk:
         key = self._child_key(self.log.key[parent], kind)
         when = self._arrival_time(self.env.now + delay_min, is_phone, key)
         if when is not None:
-            self.env.call_in(when - self.env.now, self._on_come_back, (parent, key))
+            self.env.call_later(when - self.env.now, self._on_come_back, (parent, key))
 
     def _on_come_back(self, due: tuple[int, int]) -> None:
         parent, key = due
@@ -652,7 +665,7 @@ class Desk:
         follow-up call (``follow_up_code``; ``complaint`` -1)."""
         when = self._arrival_time(max(when, self.env.now), self.types[k].is_realtime, key)
         if when is not None:
-            self.env.call_in(
+            self.env.call_later(
                 when - self.env.now, self._on_new_contact, (k, tier, customer, complaint, key)
             )
 

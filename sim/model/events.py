@@ -30,6 +30,18 @@ class EventClock(simpy.Environment):
     attribute behind SimPy's ``now`` property, to save a call per read.
     """
 
+    def __init__(self, initial_time: float = 0, bucket_min: float = 60.0) -> None:
+        super().__init__(initial_time)
+        self.heap = self._queue
+        self.ids = self._eid
+        """The heap and the id counter, for the few calls made for every contact: they are
+        scheduled as :meth:`call_in` does, without the method call,
+        ``heappush(heap, (now + delay, NORMAL, next(ids), fn, arg))``."""
+        self.bucket_min = bucket_min
+        self.later: dict[int, list[tuple]] = {}
+        """Calls made with :meth:`call_later` that are not on the heap yet, by the bucket of
+        ``bucket_min`` minutes they are due in (bucket ``b`` starts at ``b * bucket_min``)."""
+
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
         """Schedule a SimPy ``event`` with ``priority`` after ``delay`` (as SimPy does)."""
         heappush(self._queue, (self._now + delay, priority, next(self._eid), fire, event))
@@ -38,6 +50,29 @@ class EventClock(simpy.Environment):
         """Call ``fn(arg)`` after ``delay`` minutes, where a ``Timeout(env, delay)`` with the
         callback would fire (the time is ``now + delay`` computed as SimPy does)."""
         heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), fn, arg))
+
+    def call_later(self, delay: float, fn: Callable[[Any], object], arg: Any) -> None:
+        """:meth:`call_in` for a call due in a later bucket of time (a contact coming back in
+        hours or days): it waits beside the heap, which stays small and quick, and is moved onto
+        it, as the entry :meth:`call_in` would have made, when its bucket begins. Its place in
+        the order of processing is the same."""
+        due = self._now + delay
+        entry = (due, NORMAL, next(self._eid), fn, arg)
+        bucket = int(due // self.bucket_min)
+        if due < (self._now // self.bucket_min + 1) * self.bucket_min:  # due in this bucket
+            heappush(self._queue, entry)
+        elif bucket in self.later:
+            self.later[bucket].append(entry)
+        else:
+            self.later[bucket] = [entry]
+            # moved at the bucket's start, before anything due then (its id is an extra one,
+            # which changes no other entry's order)
+            at = bucket * self.bucket_min
+            heappush(self._queue, (at, URGENT, next(self._eid), self._move_bucket, bucket))
+
+    def _move_bucket(self, bucket: int) -> None:
+        for entry in self.later.pop(bucket):
+            heappush(self._queue, entry)
 
     def call_now(self, fn: Callable[[Any], object], arg: Any) -> None:
         """Call ``fn(arg)`` now, before ordinary events due now, where SimPy would initialise a

@@ -10,9 +10,11 @@ holding a whole day as Python objects.
 
 from __future__ import annotations
 
+from heapq import heappush
 from typing import Protocol
 
 import numpy as np
+from simpy.events import NORMAL
 
 from sim.model.calendar import CalendarPlan
 from sim.model.desk_customers import CustomerBase
@@ -70,6 +72,10 @@ class PrimaryRelease:
         """Set up the random streams, then wait for the first open day."""
         desk = self.desk
         scenario, streams, plan = desk.scenario, desk.streams, desk.plan
+        # read once, not at every arrival
+        self.clock, self.heap, self.ids = desk.env, desk.env.heap, desk.env.ids
+        self.add, self.offer, self.release = desk.log.add, desk.offer, self._release
+        self.customers, self.complaint_codes = desk.customers, desk.complaint_codes
         # The burn-in draws from streams of its own, so the days from the start date on see the
         # same volumes and durations whatever the burn-in's length.
         burn_in_days = sum(1 for d in plan.days if d.index < 0)
@@ -137,17 +143,15 @@ class PrimaryRelease:
         """Contact ``i`` of the chunk of today's primary contacts arrives (and any due at the
         same time after it); the next is scheduled, or the next day awaited."""
         times, codes, handle, patience, u_resolve, who, keys = self.chunk
-        desk = self.desk
-        env, log, customers, offer = desk.env, desk.log, desk.customers, desk.offer
-        complaint_codes = desk.complaint_codes
+        add, offer, customers = self.add, self.offer, self.customers
         n = len(times)
         while True:
             t, k, c = times[i], codes[i], who[i]
             if customers is None or not customers.gone(c):  # not left since the draw
                 complaint = -1
-                if k in complaint_codes:  # a complaint about something other than the desk
+                if k in self.complaint_codes:  # a complaint about something outside the desk
                     complaint = customers.open_outside_complaint(c, t)  # type: ignore[union-attr]
-                cid = log.add(t, k, 1, 1, handle[i], u_resolve[i], -1, c, complaint, keys[i])
+                cid = add(t, k, 1, 1, handle[i], u_resolve[i], -1, c, complaint, keys[i])
                 offer(cid, k, 1, patience[i])
             i += 1
             if i == n:
@@ -156,6 +160,8 @@ class PrimaryRelease:
                     return
                 times, codes, handle, patience, u_resolve, who, keys = self.chunk
                 n, i = len(times), 0
-            if times[i] > env._now:
-                env.call_in(times[i] - env._now, self._release, i)
+            now = self.clock._now
+            if times[i] > now:  # as call_in schedules it
+                due = now + (times[i] - now)
+                heappush(self.heap, (due, NORMAL, next(self.ids), self.release, i))
                 return

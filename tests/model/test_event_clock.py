@@ -1,6 +1,7 @@
 """The desk's event clock processes what plain SimPy would, in the same order: calls scheduled
-with :meth:`EventClock.call_in` stand exactly where a ``Timeout`` with that callback would, beside
-generator processes and ordinary events, and ``run(until)`` stops where SimPy stops."""
+with :meth:`EventClock.call_in` or :meth:`EventClock.call_later` stand exactly where a ``Timeout``
+with that callback would, beside generator processes and ordinary events, and ``run(until)``
+stops where SimPy stops."""
 
 from __future__ import annotations
 
@@ -17,15 +18,17 @@ from sim.model.events import EventClock
 Plan = list[tuple[float, int]]  # (delay, how many more timers each firing schedules)
 
 
-def trace(env: simpy.Environment, plan: Plan, with_calls: bool) -> list[tuple[float, str]]:
+def trace(env: simpy.Environment, plan: Plan, how: str) -> list[tuple[float, str]]:
     """Timers that schedule further timers, a process that ticks and a process that waits for
     an event another one succeeds, all writing what ran when."""
     seen: list[tuple[float, str]] = []
     delays = iter(plan * 50)
 
     def later(delay: float, name: str, fn: Callable[[Any], None]) -> None:
-        if with_calls:
+        if how == "call_in":
             env.call_in(delay, fn, name)  # type: ignore[attr-defined]
+        elif how == "call_later":
+            env.call_later(delay, fn, name)  # type: ignore[attr-defined]
         else:
             simpy.events.Timeout(env, delay, name).callbacks.append(lambda e: fn(e.value))
 
@@ -73,8 +76,12 @@ def trace(env: simpy.Environment, plan: Plan, with_calls: bool) -> list[tuple[fl
     )
 )
 def test_calls_run_where_simpy_timeouts_would(plan: Plan) -> None:
-    """Ties in time included (delays on a grid shared with the ticker and the stop)."""
-    assert trace(EventClock(), plan, with_calls=True) == trace(simpy.Environment(), plan, False)
+    """Ties in time included (delays on a grid shared with the ticker, the stop and the buckets
+    of :meth:`EventClock.call_later`)."""
+    simpy_order = trace(simpy.Environment(), plan, "timeout")
+    assert trace(EventClock(), plan, "call_in") == simpy_order
+    for bucket_min in (1.0, 2.0, 3.0):
+        assert trace(EventClock(bucket_min=bucket_min), plan, "call_later") == simpy_order
 
 
 def test_run_until_stops_where_simpy_stops() -> None:
