@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.experiments.replications import ScenarioResult, run_scenario
-from sim.measures.metrics import Estimate, estimate, kpi_info
+from sim.measures.estimates import Estimate, estimate
+from sim.measures.metrics import kpi_info
 from sim.scenario.scenario import Scenario
 
 BETTER, WORSE, SAME = "better", "worse", "no significant difference"

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 from sim.experiments.replications import ScenarioResult, run_scenario
-from sim.measures.metrics import Estimate
+from sim.measures.estimates import Estimate
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.scenario import Scenario
 

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from scipy import stats
 
 from sim.experiments.replications import run_scenario
-from sim.measures.metrics import CI_LEVEL, Estimate, estimate
+from sim.measures.estimates import CI_LEVEL, Estimate, estimate
 from sim.measures.targets import reported_days, target_values
 from sim.scenario.editing import check_writable, write_in_place
 from sim.scenario.errors import InputError

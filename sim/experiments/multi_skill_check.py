@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sim.experiments.replications import ScenarioResult, run_scenario
-from sim.measures.metrics import estimate
+from sim.measures.estimates import estimate
 from sim.queueing.multi_skill import MultiSkillDesk, MultiSkillKpis, solve_multi_skill
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.scenario import Scenario

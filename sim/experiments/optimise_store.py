@@ -25,7 +25,7 @@ import yaml
 from sim.experiments.optimise import KEPT_KPIS, Known, Optimisation, optimise
 from sim.experiments.optimise_spec import OptimiseSpec, load_optimise, spec_candidates
 from sim.experiments.store import atomic_write_bytes
-from sim.measures.metrics import kpi_estimate
+from sim.measures.estimates import kpi_estimate
 from sim.scenario.errors import InputError
 from sim.scenario.loading import scenario_hash
 

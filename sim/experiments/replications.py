@@ -19,15 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from sim.measures.estimates import Estimate, StandardResult, scorecard, summarise
 from sim.measures.groups import group_kpis
-from sim.measures.metrics import (
-    Estimate,
-    StandardResult,
-    interval_table,
-    replication_kpis,
-    scorecard,
-    summarise,
-)
+from sim.measures.metrics import interval_table, replication_kpis
 from sim.measures.value import customer_kpis
 from sim.measures.workforce import workforce_daily, workforce_kpis
 from sim.model.records import ContactTable, CustomerRun, DeskRun

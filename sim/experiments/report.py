@@ -19,7 +19,8 @@ from sim.experiments.sensitivity import DIFFERENCE, Analysis, outputs
 from sim.experiments.sensitivity_spec import Sensitivity
 from sim.experiments.sweep_spec import short_names, value_text
 from sim.experiments.sweep_summary import KEY_KPIS, MeanCI, SweepSummary, direction_text
-from sim.measures.metrics import Estimate, estimate, kpi_estimate, kpi_info
+from sim.measures.estimates import Estimate, estimate, kpi_estimate
+from sim.measures.metrics import kpi_info
 from sim.measures.value import money_text
 from sim.scenario.desk import WEEKDAYS
 from sim.scenario.staffing import ShiftRoster

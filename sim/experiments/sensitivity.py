@@ -56,7 +56,8 @@ from sim.experiments.sweep import (
     execute_sweep,
 )
 from sim.experiments.sweep_spec import Sweep, point_id
-from sim.measures.metrics import CI_LEVEL, Estimate, estimate, kpi_estimate, kpi_info
+from sim.measures.estimates import CI_LEVEL, Estimate, estimate, kpi_estimate
+from sim.measures.metrics import kpi_info
 from sim.scenario.errors import InputError, ScenarioError
 
 VALUE, DIFFERENCE = "value", "difference"

@@ -25,7 +25,8 @@ from typing import Any
 
 from sim.experiments.store import atomic_write_bytes
 from sim.experiments.sweep_spec import Point, Sweep, value_text
-from sim.measures.metrics import CI_LEVEL, kpi_info
+from sim.measures.estimates import CI_LEVEL
+from sim.measures.metrics import kpi_info
 
 DEFAULT_RANKS = ("net_value", "service_level")
 """The default ranking KPI: the first of these the results have."""

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from sim.measures.metrics import CI_LEVEL, step_at
+from sim.measures.estimates import CI_LEVEL
+from sim.measures.integrals import step_at
 from sim.model.agents import staffing_steps
 from sim.model.arrivals import interval_rates
 from sim.model.calendar import MINUTES_PER_DAY, CalendarPlan

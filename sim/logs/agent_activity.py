@@ -43,7 +43,7 @@ import pandas as pd
 from sim.logs.arrival_fits import ArrivalFit, IntervalGrid
 from sim.logs.contact_log import SERVED
 from sim.logs.duty_rule import IDLE_MAX_OPTIONS_MIN, SLACK_OPTIONS_MIN
-from sim.measures.metrics import span_integral
+from sim.measures.integrals import span_integral
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from sim.logs.forecast import ALL_TYPES
 from sim.logs.holidays import HolidayCalendar
 from sim.logs.log_schema import LogError, LogSchema
 from sim.logs.observed import Period, scenario_type_of
-from sim.measures.metrics import step_integral
+from sim.measures.integrals import step_integral
 from sim.model.agents import staffing_steps
 from sim.model.calendar import CalendarPlan
 from sim.scenario.desk import WEEKDAYS

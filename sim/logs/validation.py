@@ -73,7 +73,7 @@ from sim.logs.modes import MODES
 from sim.logs.observed import BOOTSTRAP, HOURS, MEASURES, OFFERED, Period, measures, observe
 from sim.logs.plan import DeskInputs, forecast_inputs, planned_inputs, trace_inputs
 from sim.logs.resimulate import resimulate
-from sim.measures.metrics import CI_LEVEL, estimate
+from sim.measures.estimates import CI_LEVEL, estimate
 from sim.scenario.scenario import Scenario
 
 SOURCES = ("observed", "simulated", "erlang_a")

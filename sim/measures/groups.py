@@ -23,16 +23,9 @@ import math
 
 import numpy as np
 
-from sim.measures.metrics import (
-    Totals,
-    accumulate,
-    busy_spans,
-    phone_service,
-    row_chunks,
-    service_rates,
-    span_integral,
-    step_integral,
-)
+from sim.measures.chunks import Totals, accumulate, row_chunks
+from sim.measures.integrals import span_integral, step_integral
+from sim.measures.metrics import busy_spans, phone_service, service_rates
 from sim.model.records import ANSWERED, ContactTable, DeskRun
 from sim.scenario.scenario import Scenario
 

@@ -23,27 +23,25 @@ Definitions used in every report:
   has passed.
 
 One replication's measures are accumulated over row chunks of its contact table
-(:data:`KPI_CHUNK_ROWS` rows at a time): each chunk gives counts, sums of waits and span integrals
-(busy agent-minutes, queue-minutes; an integral over a union of spans is the sum of the parts'),
-which add up; rates and means are taken from the totals at the end. Their temporaries (masks,
-waits, spans) are thus bounded by a chunk rather than growing with the table, which for a year
-of a large desk would nearly double the memory the records take. A table of one chunk gives
-exactly the values of a single pass; longer ones the same up to the order of summation.
+(:mod:`sim.measures.chunks`), so their temporaries stay bounded however long the run: a table of
+one chunk gives exactly the values of a single pass, longer ones the same up to the order of
+summation.
 
 Across replications, each measure is the mean of the per-replication values with a Student-t 95%
-confidence interval.
+confidence interval (:mod:`sim.measures.estimates`).
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
+from sim.measures.chunks import Totals, accumulate, row_chunks
+from sim.measures.integrals import span_integral, step_at, step_integral
 from sim.model.records import (
     ABANDONED,
     ANSWERED,
@@ -57,8 +55,6 @@ from sim.model.records import (
     DeskRun,
 )
 from sim.scenario.scenario import Scenario
-
-CI_LEVEL = 0.95
 
 
 @dataclass(frozen=True)
@@ -204,86 +200,7 @@ def kpi_info(name: str) -> KpiInfo:
     return KPIS[name]
 
 
-# --- time integrals ------------------------------------------------------------------------------
-
-
-def span_integral(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Integral of the number of open spans ``[start, end)`` over each ``[edges[i], edges[i+1])``.
-
-    With spans = queue stays it gives queue-minutes per interval; with spans = busy periods,
-    busy agent-minutes. Vectorised: ``F(x) = Σ_{s<x} (x − s) − Σ_{e<x} (x − e)``.
-    """
-    s = np.sort(starts)
-    e = np.sort(ends)
-    cs = np.concatenate([[0.0], np.cumsum(s)])
-    ce = np.concatenate([[0.0], np.cumsum(e)])
-    ns = np.searchsorted(s, edges, side="left")
-    ne = np.searchsorted(e, edges, side="left")
-    cumulative = (edges * ns - cs[ns]) - (edges * ne - ce[ne])
-    return np.diff(cumulative)
-
-
-def step_integral(times: np.ndarray, levels: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Integral of a step function (``levels[i]`` from ``times[i]``) over each edge interval."""
-    area = np.concatenate([[0.0], np.cumsum(levels[:-1] * np.diff(times))])
-    j = np.clip(np.searchsorted(times, edges, side="right") - 1, 0, len(times) - 1)
-    cumulative = area[j] + levels[j] * (edges - times[j])
-    return np.diff(cumulative)
-
-
-def step_at(times: np.ndarray, levels: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Value of a step function at the given times."""
-    return levels[np.clip(np.searchsorted(times, at, side="right") - 1, 0, len(times) - 1)]
-
-
-def overtime_minutes(
-    present: tuple[np.ndarray, np.ndarray],
-    attending: tuple[np.ndarray, np.ndarray],
-    start: float,
-    end: float,
-) -> float:
-    """Agent-minutes present beyond those attending by the roster within ``[start, end]`` (one
-    group's step functions): agents finishing a contact after their shift, or kept on."""
-    times = np.union1d(present[0], attending[0])
-    times = np.unique(np.clip(np.concatenate([times, [start, end]]), start, end))
-    mids = times[:-1]
-    return float(
-        np.sum(np.maximum(step_at(*present, mids) - step_at(*attending, mids), 0) * np.diff(times))
-    )
-
-
 # --- per-replication measures --------------------------------------------------------------------
-
-
-KPI_CHUNK_ROWS = 1 << 18
-"""Contact rows the per-contact measures take at a time. Each chunk's temporaries (waits,
-a dozen boolean masks, interval indices, spans sorted) take about 80 bytes per row of the chunk,
-some 20 MB, whatever the length of the table; over a whole year of a large desk at once they
-would come to nearly as much again as the records themselves."""
-
-Totals = dict[Any, Any]
-"""A chunk's additive totals: counts, sums and span integrals (numbers or arrays), or dicts
-of them."""
-
-
-def row_chunks(table: ContactTable) -> Iterator[tuple[int, ContactTable]]:
-    """The table in runs of :data:`KPI_CHUNK_ROWS` rows, as ``(first row, rows)`` (an empty table
-    is one empty chunk, so that every measure has its totals)."""
-    size = KPI_CHUNK_ROWS
-    for start in range(0, max(len(table), 1), size):
-        yield start, table.rows(start, start + size)
-
-
-def accumulate(parts: Iterable[Totals]) -> Totals:
-    """The chunks' totals added up, key by key (all chunks give the same keys); a single chunk's
-    own totals, unchanged, when there is one."""
-    return functools.reduce(_add, parts)
-
-
-def _add(a: Any, b: Any) -> Any:
-    if isinstance(a, dict):
-        return {key: _add(value, b[key]) for key, value in a.items()}
-    return a + b
 
 
 @dataclass(frozen=True)
@@ -727,136 +644,3 @@ def _response_targets(
         )
         masks[type_name] = (due, mine & (c.outcome == ANSWERED) & (c.wait_min <= target.within_min))
     return masks
-
-
-# --- across replications -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A measure across replications: mean and confidence interval."""
-
-    mean: float
-    ci_low: float
-    ci_high: float
-    n: int
-
-    def as_dict(self) -> dict[str, float]:
-        """``{"mean", "ci_low", "ci_high"}`` for JSON output."""
-        return {"mean": self.mean, "ci_low": self.ci_low, "ci_high": self.ci_high}
-
-
-def estimate(
-    values: Sequence[float], level: float = CI_LEVEL, lower: float = 0.0, upper: float = math.inf
-) -> Estimate:
-    """Mean and Student-t confidence interval of independent replication values (NaNs dropped).
-
-    The interval is cut to the measure's possible range: ``[0, 1]`` for shares, ``[0, ∞)`` for
-    counts and times; money may be negative.
-    """
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    if len(x) == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    mean = float(x.mean())
-    if len(x) == 1:
-        return Estimate(mean, math.nan, math.nan, 1)
-    from scipy import special  # Student's t quantile, as scipy.stats.t.ppf computes it
-
-    half = float(special.stdtrit(len(x) - 1, 0.5 + level / 2) * x.std(ddof=1) / math.sqrt(len(x)))
-    return Estimate(mean, max(mean - half, lower), min(mean + half, upper), len(x))
-
-
-def kpi_estimate(name: str, values: Sequence[float]) -> Estimate:
-    """One KPI's :class:`Estimate` over replications, its interval cut to the KPI's possible
-    range (shares in [0, 1], counts and times non-negative, money unbounded)."""
-    bounds = {"share": (0.0, 1.0), "money": (-math.inf, math.inf)}
-    return estimate(values, CI_LEVEL, *bounds.get(kpi_info(name).unit, (0.0, math.inf)))
-
-
-def summarise(per_replication: Sequence[Mapping[str, float]]) -> dict[str, Estimate]:
-    """KPI name → :func:`kpi_estimate`, over replications."""
-    return {
-        name: kpi_estimate(name, [r[name] for r in per_replication]) for name in per_replication[0]
-    }
-
-
-@dataclass(frozen=True)
-class StandardResult:
-    """One line of the standards scorecard."""
-
-    standard: str
-    kpi: str
-    target: float
-    higher_is_better: bool
-    estimate: Estimate
-
-    @property
-    def status(self) -> str:
-        """``met`` / ``not met`` when the whole CI is on one side of the target, else
-        ``inconclusive`` (more replications would tell)."""
-        e = self.estimate
-        lo, hi = (e.ci_low, e.ci_high) if e.n > 1 else (e.mean, e.mean)
-        if math.isnan(e.mean):
-            return "no data"
-        if self.higher_is_better:
-            return "met" if lo >= self.target else "not met" if hi < self.target else "inconclusive"
-        return "met" if hi <= self.target else "not met" if lo > self.target else "inconclusive"
-
-
-def scorecard(scenario: Scenario, kpis: Mapping[str, Estimate]) -> list[StandardResult]:
-    """Score the scenario's standards against the estimated KPIs."""
-    std = scenario.standards
-    sl = scenario.service_level
-    rows = [
-        StandardResult(
-            f"service level ({sl.describe()})",
-            "service_level",
-            std.service_level_target,
-            True,
-            kpis["service_level"],
-        ),
-        StandardResult(
-            "abandonment rate", "abandon_rate", std.max_abandon_rate, False, kpis["abandon_rate"]
-        ),
-    ]
-    for type_name, target in std.response_targets.items():
-        rows.append(
-            StandardResult(
-                f"{type_name} answered within {target.within_min:g} min",
-                f"within_target.{type_name}",
-                target.target_fraction,
-                True,
-                kpis[f"within_target.{type_name}"],
-            )
-        )
-    if "complaint_rate_monthly" in kpis:
-        rows.append(
-            StandardResult(
-                "monthly complaint rate",
-                "complaint_rate_monthly",
-                std.max_monthly_complaint_rate,
-                False,
-                kpis["complaint_rate_monthly"],
-            )
-        )
-        received = scenario.recovery.clock_starts == "received"
-        clock = "from receipt" if received else "from the problem"
-        rows.append(
-            StandardResult(
-                f"complaints resolved within {std.complaint_resolution_h:g} h ({clock})",
-                "complaints_resolved_on_time",
-                std.complaint_resolution_target,
-                True,
-                kpis["complaints_resolved_on_time"],
-            )
-        )
-    staff_lines = (
-        ("agent time on overtime", "overtime_share", std.max_overtime_share, False),
-        ("staff turnover per year", "attrition_annual", std.max_annual_attrition, False),
-        ("staff satisfaction index", "staff_satisfaction", std.min_staff_satisfaction, True),
-    )
-    for standard, kpi, target, higher in staff_lines:
-        if kpi in kpis:
-            rows.append(StandardResult(standard, kpi, target, higher, kpis[kpi]))
-    return rows

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.measures.metrics import overtime_minutes, reporting_window, step_integral
+from sim.measures.integrals import overtime_minutes, step_integral
+from sim.measures.metrics import reporting_window
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.customers import (
     FRONT_LINE,

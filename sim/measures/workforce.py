@@ -29,14 +29,9 @@ import math
 
 import numpy as np
 
-from sim.measures.metrics import (
-    Totals,
-    accumulate,
-    overtime_minutes,
-    reporting_window,
-    row_chunks,
-    step_integral,
-)
+from sim.measures.chunks import Totals, accumulate, row_chunks
+from sim.measures.integrals import overtime_minutes, step_integral
+from sim.measures.metrics import reporting_window
 from sim.model.calendar import MINUTES_PER_DAY
 from sim.model.records import ANSWERED, ContactTable, DeskRun
 from sim.scenario.scenario import Scenario

@@ -10,7 +10,7 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
-from sim.measures.metrics import CI_LEVEL
+from sim.measures.estimates import CI_LEVEL
 from sim.plotting.data import Table
 from sim.plotting.labels import Lang
 from sim.plotting.style import (

@@ -21,7 +21,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from sim.experiments.replications import ScenarioResult
-from sim.measures.metrics import Estimate, kpi_info
+from sim.measures.estimates import Estimate
+from sim.measures.metrics import kpi_info
 from sim.model.satisfaction import complaint_retention
 from sim.plotting import data
 from sim.plotting.data import RunData, RunInfo, Table

@@ -5,7 +5,7 @@ Parquet
 tables, not the per-contact files). The other functions turn per-replication tables into a mean
 and confidence interval per group (interval of the day, day, ...), always the same way: the
 measure is computed within each replication first (a rate from the replication's pooled counts),
-then :func:`sim.measures.metrics.estimate` gives the mean and Student-t interval across
+then :func:`sim.measures.estimates.estimate` gives the mean and Student-t interval across
 replications.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.measures.metrics import CI_LEVEL, Estimate, estimate
+from sim.measures.estimates import CI_LEVEL, Estimate, estimate
 from sim.model.customers import REASONS
 from sim.scenario.errors import InputError
 from sim.scenario.scenario import Scenario
@@ -125,7 +125,7 @@ def _read_table(file: Path) -> pd.DataFrame:
 
 
 def summary_estimate(summary: Table, kpi: str) -> Estimate:
-    """One KPI's row of ``summary.parquet`` as an :class:`~sim.measures.metrics.Estimate`."""
+    """One KPI's row of ``summary.parquet`` as an :class:`~sim.measures.estimates.Estimate`."""
     df = pd.DataFrame(summary).set_index("kpi")
     row = df.loc[kpi]
     return Estimate(

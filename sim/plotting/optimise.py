@@ -12,7 +12,8 @@ import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
-from sim.measures.metrics import CI_LEVEL, kpi_info
+from sim.measures.estimates import CI_LEVEL
+from sim.measures.metrics import kpi_info
 from sim.plotting.labels import Lang, kpi_label, label
 from sim.plotting.style import (
     BLUE,

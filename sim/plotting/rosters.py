@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
 from sim.experiments.week_profile import WeekServiceLevel
-from sim.measures.metrics import CI_LEVEL
+from sim.measures.estimates import CI_LEVEL
 from sim.plotting.labels import Lang, label
 from sim.plotting.style import (
     BAND_ALPHA,

@@ -29,7 +29,8 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from sim.experiments.sensitivity import DIFFERENCE, VALUE
 from sim.experiments.sweep import sweep_currency
-from sim.measures.metrics import CI_LEVEL, kpi_info
+from sim.measures.estimates import CI_LEVEL
+from sim.measures.metrics import kpi_info
 from sim.plotting.labels import Lang, kpi_name, unit_text
 from sim.plotting.style import (
     BLUE,

@@ -27,7 +27,8 @@ from matplotlib.transforms import Bbox
 
 from sim.experiments.sweep import sweep_command, sweep_currency
 from sim.experiments.sweep_spec import value_text
-from sim.measures.metrics import CI_LEVEL, kpi_info
+from sim.measures.estimates import CI_LEVEL
+from sim.measures.metrics import kpi_info
 from sim.measures.value import money_text
 from sim.plotting.data import Table
 from sim.plotting.labels import Lang, kpi_label

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from sim.experiments.erlang_check import StationaryDesk
 from sim.experiments.replications import run_replication
-from sim.measures.metrics import step_at
+from sim.measures.integrals import step_at
 from sim.model import replication
 from sim.model.records import ANSWERED, DeskRun
 from sim.model.rng import Streams

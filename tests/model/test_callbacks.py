@@ -16,7 +16,7 @@ import pytest
 
 from sim.experiments.channel_check import CallbackDesk
 from sim.experiments.replications import run_replication, run_scenario
-from sim.measures.metrics import estimate
+from sim.measures.estimates import estimate
 from sim.model import replication
 from sim.model.records import (
     ABANDONED,

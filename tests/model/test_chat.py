@@ -15,7 +15,8 @@ import numpy as np
 
 from sim.experiments.channel_check import ChatDesk
 from sim.experiments.replications import run_scenario
-from sim.measures.metrics import estimate, step_at
+from sim.measures.estimates import estimate
+from sim.measures.integrals import step_at
 from sim.model import replication
 from sim.model.records import ANSWERED
 from sim.model.rng import Streams

@@ -17,7 +17,7 @@ from sim.experiments.compare import (
     replications_for_precision,
 )
 from sim.experiments.replications import run_scenario
-from sim.measures.metrics import estimate
+from sim.measures.estimates import estimate
 from tests.scenarios import busy_desk
 
 MORE_AGENTS = {"staffing": {"tier1": {"kind": "fixed", "agents": 9}}}

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.measures.metrics import step_at
+from sim.measures.integrals import step_at
 from sim.model import replication
 from sim.model.records import (
     ABANDONED,

@@ -5,7 +5,7 @@ tables) adds up counts, sums and span integrals over chunks of the contact table
 a thousand rows over tens of thousands of contacts, counts must come out exactly as in one
 chunk, and rates and means to floating-point summation order (1e-12 relative). Measures made of
 span integrals (busy agents, queue length, occupancy, chat sessions) carry the rounding of
-:func:`~sim.measures.metrics.span_integral` itself, whose cumulative sums of clock times
+:func:`~sim.measures.integrals.span_integral` itself, whose cumulative sums of clock times
 round at about 1e-8 of an agent over a planning interval: they are held to 1e-6 absolute
 (agents, callers or shares).
 """
@@ -17,8 +17,9 @@ import pytest
 
 from sim.experiments.channel_check import ChatDesk
 from sim.experiments.replications import post_process
-from sim.measures import metrics
-from sim.measures.metrics import kpi_info, row_chunks
+from sim.measures import chunks
+from sim.measures.chunks import row_chunks
+from sim.measures.metrics import kpi_info
 from sim.model.records import ContactTable, DeskRun
 from sim.model.replication import simulate
 from sim.model.rng import Streams
@@ -93,9 +94,9 @@ def test_measures_over_many_chunks_are_those_of_one(
     scenario: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run = simulate(scenario, Streams(5, 0))
-    assert 20 * SMALL_CHUNK < len(run.contacts) <= metrics.KPI_CHUNK_ROWS
+    assert 20 * SMALL_CHUNK < len(run.contacts) <= chunks.KPI_CHUNK_ROWS
     one = measures(run, scenario)
-    monkeypatch.setattr(metrics, "KPI_CHUNK_ROWS", SMALL_CHUNK)
+    monkeypatch.setattr(chunks, "KPI_CHUNK_ROWS", SMALL_CHUNK)
     many = measures(run, scenario)
     assert list(many) == list(one)
     for name, value in one.items():

@@ -33,7 +33,7 @@ from scipy import stats
 
 from sim.experiments.erlang_check import StationaryDesk
 from sim.experiments.replications import run_scenario
-from sim.measures.metrics import estimate
+from sim.measures.estimates import estimate
 from sim.queueing import erlang_a_kpis
 
 MEASURES = {

@@ -13,13 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.experiments.replications import run_replication
-from sim.measures.metrics import (
-    Estimate,
-    overtime_minutes,
-    replication_kpis,
-    scorecard,
-    step_at,
-)
+from sim.measures.estimates import Estimate, scorecard
+from sim.measures.integrals import overtime_minutes, step_at
+from sim.measures.metrics import replication_kpis
 from sim.model import replication
 from sim.model.calendar import CalendarPlan
 from sim.model.records import ANSWERED, DeskRun

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.experiments.replications import run_replication
-from sim.measures.metrics import step_at, step_integral
+from sim.measures.integrals import step_at, step_integral
 from sim.model import replication
 from sim.model.agents import AgentPool
 from sim.model.calendar import CalendarPlan

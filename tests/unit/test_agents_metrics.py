@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.measures.metrics import span_integral, step_at, step_integral
+from sim.measures.integrals import span_integral, step_at, step_integral
 from sim.model.agents import AgentPool, staffing_steps
 from sim.model.calendar import CalendarPlan
 from sim.scenario.scenario import Scenario
@@ -112,7 +112,7 @@ def test_queueing_rosters_are_front_line_only() -> None:
 
 
 def test_intervals_are_cut_to_each_kpis_range() -> None:
-    from sim.measures.metrics import summarise
+    from sim.measures.estimates import summarise
 
     reps = [
         {"net_value": v, "service_level": s, "asa_s": a}
