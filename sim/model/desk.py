@@ -199,7 +199,8 @@ class Desk:
         """The clock's heap and ids, and the calls scheduled on it for every contact (the end
         of talk and of wrap-up, a patience clock), read once."""
         self.finished = array("i")
-        """Ids of contacts in the order they finished (talk ended, or the caller gave up)."""
+        """Ids of contacts in the order they finished (talk ended, or the caller gave up), for
+        the customer base (not kept without one)."""
         self.customers: CustomerBase | None = None
         self.follow_up_code = self.type_code(FOLLOW_UP) if FOLLOW_UP in self.type_names else -1
         self.callback_code = self.type_code(CALLBACK) if CALLBACK in self.type_names else -1
@@ -487,7 +488,8 @@ class Desk:
         log = self.log
         now = self.env.now
         log.outcome[cid], log.end_min[cid] = outcome, now
-        self.finished.append(cid)
+        if self.customers is not None:
+            self.finished.append(cid)
         k = log.type_code[cid]
         m = self.types[k]
         key = log.key[cid]
@@ -548,7 +550,8 @@ class Desk:
         log = self.log
         now = self.env._now
         log.end_min[cid] = now
-        self.finished.append(cid)
+        if self.customers is not None:
+            self.finished.append(cid)
         k = log.type_code[cid]
         m = self.types[k]
         resolve = self.resolve_prob[log.group[cid]][k]
