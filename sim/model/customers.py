@@ -718,15 +718,17 @@ class CustomerModel:
     def _end_of_day(self, now: float) -> None:
         cfg = self.cfg
         wom = cfg.word_of_mouth
-        sat = decayed(
-            self.sat[: self.n],
-            (now - self.sat_t[: self.n]) / 1440.0,
-            cfg.satisfaction.half_life_days,
+        sat_cfg = cfg.satisfaction
+        # satisfaction only decays towards neutral: only customers above the advocates' mark
+        # (which is positive) can be advocates now, and only the dissatisfied recover
+        maybe = np.flatnonzero(
+            (self.sat[: self.n] > sat_cfg.advocate_above) | self.dissatisfied[: self.n]
         )
-        staying = (self.status[: self.n] == ACTIVE) & ~self.leaving[: self.n]
-        advocates = int((staying & (sat > cfg.satisfaction.advocate_above)).sum())
-        recovered = self.dissatisfied[: self.n] & (sat >= cfg.satisfaction.dissatisfied_below)
-        self.dissatisfied[: self.n][recovered] = False
+        sat = decayed(self.sat[maybe], (now - self.sat_t[maybe]) / 1440.0, sat_cfg.half_life_days)
+        staying = (self.status[maybe] == ACTIVE) & ~self.leaving[maybe]
+        advocates = int((staying & (sat > sat_cfg.advocate_above)).sum())
+        recovered = self.dissatisfied[maybe] & (sat >= sat_cfg.dissatisfied_below)
+        self.dissatisfied[maybe[recovered]] = False
         self.listeners *= math.exp(-1.0 / wom.effect_days)
         if self.burning_in:  # hold the base at its size until the start date
             acquired = max(self.initial - self.n_active, 0)

@@ -104,12 +104,13 @@ class Keyed:
     def numbered_keys(self, ids: np.ndarray) -> np.ndarray:
         """``keys(ids)`` of identities numbered 0, 1, 2, ... (the customers), each worked out
         once: every day draws on every account's key."""
-        known = len(self.numbered)
-        needed = int(ids.max()) + 1 if len(ids) else 0
-        if needed > known:
-            more = np.arange(known, max(needed, 2 * known))
+        try:
+            return self.numbered[ids]
+        except IndexError:  # new numbers: work out at least twice as many as known
+            known = len(self.numbered)
+            more = np.arange(known, max(int(ids.max()) + 1, 2 * known))
             self.numbered = np.concatenate([self.numbered, self.keys(more)])
-        return self.numbered[ids]
+            return self.numbered[ids]
 
     @staticmethod
     def uniforms(keys: np.ndarray, what: int | tuple[int, ...]) -> np.ndarray:
