@@ -577,7 +577,7 @@ class CustomerModel:
         if not len(finished):
             return
         customers = _numpy(log.customer)[finished]
-        mine = (customers >= 0) & (self.status[np.maximum(customers, 0)] == ACTIVE)
+        mine = (self.status[customers] == ACTIVE) & (customers >= 0)  # (-1: nobody's)
         if not mine.all():
             finished, customers = finished[mine], customers[mine]  # in the order they ended
         type_code, arrival, answer, end, outcome, resolution, follow_up, attempt, complaint = (
