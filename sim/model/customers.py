@@ -430,7 +430,9 @@ class CustomerModel:
             self.cfg.retention_after_complaint, hours, large, self.cfg.unresolved_retention
         )
         resolved = ~np.isnan(hours)
-        keep = np.clip(keep + np.where(resolved, self.recovery.retention_uplift, 0.0), 0.0, 1.0)
+        keep = np.minimum(
+            np.maximum(keep + np.where(resolved, self.recovery.retention_uplift, 0.0), 0.0), 1.0
+        )
         would_stay = self.keyed.uniforms(c["key"][complaints], Q["retain"]) < keep
         customers = c["customer"][complaints]
         decided = self.leaving[customers] | (self.status[customers] != ACTIVE)

@@ -118,8 +118,10 @@ class Keyed:
         purpose (one pass of the hash for all)."""
         keys = np.asarray(keys, dtype=np.uint64)
         if isinstance(what, tuple):
-            keys = keys[:, np.newaxis]
-        h = _mix_array((keys ^ np.asarray(what, dtype=np.uint64)) + _GOLDEN)
+            keys, purposes = keys[:, np.newaxis], np.array(what, dtype=np.uint64)
+        else:
+            purposes = np.uint64(what)
+        h = _mix_array((keys ^ purposes) + _GOLDEN)
         h >>= _11
         return h.astype(np.float64) * _TO_UNIT
 
