@@ -46,7 +46,7 @@ import numpy as np
 import simpy
 
 from sim.model.desk import Desk
-from sim.model.keyed import Keyed, duration, durations, poisson_counts, purpose
+from sim.model.keyed import Keyed, durations, poisson_counts, purpose
 from sim.model.records import ANSWERED, ESCALATED, NO_FOLLOW_UP, RESOLVED, CustomerRun
 from sim.model.satisfaction import (
     complaint_retention,
@@ -168,6 +168,8 @@ class CustomerModel:
         hazards = np.array([getattr(cfg.churn, r) for r in CHURN_REASONS])
         self.churn_rate_per_min = -np.log1p(-hazards) / MINUTES_PER_YEAR
         self.churn_heap: list[tuple[float, int, int]] = []
+        self.exit_delay_min = Keyed.draws(Q["exit-delay"], cfg.exit_delay)
+        """A leaving customer's exit delay (minutes), keyed by the customer."""
         shape = word_of_mouth_shape(
             cfg.word_of_mouth.tells_mean, cfg.word_of_mouth.tells_at_least_20_share
         )
@@ -328,8 +330,8 @@ class CustomerModel:
     def _schedule_exit(self, customer: int, reason: int, now: float) -> None:
         """Decide to leave now; the account closes after the exit delay."""
         if self._decide_to_leave(customer, reason, now):
-            u = self.keyed.uniform(self.keyed.key(customer), Q["exit-delay"])
-            heapq.heappush(self.exits, (now + duration(self.cfg.exit_delay, u), customer))
+            delay_min = self.exit_delay_min(self.keyed.key(customer))
+            heapq.heappush(self.exits, (now + delay_min, customer))
 
     def _close(self, customer: int, now: float) -> None:
         """Close the account of a customer who decided to leave."""

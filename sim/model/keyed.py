@@ -143,12 +143,6 @@ class Keyed:
         return lambda key: inverse(uniform(key))
 
 
-def duration(dist: Dist, u: float) -> float:
-    """The duration (minutes) of ``dist`` at probability ``u``: its inverse distribution
-    function (``inf`` for :class:`NoPatience`)."""
-    return _inverse(dist)(u)
-
-
 def _inverse(dist: Dist) -> Callable[[float], float]:
     """The inverse distribution function of ``dist``, with its constants worked out once."""
     match dist:
@@ -172,7 +166,8 @@ def _inverse(dist: Dist) -> Callable[[float], float]:
 
 
 def durations(dist: Dist, u: np.ndarray) -> np.ndarray:
-    """:func:`duration` of many probabilities at once."""
+    """The durations (minutes) of ``dist`` at the probabilities ``u``: its inverse distribution
+    function (``inf`` for :class:`NoPatience`), many at once."""
     match dist:
         case Exponential():
             return -dist.mean_min * np.log1p(-u)
