@@ -110,12 +110,15 @@ def account_day_arrivals(
     if total <= 0.0 or not len(accounts):
         return empty, np.empty(0, np.int8), np.empty(0, np.int64), np.empty(0, np.uint64)
     counts = poisson_counts(
-        keyed.uniforms(keyed.keys(accounts, day.index), count_key), total * per_account
+        keyed.uniforms(keyed.extend(keyed.numbered_keys(accounts), day.index), count_key),
+        total * per_account,
     )
-    who = np.repeat(accounts, counts)
+    raising = np.flatnonzero(counts)  # most accounts raise nothing on a given day
+    counts = counts[raising]
+    who = np.repeat(accounts[raising], counts)
     first = np.cumsum(counts) - counts
     rank = np.arange(len(who)) - np.repeat(first, counts)
-    keys = keyed.keys(who, day.index, rank)
+    keys = keyed.extend(keyed.numbered_keys(who), day.index, rank)
     cumulative = np.cumsum(rates.ravel()) / total
     slot = np.minimum(
         np.searchsorted(cumulative, keyed.uniforms(keys, slot_key), side="right"),

@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections.abc import Generator
 
 import numpy as np
 import simpy
 
 from sim.model.desk import Desk
-from sim.model.keyed import Keyed, duration, durations, poisson_counts, purpose
+from sim.model.keyed import Keyed, durations, poisson_counts, purpose
 from sim.model.records import ANSWERED, ESCALATED, NO_FOLLOW_UP, RESOLVED, CustomerRun
 from sim.model.satisfaction import (
     complaint_retention,
@@ -72,6 +73,7 @@ REASONS = (
 """Status codes: 0 active, else the reason for leaving. The last two are service-driven."""
 CHURN_REASONS = REASONS[1:6]
 SERVICE_REASONS = ("indifference", "poor_recovery")
+INDIFFERENCE, POOR_RECOVERY = (REASONS.index(r) for r in SERVICE_REASONS)
 
 SILENT, FRONT_LINE, MANAGEMENT, NOWHERE, OUTSIDE_DESK = 0, 1, 2, 3, 4
 VOICES = ("silent", "front_line", "management", "nowhere", "outside_desk")
@@ -110,6 +112,25 @@ Q = {
 """What each keyed number of the customer base is for (:mod:`sim.model.keyed`): every draw is
 keyed by the customer (and their episode or complaint), so two policies give a customer the same
 decisions until their paths diverge."""
+DECISION = tuple(Q[w] for w in ("voice", "where", "stay", "told", "complaint-delay", "channel"))
+"""The numbers a newly dissatisfied customer's decision draws on (one pass of the hash)."""
+MOMENT_COLUMNS = (
+    "type_code",
+    "arrival_min",
+    "answer_min",
+    "end_min",
+    "outcome",
+    "resolved",
+    "follow_up",
+    "attempt",
+    "complaint",
+)
+"""What the customer clock reads of each finished contact."""
+
+
+def _numpy(column: array) -> np.ndarray:
+    """A numpy view of a log column (valid until the column next grows)."""
+    return np.frombuffer(column, dtype=column.typecode)
 
 
 class _Columns:
@@ -147,6 +168,8 @@ class CustomerModel:
         hazards = np.array([getattr(cfg.churn, r) for r in CHURN_REASONS])
         self.churn_rate_per_min = -np.log1p(-hazards) / MINUTES_PER_YEAR
         self.churn_heap: list[tuple[float, int, int]] = []
+        self.exit_delay_min = Keyed.draws(Q["exit-delay"], cfg.exit_delay)
+        """A leaving customer's exit delay (minutes), keyed by the customer."""
         shape = word_of_mouth_shape(
             cfg.word_of_mouth.tells_mean, cfg.word_of_mouth.tells_at_least_20_share
         )
@@ -175,6 +198,8 @@ class CustomerModel:
         self.pos = np.full(cap, -1, np.int64)
         self.n_active = 0
         self.n_leaving = 0
+        self.closed: set[int] = set()
+        """Customers whose account is closed (the desk asks at every arrival)."""
         self._add_customers(cfg.accounts, self.start_min)
         self.exits: list[tuple[float, int]] = []
         self.seen = 0
@@ -227,9 +252,12 @@ class CustomerModel:
             "complaints": 0,
             **{f"lost_{r}": 0 for r in REASONS[1:]},
         }
-        self.complaint_codes = {
-            desk.type_code(t): share for t, share in cfg.complaints.contact_types.items()
-        }
+        channels = cfg.complaints.contact_types
+        self.complaint_codes = [desk.type_code(t) for t in channels]
+        shares = np.cumsum(list(channels.values()))
+        self.complaint_cdf = shares / shares[-1]
+        """Which complaint contact type a complainant uses: its code, by inversion of
+        ``complaint_cdf``."""
 
     # --- population --------------------------------------------------------------------------
 
@@ -259,7 +287,7 @@ class CustomerModel:
                 fill = np.nan if nan_filled else (-1 if name == "pos" else 0)
                 setattr(self, name, np.concatenate([old, np.full_like(old, fill)]))
         ids = np.arange(self.n, self.n + count)
-        keys = self.keyed.keys(ids)
+        keys = self.keyed.numbered_keys(ids)
         shares = np.cumsum(self.segment_share)
         self.segment[ids] = np.minimum(
             np.searchsorted(shares / shares[-1], self.keyed.uniforms(keys, Q["segment"]), "right"),
@@ -302,8 +330,8 @@ class CustomerModel:
     def _schedule_exit(self, customer: int, reason: int, now: float) -> None:
         """Decide to leave now; the account closes after the exit delay."""
         if self._decide_to_leave(customer, reason, now):
-            u = self.keyed.uniform(self.keyed.key(customer), Q["exit-delay"])
-            heapq.heappush(self.exits, (now + duration(self.cfg.exit_delay, u), customer))
+            delay_min = self.exit_delay_min(self.keyed.key(customer))
+            heapq.heappush(self.exits, (now + delay_min, customer))
 
     def _close(self, customer: int, now: float) -> None:
         """Close the account of a customer who decided to leave."""
@@ -318,6 +346,7 @@ class CustomerModel:
         self.pos[last] = i
         self.pos[customer] = -1
         self.n_active -= 1
+        self.closed.add(customer)
         self._today["closed"] += 1
 
     def accounts_open(self) -> np.ndarray:
@@ -326,7 +355,7 @@ class CustomerModel:
 
     def gone(self, customer: int) -> bool:
         """Whether the customer's account is closed."""
-        return bool(self.status[customer] != ACTIVE)
+        return customer in self.closed
 
     # --- complaints --------------------------------------------------------------------------
 
@@ -403,7 +432,9 @@ class CustomerModel:
             self.cfg.retention_after_complaint, hours, large, self.cfg.unresolved_retention
         )
         resolved = ~np.isnan(hours)
-        keep = np.clip(keep + np.where(resolved, self.recovery.retention_uplift, 0.0), 0.0, 1.0)
+        keep = np.minimum(
+            np.maximum(keep + np.where(resolved, self.recovery.retention_uplift, 0.0), 0.0), 1.0
+        )
         would_stay = self.keyed.uniforms(c["key"][complaints], Q["retain"]) < keep
         customers = c["customer"][complaints]
         decided = self.leaving[customers] | (self.status[customers] != ACTIVE)
@@ -413,19 +444,20 @@ class CustomerModel:
             resolved, self.recovery.compensation_per_complaint, 0.0
         )
         won_back = customers[stays & resolved]
-        self.sat[won_back] = np.maximum(
-            decayed(
-                self.sat[won_back],
-                (now - self.sat_t[won_back]) / 1440.0,
-                self.cfg.satisfaction.half_life_days,
-            ),
-            self.cfg.recovery_paradox_score,
-        )
-        self.sat_t[won_back] = now
-        self.dissatisfied[won_back] = False
-        for customer in customers[~would_stay & ~decided]:
-            self._schedule_exit(int(customer), REASONS.index("poor_recovery"), now)
-        if isinstance(self.recovery, ProactiveFollowUp):
+        if len(won_back):
+            self.sat[won_back] = np.maximum(
+                decayed(
+                    self.sat[won_back],
+                    (now - self.sat_t[won_back]) / 1440.0,
+                    self.cfg.satisfaction.half_life_days,
+                ),
+                self.cfg.recovery_paradox_score,
+            )
+            self.sat_t[won_back] = now
+            self.dissatisfied[won_back] = False
+        for customer in customers[~would_stay & ~decided].tolist():
+            self._schedule_exit(customer, POOR_RECOVERY, now)
+        if isinstance(self.recovery, ProactiveFollowUp) and resolved.any():
             for customer, at, key in zip(
                 customers[resolved],
                 resolved_min[resolved],
@@ -539,97 +571,88 @@ class CustomerModel:
             self.listeners = self.told / days * decay / (1.0 - decay)
 
     def _moments(self, now: float) -> None:
+        """The contacts finished since the last tick, of customers still here, as moments of
+        truth: they move their customers' satisfaction and settle complaints, and the newly
+        dissatisfied decide."""
         desk = self.desk
         log = desk.log
-        finished = np.frombuffer(desk.finished, dtype=desk.finished.typecode)[self.seen :]
+        finished = _numpy(desk.finished)[self.seen :]
         self.seen += len(finished)
         if not len(finished):
             return
-        who = np.frombuffer(log.customer, dtype=log.customer.typecode)[finished]
-        mine = (who >= 0) & (self.status[np.maximum(who, 0)] == ACTIVE)
-        finished = finished[mine]  # contacts of customers still here, in the order they ended
-        col = {
-            name: np.frombuffer(getattr(log, name), dtype=getattr(log, name).typecode)[finished]
-            for name in (
-                "type_code",
-                "arrival_min",
-                "answer_min",
-                "end_min",
-                "outcome",
-                "resolved",
-                "follow_up",
-                "attempt",
-                "complaint",
-                "tier",
-            )
-        }
-        col["customer"] = customers = who[mine]
-        answered = col["outcome"] == ANSWERED
-        wait = np.where(answered, col["answer_min"], col["end_min"]) - col["arrival_min"]
-        is_complaint = col["complaint"] >= 0
-        resolved = col["resolved"] == RESOLVED
-        delight = np.where(is_complaint & resolved, self.recovery.delight_score, 0.0)
-        follow_up = col["type_code"] == desk.follow_up_code
+        customers = _numpy(log.customer)[finished]
+        mine = (self.status[customers] == ACTIVE) & (customers >= 0)  # (-1: nobody's)
+        if not mine.all():
+            finished, customers = finished[mine], customers[mine]  # in the order they ended
+        type_code, arrival, answer, end, outcome, resolution, follow_up, attempt, complaint = (
+            _numpy(getattr(log, name))[finished] for name in MOMENT_COLUMNS
+        )
+        answered = outcome == ANSWERED
+        resolved = resolution == RESOLVED
+        delight = self.recovery.delight_score
         scores = moment_scores(
-            desk.is_realtime_by_code[col["type_code"]],
-            wait,
+            desk.is_realtime_by_code[type_code],
+            np.where(answered, answer, end) - arrival,
             answered,
             resolved,
-            col["follow_up"] == ESCALATED,
-            col["attempt"],
-            delight,
+            follow_up == ESCALATED,
+            attempt,
+            np.where((complaint >= 0) & resolved, delight, 0.0),
             self.cfg.satisfaction,
         )
-        scores = np.where(follow_up, self.recovery.delight_score, scores)
+        if desk.follow_up_code >= 0:
+            scores = np.where(type_code == desk.follow_up_code, delight, scores)
         uniq, inverse = np.unique(customers, return_inverse=True)
-        total = np.bincount(inverse, weights=impact(scores, self.cfg.satisfaction.bad_weight))
         sat = self.cfg.satisfaction
+        total = np.bincount(inverse, weights=impact(scores, sat.bad_weight))
         self.sat[uniq] = (
             decayed(self.sat[uniq], (now - self.sat_t[uniq]) / 1440.0, sat.half_life_days) + total
         )
         self.sat_t[uniq] = now
-        self._complaint_outcomes(col, resolved, answered, now)
+        self._complaint_outcomes(complaint, answered & resolved, follow_up, end, now)
         newly = uniq[
             (self.sat[uniq] < sat.dissatisfied_below)
-            & ~self.dissatisfied[uniq]
-            & ~self.leaving[uniq]
-            & (self.status[uniq] == ACTIVE)
+            & ~(self.dissatisfied[uniq] | self.leaving[uniq])
         ]
         if len(newly):
             self._decide(newly, now)
 
     def _complaint_outcomes(
-        self, col: dict[str, np.ndarray], resolved: np.ndarray, answered: np.ndarray, now: float
+        self,
+        complaint: np.ndarray,
+        resolved: np.ndarray,
+        follow_up: np.ndarray,
+        end_min: np.ndarray,
+        now: float,
     ) -> None:
-        """Resolved complaint contacts settle their complaint. A dead end (no further contact
-        coming) waits for the overdue escalation when the policy has one, else the complaint is
-        given up on."""
-        complaint = col["complaint"]
-        has = complaint >= 0
+        """Contacts about a complaint (``complaint`` ≥ 0) answered and ``resolved`` settle it. A
+        dead end (no further contact coming) waits for the overdue escalation when the policy
+        has one, else the complaint is given up on."""
+        about = np.flatnonzero(complaint >= 0)
+        if not len(about):
+            return
+        complaint, resolved = complaint[about], resolved[about]
         closed = self.complaints.cols["closed"]
-        done = has & resolved & answered
-        done &= ~closed[np.where(has, complaint, 0)]
+        done = resolved & ~closed[complaint]
         if done.any():
             ids, first = np.unique(complaint[done], return_index=True)
-            self._settle(ids, col["end_min"][done][first], now)
-        dead = has & ~(resolved & answered) & (col["follow_up"] == NO_FOLLOW_UP)
-        dead &= ~closed[np.where(has, complaint, 0)]
+            self._settle(ids, end_min[about][done][first], now)
         if not (self.recovery.escalate_overdue and self.recovery.target_h is not None):
+            dead = ~resolved & (follow_up[about] == NO_FOLLOW_UP) & ~closed[complaint]
             for cid in np.unique(complaint[dead]):
                 self._settle(np.array([cid]), np.array([np.nan]), now)
 
     def _decide(self, customers: np.ndarray, now: float) -> None:
         """Newly dissatisfied customers: complain (and where), or stay silent and maybe leave."""
         cfg = self.cfg
-        n = len(customers)
         self.dissatisfied[customers] = True
-        self._today["dissatisfied"] += n
+        self._today["dissatisfied"] += len(customers)
         large = self.sat[customers] < cfg.satisfaction.large_problem_below
-        keys = self.keyed.keys(customers, self.episodes_of[customers], Q["episode"])
-        self.episodes_of[customers] += 1
-        u_voice, u_where, u_stay = (
-            self.keyed.uniforms(keys, Q[w]) for w in ("voice", "where", "stay")
+        keys = self.keyed.extend(
+            self.keyed.numbered_keys(customers), self.episodes_of[customers], Q["episode"]
         )
+        self.episodes_of[customers] += 1
+        u_voice, u_where, u_stay, u_told, u_delay, u_channel = self.keyed.uniforms(keys, DECISION).T
         voiced = u_voice < cfg.complaints.voice_prob
         front = u_where < cfg.complaints.front_line_share
         mgmt = ~front & (
@@ -640,41 +663,47 @@ class CustomerModel:
         )
         silent_keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
         leaves = (voice == SILENT) & (u_stay >= silent_keep)
-        told = float(
-            np.searchsorted(self.told_cdf, self.keyed.uniforms(keys, Q["told"]), "left").sum()
-        )
+        told = float(np.searchsorted(self.told_cdf, u_told, "left").sum())
         self.listeners += told
         self.told += told
-        codes = list(self.complaint_codes)
-        shares = np.cumsum(list(self.complaint_codes.values()))
-        delay = durations(cfg.complaints.delay, self.keyed.uniforms(keys, Q["complaint-delay"]))
+        delay = durations(cfg.complaints.delay, u_delay)
         channel = np.minimum(
-            np.searchsorted(shares / shares[-1], self.keyed.uniforms(keys, Q["channel"]), "right"),
-            len(codes) - 1,
+            np.searchsorted(self.complaint_cdf, u_channel, "right"), len(self.complaint_codes) - 1
         )
-        for i, customer in enumerate(customers.tolist()):
+        unheard = []
+        for customer, big, how, leaving, delay_min, via in zip(
+            customers.tolist(),
+            large.tolist(),
+            voice.tolist(),
+            leaves.tolist(),
+            delay.tolist(),
+            channel.tolist(),
+            strict=True,
+        ):
             complaint = -1
-            if voice[i] == NOWHERE:
-                complaint = self.open_complaint(customer, now, np.nan, bool(large[i]), NOWHERE)
-                self._settle(np.array([complaint]), np.array([np.nan]), now)
-            elif voice[i] != SILENT:
-                when = now + float(delay[i])
-                complaint = self.open_complaint(customer, now, when, bool(large[i]), int(voice[i]))
-                if voice[i] == MANAGEMENT or large[i]:
+            if how == NOWHERE:
+                complaint = self.open_complaint(customer, now, np.nan, big, NOWHERE)
+                unheard.append(complaint)
+            elif how != SILENT:
+                when = now + delay_min
+                complaint = self.open_complaint(customer, now, when, big, how)
+                if how == MANAGEMENT or big:
                     self._escalate(complaint, when)
                 else:
                     key = self.keyed.key(int(self.complaints.cols["key"][complaint]), Q["contact"])
-                    self.desk.inject(codes[channel[i]], 1, customer, complaint, when, key)
-            elif leaves[i]:
-                self._schedule_exit(customer, REASONS.index("indifference"), now)
+                    self.desk.inject(self.complaint_codes[via], 1, customer, complaint, when, key)
+            elif leaving:
+                self._schedule_exit(customer, INDIFFERENCE, now)
             self.episodes.add(
                 customer=customer,
                 time_min=now,
-                large=large[i],
-                voice=voice[i],
+                large=big,
+                voice=how,
                 complaint=complaint,
-                leaves=leaves[i],
+                leaves=leaving,
             )
+        if unheard:  # complaints that reach nobody are given up on at once
+            self._settle(np.array(unheard), np.full(len(unheard), np.nan), now)
 
     def _due_exits(self, now: float) -> None:
         while self.exits and self.exits[0][0] <= now:
@@ -693,15 +722,17 @@ class CustomerModel:
     def _end_of_day(self, now: float) -> None:
         cfg = self.cfg
         wom = cfg.word_of_mouth
-        sat = decayed(
-            self.sat[: self.n],
-            (now - self.sat_t[: self.n]) / 1440.0,
-            cfg.satisfaction.half_life_days,
+        sat_cfg = cfg.satisfaction
+        # satisfaction only decays towards neutral: only customers above the advocates' mark
+        # (which is positive) can be advocates now, and only the dissatisfied recover
+        maybe = np.flatnonzero(
+            (self.sat[: self.n] > sat_cfg.advocate_above) | self.dissatisfied[: self.n]
         )
-        staying = (self.status[: self.n] == ACTIVE) & ~self.leaving[: self.n]
-        advocates = int((staying & (sat > cfg.satisfaction.advocate_above)).sum())
-        recovered = self.dissatisfied[: self.n] & (sat >= cfg.satisfaction.dissatisfied_below)
-        self.dissatisfied[: self.n][recovered] = False
+        sat = decayed(self.sat[maybe], (now - self.sat_t[maybe]) / 1440.0, sat_cfg.half_life_days)
+        staying = (self.status[maybe] == ACTIVE) & ~self.leaving[maybe]
+        advocates = int((staying & (sat > sat_cfg.advocate_above)).sum())
+        recovered = self.dissatisfied[maybe] & (sat >= sat_cfg.dissatisfied_below)
+        self.dissatisfied[maybe[recovered]] = False
         self.listeners *= math.exp(-1.0 / wom.effect_days)
         if self.burning_in:  # hold the base at its size until the start date
             acquired = max(self.initial - self.n_active, 0)

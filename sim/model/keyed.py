@@ -52,18 +52,25 @@ _M1_ARRAY, _M2_ARRAY = np.uint64(_M1), np.uint64(_M2)
 
 
 def _mix_array(z: np.ndarray) -> np.ndarray:
-    z = (z ^ (z >> _30)) * _M1_ARRAY
-    z = (z ^ (z >> _27)) * _M2_ARRAY
-    return z ^ (z >> _31)
+    """:func:`_mix` of every element, in place (``z`` is a temporary of the caller's)."""
+    z ^= z >> _30
+    z *= _M1_ARRAY
+    z ^= z >> _27
+    z *= _M2_ARRAY
+    z ^= z >> _31
+    return z
 
 
 class Keyed:
     """The keyed random numbers of one replication."""
 
-    __slots__ = ("root",)
+    __slots__ = ("numbered", "root")
 
     def __init__(self, seed: int, replication: int) -> None:
         self.root = _mix((_mix(seed & MASK) + GOLDEN * (replication + 1)) & MASK)
+        self.numbered = np.empty(0, dtype=np.uint64)
+        """``keys(i)`` of the identities numbered 0, 1, 2, ... worked out so far (see
+        :meth:`numbered_keys`)."""
 
     # --- scalars (one event at a time) ----------------------------------------------------------
 
@@ -83,17 +90,40 @@ class Keyed:
     def keys(self, *parts: np.ndarray | int) -> np.ndarray:
         """:meth:`key` of many identities at once (parts broadcast together; array arithmetic
         wraps around silently, as the hash needs)."""
-        h = np.full(np.broadcast(*parts).shape, self.root, dtype=np.uint64)
-        for part in parts:
-            as_bits = np.asarray(part, dtype=np.int64).astype(np.uint64)
-            h = _mix_array((h ^ as_bits) + _GOLDEN)
-        return h
+        return self.extend(np.full(np.broadcast(*parts).shape, self.root, dtype=np.uint64), *parts)
 
     @staticmethod
-    def uniforms(keys: np.ndarray, what: int) -> np.ndarray:
-        """:meth:`uniform` of many identities at once."""
-        h = _mix_array((np.asarray(keys, dtype=np.uint64) ^ np.uint64(what)) + _GOLDEN)
-        return (h >> _11).astype(np.float64) * _TO_UNIT
+    def extend(keys: np.ndarray, *parts: np.ndarray | int) -> np.ndarray:
+        """The keys of the identities ``keys`` followed by ``parts``:
+        ``extend(keys(a), b) == keys(a, b)``."""
+        h = np.asarray(keys, dtype=np.uint64)
+        for part in parts:
+            h = _mix_array((h ^ np.asarray(part, dtype=np.int64).view(np.uint64)) + _GOLDEN)
+        return h
+
+    def numbered_keys(self, ids: np.ndarray) -> np.ndarray:
+        """``keys(ids)`` of identities numbered 0, 1, 2, ... (the customers), each worked out
+        once: every day draws on every account's key."""
+        try:
+            return self.numbered[ids]
+        except IndexError:  # new numbers: work out at least twice as many as known
+            known = len(self.numbered)
+            more = np.arange(known, max(int(ids.max()) + 1, 2 * known))
+            self.numbered = np.concatenate([self.numbered, self.keys(more)])
+            return self.numbered[ids]
+
+    @staticmethod
+    def uniforms(keys: np.ndarray, what: int | tuple[int, ...]) -> np.ndarray:
+        """:meth:`uniform` of many identities at once; for several purposes, a column per
+        purpose (one pass of the hash for all)."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        if isinstance(what, tuple):
+            keys, purposes = keys[:, np.newaxis], np.array(what, dtype=np.uint64)
+        else:
+            purposes = np.uint64(what)
+        h = _mix_array((keys ^ purposes) + _GOLDEN)
+        h >>= _11
+        return h.astype(np.float64) * _TO_UNIT
 
     @staticmethod
     def draws(what: int, dist: Dist | None = None) -> Callable[[int], float]:
@@ -111,12 +141,6 @@ class Keyed:
         if inverse is None:
             return uniform
         return lambda key: inverse(uniform(key))
-
-
-def duration(dist: Dist, u: float) -> float:
-    """The duration (minutes) of ``dist`` at probability ``u``: its inverse distribution
-    function (``inf`` for :class:`NoPatience`)."""
-    return _inverse(dist)(u)
 
 
 def _inverse(dist: Dist) -> Callable[[float], float]:
@@ -142,7 +166,8 @@ def _inverse(dist: Dist) -> Callable[[float], float]:
 
 
 def durations(dist: Dist, u: np.ndarray) -> np.ndarray:
-    """:func:`duration` of many probabilities at once."""
+    """The durations (minutes) of ``dist`` at the probabilities ``u``: its inverse distribution
+    function (``inf`` for :class:`NoPatience`), many at once."""
     match dist:
         case Exponential():
             return -dist.mean_min * np.log1p(-u)

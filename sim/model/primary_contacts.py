@@ -26,6 +26,11 @@ DayContacts = tuple[
 ]
 """Times, type codes, customers (-1: none), keys (0: none), handle times, patience and the
 resolution draws of a day's primary contacts."""
+PLACE = tuple(purpose(w) for w in ("count", "slot", "within"))
+"""Keyed numbers placing an account's contacts: how many that day, the (type, interval) slot of
+each, and when within it."""
+PATH = tuple(purpose(w) for w in ("handle", "patience", "resolve"))
+"""Keyed numbers of a contact's path: handle time, patience and the resolution draw."""
 
 
 @dataclass(frozen=True)
@@ -88,14 +93,12 @@ def day_from_accounts(
         rate_factor,
         accounts,
         keyed,
-        purpose("count"),
-        purpose("slot"),
-        purpose("within"),
+        *PLACE,
     )
+    u_handle, u_patience, u_resolve = keyed.uniforms(keys, PATH).T
     handle, patience = np.empty(len(times)), np.empty(len(times))
     for k, ct in enumerate(demand.contact_types.values()):
         mask = codes == k
-        handle[mask] = durations(ct.handle_time, keyed.uniforms(keys[mask], purpose("handle")))
-        patience[mask] = durations(ct.patience, keyed.uniforms(keys[mask], purpose("patience")))
-    u_resolve = keyed.uniforms(keys, purpose("resolve"))
+        handle[mask] = durations(ct.handle_time, u_handle[mask])
+        patience[mask] = durations(ct.patience, u_patience[mask])
     return times, codes, who, keys, handle, patience, u_resolve
