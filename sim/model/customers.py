@@ -388,7 +388,7 @@ class CustomerModel:
         if self.recovery.escalate_overdue and target_h is not None and not math.isnan(clock):
             # overdue on the recovery clock, but nobody can act before the complaint is received
             due = max(clock + target_h * 60.0, received_min)
-            self.desk.env.call_in(max(due - self.desk.env.now, 0.0), self._on_overdue, complaint)
+            self.desk.env.call_later(max(due - self.desk.env.now, 0.0), self._on_overdue, complaint)
         return complaint
 
     def open_outside_complaint(self, customer: int, now: float) -> int:
