@@ -46,7 +46,7 @@ import numpy as np
 from sim.measures.integrals import overtime_minutes, step_integral
 from sim.measures.metrics import reporting_window
 from sim.model.calendar import MINUTES_PER_DAY
-from sim.model.customers import (
+from sim.model.customer_codes import (
     FRONT_LINE,
     MANAGEMENT,
     NOWHERE,

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.measures.estimates import CI_LEVEL, Estimate, estimate
-from sim.model.customers import REASONS
+from sim.model.customer_codes import REASONS
 from sim.scenario.errors import InputError
 from sim.scenario.scenario import Scenario
 
@@ -42,7 +42,7 @@ TABLES = (
 )
 DAY_TYPES = ("weekday", "saturday", "sunday")
 LOSS_REASONS = REASONS[1:]
-"""Reasons a customer leaves, in the order of ``sim.model.customers.REASONS``."""
+"""Reasons a customer leaves, in the order of ``sim.model.customer_codes.REASONS``."""
 
 
 class RunFolderError(InputError, ValueError):

@@ -21,7 +21,7 @@ from sim.experiments.replications import ReplicationResult, run_scenario
 from sim.measures.value import Accounts, customer_kpis, lifetime_value_factor
 from sim.model import replication as replication_
 from sim.model.calendar import CalendarPlan
-from sim.model.customers import (
+from sim.model.customer_codes import (
     ACTIVE,
     FRONT_LINE,
     MANAGEMENT,
@@ -29,8 +29,8 @@ from sim.model.customers import (
     OUTSIDE_DESK,
     REASONS,
     SILENT,
-    CustomerModel,
 )
+from sim.model.customers import CustomerModel
 from sim.model.desk import Desk
 from sim.model.records import DeskRun
 from sim.model.rng import Streams
