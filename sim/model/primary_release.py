@@ -141,7 +141,8 @@ class PrimaryRelease:
 
     def _release(self, i: int) -> None:
         """Contact ``i`` of the chunk of today's primary contacts arrives (and any due at the
-        same time after it); the next is scheduled, or the next day awaited."""
+        same time after it, or before anything else on the clock's heap); the next is scheduled,
+        or the next day awaited."""
         times, codes, handle, patience, u_resolve, who, keys = self.chunk
         add, offer, customers = self.add, self.offer, self.customers
         n = len(times)
@@ -161,7 +162,13 @@ class PrimaryRelease:
                 times, codes, handle, patience, u_resolve, who, keys = self.chunk
                 n, i = len(times), 0
             now = self.clock._now
-            if times[i] > now:  # as call_in schedules it
-                due = now + (times[i] - now)
-                heappush(self.heap, (due, NORMAL, next(self.ids), self.release, i))
-                return
+            if times[i] > now:
+                due = now + (times[i] - now)  # as call_in computes it
+                heap = self.heap
+                if heap and heap[0][0] <= due:
+                    heappush(heap, (due, NORMAL, next(self.ids), self.release, i))
+                    return
+                # due before everything on the heap: the heap would hand it back next, so it is
+                # let in now (its entry's id drawn all the same)
+                next(self.ids)
+                self.clock._now = due
