@@ -537,7 +537,9 @@ class CustomerModel:
         dissatisfied decide."""
         desk = self.desk
         log = desk.log
-        finished = _numpy(desk.finished)[self.seen :]
+        # a copy: while a view of the desk's array lives, the array cannot grow, and a frame
+        # kept by a profiler (as Dask's workers keep them) would keep the view alive
+        finished = _numpy(desk.finished)[self.seen :].copy()
         self.seen += len(finished)
         if not len(finished):
             return
