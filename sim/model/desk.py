@@ -152,6 +152,8 @@ class Desk:
         self.offers = CallbackOffers(
             scenario.routing.callbacks, contact_types, self.types, self._uniform
         )
+        self.callbacks_offered = any(self.offers.offered)
+        """Are callbacks offered to any contact type (else no contact has one to be reached)?"""
         self.paid = tuple(
             staffing_steps(g.roster, self.plan, scenario, paid=True, group=name)
             for name, g in scenario.staffing.agent_groups.items()
@@ -505,7 +507,11 @@ class Desk:
         """An agent of group ``g`` (already counted busy) answers contact ``cid``; a callback
         whose caller does not answer is lost, and the agent moves on to the next contact."""
         log = self.log
-        while log.callback[cid] == CALLBACK_ACCEPTED and not self.offers.reached(log.key[cid]):
+        while (
+            self.callbacks_offered
+            and log.callback[cid] == CALLBACK_ACCEPTED
+            and not self.offers.reached(log.key[cid])
+        ):
             self._give_up(cid, ABANDONED)
             cid = self.dispatch.next_work(g)
             if cid < 0:
@@ -592,7 +598,7 @@ class Desk:
 
     def _agent_free(self, cid: int) -> None:
         """The agent who handled ``cid`` takes the next contact, rests, or ends their shift."""
-        if cid in self.chat_seat_of:
+        if self.chat_seat_of and cid in self.chat_seat_of:
             self._end_session(cid)
             return
         g = self.log.group[cid]

@@ -145,12 +145,13 @@ class PrimaryRelease:
         or the next day awaited."""
         times, codes, handle, patience, u_resolve, who, keys = self.chunk
         add, offer, customers = self.add, self.offer, self.customers
+        complaint_codes = self.complaint_codes
         n = len(times)
         while True:
             t, k, c = times[i], codes[i], who[i]
             if customers is None or not customers.gone(c):  # not left since the draw
                 complaint = -1
-                if k in self.complaint_codes:  # a complaint about something outside the desk
+                if k in complaint_codes:  # a complaint about something outside the desk
                     complaint = customers.open_outside_complaint(c, t)  # type: ignore[union-attr]
                 cid = add(t, k, 1, 1, handle[i], u_resolve[i], -1, c, complaint, keys[i])
                 offer(cid, k, 1, patience[i])
