@@ -1,5 +1,5 @@
-"""The customer base's vocabulary: why an account closed, how a complaint came about, and what
-each of its keyed random numbers is for."""
+"""The customer base's vocabulary: why an account closed, how a complaint came about, what each
+of its keyed random numbers is for, and what its clock reads of a finished contact."""
 
 from __future__ import annotations
 
@@ -60,3 +60,15 @@ keyed by the customer (and their episode or complaint), so two policies give a c
 decisions until their paths diverge."""
 DECISION = tuple(Q[w] for w in ("voice", "where", "stay", "told", "complaint-delay", "channel"))
 """The numbers a newly dissatisfied customer's decision draws on (one pass of the hash)."""
+MOMENT_COLUMNS = (
+    "type_code",
+    "arrival_min",
+    "answer_min",
+    "end_min",
+    "outcome",
+    "resolved",
+    "follow_up",
+    "attempt",
+    "complaint",
+)
+"""What the customer clock reads of each finished contact."""

@@ -20,15 +20,14 @@ exit delay runs out and it closes. Both times are recorded per account (``decide
 until the account closes (:mod:`sim.measures.value`). A closed account contacts nobody.
 
 **The recovery clock** of a complaint starts when it reaches the company (or at the bad moment
-behind it, ``recovery.clock_starts``); targets, overdue escalation and the retention curve run on
-it.
+behind it, ``recovery.clock_starts``); targets, overdue escalation and retention run on it.
 
 **Warm start.** With ``customers.warm_start.burn_in_days``, the model runs from before the start
 date: the first ``history_pilot_days`` give every customer present the satisfaction history of a
-long-standing customer (earlier windows bootstrapped from the pilot, decayed by the half-life);
-during the burn-in closed accounts are replaced, so the start date has ``accounts`` accounts; at
-the start date word of mouth is set to its stationary level for the burn-in's dissatisfaction
-rate. Nothing before the start date is reported.
+long-standing customer (:mod:`sim.model.customer_history`); during the burn-in closed accounts are
+replaced, so the start date has ``accounts`` accounts; at the start date word of mouth is set to
+its stationary level for the burn-in's dissatisfaction rate. Nothing before the start date is
+reported.
 
 Once a day it adds new customers (a base rate, plus referrals by advocates, minus prospects put
 off by word of mouth) and records the day. Primary contacts are raised by customers with an open
@@ -53,6 +52,7 @@ from sim.model.customer_codes import (
     INDIFFERENCE,
     MANAGEMENT,
     MINUTES_PER_YEAR,
+    MOMENT_COLUMNS,
     NOWHERE,
     OUTSIDE_DESK,
     POOR_RECOVERY,
@@ -61,6 +61,7 @@ from sim.model.customer_codes import (
     SILENT,
     Q,
 )
+from sim.model.customer_history import decide_in_the_past, past_satisfaction
 from sim.model.desk import Desk
 from sim.model.keyed import Keyed, durations, poisson_counts
 from sim.model.records import ANSWERED, ESCALATED, NO_FOLLOW_UP, RESOLVED, CustomerRun
@@ -74,19 +75,6 @@ from sim.model.satisfaction import (
 )
 from sim.scenario.customers import ProactiveFollowUp
 from sim.scenario.scenario import Scenario
-
-MOMENT_COLUMNS = (
-    "type_code",
-    "arrival_min",
-    "answer_min",
-    "end_min",
-    "outcome",
-    "resolved",
-    "follow_up",
-    "attempt",
-    "complaint",
-)
-"""What the customer clock reads of each finished contact."""
 
 
 def _numpy(column: array) -> np.ndarray:
@@ -455,18 +443,9 @@ class CustomerModel:
 
     def _give_history(self, now: float) -> None:
         """End of the pilot: give every customer present since the start of the burn-in the
-        satisfaction history a long-standing customer carries.
-
-        The pilot's satisfaction changes over its ``P`` days are a sample of what ``P`` days at
-        this desk do to a customer. Each customer's past is built window by window, oldest first
-        (until a window's weight ``2^(-kP/h)`` falls below 1/1000): satisfaction decays by the
-        half-life over a window and adds a window drawn from the pilot (from a random customer:
-        customers are alike). Whenever it falls below the dissatisfaction threshold the customer
-        decides as :meth:`_decide` would: one who stays silent and stays is dissatisfied until
-        satisfaction climbs back; one who complained was settled (back to neutral); one who left
-        silently was replaced by a new customer (neutral) in the same place. Last comes the
-        customer's own pilot window.
-        """
+        satisfaction history a long-standing customer carries
+        (:func:`sim.model.customer_history.past_satisfaction`), then the customer's own pilot
+        window."""
         cfg = self.cfg
         sat_cfg = cfg.satisfaction
         n = self.n
@@ -478,50 +457,18 @@ class CustomerModel:
             return
         window = current[veterans]
         weight = 2.0 ** (-(now - self.start_min) / 1440.0 / sat_cfg.half_life_days)
-        past = np.zeros(len(veterans))
-        dissatisfied = np.zeros(len(veterans), bool)
-        windows = math.ceil(math.log(1e-3) / math.log(weight))
-        for back in range(windows, 0, -1):  # oldest first
-            keys = self.keyed.keys(veterans, back, Q["history"])
-            pick = self.keyed.uniforms(keys, Q["history-pick"]) * len(window)
-            past = past * weight + window[pick.astype(np.int64)]
-            dissatisfied &= past < sat_cfg.dissatisfied_below
-            self._decide_in_the_past(past, dissatisfied, keys)
+        past, dissatisfied = past_satisfaction(cfg, self.keyed, veterans, window, weight)
         sat = past * weight + window
         self.dissatisfied[veterans] |= dissatisfied & (sat < sat_cfg.dissatisfied_below)
         fresh = ~self.dissatisfied[veterans] & ~self.leaving[veterans]
         settled = sat.copy()
         just_now = np.zeros(len(veterans), bool)
         keys = self.keyed.keys(veterans, 0, Q["history"])
-        self._decide_in_the_past(settled, just_now, keys, fresh)
+        decide_in_the_past(cfg, self.keyed, settled, just_now, keys, fresh)
         self.sat[veterans] = settled
         self.sat_t[veterans] = now
         self.dissatisfied[veterans[just_now]] = True
         self.told_since, self.told = now, 0.0
-
-    def _decide_in_the_past(
-        self,
-        sat: np.ndarray,
-        dissatisfied: np.ndarray,
-        keys: np.ndarray,
-        eligible: np.ndarray | None = None,
-    ) -> None:
-        """Decisions of customers whose past satisfaction ``sat`` crossed the threshold (in
-        place): silent and staying → ``dissatisfied``; complained or replaced → neutral."""
-        cfg = self.cfg
-        crossed = (sat < cfg.satisfaction.dissatisfied_below) & ~dissatisfied
-        if eligible is not None:
-            crossed &= eligible
-        idx = np.flatnonzero(crossed)
-        if not len(idx):
-            return
-        large = sat[idx] < cfg.satisfaction.large_problem_below
-        u_voice = self.keyed.uniforms(keys[idx], Q["voice"])
-        u_stay = self.keyed.uniforms(keys[idx], Q["stay"])
-        keep = np.where(large, cfg.silent_retention.large, cfg.silent_retention.small)
-        silent_stayed = (u_voice >= cfg.complaints.voice_prob) & (u_stay < keep)
-        dissatisfied[idx[silent_stayed]] = True
-        sat[idx[~silent_stayed]] = 0.0
 
     def _start_reporting(self, now: float) -> None:
         """The start date: word of mouth at its stationary level, acquisition by its own rule."""
