@@ -148,7 +148,7 @@ class CustomerModel:
         self.n_active = 0
         self.n_leaving = 0
         self.closed: set[int] = set()
-        """Customers whose account is closed (the desk asks at every arrival)."""
+        """Customers whose account is closed (``status`` not active), for the desk's quick check."""
         self._add_customers(cfg.accounts, self.start_min)
         self.exits: list[tuple[float, int]] = []
         self.seen = 0

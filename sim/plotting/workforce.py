@@ -29,9 +29,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sim.plotting import data
+from sim.plotting.catalogue import CATALOGUE
 from sim.plotting.data import RunData, RunInfo, Table
 from sim.plotting.figures import source_text
-from sim.plotting.labels import CATALOGUE, Lang, contact_type_name, label
+from sim.plotting.labels import Lang, contact_type_name, label
 from sim.plotting.style import (
     BLACK,
     BLUE,

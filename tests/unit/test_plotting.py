@@ -60,12 +60,11 @@ from sim.plotting import (
     response_curves,
     run_charts,
 )
+from sim.plotting.catalogue import CATALOGUE, KPI_ZH
 from sim.plotting.data import RunFolderError
 from sim.plotting.deck import default_charts_dir
 from sim.plotting.figures import COMPARE_KPIS, source_text
 from sim.plotting.labels import (
-    CATALOGUE,
-    KPI_ZH,
     LANGS,
     Lang,
     contact_type_name,
