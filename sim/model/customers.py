@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from array import array
 from collections.abc import Generator
 
 import numpy as np
@@ -75,11 +74,6 @@ from sim.model.satisfaction import (
 )
 from sim.scenario.customers import ProactiveFollowUp
 from sim.scenario.scenario import Scenario
-
-
-def _numpy(column: array) -> np.ndarray:
-    """A numpy view of a log column (valid until the column next grows)."""
-    return np.frombuffer(column, dtype=column.typecode)
 
 
 class _Columns:
@@ -486,16 +480,16 @@ class CustomerModel:
         log = desk.log
         # a copy: while a view of the desk's array lives, the array cannot grow, and a frame
         # kept by a profiler (as Dask's workers keep them) would keep the view alive
-        finished = _numpy(desk.finished)[self.seen :].copy()
+        finished = np.frombuffer(desk.finished, dtype=np.int32)[self.seen :].copy()
         self.seen += len(finished)
         if not len(finished):
             return
-        customers = _numpy(log.customer)[finished]
+        customers = log.column("customer")[finished]
         mine = (self.status[customers] == ACTIVE) & (customers >= 0)  # (-1: nobody's)
         if not mine.all():
             finished, customers = finished[mine], customers[mine]  # in the order they ended
         type_code, arrival, answer, end, outcome, resolution, follow_up, attempt, complaint = (
-            _numpy(getattr(log, name))[finished] for name in MOMENT_COLUMNS
+            log.column(name)[finished] for name in MOMENT_COLUMNS
         )
         answered = outcome == ANSWERED
         resolved = resolution == RESOLVED

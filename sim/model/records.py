@@ -36,14 +36,18 @@ CALLBACKS = ("none", "declined", "accepted")
 class ContactLog:
     """Append-only columns, one entry per contact; state and record at once.
 
-    Only the columns that differ from contact to contact (arrival, handle time, resolution draw,
-    type) grow an entry per contact. The others start at their usual value (tier 1, first
-    attempt, no parent, customer or complaint; not yet answered, ended or resolved) and grow a
-    block at a time, so they are longer than the log: read them through :meth:`to_table`.
+    Each column is an ``array.array`` grown a block of entries at a time, at the value an entry
+    starts at (tier 1, first attempt, no parent, customer or complaint; not yet answered, ended
+    or resolved), so the columns are longer than the log: read them through :meth:`to_table`.
+    The simulation reads and writes them through memoryviews (the attributes named after
+    the columns), which store a number without the argument parsing ``array`` item assignment
+    goes through; they are made afresh whenever the arrays grow, so hold none across an
+    :meth:`add`.
     """
 
     __slots__ = (
         "answer_min",
+        "arrays",
         "arrival_min",
         "attempt",
         "callback",
@@ -55,6 +59,7 @@ class ContactLog:
         "group",
         "handle_min",
         "key",
+        "n",
         "outcome",
         "parent",
         "resolved",
@@ -64,9 +69,13 @@ class ContactLog:
     )
 
     BLOCK = 1 << 16
-    """Entries the block-grown columns grow by at a time."""
+    """Entries the columns grow by at a time."""
 
-    USUAL = (
+    COLUMNS = (
+        ("arrival_min", "d", 0.0),
+        ("handle_min", "f", 0.0),
+        ("u_resolve", "f", 0.0),
+        ("type_code", "b", 0),
         ("answer_min", "d", np.nan),
         ("end_min", "d", np.nan),
         ("tier", "b", 1),
@@ -81,35 +90,23 @@ class ContactLog:
         ("complaint", "i", -1),
         ("key", "Q", 0),
     )
-    """The block-grown columns: name, type code and the value an entry starts at."""
+    """The columns: name, type code and the value an entry starts at. ``group`` is the agent
+    group that answered (an index into the desk's groups; -1 until answered), ``callback`` a
+    ``CALLBACKS`` code, ``key`` each contact's identity for keyed random numbers
+    (:mod:`sim.model.keyed`; 0 when the desk draws from named streams)."""
 
     def __init__(self) -> None:
-        self.arrival_min = array("d")
-        self.answer_min = array("d")
-        self.end_min = array("d")
-        self.handle_min = array("f")
-        self.u_resolve = array("f")
-        self.type_code = array("b")
-        self.tier = array("b")
-        self.group = array("b")
-        """The agent group that answered (index into the desk's groups); -1 until answered."""
-        self.callback = array("b")
-        """Callback (virtual hold): ``CALLBACKS`` codes."""
-        self.attempt = array("b")
-        self.outcome = array("b")
-        self.resolved = array("b")
-        self.follow_up = array("b")
-        self.parent = array("i")
-        self.customer = array("i")
-        self.complaint = array("i")
-        self.key = array("Q")
-        """Each contact's identity for keyed random numbers (:mod:`sim.model.keyed`); 0 when
-        the desk draws from named streams."""
+        self.arrays = {name: array(typecode) for name, typecode, _ in self.COLUMNS}
+        """The columns' storage, by name."""
+        for name, array_ in self.arrays.items():
+            setattr(self, name, memoryview(array_))
+        self.n = 0
+        """Contacts in the log."""
         self.capacity = 0
-        """Entries the block-grown columns hold."""
+        """Entries the columns hold."""
 
     def __len__(self) -> int:
-        return len(self.arrival_min)
+        return self.n
 
     def add(
         self,
@@ -125,13 +122,14 @@ class ContactLog:
         key: int = 0,
     ) -> int:
         """Append a waiting contact and return its id."""
-        cid = len(self.arrival_min)
+        cid = self.n
         if cid == self.capacity:
             self._grow()
-        self.arrival_min.append(arrival_min)
-        self.handle_min.append(handle_min)
-        self.u_resolve.append(u_resolve)
-        self.type_code.append(type_code)
+        self.n = cid + 1
+        self.arrival_min[cid] = arrival_min
+        self.handle_min[cid] = handle_min
+        self.u_resolve[cid] = u_resolve
+        self.type_code[cid] = type_code
         if tier != 1:
             self.tier[cid] = tier
         if attempt != 1:
@@ -147,21 +145,25 @@ class ContactLog:
         return cid
 
     def _grow(self) -> None:
-        """A block more of the block-grown columns, at their usual values."""
-        n = self.BLOCK
-        for name, typecode, value in self.USUAL:
-            getattr(self, name).extend(array(typecode, [value]) * n)
-        self.capacity += n
+        """A block more of every column, at its starting value (the views are let go of while
+        the arrays grow, and made afresh)."""
+        for name, typecode, value in self.COLUMNS:
+            getattr(self, name).release()
+            self.arrays[name].extend(array(typecode, [value]) * self.BLOCK)
+            setattr(self, name, memoryview(self.arrays[name]))
+        self.capacity += self.BLOCK
+
+    def column(self, name: str) -> np.ndarray:
+        """Column ``name`` as a numpy view of its first ``len(self)`` entries (valid until the
+        next :meth:`add`)."""
+        column = self.arrays[name]
+        return np.frombuffer(column, dtype=column.typecode)[: self.n]
 
     def to_table(self) -> ContactTable:
         """Numpy views of the columns, without copying (``u_resolve`` and ``key`` are simulation
         state and are left out). The log must not be appended to afterwards."""
-        n = len(self)
         return ContactTable(
-            **{
-                name: np.frombuffer(getattr(self, name), dtype=getattr(self, name).typecode)[:n]
-                for name in ContactTable.__dataclass_fields__
-            }
+            **{name: self.column(name) for name in ContactTable.__dataclass_fields__}
         )
 
 
