@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,6 +51,11 @@ class CalendarPlan:
     """Every simulated day, burn-in days first (negative indices)."""
     open_periods: tuple[tuple[float, float], ...]
     """Maximal spans ``[start, end)`` during which the desk is open, in clock minutes."""
+    open_starts: list[float] = field(init=False, repr=False, compare=False)
+    """The open periods' starts, searched at events (a contact coming back, a transfer)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "open_starts", [start for start, _ in self.open_periods])
 
     @classmethod
     def from_config(cls, cal: Calendar, burn_in_days: int = 0) -> CalendarPlan:
@@ -103,14 +108,14 @@ class CalendarPlan:
 
     def open_until(self, t_min: float) -> float:
         """End of the open period containing ``t_min`` (``t_min`` itself when closed)."""
-        i = bisect.bisect_right(self.open_periods, (t_min, np.inf)) - 1
+        i = bisect.bisect_right(self.open_starts, t_min) - 1
         if i >= 0 and t_min < self.open_periods[i][1]:
             return self.open_periods[i][1]
         return t_min
 
     def next_open(self, t_min: float) -> float | None:
         """The earliest time ``>= t_min`` at which the desk is open (None if never again)."""
-        i = bisect.bisect_right(self.open_periods, (t_min, np.inf)) - 1
+        i = bisect.bisect_right(self.open_starts, t_min) - 1
         if i >= 0 and t_min < self.open_periods[i][1]:
             return t_min
         if i + 1 < len(self.open_periods):

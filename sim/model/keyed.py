@@ -33,7 +33,13 @@ MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
 _M1, _M2 = 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
 _TO_UNIT = 2.0**-53
-_NORMAL = statistics.NormalDist()
+_normal_inv_cdf = getattr(
+    statistics,
+    "_normal_dist_inv_cdf",
+    lambda p, mu, sigma: statistics.NormalDist(mu, sigma).inv_cdf(p),
+)
+"""The standard library's normal quantile function itself (its C version where there is one),
+without :meth:`statistics.NormalDist.inv_cdf`'s checks (the caller keeps ``u`` inside (0, 1))."""
 
 
 def purpose(name: str) -> int:
@@ -77,8 +83,11 @@ class Keyed:
     def key(self, *parts: int) -> int:
         """The key of an identity built from whole numbers (negative ones allowed)."""
         h = self.root
-        for part in parts:
-            h = _mix((h ^ (part & MASK)) + GOLDEN & MASK)
+        for part in parts:  # _mix, inlined: keys are worked out at events
+            z = ((h ^ (part & MASK)) + GOLDEN) & MASK
+            z = ((z ^ (z >> 30)) * _M1) & MASK
+            z = ((z ^ (z >> 27)) * _M2) & MASK
+            h = z ^ (z >> 31)
         return h
 
     def uniform(self, key: int, what: int) -> float:
@@ -204,4 +213,6 @@ def poisson_counts(u: np.ndarray, mean: float) -> np.ndarray:
 
 
 def _normal(u: float) -> float:
-    return _NORMAL.inv_cdf(min(max(u, 1e-300), 1.0 - 2.0**-53))
+    """The standard normal quantile at ``u`` (a uniform of :meth:`Keyed.uniform`: 0 is taken as
+    the smallest positive double)."""
+    return _normal_inv_cdf(u if u >= 1e-300 else 1e-300, 0.0, 1.0)
