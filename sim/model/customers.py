@@ -145,7 +145,6 @@ class CustomerModel:
         """Customers whose account is closed (``status`` not active), for the desk's quick check."""
         self._add_customers(cfg.accounts, self.start_min)
         self.exits: list[tuple[float, int]] = []
-        self.seen = 0
         self.listeners = 0.0
         warm = cfg.warm_start
         self.burning_in = self.start_min < 0
@@ -478,12 +477,10 @@ class CustomerModel:
         dissatisfied decide."""
         desk = self.desk
         log = desk.log
-        # a copy: while a view of the desk's array lives, the array cannot grow, and a frame
-        # kept by a profiler (as Dask's workers keep them) would keep the view alive
-        finished = np.frombuffer(desk.finished, dtype=np.int32)[self.seen :].copy()
-        self.seen += len(finished)
-        if not len(finished):
+        if not desk.finished:
             return
+        finished = np.array(desk.finished, dtype=np.int64)
+        desk.finished.clear()
         customers = log.column("customer")[finished]
         mine = (self.status[customers] == ACTIVE) & (customers >= 0)  # (-1: nobody's)
         if not mine.all():

@@ -200,9 +200,9 @@ class Desk:
         self.on_patience = self._on_patience
         """The clock's heap and ids, and the calls scheduled on it for every contact (the end
         of talk and of wrap-up, a patience clock), read once."""
-        self.finished = array("i")
-        """Ids of contacts in the order they finished (talk ended, or the caller gave up), for
-        the customer base (not kept without one)."""
+        self.finished: list[int] = []
+        """Ids of contacts in the order they finished (talk ended, or the caller gave up) since
+        the customer base last took them (not kept without one)."""
         self.customers: CustomerBase | None = None
         self.follow_up_code = self.type_code(FOLLOW_UP) if FOLLOW_UP in self.type_names else -1
         self.callback_code = self.type_code(CALLBACK) if CALLBACK in self.type_names else -1
