@@ -55,6 +55,7 @@ from sim.model.desk_customers import CALLBACK, FOLLOW_UP, CustomerBase, customer
 from sim.model.dispatch import EMAIL, EPS_MIN, Dispatch
 from sim.model.events import EventClock
 from sim.model.keyed import Dist, Keyed, purpose
+from sim.model.patience import PatienceClocks
 from sim.model.presence import Presence
 from sim.model.primary_release import PrimaryRelease
 from sim.model.records import (
@@ -197,9 +198,10 @@ class Desk:
         reservation (``routing.email_reserved_agents``)?"""
         self.heap, self.event_ids = self.env.heap, self.env.ids
         self.talk_end, self.wrap_end = self._on_talk_end, self._agent_free
-        self.on_patience = self._on_patience
         """The clock's heap and ids, and the calls scheduled on it for every contact (the end
-        of talk and of wrap-up, a patience clock), read once."""
+        of talk and of wrap-up), read once."""
+        self.patience = PatienceClocks(self.env, self.log, self._on_patience)
+        """Queued callers' patience clocks."""
         self.finished: list[int] = []
         """Ids of contacts in the order they finished (talk ended, or the caller gave up) since
         the customer base last took them (not kept without one)."""
@@ -372,8 +374,7 @@ class Desk:
             patience_min *= self.queue_factor[bisect.bisect_right(self.queue_ahead, ahead) - 1]
         self.waiting_phone[tier] += 1
         if patience_min != math.inf:
-            due = self.env._now + patience_min  # as call_in computes it
-            heappush(self.heap, (due, NORMAL, next(self.event_ids), self.on_patience, cid))
+            self.patience.start(self.env._now + patience_min, cid)  # as call_in computes it
 
     def _offer_chat(self, cid: int, k: int, tier: int, patience_min: float) -> None:
         """A chat reaches a tier: the first group in its route (among those whose delay it has

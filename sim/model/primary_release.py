@@ -145,7 +145,7 @@ class PrimaryRelease:
         or the next day awaited."""
         times, codes, handle, patience, u_resolve, who, keys = self.chunk
         add, offer, customers = self.add, self.offer, self.customers
-        complaint_codes = self.complaint_codes
+        complaint_codes, clock, heap, ids = self.complaint_codes, self.clock, self.heap, self.ids
         n = len(times)
         while True:
             t, k, c = times[i], codes[i], who[i]
@@ -162,14 +162,13 @@ class PrimaryRelease:
                     return
                 times, codes, handle, patience, u_resolve, who, keys = self.chunk
                 n, i = len(times), 0
-            now = self.clock._now
+            now = clock._now
             if times[i] > now:
                 due = now + (times[i] - now)  # as call_in computes it
-                heap = self.heap
                 if heap and heap[0][0] <= due:
-                    heappush(heap, (due, NORMAL, next(self.ids), self.release, i))
+                    heappush(heap, (due, NORMAL, next(ids), self.release, i))
                     return
                 # due before everything on the heap: the heap would hand it back next, so it is
                 # let in now (its entry's id drawn all the same)
-                next(self.ids)
-                self.clock._now = due
+                next(ids)
+                clock._now = due
