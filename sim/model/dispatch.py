@@ -231,7 +231,8 @@ class Dispatch:
     def next_work(self, g: int) -> int:
         """Pop the next contact for a free agent of group ``g`` (-1 if nothing waits)."""
         if (
-            self.group_tier[g] == 1
+            self.email_reserved  # (none reserved: the common case, decided at once)
+            and self.group_tier[g] == 1
             and self.waiting_email[1]
             and self.on_email < self.email_reserved
         ):

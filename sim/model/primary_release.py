@@ -66,7 +66,7 @@ class PrimaryRelease:
         """Its contacts not yet turned into lists, one array per field."""
         self.chunk: list[list] = []
         """Its contacts being released, as lists: times, types, handle times, patience,
-        resolution draws, customers and keys."""
+        resolution draws, customers and keys (the last two empty for the desk alone)."""
 
     def start(self, _: object) -> None:
         """Set up the random streams, then wait for the first open day."""
@@ -105,10 +105,11 @@ class PrimaryRelease:
         s = self.burn_in if day.index < 0 else self.reported
         assert s is not None  # set when the run started
         factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
-        if customers is None:
-            times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
+        if customers is None:  # nobody's contacts, without keys: not walked
+            times, codes, _, _, handle, patience, u_resolve = day_from_streams(
                 plan, scenario.demand, day, factor, s
             )
+            who = keys = np.empty(0)
         else:
             assert desk.keyed is not None and scenario.customers is not None
             times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
@@ -148,11 +149,13 @@ class PrimaryRelease:
         complaint_codes, clock, heap, ids = self.complaint_codes, self.clock, self.heap, self.ids
         n = len(times)
         while True:
-            t, k, c = times[i], codes[i], who[i]
-            if customers is None or not customers.gone(c):  # not left since the draw
+            t, k = times[i], codes[i]
+            if customers is None:  # the desk alone
+                offer(add(t, k, 1, 1, handle[i], u_resolve[i]), k, 1, patience[i])
+            elif not customers.gone(c := who[i]):  # not left since the draw
                 complaint = -1
                 if k in complaint_codes:  # a complaint about something outside the desk
-                    complaint = customers.open_outside_complaint(c, t)  # type: ignore[union-attr]
+                    complaint = customers.open_outside_complaint(c, t)
                 cid = add(t, k, 1, 1, handle[i], u_resolve[i], -1, c, complaint, keys[i])
                 offer(cid, k, 1, patience[i])
             i += 1
