@@ -196,6 +196,8 @@ class Desk:
         ]
         """Per group and contact type: does answering it count against the front line's email
         reservation (``routing.email_reserved_agents``)?"""
+        self.reserves_email = d.email_reserved > 0
+        """Whether agents are reserved for email at all (if not, nobody counts them)."""
         self.heap, self.event_ids = self.env.heap, self.env.ids
         self.talk_end, self.wrap_end = self._on_talk_end, self._agent_free
         """The clock's heap and ids, and the calls scheduled on it for every contact (the end
@@ -366,7 +368,12 @@ class Desk:
         if not self.phone_by_code[k]:
             self.waiting_email[tier] += 1
             return
-        if tier == 1 and self.offers.offered[k] and self._takes_callback(cid, k):
+        if (
+            self.callbacks_offered
+            and tier == 1
+            and self.offers.offered[k]
+            and self._takes_callback(cid, k)
+        ):
             self.waiting_phone[tier] += 1  # in line, without a patience clock
             return
         if self.patience_by_queue:
@@ -541,7 +548,7 @@ class Desk:
                 self.quality[cid] = quality
         if factor != 1.0:
             log.handle_min[cid] *= factor
-        if self.counts_email[g][k]:
+        if self.reserves_email and self.counts_email[g][k]:
             self.dispatch.on_email += 1
         due = now + log.handle_min[cid]  # as call_in computes it
         heappush(self.heap, (due, NORMAL, next(self.event_ids), self.talk_end, cid))
@@ -603,7 +610,7 @@ class Desk:
             self._end_session(cid)
             return
         g = self.log.group[cid]
-        if self.counts_email[g][self.log.type_code[cid]]:
+        if self.reserves_email and self.counts_email[g][self.log.type_code[cid]]:
             self.dispatch.on_email -= 1
         pool = self.pools[g]
         if pool.leaving and not pool.release(self.env._now):
