@@ -25,10 +25,10 @@ from sim.model.records import WAITING, ContactLog
 class PatienceClocks:
     """The patience clocks of callers waiting in the desk's queues."""
 
-    __slots__ = ("clock", "give_up", "heap", "ids", "log", "on_due", "pending")
+    __slots__ = ("give_up", "heap", "ids", "log", "on_due", "pending")
 
     def __init__(self, clock: EventClock, log: ContactLog, give_up: Callable[[int], None]) -> None:
-        self.clock, self.log, self.give_up = clock, log, give_up
+        self.log, self.give_up = log, give_up
         self.heap, self.ids = clock.heap, clock.ids
         self.on_due = self._on_due
         self.pending: list[list] = []
@@ -42,8 +42,7 @@ class PatienceClocks:
         pending = self.pending
         heappush(pending, clock)
         if pending[0] is clock:
-            clock[3] = True
-            heappush(self.heap, (due, NORMAL, clock[1], self.on_due, clock))
+            self._put_on_heap(clock)
 
     def _on_due(self, clock: list) -> None:
         pending = self.pending
@@ -54,6 +53,9 @@ class PatienceClocks:
         while pending and outcome[pending[0][2]] != WAITING:
             heappop(pending)  # answered, or gone: the clock would do nothing
         if pending and not pending[0][3]:
-            first = pending[0]
-            first[3] = True
-            heappush(self.heap, (first[0], NORMAL, first[1], self.on_due, first))
+            self._put_on_heap(pending[0])
+
+    def _put_on_heap(self, clock: list) -> None:
+        """Put ``clock`` on the event heap, under the key it was given when it started."""
+        clock[3] = True
+        heappush(self.heap, (clock[0], NORMAL, clock[1], self.on_due, clock))
