@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.calendar import CalendarPlan, Day
-from sim.model.keyed import Keyed, poisson_counts
+from sim.model.keyed import Keyed, poisson_counts, poisson_nonzero_from, to_unit
 from sim.scenario.desk import Demand
 
 
@@ -109,12 +109,11 @@ def account_day_arrivals(
     empty = np.empty(0)
     if total <= 0.0 or not len(accounts):
         return empty, np.empty(0, np.int8), np.empty(0, np.int64), np.empty(0, np.uint64)
-    counts = poisson_counts(
-        keyed.uniforms(keyed.extend(keyed.numbered_keys(accounts), day.index), count_key),
-        total * per_account,
-    )
-    raising = np.flatnonzero(counts)  # most accounts raise nothing on a given day
-    counts = counts[raising]
+    mean = total * per_account
+    hashes = keyed.hashes(keyed.extend(keyed.numbered_keys(accounts), day.index), count_key)
+    # most accounts raise nothing on a given day
+    raising = np.flatnonzero(hashes >= np.uint64(poisson_nonzero_from(mean)))
+    counts = poisson_counts(to_unit(hashes[raising]), mean)
     who = np.repeat(accounts[raising], counts)
     first = np.cumsum(counts) - counts
     rank = np.arange(len(who)) - np.repeat(first, counts)

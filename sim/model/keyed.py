@@ -107,7 +107,9 @@ class Keyed:
         ``extend(keys(a), b) == keys(a, b)``."""
         h = np.asarray(keys, dtype=np.uint64)
         for part in parts:
-            h = _mix_array((h ^ np.asarray(part, dtype=np.int64).view(np.uint64)) + _GOLDEN)
+            h = h ^ np.asarray(part, dtype=np.int64).view(np.uint64)
+            h += _GOLDEN
+            h = _mix_array(h)
         return h
 
     def numbered_keys(self, ids: np.ndarray) -> np.ndarray:
@@ -125,14 +127,20 @@ class Keyed:
     def uniforms(keys: np.ndarray, what: int | tuple[int, ...]) -> np.ndarray:
         """:meth:`uniform` of many identities at once; for several purposes, a column per
         purpose (one pass of the hash for all)."""
+        return to_unit(Keyed.hashes(keys, what))
+
+    @staticmethod
+    def hashes(keys: np.ndarray, what: int | tuple[int, ...]) -> np.ndarray:
+        """The 64-bit hashes behind :meth:`uniforms` (which is :func:`to_unit` of them), for a
+        test on many identities that needs no uniform (see :func:`poisson_nonzero_from`)."""
         keys = np.asarray(keys, dtype=np.uint64)
         if isinstance(what, tuple):
             keys, purposes = keys[:, np.newaxis], np.array(what, dtype=np.uint64)
         else:
             purposes = np.uint64(what)
-        h = _mix_array((keys ^ purposes) + _GOLDEN)
-        h >>= _11
-        return h.astype(np.float64) * _TO_UNIT
+        h = keys ^ purposes
+        h += _GOLDEN
+        return _mix_array(h)
 
     @staticmethod
     def draws(what: int, dist: Dist | None = None) -> Callable[[int], float]:
@@ -193,6 +201,24 @@ def durations(dist: Dist, u: np.ndarray) -> np.ndarray:
         case NoPatience():
             return np.full(len(u), np.inf)
     raise TypeError(dist)
+
+
+def to_unit(hashes: np.ndarray) -> np.ndarray:
+    """The uniforms in [0, 1) of 64-bit hashes: their top 53 bits (``hashes`` is overwritten)."""
+    hashes >>= _11
+    return hashes.astype(np.float64) * _TO_UNIT
+
+
+def poisson_nonzero_from(mean: float) -> int:
+    """The least 64-bit hash whose uniform (:func:`to_unit`) has a Poisson count above 0 by
+    :func:`poisson_counts` (its uniform at least ``c = exp(-mean)``), or :data:`MASK` if none has
+    (whose count is then 0 as well).
+
+    Most accounts raise no contact on a given day: comparing their hashes with this finds the few
+    that do without turning every hash into a uniform. ``u = (h >> 11) · 2⁻⁵³ ≥ c`` holds exactly
+    when ``h >> 11 ≥ ⌈c · 2⁵³⌉`` (scaling by a power of two is exact), i.e. ``h ≥ ⌈c · 2⁵³⌉ · 2¹¹``.
+    """
+    return min(math.ceil(math.exp(-mean) * 2.0**53) << 11, MASK)
 
 
 def poisson_counts(u: np.ndarray, mean: float) -> np.ndarray:
