@@ -48,13 +48,16 @@ def satisfaction_target(
     return max(1.0 - stress, 0.0)
 
 
-def annual_leaving_rate(satisfaction: float, fatigue: float, attrition: Attrition) -> float:
-    """The annual rate at which agents leave at this satisfaction and fatigue (at most 1)."""
+def leaving_hazard_per_year(satisfaction: float, fatigue: float, attrition: Attrition) -> float:
+    """The hazard (per agent and year) at which agents leave at this satisfaction and fatigue:
+    ``annual_rate``'s hazard times the multiplier. Each day an agent leaves with probability
+    ``1 − exp(−hazard / 365)``, taken from the hazard itself: the share leaving within a year,
+    ``1 − exp(−hazard)``, rounds to 1 above a hazard of about 37, and could not be turned back
+    into a daily probability."""
     log_multiplier = (
         attrition.satisfaction_effect * (1.0 - satisfaction) + attrition.fatigue_effect * fatigue
     )
-    base = -math.log1p(-attrition.annual_rate)  # the annual hazard
-    return -math.expm1(-base * math.exp(log_multiplier))
+    return -math.log1p(-attrition.annual_rate) * math.exp(log_multiplier)
 
 
 def learning_gap(tenure_days: np.ndarray, attrition: Attrition) -> np.ndarray:
@@ -172,8 +175,8 @@ class Staff:
             if hires:
                 self.staff[g] += hires
                 self.new_hire_days[g] = np.append(self.new_hire_days[g], np.full(hires, day))
-            rate = annual_leaving_rate(self.satisfaction[g], self.fatigue[g], attrition)
-            leavers = int(rng.binomial(self.staff[g], -math.expm1(math.log1p(-rate) / 365.0)))
+            hazard = leaving_hazard_per_year(self.satisfaction[g], self.fatigue[g], attrition)
+            leavers = int(rng.binomial(self.staff[g], -math.expm1(-hazard / 365.0)))
             if leavers:
                 learning = self.new_hire_days[g]
                 others = self.staff[g] - len(learning)

@@ -268,9 +268,10 @@ class Attrition(Model):
 
     Each group's staff is its establishment: the paid agent-hours of its roster per week (over
     the whole run) over ``contract_hours_per_week``, rounded, at least 1. It starts full. Each
-    midnight, each agent on the staff leaves with the daily hazard of an annual rate
-    ``annual_rate × exp(satisfaction_effect × (1 − S) + fatigue_effect × F)`` (S: the group's
-    staff satisfaction, 1 without it; F: its fatigue, 0 without it): turnover rises as
+    midnight, each agent on the staff leaves with probability ``1 − exp(−h / 365)``, where the
+    yearly hazard ``h = −ln(1 − annual_rate) × exp(satisfaction_effect × (1 − S) +
+    fatigue_effect × F)`` (S: the group's staff satisfaction, 1 without it; F: its fatigue, 0
+    without it), so a satisfied, rested staff loses ``annual_rate`` a year: turnover rises as
     satisfaction falls (Heskett et al. 1994). Holman, Batt & Holtgrewe (2007) report typical
     call-centre turnover of about 20% a year across 17 countries (25–50% in the US), and a
     replacement cost of three to four months' pay. Each leaver is replaced by a new hire

@@ -22,8 +22,8 @@ from sim.model.records import ANSWERED, DeskRun
 from sim.model.rng import Streams
 from sim.model.staff import (
     Staff,
-    annual_leaving_rate,
     learning_gap,
+    leaving_hazard_per_year,
     satisfaction_target,
     strain,
 )
@@ -73,23 +73,24 @@ def test_satisfaction_and_leaving_rate_at_known_points() -> None:
     assert satisfaction_target(1.0, 0.0, 0.0, WEIGHTS) == 1.0
     assert satisfaction_target(1.5, 0.1, 0.5, WEIGHTS) == pytest.approx(1 - 0.2 - 0.03 - 0.15)
     a = Attrition(annual_rate=0.2, satisfaction_effect=2.0, fatigue_effect=1.0)
-    assert annual_leaving_rate(1.0, 0.0, a) == pytest.approx(0.2)
+    assert -math.expm1(-leaving_hazard_per_year(1.0, 0.0, a)) == pytest.approx(0.2)
     hazard = -math.log(0.8) * math.exp(2.0 * 0.3 + 0.5)
-    assert annual_leaving_rate(0.7, 0.5, a) == pytest.approx(1 - math.exp(-hazard))
-    assert annual_leaving_rate(0.0, 1.0, a) < 1.0
+    assert leaving_hazard_per_year(0.7, 0.5, a) == pytest.approx(hazard)
     assert learning_gap(np.array([0.0, 30.0]), a).tolist() == pytest.approx([1.0, math.exp(-1)])
 
 
 # --- the staff's books ---------------------------------------------------------------------------
 
 
-def staff_over(days: int, attrition: Attrition) -> tuple[Staff, float]:
-    """A staff of 40 (ten agents paid around the clock at 42 h a week) moved on ``days`` days;
-    also the daily leaving probability of a satisfied, rested agent."""
+def staff_over(days: int, attrition: Attrition, satisfaction: float = 1.0) -> tuple[Staff, float]:
+    """A staff of 40 (ten agents paid around the clock at 42 h a week) moved on ``days`` days
+    at the staff ``satisfaction`` given; also the daily leaving probability of a satisfied,
+    rested agent."""
     plan = CalendarPlan.from_config(busy_desk(calendar={"horizon_days": days}).calendar)
     paid = (np.array([plan.start_min]), np.array([10]))
     workforce = Workforce(attrition=attrition)
     staff = Staff(workforce, ["team"], [paid], plan, Streams(4, 0), lambda g: (0, 0, 0))
+    staff.satisfaction[0] = satisfaction
     for day in range(days):
         staff.staffed_share(0, day * 1440.0)
     return staff, -math.expm1(math.log1p(-attrition.annual_rate) / 365.0)
@@ -108,6 +109,23 @@ def test_the_staff_balances_and_every_leaver_is_replaced_after_the_lag() -> None
     at_risk = before + hires
     mean, var = (at_risk * p).sum(), (at_risk * p * (1 - p)).sum()
     assert abs(leavers.sum() - mean) < 3.29 * math.sqrt(var), (leavers.sum(), mean)
+
+
+def test_a_hazard_whose_yearly_share_rounds_to_one_still_gives_a_daily_probability() -> None:
+    """Above a hazard of about 37 a year the share leaving within a year rounds to 1, which can
+    not be turned back into a day's probability (it once failed with a math domain error): the
+    day's probability comes from the hazard itself. Here 60 a year: about 15% a day."""
+    attrition = Attrition(
+        annual_rate=0.95, satisfaction_effect=3.0, contract_hours_per_week=42.0, hiring_lag_days=1
+    )
+    hazard = leaving_hazard_per_year(0.0, 0.0, attrition)
+    assert -math.expm1(-hazard) == 1.0 and hazard == pytest.approx(-math.log(0.05) * math.exp(3))
+    staff, _ = staff_over(60, attrition, satisfaction=0.0)
+    run = staff.result(np.zeros(0))
+    p = -math.expm1(-hazard / 365.0)
+    at_risk = np.concatenate([[40], run.staff[0][:-1]]) + run.hires[0]
+    mean, var = (at_risk * p).sum(), (at_risk * p * (1 - p)).sum()
+    assert abs(run.leavers[0].sum() - mean) < 3.29 * math.sqrt(var), (run.leavers[0].sum(), mean)
 
 
 def test_a_new_hire_starts_slow_and_learns() -> None:

@@ -1,9 +1,11 @@
 """Work pressure and cutting corners: the response curves, the pressure recomputed from the
 records, and the direction of the effect. Without a workforce section the desk is unchanged
-contact for contact (``tests/model/test_agent_groups.py`` holds those digests)."""
+contact for contact (``tests/model/test_agent_groups.py`` holds those digests); a desk with every
+mechanism has a recorded digest of its own (the last test)."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
@@ -255,3 +257,56 @@ def test_each_group_has_its_own_pressure_sharing_the_queues_it_may_take() -> Non
             expected.append(p)
         assert np.allclose(pressure[g], expected, atol=1e-9), run.group_names[g]
     assert not np.allclose(pressure[generalists], pressure[team])
+
+
+EVERY_MECHANISM = {
+    "pressure": {"window_h": 1.0, "sample_min": 5.0},
+    "cutting_corners": {"onset_pressure": 0.8, "handle_time_floor": 0.7},
+    "erosion": {"down_h": 12.0, "up_h": 48.0},
+    "absence": {"mean_share": 0.1, "day_cv": 0.5},
+    "overtime": {"queue_per_agent_above": 0.5, "willing_share": 0.5, "max_extension_min": 60},
+    "fatigue": {"build_h": 8.0, "recover_h": 12.0, "slowdown_at_full_fatigue": 0.2},
+    "satisfaction": {"memory_days": 2.0},
+    "attrition": {
+        "annual_rate": 0.95,
+        "satisfaction_effect": 10.0,
+        "fatigue_effect": 10.0,
+        "hiring_lag_days": 2,
+        "learning_days": 3,
+    },
+}
+"""Every workforce mechanism, with time constants short enough to act within the small desk's
+days (the figures are not realistic ones)."""
+
+
+def test_a_desk_with_every_workforce_mechanism_is_unchanged_contact_for_contact() -> None:
+    """A recorded digest of every contact's record and of everything the meter and the staff
+    recorded (pressure, standards, contacts cut short, fatigue, satisfaction, staff, hires,
+    leavers), so that a change meant to be exact (a faster meter, say) is checked to be.
+    Recorded 4 December 2026, NumPy 2.4."""
+    if not np.__version__.startswith("2.4."):
+        pytest.skip(f"digest recorded with NumPy 2.4, this is {np.__version__}")
+    from tests.model.test_agent_groups import digest
+
+    run = replication.simulate(
+        busy_desk(calendar={"horizon_days": 12}, workforce=EVERY_MECHANISM), Streams(5, 1)
+    )
+    assert run.pressure is not None and run.standard is not None and run.staff is not None
+    assert len(run.cut[0]) and sum(h.sum() for h in run.staff.hires), "a mechanism is idle"
+    h = hashlib.sha256(digest(run).encode())
+    staff = run.staff
+    for part in (
+        run.pressure[0],
+        *run.pressure[1],
+        *run.standard,
+        *run.cut,
+        *staff.fatigue,
+        *staff.satisfaction,
+        staff.day,
+        *staff.staff,
+        *staff.leavers,
+        *staff.hires,
+        *staff.new_hire_handle,
+    ):
+        h.update(np.ascontiguousarray(part).tobytes())
+    assert h.hexdigest()[:20] == "cd28c32c1ee40def759a"
