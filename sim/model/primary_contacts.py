@@ -24,8 +24,8 @@ from sim.scenario.desk import Demand
 DayContacts = tuple[
     np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
 ]
-"""Times, type codes, customers (-1: none), keys (0: none), handle times, patience and the
-resolution draws of a day's primary contacts."""
+"""Times, type codes, customers, keys, handle times, patience and the resolution draws of a day's
+primary contacts (customers and keys empty for a desk alone, whose contacts have neither)."""
 PLACE = tuple(purpose(w) for w in ("count", "slot", "within"))
 """Keyed numbers placing an account's contacts: how many that day, the (type, interval) slot of
 each, and when within it."""
@@ -71,8 +71,8 @@ def day_from_streams(
         handle[mask] = sample(ct.handle_time, s.handle[k], n)
         patience[mask] = sample(ct.patience, s.patience[k], n)
         u_resolve[mask] = s.resolve[k].random(n)
-    none = np.full(len(times), -1, np.int64)
-    return times, codes, none, np.zeros(len(times), np.uint64), handle, patience, u_resolve
+    nobody, no_keys = np.empty(0, np.int64), np.empty(0, np.uint64)
+    return times, codes, nobody, no_keys, handle, patience, u_resolve
 
 
 def day_from_accounts(

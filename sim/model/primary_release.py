@@ -105,11 +105,10 @@ class PrimaryRelease:
         s = self.burn_in if day.index < 0 else self.reported
         assert s is not None  # set when the run started
         factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
-        if customers is None:  # nobody's contacts, without keys: not walked
-            times, codes, _, _, handle, patience, u_resolve = day_from_streams(
+        if customers is None:
+            times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
                 plan, scenario.demand, day, factor, s
             )
-            who = keys = np.empty(0)
         else:
             assert desk.keyed is not None and scenario.customers is not None
             times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
