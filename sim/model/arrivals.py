@@ -67,13 +67,49 @@ def day_arrivals(
         rngs: one generator per contact type (in ``demand.contact_types`` order), so that changing
             one type's volume leaves the others' arrivals untouched.
     """
-    starts = plan.interval_starts(day)
+    counts = interval_counts(plan, demand, day, volume_factor, rngs)
+    return place_arrivals(plan, day, counts, 0, counts.shape[1], rngs)
+
+
+def interval_counts(
+    plan: CalendarPlan,
+    demand: Demand,
+    day: Day,
+    volume_factor: float,
+    rngs: list[np.random.Generator],
+) -> np.ndarray:
+    """How many primary contacts of each type arrive in each planning interval of ``day``:
+    Poisson counts, shape (contact types, intervals), type ``k``'s from ``rngs[k]``
+    (:func:`day_arrivals`; the contacts are placed by :func:`place_arrivals`)."""
     rates = interval_rates(plan, demand, day) * volume_factor
+    counts = np.zeros(rates.shape, dtype=np.int64)
+    for k, rng in enumerate(rngs):
+        counts[k] = rng.poisson(rates[k])
+    return counts
+
+
+def place_arrivals(
+    plan: CalendarPlan,
+    day: Day,
+    counts: np.ndarray,
+    first: int,
+    stop: int,
+    rngs: list[np.random.Generator],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arrivals ``counts`` puts in intervals ``first`` to ``stop - 1`` of ``day``, each placed
+    uniformly inside its interval: sorted clock times and type codes (ties in order of type).
+
+    Type ``k``'s places are the next uniforms of ``rngs[k]``, so a day placed a few intervals at a
+    time, in order, gets the same arrivals as placed at once (numpy's generators continue a
+    stream exactly from one call to the next); and as no time placed in an interval is past the
+    next interval's start, the intervals sorted one batch at a time are the day sorted.
+    """
+    starts = plan.interval_starts(day)[first:stop]
     times, codes = [], []
     for k, rng in enumerate(rngs):
-        counts = rng.poisson(rates[k]) if len(starts) else np.zeros(0, dtype=np.int64)
-        total = int(counts.sum())
-        times.append(np.repeat(starts, counts) + rng.random(total) * plan.interval_min)
+        in_intervals = counts[k, first:stop]
+        total = int(in_intervals.sum())
+        times.append(np.repeat(starts, in_intervals) + rng.random(total) * plan.interval_min)
         codes.append(np.full(total, k, dtype=np.int8))
     all_times = np.concatenate(times) if times else np.empty(0)
     all_codes = np.concatenate(codes) if codes else np.empty(0, dtype=np.int8)

@@ -3,9 +3,9 @@
 The release is a chain of calls on the desk's event clock (:mod:`sim.model.events`): the draw of a
 day at its midnight, then each contact's arrival, each scheduling the next. It takes the order a
 generator process yielding a timeout before each would take, at one call per arrival instead of a
-process resumed per arrival. A day is drawn as arrays (:mod:`sim.model.primary_contacts`) and
-walked ``RELEASE_CHUNK`` contacts at a time as Python lists, quick to read one by one without
-holding a whole day as Python objects.
+process resumed per arrival. A day's contacts are drawn as arrays a batch at a time
+(:mod:`sim.model.primary_contacts`) and walked ``RELEASE_CHUNK`` at a time as Python lists, quick
+to read one by one without holding a whole day as Python objects or as arrays.
 """
 
 from __future__ import annotations
@@ -20,18 +20,13 @@ from sim.model.calendar import CalendarPlan
 from sim.model.desk_customers import CustomerBase
 from sim.model.events import EventClock
 from sim.model.keyed import Keyed
-from sim.model.primary_contacts import (
-    PrimaryStreams,
-    day_from_accounts,
-    day_from_streams,
-    primary_streams,
-)
+from sim.model.primary_contacts import AccountDay, PrimaryStreams, StreamDay, primary_streams
 from sim.model.records import ContactLog
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
 
 RELEASE_CHUNK = 4096
-"""Primary contacts turned into Python lists at a time."""
+"""Primary contacts drawn (at least) and turned into Python lists at a time."""
 
 
 class Entrance(Protocol):
@@ -62,8 +57,10 @@ class PrimaryRelease:
         """The primary contacts' random streams: the burn-in's, and from the start date on."""
         self.day_index = 0
         """The day (in ``plan.days``) whose contacts are being released."""
+        self.day: StreamDay | AccountDay | None = None
+        """Its contacts not drawn yet."""
         self.day_rest: tuple[np.ndarray, ...] = ()
-        """Its contacts not yet turned into lists, one array per field."""
+        """Its contacts drawn but not yet turned into lists, one array per field."""
         self.chunk: list[list] = []
         """Its contacts being released, as lists: times, types, handle times, patience,
         resolution draws, customers and keys (the last two empty for the desk alone)."""
@@ -106,12 +103,10 @@ class PrimaryRelease:
         assert s is not None  # set when the run started
         factor = s.factors[day.index - plan.days[0].index if day.index < 0 else day.index]
         if customers is None:
-            times, codes, who, keys, handle, patience, u_resolve = day_from_streams(
-                plan, scenario.demand, day, factor, s
-            )
+            self.day = StreamDay(plan, scenario.demand, day, factor, s)
         else:
             assert desk.keyed is not None and scenario.customers is not None
-            times, codes, who, keys, handle, patience, u_resolve = day_from_accounts(
+            self.day = AccountDay(
                 plan,
                 scenario.demand,
                 day,
@@ -119,8 +114,7 @@ class PrimaryRelease:
                 customers.accounts_open(),
                 desk.keyed,
             )
-        self.day_index = d
-        self.day_rest = (times, codes, handle, patience, u_resolve, who, keys)
+        self.day_index, self.day_rest = d, ()
         env = desk.env
         if not self._next_chunk():
             self._await_day(d + 1)
@@ -131,10 +125,15 @@ class PrimaryRelease:
 
     def _next_chunk(self) -> bool:
         """Take the next ``RELEASE_CHUNK`` of today's contacts as Python lists (quick to walk,
-        and only a chunk at a time held so); False when none is left."""
+        and only a chunk at a time held so), drawing more when those drawn are out; False when
+        none is left."""
         rest = self.day_rest
-        if not len(rest[0]):
-            return False
+        if not rest or not len(rest[0]):
+            assert self.day is not None  # drawn at midnight
+            batch = self.day.next_batch(RELEASE_CHUNK)
+            if batch is None:
+                return False
+            rest = batch
         self.chunk = [column[:RELEASE_CHUNK].tolist() for column in rest]
         self.day_rest = tuple(column[RELEASE_CHUNK:] for column in rest)
         return True

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import numpy as np
 from scipy import stats
 
-from sim.model.arrivals import day_arrivals, day_volume_factors, interval_rates
+from sim.model.arrivals import (
+    day_arrivals,
+    day_volume_factors,
+    interval_counts,
+    interval_rates,
+    place_arrivals,
+)
 from sim.model.calendar import CalendarPlan
 from tests.scenarios import busy_desk
 
@@ -59,6 +66,26 @@ def test_interval_counts_are_poisson_with_the_profile_rates() -> None:
     daily = counts.sum(axis=1)
     dispersion = daily.var(ddof=1) * (n_days - 1) / daily.mean()
     assert stats.chi2.ppf(0.0005, n_days - 1) <= dispersion <= stats.chi2.ppf(0.9995, n_days - 1)
+
+
+def test_a_day_placed_a_few_intervals_at_a_time_is_the_day_placed_at_once() -> None:
+    """The release draws a big day's contacts a few intervals at a time: the same times and
+    types, in the same order, as the whole day at once (cut after the first interval, between
+    single intervals, and over the rest)."""
+    scenario = busy_desk(demand={"day_volume_cv": 0.0})
+    plan = CalendarPlan.from_config(scenario.calendar)
+    day = plan.days[0]
+    at_once = day_arrivals(
+        plan, scenario.demand, day, 3.0, [np.random.default_rng(i) for i in range(3)]
+    )
+    rngs = [np.random.default_rng(i) for i in range(3)]
+    counts = interval_counts(plan, scenario.demand, day, 3.0, rngs)
+    n = counts.shape[1]
+    cuts = [0, 1, 2, 3, 7, 8, n]
+    pieces = [place_arrivals(plan, day, counts, a, b, rngs) for a, b in pairwise(cuts)]
+    np.testing.assert_array_equal(np.concatenate([t for t, _ in pieces]), at_once[0])
+    np.testing.assert_array_equal(np.concatenate([c for _, c in pieces]), at_once[1])
+    assert len(at_once[0]) > 100
 
 
 def test_arrivals_are_uniform_within_an_interval() -> None:
