@@ -25,7 +25,7 @@ from sim.measures.metrics import interval_table, replication_kpis
 from sim.measures.value import customer_kpis
 from sim.measures.workforce import workforce_daily, workforce_kpis
 from sim.model.records import ContactTable, CustomerRun, DeskRun
-from sim.model.replication import simulate
+from sim.model.replication import simulate, worker_processes
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
 
@@ -137,7 +137,9 @@ def iter_replications(
         for slot, r in enumerate(indices):
             yield run_replication(scenario, seed, r, _day_counter(days, slot, poll))
         return
-    with ProcessPoolExecutor(workers, initializer=_share_days, initargs=(days,)) as pool:
+    with ProcessPoolExecutor(
+        workers, worker_processes(__name__), initializer=_share_days, initargs=(days,)
+    ) as pool:
         futures = [
             pool.submit(_run_counted, scenario, seed, r, slot) for slot, r in enumerate(indices)
         ]

@@ -14,7 +14,7 @@ import numpy as np
 from sim.logs.observed import HOURS, N_TALLIES, tally
 from sim.logs.plan import DeskInputs, week_scenarios
 from sim.model.records import ANSWERED, WAITING
-from sim.model.replication import simulate
+from sim.model.replication import simulate, worker_processes
 from sim.model.rng import Streams
 from sim.scenario.scenario import Scenario
 
@@ -82,6 +82,6 @@ def resimulate(
     if workers <= 1 or len(jobs) <= 1:
         collect(map(_simulate_week, jobs))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(workers, worker_processes(__name__)) as pool:
             collect(pool.map(_simulate_week, jobs))
     return out

@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.experiments.replications import run_scenario
 from sim.model.records import ContactTable
-from sim.model.replication import simulate
+from sim.model.replication import simulate, worker_processes
 from sim.model.rng import Streams
 from tests.scenarios import busy_desk, customer_desk
 
@@ -39,6 +39,16 @@ def test_workers_do_not_change_results() -> None:
     one = run_scenario(scenario, replications=4, seed=8, workers=1)
     two = run_scenario(scenario, replications=4, seed=8, workers=2)
     assert one.per_replication == two.per_replication
+
+
+def test_workers_are_never_forked_from_the_caller() -> None:
+    """The caller is often a notebook's kernel, whose ZeroMQ and heartbeat threads a forked
+    child would inherit half-alive: workers come from a clean server process or a fresh
+    interpreter (the run above checks that they give the same results)."""
+    assert worker_processes("sim.experiments.replications").get_start_method() in {
+        "forkserver",
+        "spawn",
+    }
 
 
 def test_following_progress_changes_nothing() -> None:
