@@ -74,8 +74,8 @@ class CalendarPlan:
                     index=i,
                     date=date,
                     weekday=weekday,
-                    open_min=None if hours is None else start + hours.open_h * 60.0,
-                    close_min=None if hours is None else start + hours.close_h * 60.0,
+                    open_min=None if hours is None else start + cal.on_grid_min(hours.open_h),
+                    close_min=None if hours is None else start + cal.on_grid_min(hours.close_h),
                     volume_multiplier=peaks.get(date, 1.0),
                 )
             )

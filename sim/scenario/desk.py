@@ -113,12 +113,22 @@ class Calendar(Model):
                         f"opening_hours.{day}.{name} = {getattr(hours, name)} is not on the "
                         f"{self.interval_min}-minute interval grid"
                     )
+            if self.intervals_on(day) < 1:
+                raise ValueError(
+                    f"opening_hours.{day} ({hours.open_h}–{hours.close_h} h) is shorter than one "
+                    f"{self.interval_min}-minute planning interval"
+                )
         if self.warmup_min >= self.horizon_days * 1440.0:
             raise ValueError(
                 f"warmup_min ({self.warmup_min}) must be shorter than the horizon "
                 f"({self.horizon_days} days = {self.horizon_days * 1440} min)"
             )
         return self
+
+    def on_grid_min(self, hours_h: float) -> float:
+        """Minutes after midnight of a time of day given in hours, on the interval grid (the
+        hours are checked to lie on it to within rounding)."""
+        return round(hours_h * 60.0 / self.interval_min) * float(self.interval_min)
 
     def intervals_on(self, weekday: str) -> int:
         """Number of planning intervals in a weekday's opening hours (0 when closed)."""

@@ -32,6 +32,20 @@ def test_days_weekdays_holidays_and_periods() -> None:
     assert plan.next_open(4 * 1440 + 19 * 60) is None
 
 
+def test_hours_within_rounding_of_the_grid_are_laid_out_on_it() -> None:
+    """A closing hour a rounding error past the grid (accepted as on it) closes on the grid: the
+    day has as many intervals as its arrival profile, not one more that starts at closing time."""
+    calendar = busy_desk().calendar
+    hours = calendar.opening_hours.mon.model_copy(update={"close_h": 18.0000000001})
+    noisy = calendar.model_copy(
+        update={"opening_hours": calendar.opening_hours.model_copy(update={"mon": hours})}
+    )
+    plan = CalendarPlan.from_config(noisy)
+    monday = plan.days[0]
+    assert monday.close_min == 18 * 60
+    assert len(plan.interval_starts(monday)) == noisy.intervals_on("mon") == 20
+
+
 def test_round_the_clock_days_merge_into_one_period() -> None:
     from sim.experiments.erlang_check import StationaryDesk
 

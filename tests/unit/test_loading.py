@@ -364,6 +364,13 @@ BAD_INPUTS = {
         "close_h: 7",
         "calendar.opening_hours.mon.close_h (7.0) must be later than open_h (8.0)",
     ),
+    "open for less than one planning interval": (
+        "close_h: 10}",
+        "close_h: 8.0000000001}",
+        "mon: {open_h",
+        "calendar.opening_hours.mon (8.0–8.0000000001 h) is shorter than one 30-minute planning "
+        "interval",
+    ),
     "a key that must be a whole number": (
         "  profiles:\n",
         "  patience_factor_by_queue_ahead: {0: 1.0, many: 0.5}\n  profiles:\n",
