@@ -70,9 +70,8 @@ from sim.model.satisfaction import (
     impact,
     moment_scores,
     negative_binomial_cdf,
-    word_of_mouth_shape,
 )
-from sim.scenario.customers import ProactiveFollowUp
+from sim.scenario.customers import ProactiveFollowUp, word_of_mouth_shape
 from sim.scenario.scenario import Scenario
 
 

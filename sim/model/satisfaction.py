@@ -17,12 +17,17 @@ run no simulation, so response curves can be plotted and tested on their own.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario.customers import Satisfaction, SeverityPair, TarpRetention, TimeDecayRetention
+from sim.scenario.customers import (
+    Satisfaction,
+    SeverityPair,
+    TarpRetention,
+    TimeDecayRetention,
+    word_of_mouth_shape,
+)
 
 if TYPE_CHECKING:
     from scipy.stats import rv_discrete
@@ -78,57 +83,6 @@ def decayed(
 ) -> np.ndarray:
     """Satisfaction after ``elapsed_days`` of drifting back towards neutral (0)."""
     return satisfaction * np.exp2(-np.asarray(elapsed_days) / half_life_days)
-
-
-def word_of_mouth_shape(mean: float, share_at_least_20: float) -> tuple[float, float]:
-    """Negative binomial ``(n, p)`` (numpy's and scipy's parametrisation) for the number of people
-    a dissatisfied customer tells, with the given mean and P(tells ≥ 20).
-
-    TARP: a dissatisfied customer tells about 10 people on average and 13% tell 20 or more — a
-    tail far heavier than Poisson. Among the negative binomials with that mean, the least
-    dispersed one whose tail share matches is taken. Plain Python (no SciPy), so the customer
-    model starts quickly.
-    """
-    if mean == 0.0:
-        return 1.0, 1.0  # nobody tells anyone
-
-    def tail(log_shape: float) -> float:
-        shape = math.exp(log_shape)
-        p = shape / (shape + mean)
-        log_p, log_q = math.log(p), math.log1p(-p)
-        below = sum(
-            math.exp(
-                math.lgamma(k + shape)
-                - math.lgamma(shape)
-                - math.lgamma(k + 1)
-                + shape * log_p
-                + k * log_q
-            )
-            for k in range(20)
-        )
-        return 1.0 - below
-
-    # Walk from nearly Poisson (large shape) towards ever more dispersion, stop at the first
-    # crossing of the target, and bisect there.
-    grid = np.linspace(12.0, -8.0, 201)
-    gaps = [tail(x) - share_at_least_20 for x in grid]
-    for i in range(len(grid) - 1):
-        g_hi, g_lo = gaps[i], gaps[i + 1]
-        if g_hi == 0.0 or (g_hi > 0.0) != (g_lo > 0.0):
-            hi, lo = grid[i], grid[i + 1]
-            for _ in range(80):
-                mid = (hi + lo) / 2.0
-                if (tail(mid) - share_at_least_20 > 0.0) == (g_hi > 0.0):
-                    hi = mid
-                else:
-                    lo = mid
-            shape = math.exp((hi + lo) / 2.0)
-            return shape, shape / (shape + mean)
-    raise ValueError(
-        f"a mean of {mean:g} people told cannot give {share_at_least_20:.1%} telling 20 or "
-        f"more with a negative binomial (possible: {min(gaps) + share_at_least_20:.1%} to "
-        f"{max(gaps) + share_at_least_20:.1%})"
-    )
 
 
 def negative_binomial_cdf(n: float, p: float, tail: float = 1e-12) -> np.ndarray:

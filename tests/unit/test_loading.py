@@ -519,3 +519,14 @@ def test_overlay_files_are_laid_in_order_each_once() -> None:
     )
     assert scenario.staffing.tier1.agents == 9
     assert scenario.service_level.threshold_s == 30
+
+
+def test_a_word_of_mouth_no_distribution_can_give_is_refused_when_loaded() -> None:
+    """Ten people told on average cannot come with a third telling twenty or more: the file is
+    refused at the field, with the range that is possible, not at the start of a run."""
+    baseline = Path(__file__).resolve().parents[2] / "params" / "baseline.yaml"
+    [problem] = problems_of(baseline, ["customers.word_of_mouth.tells_at_least_20_share=0.33"])
+    assert (
+        "customers.word_of_mouth: a mean of 10 people told cannot give 33.0% telling 20" in problem
+    )
+    assert "(possible: 0.2% to 16.5%)" in problem

@@ -23,9 +23,14 @@ from sim.model.satisfaction import (
     moment_scores,
     negative_binomial_cdf,
     word_of_mouth_distribution,
+)
+from sim.scenario.customers import (
+    Satisfaction,
+    SeverityPair,
+    TarpRetention,
+    TimeDecayRetention,
     word_of_mouth_shape,
 )
-from sim.scenario.customers import Satisfaction, SeverityPair, TarpRetention, TimeDecayRetention
 
 SAT = Satisfaction()
 PHONE_EXPECTED_MIN = SAT.expected_phone_wait_s / 60.0  # 1 minute
