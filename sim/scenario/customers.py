@@ -230,14 +230,24 @@ class WordOfMouth(Model):
         return self
 
 
-class Churn(Model):
-    """Yearly chance of leaving for reasons outside service, by reason."""
+YearlyShare = Annotated[float, Field(ge=0.0, lt=1.0)]
+"""A share of customers lost in a year to a constant hazard ``−ln(1 − share)`` a year (a share
+of 1 would be an infinite hazard: everyone gone at once)."""
 
-    died: Probability = Field(0.002, description="Yearly hazard: customer dies.")
-    moved: Probability = Field(0.006, description="Yearly hazard: customer moves away.")
-    natural_turnover: Probability = Field(0.008, description="Yearly hazard: needs change.")
-    friend_advice: Probability = Field(0.010, description="Yearly hazard: switches on advice.")
-    price: Probability = Field(0.018, description="Yearly hazard: finds a lower price.")
+
+class Churn(Model):
+    """Yearly chance of leaving for reasons outside service, by reason: each a constant hazard,
+    so that this share of the customers would be gone after a year from that reason alone."""
+
+    died: YearlyShare = Field(0.002, description="Share leaving in a year: customer dies.")
+    moved: YearlyShare = Field(0.006, description="Share leaving in a year: moves away.")
+    natural_turnover: YearlyShare = Field(
+        0.008, description="Share leaving in a year: needs change."
+    )
+    friend_advice: YearlyShare = Field(
+        0.010, description="Share leaving in a year: switches on advice."
+    )
+    price: YearlyShare = Field(0.018, description="Share leaving in a year: finds a lower price.")
 
 
 class TimeDecayRetention(Model):

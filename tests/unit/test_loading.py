@@ -530,3 +530,14 @@ def test_a_word_of_mouth_no_distribution_can_give_is_refused_when_loaded() -> No
         "customers.word_of_mouth: a mean of 10 people told cannot give 33.0% telling 20" in problem
     )
     assert "(possible: 0.2% to 16.5%)" in problem
+
+
+def test_a_churn_share_of_one_is_refused() -> None:
+    """A share of 1 leaving in a year is an infinite hazard (every customer gone at once, the
+    reasons' odds undefined): refused, not simulated with infinities."""
+    baseline = Path(__file__).resolve().parents[2] / "params" / "baseline.yaml"
+    [problem] = problems_of(baseline, ["customers.churn.price=1.0"])
+    assert problem.endswith(
+        "customers.churn.price: 1 is not allowed: must be < 1 (share leaving in a year: finds a "
+        "lower price)"
+    )
