@@ -50,14 +50,15 @@ def interval_rates(plan: CalendarPlan, demand: Demand, day: Day) -> np.ndarray:
     return rates
 
 
-def day_arrivals(
+def interval_counts(
     plan: CalendarPlan,
     demand: Demand,
     day: Day,
     volume_factor: float,
     rngs: list[np.random.Generator],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Primary arrivals of one day: sorted clock times (minutes) and contact-type codes.
+) -> np.ndarray:
+    """How many primary contacts of each type arrive in each planning interval of ``day``:
+    Poisson counts, shape (contact types, intervals); :func:`place_arrivals` places them.
 
     Args:
         plan: the calendar.
@@ -67,20 +68,6 @@ def day_arrivals(
         rngs: one generator per contact type (in ``demand.contact_types`` order), so that changing
             one type's volume leaves the others' arrivals untouched.
     """
-    counts = interval_counts(plan, demand, day, volume_factor, rngs)
-    return place_arrivals(plan, day, counts, 0, counts.shape[1], rngs)
-
-
-def interval_counts(
-    plan: CalendarPlan,
-    demand: Demand,
-    day: Day,
-    volume_factor: float,
-    rngs: list[np.random.Generator],
-) -> np.ndarray:
-    """How many primary contacts of each type arrive in each planning interval of ``day``:
-    Poisson counts, shape (contact types, intervals), type ``k``'s from ``rngs[k]``
-    (:func:`day_arrivals`; the contacts are placed by :func:`place_arrivals`)."""
     rates = interval_rates(plan, demand, day) * volume_factor
     counts = np.zeros(rates.shape, dtype=np.int64)
     for k, rng in enumerate(rngs):

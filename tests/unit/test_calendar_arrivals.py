@@ -9,14 +9,22 @@ import numpy as np
 from scipy import stats
 
 from sim.model.arrivals import (
-    day_arrivals,
     day_volume_factors,
     interval_counts,
     interval_rates,
     place_arrivals,
 )
-from sim.model.calendar import CalendarPlan
+from sim.model.calendar import CalendarPlan, Day
+from sim.scenario.desk import Demand
 from tests.scenarios import busy_desk
+
+
+def day_arrivals(
+    plan: CalendarPlan, demand: Demand, day: Day, factor: float, rngs: list[np.random.Generator]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A whole day's arrivals, placed at once."""
+    counts = interval_counts(plan, demand, day, factor, rngs)
+    return place_arrivals(plan, day, counts, 0, counts.shape[1], rngs)
 
 
 def test_days_weekdays_holidays_and_periods() -> None:
