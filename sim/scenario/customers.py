@@ -226,7 +226,8 @@ class WordOfMouth(Model):
 
     @model_validator(mode="after")
     def _a_negative_binomial_fits(self) -> WordOfMouth:
-        word_of_mouth_shape(self.tells_mean, self.tells_at_least_20_share)  # or says what can
+        # raises a ValueError with the range of shares this mean allows
+        word_of_mouth_shape(self.tells_mean, self.tells_at_least_20_share)
         return self
 
 

@@ -135,7 +135,8 @@ class Calendar(Model):
         hours = self.opening_hours.of(weekday)
         if hours is None:
             return 0
-        return round((hours.close_h - hours.open_h) * 60.0 / self.interval_min)
+        open_min = self.on_grid_min(hours.close_h) - self.on_grid_min(hours.open_h)
+        return round(open_min / self.interval_min)
 
 
 # --- demand --------------------------------------------------------------------------------------
